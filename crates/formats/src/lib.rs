@@ -1,0 +1,9 @@
+//! Acoge's exchange formats. Today: the reference data files (CSV, GeoJSON and
+//! the events file), read into validated domain values with errors that name
+//! the file, the line and the column.
+
+pub mod csv_rows;
+pub mod error;
+pub mod reference;
+
+pub use error::FormatError;

@@ -1,0 +1,43 @@
+/// What can go wrong in the store, typed so callers can act on it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL cannot be understood.
+    #[error("invalid database URL {url:?}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    /// The database could not be reached or opened.
+    #[error("cannot connect to the database at {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot apply the database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value no longer parses as its domain type; the database was
+    /// changed outside Acoge.
+    #[error("corrupt value in {table}.{column}: {reason}")]
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        reason: String,
+    },
+    /// A reference needed by a record is missing (e.g. an event organizer).
+    #[error("{0}")]
+    MissingReference(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(
+        table: &'static str,
+        column: &'static str,
+        reason: impl ToString,
+    ) -> Self {
+        Self::Corrupt {
+            table,
+            column,
+            reason: reason.to_string(),
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Events, their organizers, guiding questions and links.
+
+use crate::{
+    Db, StoreError,
+    db::dispatch,
+    rows::{count, provenance},
+    time::DbTime,
+};
+use acoge_domain::{
+    event::{Event, EventKind, EventLink, LinkKind, OrganizationRef, Schedule},
+    lang::Bilingual,
+    page::{Page, PageRequest},
+};
+use uuid::Uuid;
+
+/// An event as lists show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EventSummary {
+    pub id: Uuid,
+    pub slug: String,
+    pub kind: EventKind,
+    pub title: Bilingual,
+    pub schedule: Schedule,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: Uuid,
+    slug: String,
+    kind: String,
+    title_es: String,
+    title_en: String,
+    description_es: String,
+    description_en: String,
+    starts_at: DbTime,
+    ends_at: DbTime,
+    time_zone: String,
+    verified: bool,
+    sources: String,
+}
+
+const TABLE: &str = "events";
+
+impl EventRow {
+    fn summary(&self) -> Result<EventSummary, StoreError> {
+        Ok(EventSummary {
+            id: self.id,
+            slug: self.slug.clone(),
+            kind: EventKind::parse(&self.kind)
+                .map_err(|e| StoreError::corrupt(TABLE, "kind", e))?,
+            title: Bilingual {
+                es: self.title_es.clone(),
+                en: self.title_en.clone(),
+            },
+            schedule: Schedule::new(self.starts_at.0, self.ends_at.0, &self.time_zone)
+                .map_err(|e| StoreError::corrupt(TABLE, "ends_at", e))?,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, slug, kind, title_es, title_en, description_es, description_en, \
+     starts_at, ends_at, time_zone, verified, sources";
+
+impl Db {
+    /// Events, newest first.
+    pub async fn events(&self, page: PageRequest) -> Result<Page<EventSummary>, StoreError> {
+        let (total, rows): (i64, Vec<EventRow>) = dispatch!(self, |pool| {
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+                .fetch_one(pool)
+                .await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM events ORDER BY starts_at DESC, id LIMIT $1 OFFSET $2"
+            )))
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(pool)
+            .await?;
+            (total, rows)
+        });
+        Ok(Page {
+            total: count(total),
+            items: rows
+                .iter()
+                .map(EventRow::summary)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// One event by its id or its slug, with everything its page shows.
+    pub async fn event(&self, id_or_slug: &str) -> Result<Option<Event>, StoreError> {
+        let id = Uuid::parse_str(id_or_slug).ok();
+        type Parts = (
+            Option<EventRow>,
+            Vec<(Uuid, String, Option<String>)>,
+            Vec<(String, String)>,
+            Vec<(String, String, String)>,
+        );
+        let (row, organizers, questions, links): Parts = dispatch!(self, |pool| {
+            let row: Option<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM events WHERE id = $1 OR slug = $2"
+            )))
+            .bind(id)
+            .bind(id_or_slug)
+            .fetch_optional(pool)
+            .await?;
+            match &row {
+                None => (None, Vec::new(), Vec::new(), Vec::new()),
+                Some(event) => {
+                    let organizers = sqlx::query_as(
+                        "SELECT o.id, o.name, o.acronym FROM event_organizers eo
+                         JOIN organizations o ON o.id = eo.organization_id
+                         WHERE eo.event_id = $1 ORDER BY eo.position",
+                    )
+                    .bind(event.id)
+                    .fetch_all(pool)
+                    .await?;
+                    let questions = sqlx::query_as(
+                        "SELECT text_es, text_en FROM event_guiding_questions
+                         WHERE event_id = $1 ORDER BY position",
+                    )
+                    .bind(event.id)
+                    .fetch_all(pool)
+                    .await?;
+                    let links = sqlx::query_as(
+                        "SELECT kind, url, label FROM event_links WHERE event_id = $1 ORDER BY position",
+                    )
+                    .bind(event.id)
+                    .fetch_all(pool)
+                    .await?;
+                    (row, organizers, questions, links)
+                }
+            }
+        });
+        let Some(row) = row else { return Ok(None) };
+        let summary = row.summary()?;
+        Ok(Some(Event {
+            id: summary.id,
+            slug: summary.slug,
+            kind: summary.kind,
+            title: summary.title,
+            description: Bilingual {
+                es: row.description_es,
+                en: row.description_en,
+            },
+            schedule: summary.schedule,
+            organizers: organizers
+                .into_iter()
+                .map(|(id, name, acronym)| OrganizationRef { id, name, acronym })
+                .collect(),
+            guiding_questions: questions
+                .into_iter()
+                .map(|(es, en)| Bilingual { es, en })
+                .collect(),
+            links: links
+                .into_iter()
+                .map(|(kind, url, label)| {
+                    Ok(EventLink {
+                        kind: LinkKind::parse(&kind)
+                            .map_err(|e| StoreError::corrupt("event_links", "kind", e))?,
+                        url,
+                        label,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            provenance: provenance(TABLE, &row.sources, row.verified)?,
+        }))
+    }
+}

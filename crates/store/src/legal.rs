@@ -1,0 +1,236 @@
+//! Legal instruments, provisions, state laws, COVID-19 measures, COMAR figures.
+
+use crate::{
+    Db, StoreError,
+    db::dispatch,
+    rows::{count, provenance},
+};
+use acoge_domain::{
+    StateKey,
+    dates::PartialDate,
+    legal::{
+        AsylumApplications, CovidMeasure, InstrumentLevel, LegalInstrument, MeasureLevel,
+        Provision, StateLaw,
+    },
+    taxonomy::{GovernmentLevel, Right},
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+fn date(
+    table: &'static str,
+    column: &'static str,
+    value: Option<String>,
+) -> Result<Option<PartialDate>, StoreError> {
+    value
+        .map(|v| PartialDate::parse(&v))
+        .transpose()
+        .map_err(|e| StoreError::corrupt(table, column, e))
+}
+
+#[derive(sqlx::FromRow)]
+struct InstrumentRow {
+    id: String,
+    level: String,
+    jurisdiction: String,
+    name: String,
+    published: Option<String>,
+    notes: Option<String>,
+    verified: bool,
+    sources: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProvisionRow {
+    id: Uuid,
+    instrument_id: String,
+    article: String,
+    theme: String,
+    summary: String,
+    verified: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct StateLawRow {
+    id: Uuid,
+    cve_ent: String,
+    name: String,
+    published: Option<String>,
+    notes: Option<String>,
+    verified: bool,
+    sources: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct CovidRow {
+    id: Uuid,
+    date: String,
+    level: String,
+    actor: String,
+    measure: String,
+    verified: bool,
+    sources: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AsylumRow {
+    year: i16,
+    applications: i64,
+    notes: Option<String>,
+    verified: bool,
+    sources: String,
+}
+
+impl Db {
+    pub async fn legal_instruments(&self) -> Result<Vec<LegalInstrument>, StoreError> {
+        let rows: Vec<InstrumentRow> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, level, jurisdiction, name, published, notes, verified, sources
+                 FROM legal_instruments ORDER BY level DESC, published, id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        const TABLE: &str = "legal_instruments";
+        rows.into_iter()
+            .map(|r| {
+                Ok(LegalInstrument {
+                    level: InstrumentLevel::parse(&r.level)
+                        .map_err(|e| StoreError::corrupt(TABLE, "level", e))?,
+                    published: date(TABLE, "published", r.published)?,
+                    provenance: provenance(TABLE, &r.sources, r.verified)?,
+                    id: r.id,
+                    jurisdiction: r.jurisdiction,
+                    name: r.name,
+                    notes: r.notes,
+                })
+            })
+            .collect()
+    }
+
+    /// Provisions with their rights and levels, in instrument and article order.
+    pub async fn provisions(&self) -> Result<Vec<Provision>, StoreError> {
+        let (rows, rights, levels): (Vec<ProvisionRow>, Vec<(Uuid, String)>, Vec<(Uuid, String)>) =
+            dispatch!(self, |pool| {
+                let rows = sqlx::query_as(
+                    "SELECT id, instrument_id, article, theme, summary, verified FROM provisions
+                     ORDER BY instrument_id, id",
+                )
+                .fetch_all(pool)
+                .await?;
+                let rights =
+                    sqlx::query_as("SELECT provision_id, right_slug FROM provision_rights")
+                        .fetch_all(pool)
+                        .await?;
+                let levels = sqlx::query_as("SELECT provision_id, level FROM provision_levels")
+                    .fetch_all(pool)
+                    .await?;
+                (rows, rights, levels)
+            });
+        let mut rights_of: HashMap<Uuid, Vec<Right>> = HashMap::new();
+        for (id, slug) in rights {
+            let right = Right::parse(&slug)
+                .map_err(|e| StoreError::corrupt("provision_rights", "right_slug", e))?;
+            rights_of.entry(id).or_default().push(right);
+        }
+        let mut levels_of: HashMap<Uuid, Vec<GovernmentLevel>> = HashMap::new();
+        for (id, slug) in levels {
+            let level = GovernmentLevel::parse(&slug)
+                .map_err(|e| StoreError::corrupt("provision_levels", "level", e))?;
+            levels_of.entry(id).or_default().push(level);
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let mut rights = rights_of.remove(&r.id).unwrap_or_default();
+                rights.sort();
+                let mut binds = levels_of.remove(&r.id).unwrap_or_default();
+                binds.sort();
+                Provision {
+                    id: r.id,
+                    instrument_id: r.instrument_id,
+                    article: r.article,
+                    theme: r.theme,
+                    rights,
+                    binds,
+                    summary: r.summary,
+                    verified: r.verified,
+                }
+            })
+            .collect())
+    }
+
+    /// State laws on migrants, of one state or of all.
+    pub async fn state_laws(&self, state: Option<&StateKey>) -> Result<Vec<StateLaw>, StoreError> {
+        let rows: Vec<StateLawRow> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, cve_ent, name, published, notes, verified, sources FROM state_laws
+                 WHERE ($1 IS NULL OR cve_ent = $1) ORDER BY cve_ent, name",
+            )
+            .bind(state.map(StateKey::as_str))
+            .fetch_all(pool)
+            .await?
+        });
+        const TABLE: &str = "state_laws";
+        rows.into_iter()
+            .map(|r| {
+                Ok(StateLaw {
+                    id: r.id,
+                    state_key: StateKey::parse(&r.cve_ent)
+                        .map_err(|e| StoreError::corrupt(TABLE, "cve_ent", e))?,
+                    name: r.name,
+                    published: date(TABLE, "published", r.published)?,
+                    notes: r.notes,
+                    provenance: provenance(TABLE, &r.sources, r.verified)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn covid_measures(&self) -> Result<Vec<CovidMeasure>, StoreError> {
+        let rows: Vec<CovidRow> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, date, level, actor, measure, verified, sources FROM covid_measures
+                 ORDER BY date, actor",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        const TABLE: &str = "covid_measures";
+        rows.into_iter()
+            .map(|r| {
+                Ok(CovidMeasure {
+                    id: r.id,
+                    date: PartialDate::parse(&r.date)
+                        .map_err(|e| StoreError::corrupt(TABLE, "date", e))?,
+                    level: MeasureLevel::parse(&r.level)
+                        .map_err(|e| StoreError::corrupt(TABLE, "level", e))?,
+                    actor: r.actor,
+                    measure: r.measure,
+                    provenance: provenance(TABLE, &r.sources, r.verified)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn asylum_applications(&self) -> Result<Vec<AsylumApplications>, StoreError> {
+        let rows: Vec<AsylumRow> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT year, applications, notes, verified, sources FROM asylum_applications
+                 ORDER BY year",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|r| {
+                Ok(AsylumApplications {
+                    year: r.year,
+                    applications: count(r.applications),
+                    notes: r.notes,
+                    provenance: provenance("asylum_applications", &r.sources, r.verified)?,
+                })
+            })
+            .collect()
+    }
+}

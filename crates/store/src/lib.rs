@@ -1,0 +1,23 @@
+//! Acoge's storage: one API over an embedded SQLite file and a PostgreSQL
+//! server. Each query is written once and compiled for both pools by the
+//! `dispatch!` macro; migrations live in one folder per backend with the same
+//! version numbers.
+
+mod db;
+mod error;
+mod events;
+mod geo;
+mod legal;
+mod organizations;
+mod outbox;
+mod reference;
+mod rows;
+pub mod scratch;
+mod time;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+pub use events::EventSummary;
+pub use geo::{ContextScope, KeyFigures, MunicipalityFilter, StateOverview};
+pub use organizations::OrganizationFilter;
+pub use reference::{ImportOutcome, ImportProgress};

@@ -1,0 +1,119 @@
+//! The directory of organizations.
+
+use crate::{
+    Db, StoreError,
+    db::dispatch,
+    rows::{count, provenance},
+};
+use acoge_domain::{
+    Cvegeo, StateKey,
+    organization::{Organization, OrganizationKind, Scope},
+    page::{Page, PageRequest},
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    pub state: Option<StateKey>,
+    pub municipality: Option<Cvegeo>,
+    pub founding_organizer: Option<bool>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OrganizationRow {
+    id: Uuid,
+    name: String,
+    acronym: Option<String>,
+    kind: String,
+    scope: String,
+    cve_ent: Option<String>,
+    cvegeo: Option<String>,
+    founding_organizer: bool,
+    description: String,
+    verified: bool,
+    sources: String,
+}
+
+impl OrganizationRow {
+    fn into_organization(self) -> Result<Organization, StoreError> {
+        const TABLE: &str = "organizations";
+        Ok(Organization {
+            id: self.id,
+            name: self.name,
+            acronym: self.acronym,
+            kind: OrganizationKind::parse(&self.kind)
+                .map_err(|e| StoreError::corrupt(TABLE, "kind", e))?,
+            scope: Scope::parse(&self.scope).map_err(|e| StoreError::corrupt(TABLE, "scope", e))?,
+            state_key: self
+                .cve_ent
+                .map(|k| StateKey::parse(&k))
+                .transpose()
+                .map_err(|e| StoreError::corrupt(TABLE, "cve_ent", e))?,
+            cvegeo: self
+                .cvegeo
+                .map(|k| Cvegeo::parse(&k))
+                .transpose()
+                .map_err(|e| StoreError::corrupt(TABLE, "cvegeo", e))?,
+            founding_organizer: self.founding_organizer,
+            description: self.description,
+            provenance: provenance(TABLE, &self.sources, self.verified)?,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, name, acronym, kind, scope, cve_ent, cvegeo, founding_organizer, \
+     description, verified, sources";
+
+impl Db {
+    pub async fn organizations(
+        &self,
+        filter: &OrganizationFilter,
+        page: PageRequest,
+    ) -> Result<Page<Organization>, StoreError> {
+        const WHERE: &str = "WHERE ($1 IS NULL OR cve_ent = $1) AND ($2 IS NULL OR cvegeo = $2)
+            AND ($3 IS NULL OR founding_organizer = $3)";
+        let state = filter.state.as_ref().map(|k| k.as_str().to_owned());
+        let municipality = filter.municipality.as_ref().map(|k| k.as_str().to_owned());
+        let (total, rows): (i64, Vec<OrganizationRow>) = dispatch!(self, |pool| {
+            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM organizations {WHERE}"
+            )))
+            .bind(&state)
+            .bind(&municipality)
+            .bind(filter.founding_organizer)
+            .fetch_one(pool)
+            .await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM organizations {WHERE}
+                 ORDER BY name_folded, id LIMIT $4 OFFSET $5"
+            )))
+            .bind(&state)
+            .bind(&municipality)
+            .bind(filter.founding_organizer)
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(pool)
+            .await?;
+            (total, rows)
+        });
+        Ok(Page {
+            total: count(total),
+            items: rows
+                .into_iter()
+                .map(OrganizationRow::into_organization)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    pub async fn organization(&self, id: Uuid) -> Result<Option<Organization>, StoreError> {
+        let row: Option<OrganizationRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM organizations WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(OrganizationRow::into_organization).transpose()
+    }
+}

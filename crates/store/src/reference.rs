@@ -1,0 +1,394 @@
+//! Importing the reference data set: one transaction, upserts by natural key,
+//! and a digest so that importing the same set twice changes nothing.
+
+use crate::{Db, StoreError, db::dispatch, outbox::record_change, time::DbTime};
+use acoge_domain::{Timestamp, geo::fold_name, reference::ReferenceData};
+use uuid::Uuid;
+
+const DATASET: &str = "reference";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// The database already holds this exact data set; nothing was written.
+    AlreadyCurrent,
+    /// The data set was written; the number of records.
+    Imported(u64),
+}
+
+/// Called with the number of records just written, for progress bars.
+pub type ImportProgress<'a> = &'a (dyn Fn(u64) + Sync);
+
+fn opt_i64(value: Option<u64>) -> Option<i64> {
+    value.and_then(|v| i64::try_from(v).ok())
+}
+
+impl Db {
+    /// The digest of the reference data set last imported, if any.
+    pub async fn reference_digest(&self) -> Result<Option<String>, StoreError> {
+        let digest = dispatch!(self, |pool| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT digest FROM reference_imports WHERE dataset = $1",
+            )
+            .bind(DATASET)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(digest)
+    }
+
+    /// Writes the whole data set in one transaction: all of it or none of it.
+    pub async fn import_reference(
+        &self,
+        data: &ReferenceData,
+        digest: &str,
+        progress: ImportProgress<'_>,
+    ) -> Result<ImportOutcome, StoreError> {
+        let now = DbTime(Timestamp::now());
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let current: Option<String> =
+                sqlx::query_scalar("SELECT digest FROM reference_imports WHERE dataset = $1")
+                    .bind(DATASET)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if current.as_deref() == Some(digest) {
+                return Ok(ImportOutcome::AlreadyCurrent);
+            }
+
+            for state in &data.states {
+                sqlx::query(
+                    "INSERT INTO states (cve_ent, iso_code, name, abbreviation, population)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (cve_ent) DO UPDATE SET iso_code = excluded.iso_code,
+                        name = excluded.name, abbreviation = excluded.abbreviation,
+                        population = excluded.population",
+                )
+                .bind(state.key.as_str())
+                .bind(&state.iso_code)
+                .bind(&state.name)
+                .bind(&state.abbreviation)
+                .bind(opt_i64(state.population))
+                .execute(&mut *tx)
+                .await?;
+            }
+            progress(data.states.len() as u64);
+
+            for (key, geometry) in &data.boundaries {
+                sqlx::query("UPDATE states SET boundary = $2 WHERE cve_ent = $1")
+                    .bind(key.as_str())
+                    .bind(geometry)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            progress(data.boundaries.len() as u64);
+
+            for chunk in data.municipalities.chunks(100) {
+                for m in chunk {
+                    sqlx::query(
+                        "INSERT INTO municipalities (cvegeo, cve_ent, name, name_folded, seat_key,
+                            seat_name, population, dwellings, metro_area, seat_lat, seat_lon)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                         ON CONFLICT (cvegeo) DO UPDATE SET cve_ent = excluded.cve_ent,
+                            name = excluded.name, name_folded = excluded.name_folded,
+                            seat_key = excluded.seat_key, seat_name = excluded.seat_name,
+                            population = excluded.population, dwellings = excluded.dwellings,
+                            metro_area = excluded.metro_area, seat_lat = excluded.seat_lat,
+                            seat_lon = excluded.seat_lon",
+                    )
+                    .bind(m.cvegeo.as_str())
+                    .bind(m.state_key.as_str())
+                    .bind(&m.name)
+                    .bind(fold_name(&m.name))
+                    .bind(&m.seat_key)
+                    .bind(&m.seat_name)
+                    .bind(opt_i64(m.population))
+                    .bind(opt_i64(m.dwellings))
+                    .bind(&m.metro_area)
+                    .bind(m.seat.map(|c| c.lat))
+                    .bind(m.seat.map(|c| c.lon))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                progress(chunk.len() as u64);
+            }
+
+            // Contexts are pure reference data: the set replaces what was there.
+            sqlx::query("DELETE FROM municipal_contexts")
+                .execute(&mut *tx)
+                .await?;
+            for c in &data.contexts {
+                sqlx::query(
+                    "INSERT INTO municipal_contexts (cvegeo, context, detail, verified, sources)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(c.cvegeo.as_str())
+                .bind(c.context.slug())
+                .bind(&c.detail)
+                .bind(c.provenance.verified)
+                .bind(c.provenance.joined_sources())
+                .execute(&mut *tx)
+                .await?;
+            }
+            progress(data.contexts.len() as u64);
+
+            for o in &data.organizations {
+                let id: Uuid = sqlx::query_scalar(
+                    "INSERT INTO organizations (id, name, name_folded, acronym, kind, scope, cve_ent,
+                        cvegeo, founding_organizer, description, verified, sources, created_at,
+                        updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                     ON CONFLICT (name) DO UPDATE SET acronym = excluded.acronym,
+                        kind = excluded.kind, scope = excluded.scope, cve_ent = excluded.cve_ent,
+                        cvegeo = excluded.cvegeo, founding_organizer = excluded.founding_organizer,
+                        description = excluded.description, verified = excluded.verified,
+                        sources = excluded.sources, updated_at = excluded.updated_at
+                     RETURNING id",
+                )
+                .bind(o.id)
+                .bind(&o.name)
+                .bind(fold_name(&o.name))
+                .bind(&o.acronym)
+                .bind(o.kind.slug())
+                .bind(o.scope.slug())
+                .bind(o.state_key.as_ref().map(|k| k.as_str()))
+                .bind(o.cvegeo.as_ref().map(|k| k.as_str()))
+                .bind(o.founding_organizer)
+                .bind(&o.description)
+                .bind(o.provenance.verified)
+                .bind(o.provenance.joined_sources())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                record_change!(tx, "organization", id, now);
+            }
+            progress(data.organizations.len() as u64);
+
+            for i in &data.instruments {
+                sqlx::query(
+                    "INSERT INTO legal_instruments (id, level, jurisdiction, name, published, notes,
+                        verified, sources)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     ON CONFLICT (id) DO UPDATE SET level = excluded.level,
+                        jurisdiction = excluded.jurisdiction, name = excluded.name,
+                        published = excluded.published, notes = excluded.notes,
+                        verified = excluded.verified, sources = excluded.sources",
+                )
+                .bind(&i.id)
+                .bind(i.level.slug())
+                .bind(&i.jurisdiction)
+                .bind(&i.name)
+                .bind(i.published.map(|d| d.to_string()))
+                .bind(&i.notes)
+                .bind(i.provenance.verified)
+                .bind(i.provenance.joined_sources())
+                .execute(&mut *tx)
+                .await?;
+            }
+            progress(data.instruments.len() as u64);
+
+            for p in &data.provisions {
+                let id: Uuid = sqlx::query_scalar(
+                    "INSERT INTO provisions (id, instrument_id, article, theme, summary, verified)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (instrument_id, article) DO UPDATE SET theme = excluded.theme,
+                        summary = excluded.summary, verified = excluded.verified
+                     RETURNING id",
+                )
+                .bind(p.id)
+                .bind(&p.instrument_id)
+                .bind(&p.article)
+                .bind(&p.theme)
+                .bind(&p.summary)
+                .bind(p.verified)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM provision_rights WHERE provision_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for right in &p.rights {
+                    sqlx::query(
+                        "INSERT INTO provision_rights (provision_id, right_slug) VALUES ($1, $2)",
+                    )
+                    .bind(id)
+                    .bind(right.slug())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query("DELETE FROM provision_levels WHERE provision_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for level in &p.binds {
+                    sqlx::query(
+                        "INSERT INTO provision_levels (provision_id, level) VALUES ($1, $2)",
+                    )
+                    .bind(id)
+                    .bind(level.slug())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                record_change!(tx, "provision", id, now);
+            }
+            progress(data.provisions.len() as u64);
+
+            for law in &data.state_laws {
+                sqlx::query(
+                    "INSERT INTO state_laws (id, cve_ent, name, published, notes, verified, sources)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (cve_ent, name) DO UPDATE SET published = excluded.published,
+                        notes = excluded.notes, verified = excluded.verified,
+                        sources = excluded.sources",
+                )
+                .bind(law.id)
+                .bind(law.state_key.as_str())
+                .bind(&law.name)
+                .bind(law.published.map(|d| d.to_string()))
+                .bind(&law.notes)
+                .bind(law.provenance.verified)
+                .bind(law.provenance.joined_sources())
+                .execute(&mut *tx)
+                .await?;
+            }
+            progress(data.state_laws.len() as u64);
+
+            for m in &data.covid_measures {
+                sqlx::query(
+                    "INSERT INTO covid_measures (id, date, level, actor, measure, verified, sources)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (date, actor, measure) DO UPDATE SET level = excluded.level,
+                        verified = excluded.verified, sources = excluded.sources",
+                )
+                .bind(m.id)
+                .bind(m.date.to_string())
+                .bind(m.level.slug())
+                .bind(&m.actor)
+                .bind(&m.measure)
+                .bind(m.provenance.verified)
+                .bind(m.provenance.joined_sources())
+                .execute(&mut *tx)
+                .await?;
+            }
+            progress(data.covid_measures.len() as u64);
+
+            for a in &data.asylum_applications {
+                sqlx::query(
+                    "INSERT INTO asylum_applications (year, applications, notes, verified, sources)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (year) DO UPDATE SET applications = excluded.applications,
+                        notes = excluded.notes, verified = excluded.verified,
+                        sources = excluded.sources",
+                )
+                .bind(a.year)
+                .bind(opt_i64(Some(a.applications)))
+                .bind(&a.notes)
+                .bind(a.provenance.verified)
+                .bind(a.provenance.joined_sources())
+                .execute(&mut *tx)
+                .await?;
+            }
+            progress(data.asylum_applications.len() as u64);
+
+            for e in &data.events {
+                let id: Uuid = sqlx::query_scalar(
+                    "INSERT INTO events (id, slug, kind, title_es, title_en, description_es,
+                        description_en, starts_at, ends_at, time_zone, verified, sources,
+                        created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                     ON CONFLICT (slug) DO UPDATE SET kind = excluded.kind,
+                        title_es = excluded.title_es, title_en = excluded.title_en,
+                        description_es = excluded.description_es,
+                        description_en = excluded.description_en, starts_at = excluded.starts_at,
+                        ends_at = excluded.ends_at, time_zone = excluded.time_zone,
+                        verified = excluded.verified, sources = excluded.sources,
+                        updated_at = excluded.updated_at
+                     RETURNING id",
+                )
+                .bind(Uuid::now_v7())
+                .bind(&e.slug)
+                .bind(e.kind.slug())
+                .bind(&e.title.es)
+                .bind(&e.title.en)
+                .bind(&e.description.es)
+                .bind(&e.description.en)
+                .bind(DbTime(e.schedule.starts_at))
+                .bind(DbTime(e.schedule.ends_at))
+                .bind(&e.schedule.time_zone)
+                .bind(e.provenance.verified)
+                .bind(e.provenance.joined_sources())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                for delete in [
+                    "DELETE FROM event_organizers WHERE event_id = $1",
+                    "DELETE FROM event_guiding_questions WHERE event_id = $1",
+                    "DELETE FROM event_links WHERE event_id = $1",
+                ] {
+                    sqlx::query(delete).bind(id).execute(&mut *tx).await?;
+                }
+                for (position, name) in e.organizer_names.iter().enumerate() {
+                    let organization: Option<Uuid> =
+                        sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1")
+                            .bind(name)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let organization = organization.ok_or_else(|| {
+                        StoreError::MissingReference(format!(
+                            "event {} names organizer {name:?}, which is not in the directory",
+                            e.slug
+                        ))
+                    })?;
+                    sqlx::query(
+                        "INSERT INTO event_organizers (event_id, organization_id, position)
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(organization)
+                    .bind(position as i32)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (position, q) in e.guiding_questions.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO event_guiding_questions (event_id, position, text_es, text_en)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(position as i32 + 1)
+                    .bind(&q.es)
+                    .bind(&q.en)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (position, link) in e.links.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO event_links (event_id, position, kind, url, label)
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(id)
+                    .bind(position as i32 + 1)
+                    .bind(link.kind.slug())
+                    .bind(&link.url)
+                    .bind(&link.label)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                record_change!(tx, "event", id, now);
+            }
+            progress(data.events.len() as u64);
+
+            sqlx::query(
+                "INSERT INTO reference_imports (dataset, digest, imported_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (dataset) DO UPDATE SET digest = excluded.digest,
+                    imported_at = excluded.imported_at",
+            )
+            .bind(DATASET)
+            .bind(digest)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(ImportOutcome::Imported(data.record_count()))
+    }
+}
