@@ -166,3 +166,23 @@ impl Db {
         }))
     }
 }
+
+impl Db {
+    /// Events an organization organized, newest first.
+    pub async fn events_organized_by(
+        &self,
+        organization: Uuid,
+    ) -> Result<Vec<EventSummary>, StoreError> {
+        let rows: Vec<EventRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM events WHERE id IN
+                    (SELECT event_id FROM event_organizers WHERE organization_id = $1)
+                 ORDER BY starts_at DESC"
+            )))
+            .bind(organization)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.iter().map(EventRow::summary).collect()
+    }
+}

@@ -113,9 +113,17 @@ impl MunicipalityRow {
     }
 }
 
+/// A migration context with the name of its municipality, for lists.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ContextEntry {
+    pub municipality_name: String,
+    pub context: MunicipalContext,
+}
+
 #[derive(sqlx::FromRow)]
 struct ContextRow {
     cvegeo: String,
+    municipality_name: String,
     context: String,
     detail: String,
     verified: bool,
@@ -123,15 +131,19 @@ struct ContextRow {
 }
 
 impl ContextRow {
-    fn into_context(self) -> Result<MunicipalContext, StoreError> {
+    fn into_entry(self) -> Result<ContextEntry, StoreError> {
         const TABLE: &str = "municipal_contexts";
-        Ok(MunicipalContext {
+        let context = MunicipalContext {
             cvegeo: Cvegeo::parse(&self.cvegeo)
                 .map_err(|e| StoreError::corrupt(TABLE, "cvegeo", e))?,
             context: MigrationContext::parse(&self.context)
                 .map_err(|e| StoreError::corrupt(TABLE, "context", e))?,
             detail: self.detail,
             provenance: provenance(TABLE, &self.sources, self.verified)?,
+        };
+        Ok(ContextEntry {
+            municipality_name: self.municipality_name,
+            context,
         })
     }
 }
@@ -256,7 +268,7 @@ impl Db {
     pub async fn municipal_contexts(
         &self,
         scope: ContextScope<'_>,
-    ) -> Result<Vec<MunicipalContext>, StoreError> {
+    ) -> Result<Vec<ContextEntry>, StoreError> {
         let (cvegeo, state) = match scope {
             ContextScope::Municipality(c) => (Some(c.as_str()), None),
             ContextScope::State(s) => (None, Some(s.as_str())),
@@ -264,16 +276,18 @@ impl Db {
         };
         let rows: Vec<ContextRow> = dispatch!(self, |pool| {
             sqlx::query_as(
-                "SELECT cvegeo, context, detail, verified, sources FROM municipal_contexts
-                 WHERE ($1 IS NULL OR cvegeo = $1) AND ($2 IS NULL OR substr(cvegeo, 1, 2) = $2)
-                 ORDER BY cvegeo, context",
+                "SELECT c.cvegeo, m.name AS municipality_name, c.context, c.detail, c.verified,
+                    c.sources
+                 FROM municipal_contexts c JOIN municipalities m ON m.cvegeo = c.cvegeo
+                 WHERE ($1 IS NULL OR c.cvegeo = $1) AND ($2 IS NULL OR m.cve_ent = $2)
+                 ORDER BY m.name_folded, c.cvegeo, c.context",
             )
             .bind(cvegeo)
             .bind(state)
             .fetch_all(pool)
             .await?
         });
-        rows.into_iter().map(ContextRow::into_context).collect()
+        rows.into_iter().map(ContextRow::into_entry).collect()
     }
 
     pub async fn key_figures(&self) -> Result<KeyFigures, StoreError> {

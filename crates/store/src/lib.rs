@@ -18,6 +18,6 @@ mod time;
 pub use db::{Backend, Db};
 pub use error::StoreError;
 pub use events::EventSummary;
-pub use geo::{ContextScope, KeyFigures, MunicipalityFilter, StateOverview};
+pub use geo::{ContextEntry, ContextScope, KeyFigures, MunicipalityFilter, StateOverview};
 pub use organizations::OrganizationFilter;
 pub use reference::{ImportOutcome, ImportProgress};

@@ -1,0 +1,133 @@
+//! Commands, options and the errors they end with.
+
+use crate::{import, serve};
+use acoge_store::{Db, StoreError};
+use clap::{Parser, Subcommand};
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Parser)]
+#[command(
+    name = "acoge",
+    version,
+    about = "Acoge: community of practice for the inclusion of migrant people in Mexican cities"
+)]
+pub struct Cli {
+    /// Where Acoge keeps its files (the SQLite database by default).
+    #[arg(
+        long,
+        env = "ACOGE_DATA_DIR",
+        default_value = "./acoge-data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    /// sqlite://PATH or postgres://USER@HOST/DB; default: sqlite in the data folder.
+    #[arg(long, env = "ACOGE_DATABASE_URL", global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site and the API (applies migrations and loads reference data first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "ACOGE_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Import a data set.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// The reference data of Mexico (states, municipalities, organizations, laws, events).
+    Reference {
+        /// Read the files from this folder instead of the copy built into the binary.
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+}
+
+/// How a command failed; each kind has its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The database URL is malformed or the database cannot be reached (exit 2).
+    #[error("{0}")]
+    Database(StoreError),
+    /// A data file is invalid (exit 3); nothing was imported.
+    #[error("{0}; nothing was imported")]
+    Data(#[from] acoge_formats::FormatError),
+    /// Anything else (exit 1).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Database(_) => 2,
+            Failure::Data(_) => 3,
+            Failure::Other(_) => 1,
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::InvalidUrl { .. } | StoreError::Connect { .. } => Failure::Database(e),
+            other => Failure::Other(other.to_string()),
+        }
+    }
+}
+
+impl Cli {
+    fn database_url(&self) -> Result<String, Failure> {
+        if let Some(url) = &self.database {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+            Failure::Other(format!(
+                "cannot create the data folder {}: {e}",
+                self.data_dir.display()
+            ))
+        })?;
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("acoge.db").display()
+        ))
+    }
+
+    async fn connect(&self) -> Result<Db, Failure> {
+        let db = Db::connect(&self.database_url()?).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Serve { addr } => {
+            let db = cli.connect().await?;
+            import::reference(&db, None, false).await?;
+            serve::run(db, *addr).await
+        }
+        Command::Migrate => {
+            cli.connect().await?;
+            eprintln!("acoge: migrations applied");
+            Ok(())
+        }
+        Command::Import {
+            what: ImportCommand::Reference { from },
+        } => {
+            let db = cli.connect().await?;
+            import::reference(&db, from.as_deref(), true).await
+        }
+    }
+}

@@ -1,0 +1,48 @@
+use super::{
+    ApiError,
+    error::{ApiResult, ErrorBody},
+    schema::{EventJson, EventList, EventSummaryJson, page_of},
+};
+use crate::{AppState, params::Params};
+use acoge_domain::page::PageRequest;
+use axum::{
+    Json,
+    extract::{Path, RawQuery, State},
+};
+
+/// Events, newest first.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events",
+    params(
+        ("page" = Option<u32>, Query, description = "Page number, from 1"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)")
+    ),
+    responses(
+        (status = 200, body = EventList),
+        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
+    ))]
+pub async fn list_events(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<EventList> {
+    let params = Params::parse(query.as_deref())?;
+    let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
+    let page = app.db.events(request).await?;
+    let (total, request, items) = page_of(page, request, EventSummaryJson::from);
+    Ok(Json(EventList::new(total, request, items)))
+}
+
+/// One event by its id or its slug, with organizers, guiding questions and links.
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events",
+    params(("id" = String, Path, description = "Event id (UUID) or slug", example = "lav-2020-11-10")),
+    responses((status = 200, body = EventJson), (status = 404, body = ErrorBody)))]
+pub async fn get_event(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<EventJson> {
+    let event = app
+        .db
+        .event(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no event with that id or slug"))?;
+    Ok(Json(event.into()))
+}

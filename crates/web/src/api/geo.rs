@@ -1,0 +1,107 @@
+use super::{
+    error::{ApiResult, ErrorBody},
+    schema::{MunicipalityJson, MunicipalityList, StateJson, StateList, page_of},
+};
+use crate::{AppState, params::Params};
+use acoge_domain::{Cvegeo, StateKey, page::PageRequest, taxonomy::MigrationContext};
+use acoge_store::{ContextScope, MunicipalityFilter};
+use axum::{
+    Json,
+    extract::{Path, RawQuery, State},
+};
+
+use super::ApiError;
+
+/// The 32 states with their figures.
+#[utoipa::path(get, path = "/api/v1/states", tag = "places",
+    params(
+        ("page" = Option<u32>, Query, description = "Page number, from 1"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 50)")
+    ),
+    responses(
+        (status = 200, body = StateList),
+        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
+    ))]
+pub async fn list_states(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<StateList> {
+    let params = Params::parse(query.as_deref())?;
+    let request = params.page(50)?;
+    let all = app.db.states().await?;
+    let total = all.len() as u64;
+    let items = all
+        .into_iter()
+        .skip(usize::try_from(request.offset()).unwrap_or(usize::MAX))
+        .take(request.per_page as usize)
+        .map(StateJson::from)
+        .collect();
+    Ok(Json(StateList::new(total, request, items)))
+}
+
+/// One state by its INEGI key.
+#[utoipa::path(get, path = "/api/v1/states/{cve_ent}", tag = "places",
+    params(("cve_ent" = String, Path, description = "INEGI state key, two digits", example = "07")),
+    responses((status = 200, body = StateJson), (status = 404, body = ErrorBody)))]
+pub async fn get_state(
+    State(app): State<AppState>,
+    Path(cve_ent): Path<String>,
+) -> ApiResult<StateJson> {
+    let key =
+        StateKey::parse(&cve_ent).map_err(|_| ApiError::not_found("no state with that key"))?;
+    let state = app
+        .db
+        .state(&key)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no state with that key"))?;
+    Ok(Json(state.into()))
+}
+
+/// Municipalities, filtered by state, migration context or name.
+#[utoipa::path(get, path = "/api/v1/municipalities", tag = "places",
+    params(
+        ("state" = Option<String>, Query, description = "INEGI state key, e.g. 07"),
+        ("context" = Option<String>, Query, description = "Migration context: frontera_norte, frontera_sur, transito, punto_repatriacion_inm, oficina_comar, integracion_local_acnur, retorno_mpp"),
+        ("q" = Option<String>, Query, description = "Part of the name; accents and case are ignored"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)")
+    ),
+    responses(
+        (status = 200, body = MunicipalityList),
+        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
+    ))]
+pub async fn list_municipalities(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<MunicipalityList> {
+    let params = Params::parse(query.as_deref())?;
+    let filter = MunicipalityFilter {
+        state: params.parse_with("state", StateKey::parse)?,
+        context: params.parse_with("context", MigrationContext::parse)?,
+        name: params.get("q").map(str::to_owned),
+    };
+    let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
+    let page = app.db.municipalities(&filter, request).await?;
+    let (total, request, items) = page_of(page, request, MunicipalityJson::from);
+    Ok(Json(MunicipalityList::new(total, request, items)))
+}
+
+/// One municipality by its CVEGEO, with its migration contexts.
+#[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}", tag = "places",
+    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits", example = "07089")),
+    responses((status = 200, body = MunicipalityJson), (status = 404, body = ErrorBody)))]
+pub async fn get_municipality(
+    State(app): State<AppState>,
+    Path(cvegeo): Path<String>,
+) -> ApiResult<MunicipalityJson> {
+    let missing = || ApiError::not_found("no municipality with that CVEGEO");
+    let key = Cvegeo::parse(&cvegeo).map_err(|_| missing())?;
+    let municipality = app.db.municipality(&key).await?.ok_or_else(missing)?;
+    let contexts = app
+        .db
+        .municipal_contexts(ContextScope::Municipality(&key))
+        .await?;
+    let mut json = MunicipalityJson::from(municipality);
+    json.migration_contexts = Some(contexts.into_iter().map(Into::into).collect());
+    Ok(Json(json))
+}

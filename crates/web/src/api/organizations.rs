@@ -1,0 +1,60 @@
+use super::{
+    ApiError,
+    error::{ApiResult, ErrorBody},
+    schema::{OrganizationJson, OrganizationList, page_of},
+};
+use crate::{AppState, params::Params};
+use acoge_domain::{Cvegeo, StateKey, page::PageRequest};
+use acoge_store::OrganizationFilter;
+use axum::{
+    Json,
+    extract::{Path, RawQuery, State},
+};
+use uuid::Uuid;
+
+/// Organizations of the directory, filtered by the state or municipality of their seat.
+#[utoipa::path(get, path = "/api/v1/organizations", tag = "directory",
+    params(
+        ("state" = Option<String>, Query, description = "INEGI state key of the seat"),
+        ("municipality" = Option<String>, Query, description = "CVEGEO of the seat"),
+        ("founding_organizer" = Option<bool>, Query, description = "true: only the eight organizers of the founding webinar"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)")
+    ),
+    responses(
+        (status = 200, body = OrganizationList),
+        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
+    ))]
+pub async fn list_organizations(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<OrganizationList> {
+    let params = Params::parse(query.as_deref())?;
+    let filter = OrganizationFilter {
+        state: params.parse_with("state", StateKey::parse)?,
+        municipality: params.parse_with("municipality", Cvegeo::parse)?,
+        founding_organizer: params.parse_with("founding_organizer", |v| match v {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err("must be true or false"),
+        })?,
+    };
+    let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
+    let page = app.db.organizations(&filter, request).await?;
+    let (total, request, items) = page_of(page, request, OrganizationJson::from);
+    Ok(Json(OrganizationList::new(total, request, items)))
+}
+
+/// One organization.
+#[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "directory",
+    params(("id" = Uuid, Path, description = "Organization id (UUID)")),
+    responses((status = 200, body = OrganizationJson), (status = 404, body = ErrorBody)))]
+pub async fn get_organization(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<OrganizationJson> {
+    let missing = || ApiError::not_found("no organization with that id");
+    let id = Uuid::parse_str(&id).map_err(|_| missing())?;
+    let organization = app.db.organization(id).await?.ok_or_else(missing)?;
+    Ok(Json(organization.into()))
+}

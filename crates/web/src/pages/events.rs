@@ -1,0 +1,97 @@
+//! Events of the community.
+
+use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
+use crate::{AppState, i18n::Tr, params::Params};
+use acoge_domain::event::{DEFAULT_VIEWER_ZONE, Event, Schedule};
+use acoge_store::EventSummary;
+use askama::Template;
+use axum::extract::{Path, State};
+use fluent_templates::fluent_bundle::FluentValue;
+
+/// When an event happens, as its page says it.
+pub struct When {
+    /// In Mexico City time.
+    pub local: String,
+    /// In the organizer's zone, when it differs.
+    pub original: Option<String>,
+}
+
+impl When {
+    pub fn new(tr: Tr, schedule: &Schedule) -> Self {
+        let viewer =
+            jiff::tz::TimeZone::get(DEFAULT_VIEWER_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+        let start = schedule.starts_at.in_zone(&viewer);
+        let end = schedule.ends_at.in_zone(&viewer);
+        let hm = |z: &jiff::Zoned| format!("{:02}:{:02}", z.hour(), z.minute());
+        let date = tr.long_date(start.year().into(), start.month() as u8, start.day() as u8);
+        let local = tr.with(
+            "event-when-value",
+            &[
+                ("date", FluentValue::from(date)),
+                ("start", FluentValue::from(hm(&start))),
+                ("end", FluentValue::from(hm(&end))),
+            ],
+        );
+        let original = (schedule.time_zone != DEFAULT_VIEWER_ZONE).then(|| {
+            let zone = schedule.organizer_zone();
+            let (s, e) = (
+                schedule.starts_at.in_zone(&zone),
+                schedule.ends_at.in_zone(&zone),
+            );
+            tr.with(
+                "event-original-zone",
+                &[
+                    ("zone", FluentValue::from(schedule.time_zone.clone())),
+                    ("start", FluentValue::from(hm(&s))),
+                    ("end", FluentValue::from(hm(&e))),
+                ],
+            )
+        });
+        Self { local, original }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+struct ListPage {
+    chrome: Chrome,
+    items: Vec<(EventSummary, When)>,
+    pager: Pager,
+}
+
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+    let params = Params::parse(ctx.raw_query())?;
+    let page = params.page(20)?;
+    let result = app.db.events(page).await?;
+    let pager = Pager::new("/eventos", &[], page.page, result.page_count(page));
+    let items = result
+        .items
+        .into_iter()
+        .map(|e| {
+            let when = When::new(ctx.tr, &e.schedule);
+            (e, when)
+        })
+        .collect();
+    render(&ListPage {
+        chrome: ctx.chrome(ctx.tr.t("events-title"), "events"),
+        items,
+        pager,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct ShowPage {
+    chrome: Chrome,
+    event: Event,
+    when: When,
+}
+
+pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let event = app.db.event(&id).await?.ok_or_else(PageError::not_found)?;
+    render(&ShowPage {
+        chrome: ctx.chrome(event.title.get(ctx.tr.lang).to_owned(), "events"),
+        when: When::new(ctx.tr, &event.schedule),
+        event,
+    })
+}

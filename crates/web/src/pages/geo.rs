@@ -1,0 +1,165 @@
+//! States and municipalities.
+
+use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
+use crate::{AppState, params::Params};
+use acoge_domain::{
+    Cvegeo, StateKey, geo::Municipality, legal::StateLaw, organization::Organization,
+    page::PageRequest, taxonomy::MigrationContext,
+};
+use acoge_store::{
+    ContextEntry, ContextScope, MunicipalityFilter, OrganizationFilter, StateOverview,
+};
+use askama::Template;
+use axum::extract::{Path, State};
+
+#[derive(Template)]
+#[template(path = "states.html")]
+struct StatesPage {
+    chrome: Chrome,
+    states: Vec<StateOverview>,
+}
+
+pub async fn states(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let states = state.db.states().await?;
+    render(&StatesPage {
+        chrome: ctx.chrome(ctx.tr.t("states-title"), "states"),
+        states,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "state.html")]
+struct StatePage {
+    chrome: Chrome,
+    overview: StateOverview,
+    laws: Vec<StateLaw>,
+    contexts: Vec<ContextEntry>,
+    organizations: Vec<Organization>,
+}
+
+pub async fn state(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String>) -> PageResult {
+    let key = StateKey::parse(&key).map_err(|_| PageError::not_found())?;
+    let db = &app.db;
+    let overview = db.state(&key).await?.ok_or_else(PageError::not_found)?;
+    let filter = OrganizationFilter {
+        state: Some(key.clone()),
+        ..Default::default()
+    };
+    render(&StatePage {
+        chrome: ctx.chrome(overview.state.name.clone(), "states"),
+        laws: db.state_laws(Some(&key)).await?,
+        contexts: db.municipal_contexts(ContextScope::State(&key)).await?,
+        organizations: db
+            .organizations(&filter, PageRequest::first(100))
+            .await?
+            .items,
+        overview,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "municipalities.html")]
+struct MunicipalitiesPage {
+    chrome: Chrome,
+    states: Vec<StateOverview>,
+    contexts: &'static [MigrationContext],
+    selected_state: String,
+    selected_context: String,
+    name: String,
+    total: u64,
+    items: Vec<Municipality>,
+    pager: Pager,
+}
+
+pub async fn municipalities(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+    let params = Params::parse(ctx.raw_query())?;
+    let filter = MunicipalityFilter {
+        state: params.parse_with("estado", StateKey::parse)?,
+        context: params.parse_with("contexto", MigrationContext::parse)?,
+        name: params.get("q").map(str::to_owned),
+    };
+    let page = params.page(50)?;
+    let result = app.db.municipalities(&filter, page).await?;
+    let selected_state = filter
+        .state
+        .as_ref()
+        .map(|k| k.to_string())
+        .unwrap_or_default();
+    let selected_context = filter
+        .context
+        .map(|c| c.slug().to_owned())
+        .unwrap_or_default();
+    let name = filter.name.clone().unwrap_or_default();
+    let pager = Pager::new(
+        "/municipios",
+        &[
+            ("estado", selected_state.clone()),
+            ("contexto", selected_context.clone()),
+            ("q", name.clone()),
+        ],
+        page.page,
+        result.page_count(page),
+    );
+    render(&MunicipalitiesPage {
+        chrome: ctx.chrome(ctx.tr.t("municipalities-title"), "municipalities"),
+        states: app.db.states().await?,
+        contexts: MigrationContext::ALL,
+        selected_state,
+        selected_context,
+        name,
+        total: result.total,
+        items: result.items,
+        pager,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "municipality.html")]
+struct MunicipalityPage {
+    chrome: Chrome,
+    municipality: Municipality,
+    state_name: String,
+    contexts: Vec<ContextEntry>,
+    organizations: Vec<Organization>,
+}
+
+pub async fn municipality(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> PageResult {
+    let cvegeo = Cvegeo::parse(&key).map_err(|_| PageError::not_found())?;
+    let db = &app.db;
+    let municipality = db
+        .municipality(&cvegeo)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let state_name = db
+        .state(&municipality.state_key)
+        .await?
+        .map(|s| s.state.name)
+        .unwrap_or_default();
+    let filter = OrganizationFilter {
+        municipality: Some(cvegeo.clone()),
+        ..Default::default()
+    };
+    let title = ctx.tr.with(
+        "municipality-title",
+        &[
+            ("name", municipality.name.clone().into()),
+            ("state", state_name.clone().into()),
+        ],
+    );
+    render(&MunicipalityPage {
+        chrome: ctx.chrome(title, "municipalities"),
+        contexts: db
+            .municipal_contexts(ContextScope::Municipality(&cvegeo))
+            .await?,
+        organizations: db
+            .organizations(&filter, PageRequest::first(100))
+            .await?
+            .items,
+        municipality,
+        state_name,
+    })
+}
