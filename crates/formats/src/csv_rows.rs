@@ -46,15 +46,25 @@ impl CsvFile {
                 });
             }
         }
+        // Lines are counted from byte offsets: the csv crate's own line
+        // counter drifts after a long header line.
+        let newlines: Vec<u64> = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i as u64)
+            .collect();
+        // Its byte offsets may point at the newline ending the previous line, hence `<=`.
+        let line_at = |byte: u64| 1 + newlines.partition_point(|&n| n <= byte) as u64;
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| FormatError {
                 file: name.to_owned(),
-                line: e.position().map_or(0, |p| p.line()),
+                line: e.position().map_or(0, |p| line_at(p.byte())),
                 column: None,
                 message: format!("malformed CSV: {e}"),
             })?;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record.position().map_or(0, |p| line_at(p.byte()));
             rows.push((line, record));
         }
         Ok(Self {

@@ -766,7 +766,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.file, "mx_municipios.csv");
         assert_eq!(err.column.as_deref(), Some("poblacion_2020"));
-        assert!(err.line > 1);
+        assert_eq!(err.line, 174, "Tapachula's physical line in the file");
     }
 
     #[test]

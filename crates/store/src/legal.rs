@@ -110,23 +110,23 @@ impl Db {
 
     /// Provisions with their rights and levels, in instrument and article order.
     pub async fn provisions(&self) -> Result<Vec<Provision>, StoreError> {
-        let (rows, rights, levels): (Vec<ProvisionRow>, Vec<(Uuid, String)>, Vec<(Uuid, String)>) =
-            dispatch!(self, |pool| {
-                let rows = sqlx::query_as(
-                    "SELECT id, instrument_id, article, theme, summary, verified FROM provisions
+        /// (provision id, slug) pairs of a junction table.
+        type Tags = Vec<(Uuid, String)>;
+        let (rows, rights, levels): (Vec<ProvisionRow>, Tags, Tags) = dispatch!(self, |pool| {
+            let rows = sqlx::query_as(
+                "SELECT id, instrument_id, article, theme, summary, verified FROM provisions
                      ORDER BY instrument_id, id",
-                )
+            )
+            .fetch_all(pool)
+            .await?;
+            let rights = sqlx::query_as("SELECT provision_id, right_slug FROM provision_rights")
                 .fetch_all(pool)
                 .await?;
-                let rights =
-                    sqlx::query_as("SELECT provision_id, right_slug FROM provision_rights")
-                        .fetch_all(pool)
-                        .await?;
-                let levels = sqlx::query_as("SELECT provision_id, level FROM provision_levels")
-                    .fetch_all(pool)
-                    .await?;
-                (rows, rights, levels)
-            });
+            let levels = sqlx::query_as("SELECT provision_id, level FROM provision_levels")
+                .fetch_all(pool)
+                .await?;
+            (rows, rights, levels)
+        });
         let mut rights_of: HashMap<Uuid, Vec<Right>> = HashMap::new();
         for (id, slug) in rights {
             let right = Right::parse(&slug)

@@ -49,6 +49,7 @@ impl ScratchDatabase {
                 })?;
                 let server = Db::connect(&server_url).await?;
                 if let Db::Postgres(pool) = &server {
+                    drop_stale_databases(pool).await?;
                     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                         .execute(pool)
                         .await?;
@@ -84,6 +85,33 @@ impl ScratchDatabase {
             }
         }
     }
+}
+
+/// Drops scratch databases left behind by test runs that ended early (their
+/// UUIDv7 names carry their creation time) more than an hour ago.
+async fn drop_stale_databases(pool: &sqlx::PgPool) -> Result<(), StoreError> {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'acoge_scratch_%'")
+            .fetch_all(pool)
+            .await?;
+    let hour_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs().saturating_sub(3600));
+    for name in names {
+        let created = name
+            .strip_prefix("acoge_scratch_")
+            .and_then(|id| Uuid::parse_str(id).ok())
+            .and_then(|id| id.get_timestamp())
+            .map(|ts| ts.to_unix().0);
+        if created.is_some_and(|secs| secs < hour_ago) {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(pool)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the database name in a PostgreSQL URL.

@@ -1,0 +1,180 @@
+//! The command line as people use it: exit codes, one-line errors, imports
+//! that are all or nothing, and a server that stops gracefully.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+fn acoge(data_dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_acoge"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("ACOGE_DATABASE_URL")
+        .env("ACOGE_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_one_clear_line(output: &Output, code: i32, needle: &str) {
+    let text = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "{text}");
+    let lines: Vec<_> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "exactly one line: {text}");
+    assert!(
+        lines[0].starts_with("acoge: error: ") && lines[0].contains(needle),
+        "{text}"
+    );
+    assert!(
+        !text.contains("panicked") && !text.contains("backtrace"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_malformed_database_url_is_one_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = acoge(
+        dir.path(),
+        &["--database", "mysql://localhost/x", "migrate"],
+    );
+    assert_one_clear_line(&output, 2, "invalid database URL");
+}
+
+#[test]
+fn an_unreachable_database_is_one_line_and_exit_code_2_without_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = acoge(
+        dir.path(),
+        &[
+            "--database",
+            "postgres://acoge:secret@127.0.0.1:1/acoge",
+            "migrate",
+        ],
+    );
+    assert_one_clear_line(&output, 2, "cannot connect to the database");
+    assert!(!stderr(&output).contains("secret"));
+}
+
+#[test]
+fn migrate_creates_the_sqlite_database_in_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = acoge(&dir.path().join("nested"), &["migrate"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.path().join("nested/acoge.db").exists());
+}
+
+#[test]
+fn importing_twice_changes_nothing_and_a_bad_row_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data");
+    for name in acoge_formats::reference::FILES {
+        std::fs::copy(format!("{shipped}/{name}"), data.join(name)).unwrap();
+    }
+    let municipalities = std::fs::read_to_string(data.join("mx_municipios.csv")).unwrap();
+    let broken = municipalities.replacen(",353706,", ",muchos,", 1);
+    let bad_line = broken.lines().position(|l| l.contains("muchos")).unwrap() + 1;
+    std::fs::write(data.join("mx_municipios.csv"), broken).unwrap();
+    let from = data.to_str().unwrap();
+
+    let failed = acoge(dir.path(), &["import", "reference", "--from", from]);
+    assert_one_clear_line(
+        &failed,
+        3,
+        &format!("mx_municipios.csv, line {bad_line}, column poblacion_2020"),
+    );
+    assert!(stderr(&failed).contains("nothing was imported"));
+
+    std::fs::write(data.join("mx_municipios.csv"), municipalities).unwrap();
+    let first = acoge(dir.path(), &["import", "reference", "--from", from]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("imported 2681 reference records"),
+        "{}",
+        stderr(&first)
+    );
+    let second = acoge(dir.path(), &["import", "reference", "--from", from]);
+    assert!(second.status.success());
+    assert!(
+        stderr(&second).contains("already up to date; nothing changed"),
+        "{}",
+        stderr(&second)
+    );
+}
+
+#[test]
+fn a_missing_data_folder_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = acoge(
+        dir.path(),
+        &["import", "reference", "--from", "/no/such/folder"],
+    );
+    assert_one_clear_line(&output, 3, "/no/such/folder/mx_estados.csv");
+}
+
+#[test]
+fn serve_loads_the_reference_data_answers_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_acoge"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env_remove("ACOGE_DATABASE_URL")
+        .env("ACOGE_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let started = Instant::now();
+    let mut log = String::new();
+    while started.elapsed() < Duration::from_secs(60) {
+        let Some(Ok(line)) = lines.next() else { break };
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("serving on") {
+            break;
+        }
+    }
+    assert!(log.contains("imported 2681 reference records"), "{log}");
+    let response = http_get(port, "/api/v1/municipalities/07089");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"population\":353706"));
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a graceful stop exits 0: {status:?}");
+    let rest: String = lines.map_while(Result::ok).collect::<Vec<_>>().join("\n");
+    assert!(
+        rest.contains("shutdown requested") && rest.contains("stopped"),
+        "{rest}"
+    );
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
