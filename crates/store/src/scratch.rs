@@ -16,7 +16,12 @@ pub fn test_backends() -> Vec<Backend> {
         Ok(url) if !url.is_empty() => vec![Backend::Sqlite, Backend::Postgres],
         _ => {
             NOTICE.call_once(|| {
-                eprintln!("note: {TEST_DATABASE_URL} is not set; storage tests run on SQLite only");
+                // Written to the real stderr, past the test harness's capture.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: {TEST_DATABASE_URL} is not set; storage tests run on SQLite only"
+                );
             });
             vec![Backend::Sqlite]
         }

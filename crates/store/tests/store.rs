@@ -103,9 +103,14 @@ async fn reference_data_is_imported_with_its_quirks_and_sources() {
         assert!(
             contexts
                 .iter()
-                .any(|c| c.context == MigrationContext::SouthernBorder)
+                .any(|c| c.context.context == MigrationContext::SouthernBorder)
         );
-        assert!(contexts.iter().all(|c| !c.provenance.sources.is_empty()));
+        assert!(contexts.iter().all(|c| c.municipality_name == "Tapachula"));
+        assert!(
+            contexts
+                .iter()
+                .all(|c| !c.context.provenance.sources.is_empty())
+        );
 
         let all = db
             .organizations(&OrganizationFilter::default(), PageRequest::first(100))
