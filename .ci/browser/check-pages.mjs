@@ -132,31 +132,46 @@ async function resolvePages(base, entries) {
   return out;
 }
 
-// Runs axe-core in the page.
+// Runs axe-core on the page at `url`.
 //
-// Page JavaScript is disabled in the context (javaScriptEnabled: false), which
-// stops <script> elements from running — including the one that
-// page.addScriptTag({content}) inserts, so axe never gets defined that way.
-// Playwright's page.evaluate(), however, goes through the DevTools protocol and
-// still runs with page JS disabled, so axe's source is evaluated directly in
-// the page and then axe.run() is called: axe audits exactly the no-JS
-// rendering, in the same page, with no second context. If that ever stops
-// working (axe undefined after evaluating its source), we fall back to a
-// second, JS-enabled context on the same URL, and say so in the output.
-async function runAxe(browser, page, url, note) {
+// Why a second context: in the JS-disabled context (javaScriptEnabled: false,
+// i.e. Emulation.setScriptExecutionDisabled) page.addScriptTag({content})
+// inserts a <script> that never runs, so `axe` stays undefined. Evaluating
+// axe's source with page.evaluate() does define it there, but axe.run() then
+// never settles: timers (setTimeout) do not fire while script execution is
+// disabled, and axe needs them. So axe runs in a second context, with
+// JavaScript enabled, on the same URL — but every document response gets an
+// extra `Content-Security-Policy: script-src 'none'` (added alongside any
+// policy the server sends), so none of the page's own scripts run there either
+// and axe audits the same no-JS rendering. Playwright's evaluate() goes through
+// the DevTools protocol, which CSP does not block, so axe's source is evaluated
+// directly. (One difference: <noscript> content is not rendered in that
+// context.) Requests made there are checked for foreign origins too.
+async function runAxe(browser, url, guardRequests) {
   const options = { runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] };
-  await page.evaluate(AXE_SOURCE + '\n;void 0;');
-  const hasAxe = await page.evaluate('typeof window.axe === "object" && typeof window.axe.run === "function"');
-  if (hasAxe) {
-    return page.evaluate((opts) => window.axe.run(document, opts), options);
-  }
-  note.push('axe: could not be evaluated with page JS disabled; ran it in a JS-enabled context instead');
-  const ctx = await browser.newContext({ javaScriptEnabled: true });
+  const ctx = await browser.newContext({ javaScriptEnabled: true, viewport: { width: 1280, height: 800 } });
   try {
-    const p2 = await ctx.newPage();
-    await p2.goto(url, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
-    await p2.addScriptTag({ content: AXE_SOURCE });
-    return await p2.evaluate((opts) => window.axe.run(document, opts), options);
+    await guardRequests(ctx, async (route) => {
+      if (route.request().resourceType() !== 'document') return route.continue();
+      const resp = await route.fetch();
+      const headers = resp.headers();
+      const csp = headers['content-security-policy'];
+      headers['content-security-policy'] = csp ? `${csp}, script-src 'none'` : "script-src 'none'";
+      return route.fulfill({ response: resp, headers });
+    });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(NAV_TIMEOUT_MS);
+    await page.goto(url, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
+    await page.evaluate(AXE_SOURCE + '\n;void 0;');
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('axe.run() did not finish within 60 s')), 60_000);
+    });
+    try {
+      return await Promise.race([page.evaluate((opts) => window.axe.run(document, opts), options), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   } finally {
     await ctx.close();
   }
@@ -172,31 +187,31 @@ async function checkPage(browser, base, entry) {
     return { url, problems, notes };
   }
 
+  const foreign = [];
+  const isForeign = (u) => {
+    if (u.startsWith('data:') || u.startsWith('blob:')) return false;
+    try { return new URL(u).origin !== origin; } catch { return true; }
+  };
+  const noteForeign = (u) => { if (!foreign.includes(u)) foreign.push(u); };
+  // Records every request of a context: any going to another origin is a
+  // failure, and is aborted so nothing leaves the machine. Same-origin ones go
+  // to `sameOrigin` (default: continue unchanged).
+  const guardRequests = async (ctx, sameOrigin = (route) => route.continue()) => {
+    await ctx.route('**/*', (route) => {
+      const u = route.request().url();
+      if (!isForeign(u)) return sameOrigin(route);
+      noteForeign(u);
+      return route.abort('blockedbyclient');
+    });
+    // Requests that bypass routing still show up here.
+    ctx.on('request', (req) => { if (isForeign(req.url())) noteForeign(req.url()); });
+  };
+
   const context = await browser.newContext({
     javaScriptEnabled: false,
     viewport: { width: 1280, height: 800 },
   });
-  const foreign = [];
-  // Record every request; any going to another origin is a failure, and is
-  // aborted so nothing leaves the machine.
-  await context.route('**/*', (route) => {
-    const reqUrl = route.request().url();
-    let reqOrigin;
-    try { reqOrigin = new URL(reqUrl).origin; } catch { reqOrigin = 'invalid'; }
-    if (reqUrl.startsWith('data:') || reqUrl.startsWith('blob:') || reqOrigin === origin) {
-      return route.continue();
-    }
-    foreign.push(reqUrl);
-    return route.abort('blockedbyclient');
-  });
-  // Requests that bypass routing (e.g. some preconnects) still show up here.
-  context.on('request', (req) => {
-    const u = req.url();
-    if (u.startsWith('data:') || u.startsWith('blob:')) return;
-    let o;
-    try { o = new URL(u).origin; } catch { o = 'invalid'; }
-    if (o !== origin && !foreign.includes(u)) foreign.push(u);
-  });
+  await guardRequests(context);
 
   try {
     const page = await context.newPage();
@@ -216,7 +231,7 @@ async function checkPage(browser, base, entry) {
     await page.screenshot({ path: path.join(SHOT_DIR, shotName(entry.path)), fullPage: true });
 
     // axe-core
-    const axe = await runAxe(browser, page, url, notes);
+    const axe = await runAxe(browser, url, guardRequests);
     for (const v of axe.violations) {
       const targets = v.nodes.slice(0, 8).map((n) => n.target.join(' ')).join(' | ');
       const more = v.nodes.length > 8 ? ` (+${v.nodes.length - 8} more)` : '';
@@ -226,7 +241,8 @@ async function checkPage(browser, base, entry) {
     // Weight: HTML + linked stylesheets, compressed.
     let total = 0;
     const parts = [];
-    for (const u of [url, ...sheets]) {
+    // Foreign stylesheets are already failures (and are never fetched from here).
+    for (const u of [url, ...sheets.filter((h) => !isForeign(h))]) {
       try {
         const { bytes, how, status: s } = await compressedSize(u);
         total += bytes;
@@ -270,10 +286,10 @@ async function main() {
       const { url, problems, notes } = await checkPage(browser, base, entry);
       if (problems.length === 0) {
         passed++;
-        console.log(`PASS ${entry.path}`);
+        console.log(`PASS ${entry.path}${entry.status !== 200 ? ` (HTTP ${entry.status} as expected)` : ''}`);
       } else {
         failed++;
-        console.log(`FAIL ${entry.path}  (${url})`);
+        console.log(`FAIL ${entry.path}  (${url}, expecting HTTP ${entry.status})`);
         for (const p of problems) console.log(`     - ${p}`);
       }
       for (const n of notes) console.log(`       ${n}`);

@@ -3,6 +3,7 @@
 //! so every rule can be tested in isolation and shared by the web forms, the
 //! API, the importers and the store.
 
+pub mod accounts;
 pub mod dates;
 pub mod event;
 pub mod geo;

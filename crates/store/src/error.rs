@@ -24,6 +24,9 @@ pub enum StoreError {
     /// A reference needed by a record is missing (e.g. an event organizer).
     #[error("{0}")]
     MissingReference(String),
+    /// A unique value is taken (e.g. an email); `field` names it.
+    #[error("{field} is already taken")]
+    Conflict { field: &'static str },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }

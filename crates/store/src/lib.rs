@@ -3,6 +3,8 @@
 //! `dispatch!` macro; migrations live in one folder per backend with the same
 //! version numbers.
 
+mod accounts;
+mod audit;
 mod db;
 mod error;
 mod events;
@@ -15,6 +17,8 @@ mod rows;
 pub mod scratch;
 mod time;
 
+pub use accounts::{ApiTokenRecord, InvitationRecord, LinkProblem, MemberRecord, NewMember};
+pub use audit::{AuditEntry, AuditRecord};
 pub use db::{Backend, Db};
 pub use error::StoreError;
 pub use events::EventSummary;

@@ -10,7 +10,7 @@ use acoge_store::{
 use std::future::Future;
 
 /// Runs `test` once per backend on a fresh, migrated database.
-async fn on_each_backend<F, Fut>(test: F)
+pub(crate) async fn on_each_backend<F, Fut>(test: F)
 where
     F: Fn(Db, Backend) -> Fut,
     Fut: Future<Output = ()>,
@@ -337,4 +337,279 @@ async fn bad_database_urls_are_typed_errors() {
         Db::connect("sqlite:///no/such/folder/x.db").await,
         Err(StoreError::Connect { .. })
     ));
+}
+
+mod accounts {
+    use super::on_each_backend;
+    use acoge_domain::{
+        Timestamp,
+        accounts::{Email, Role},
+        page::PageRequest,
+    };
+    use acoge_store::{AuditRecord, Db, LinkProblem, NewMember, StoreError};
+    use uuid::Uuid;
+
+    fn email(text: &str) -> Email {
+        Email::parse("email", text).unwrap()
+    }
+
+    async fn member(db: &Db, address: &str, role: Role) -> Uuid {
+        db.create_member(
+            &NewMember {
+                email: &email(address),
+                display_name: "Ana",
+                organization_id: None,
+                role,
+                password_hash: "hash",
+            },
+            None,
+        )
+        .await
+        .unwrap()
+    }
+
+    fn later(seconds: i64) -> Timestamp {
+        Timestamp::from_micros(Timestamp::now().as_micros() + seconds * 1_000_000)
+    }
+
+    #[tokio::test]
+    async fn members_are_unique_by_email_and_every_change_is_audited() {
+        on_each_backend(|db, _| async move {
+            let id = member(&db, "ana@example.org", Role::Member).await;
+            let again = db
+                .create_member(
+                    &NewMember {
+                        email: &email("ANA@example.org"),
+                        display_name: "Otra",
+                        organization_id: None,
+                        role: Role::Member,
+                        password_hash: "x",
+                    },
+                    None,
+                )
+                .await;
+            assert!(matches!(
+                again,
+                Err(StoreError::Conflict { field: "email" })
+            ));
+            assert!(db.set_member_role(id, Role::Reviewer, id).await.unwrap());
+            assert_eq!(db.member(id).await.unwrap().unwrap().role, Role::Reviewer);
+            let log = db.audit_log(None, PageRequest::default()).await.unwrap();
+            let actions: Vec<_> = log.items.iter().map(|e| e.action.as_str()).collect();
+            assert_eq!(actions, vec!["member.role", "member.create"]);
+            assert_eq!(
+                log.items[0].before.as_deref(),
+                Some(r#"{"role":"miembro"}"#)
+            );
+            assert_eq!(log.items[0].after.as_deref(), Some(r#"{"role":"revisor"}"#));
+            assert_eq!(log.items[0].actor_name.as_deref(), Some("Ana"));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn nobody_edits_the_audit_log() {
+        on_each_backend(|db, backend| async move {
+            db.audit(AuditRecord {
+                actor: None,
+                action: "test",
+                entity: "test",
+                entity_id: "1".into(),
+                before: None,
+                after: None,
+            })
+            .await
+            .unwrap();
+            let (update, delete) = match &db {
+                Db::Sqlite(pool) => (
+                    sqlx::query("UPDATE audit_log SET action = 'x'")
+                        .execute(pool)
+                        .await
+                        .map(|_| ()),
+                    sqlx::query("DELETE FROM audit_log")
+                        .execute(pool)
+                        .await
+                        .map(|_| ()),
+                ),
+                Db::Postgres(pool) => (
+                    sqlx::query("UPDATE audit_log SET action = 'x'")
+                        .execute(pool)
+                        .await
+                        .map(|_| ()),
+                    sqlx::query("DELETE FROM audit_log")
+                        .execute(pool)
+                        .await
+                        .map(|_| ()),
+                ),
+            };
+            assert!(
+                update.unwrap_err().to_string().contains("append-only"),
+                "{backend:?}"
+            );
+            assert!(
+                delete.unwrap_err().to_string().contains("append-only"),
+                "{backend:?}"
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn sessions_live_until_they_end() {
+        on_each_backend(|db, _| async move {
+            let id = member(&db, "ana@example.org", Role::Member).await;
+            db.create_session("s1", id, later(3600)).await.unwrap();
+            db.create_session("s2", id, later(3600)).await.unwrap();
+            db.create_session("old", id, later(-1)).await.unwrap();
+            assert_eq!(db.session_member("s1").await.unwrap().unwrap().id, id);
+            assert!(db.session_member("old").await.unwrap().is_none(), "expired");
+            assert_eq!(db.session_count(id).await.unwrap(), 2);
+            db.delete_session("s1").await.unwrap();
+            assert!(db.session_member("s1").await.unwrap().is_none());
+            assert_eq!(db.delete_sessions_of(id).await.unwrap(), 2);
+            assert!(db.session_member("s2").await.unwrap().is_none());
+            db.create_session("s3", id, later(3600)).await.unwrap();
+            db.set_password(id, "new-hash", None).await.unwrap();
+            assert!(
+                db.session_member("s3").await.unwrap().is_none(),
+                "a new password ends sessions"
+            );
+            assert_eq!(
+                db.member(id).await.unwrap().unwrap().password_hash,
+                "new-hash"
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn invitations_are_used_once_and_expire() {
+        on_each_backend(|db, _| async move {
+            let admin = member(&db, "admin@example.org", Role::Administrator).await;
+            db.create_invitation(
+                "live",
+                &email("new@example.org"),
+                Role::Reviewer,
+                None,
+                admin,
+                later(3600),
+            )
+            .await
+            .unwrap();
+            db.create_invitation(
+                "stale",
+                &email("late@example.org"),
+                Role::Member,
+                None,
+                admin,
+                later(-1),
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                db.accept_invitation("nope", "X", "h").await.unwrap(),
+                Err(LinkProblem::Unknown)
+            );
+            assert_eq!(
+                db.accept_invitation("stale", "X", "h").await.unwrap(),
+                Err(LinkProblem::Expired)
+            );
+            assert!(db.request_invitation_renewal("stale").await.unwrap());
+            let id = db
+                .accept_invitation("live", "Nueva", "h")
+                .await
+                .unwrap()
+                .unwrap();
+            let created = db.member(id).await.unwrap().unwrap();
+            assert_eq!(
+                (created.email.as_str(), created.role),
+                ("new@example.org", Role::Reviewer)
+            );
+            assert_eq!(
+                db.accept_invitation("live", "Otra", "h").await.unwrap(),
+                Err(LinkProblem::Used)
+            );
+            let list = db.invitations(PageRequest::default()).await.unwrap();
+            assert_eq!(list.total, 2);
+            assert!(list.items.iter().any(|i| i.renewal_requested_at.is_some()));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn reset_links_work_once() {
+        on_each_backend(|db, _| async move {
+            let id = member(&db, "ana@example.org", Role::Member).await;
+            db.create_password_reset("r1", id, None, later(3600))
+                .await
+                .unwrap();
+            db.create_password_reset("r0", id, None, later(-1))
+                .await
+                .unwrap();
+            assert_eq!(
+                db.use_password_reset("r0", "h2").await.unwrap(),
+                Err(LinkProblem::Expired)
+            );
+            assert_eq!(db.use_password_reset("r1", "h2").await.unwrap(), Ok(id));
+            assert_eq!(
+                db.use_password_reset("r1", "h3").await.unwrap(),
+                Err(LinkProblem::Used)
+            );
+            assert_eq!(db.member(id).await.unwrap().unwrap().password_hash, "h2");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn api_tokens_are_revocable_by_their_owner_only() {
+        on_each_backend(|db, _| async move {
+            let ana = member(&db, "ana@example.org", Role::Member).await;
+            let eva = member(&db, "eva@example.org", Role::Member).await;
+            let token = db.create_api_token(ana, "script", "t1").await.unwrap();
+            assert_eq!(db.token_member("t1").await.unwrap().unwrap().id, ana);
+            assert!(
+                !db.revoke_api_token(eva, token).await.unwrap(),
+                "not eva's token"
+            );
+            assert!(db.revoke_api_token(ana, token).await.unwrap());
+            assert!(db.token_member("t1").await.unwrap().is_none());
+            let listed = db.api_tokens_of(ana).await.unwrap();
+            assert!(listed[0].revoked_at.is_some() && listed[0].last_used_at.is_some());
+            db.delete_member(ana).await.unwrap();
+            assert!(db.member(ana).await.unwrap().is_none());
+            assert!(db.api_tokens_of(ana).await.unwrap().is_empty());
+            let log = db
+                .audit_log(Some(ana), PageRequest::default())
+                .await
+                .unwrap();
+            assert_eq!(log.items[0].action, "member.delete");
+            assert_eq!(
+                log.items[0].actor_name, None,
+                "a deleted account has no name left"
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn rate_limits_count_in_a_shared_window() {
+        on_each_backend(|db, _| async move {
+            for expected in 1..=3 {
+                assert_eq!(db.rate_hit("login", "ip:1", 60).await.unwrap(), expected);
+            }
+            assert_eq!(db.rate_count("login", "ip:1", 60).await.unwrap(), 3);
+            assert_eq!(db.rate_count("login", "ip:2", 60).await.unwrap(), 0);
+            assert_eq!(
+                db.rate_hit("login", "ip:1", 0).await.unwrap(),
+                1,
+                "an elapsed window restarts"
+            );
+            db.rate_clear("login", "ip:1").await.unwrap();
+            assert_eq!(db.rate_count("login", "ip:1", 60).await.unwrap(), 0);
+            let a = db.shared_secret("csrf", "first").await.unwrap();
+            let b = db.shared_secret("csrf", "second").await.unwrap();
+            assert_eq!((a.as_str(), b.as_str()), ("first", "first"));
+        })
+        .await;
+    }
 }

@@ -1,0 +1,371 @@
+//! Members, roles and who may do what. Every write in Acoge asks
+//! [`authorize`] first; handlers only translate its answer into HTTP.
+
+use crate::taxonomy::vocabulary;
+use serde::Serialize;
+use std::fmt;
+use uuid::Uuid;
+
+vocabulary!(
+    /// A member's role. Visitors (anonymous readers) have no account and no role.
+    Role, "role" {
+        Member = "miembro",
+        Reviewer = "revisor",
+        Moderator = "moderador",
+        Administrator = "administrador",
+    }
+);
+
+/// What an action needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Capability {
+    /// Anyone, signed in or not (log in, accept an invitation, reset a password).
+    Anyone,
+    /// Any signed-in member, on their own account (password, tokens, data, log-out).
+    OwnAccount,
+    /// Contribute content for one's organization.
+    Contribute,
+    /// Review practices.
+    Review,
+    /// Moderate discussions, verify organizations and facts.
+    Moderate,
+    /// Invite people and issue password-reset links.
+    InviteMembers,
+    /// Read the audit log.
+    ReadAuditLog,
+    /// Change other members' roles.
+    ManageMembers,
+}
+
+impl Role {
+    /// The capabilities this role grants.
+    pub fn can(self, capability: Capability) -> bool {
+        use Capability::*;
+        match capability {
+            Anyone | OwnAccount | Contribute => true,
+            Review => matches!(self, Role::Reviewer | Role::Administrator),
+            Moderate | InviteMembers | ReadAuditLog => {
+                matches!(self, Role::Moderator | Role::Administrator)
+            }
+            ManageMembers => self == Role::Administrator,
+        }
+    }
+
+    /// Which roles this role may give in an invitation or a role change.
+    pub fn may_grant(self, role: Role) -> bool {
+        match self {
+            Role::Administrator => true,
+            Role::Moderator => matches!(role, Role::Member | Role::Reviewer),
+            Role::Member | Role::Reviewer => false,
+        }
+    }
+}
+
+/// Who is acting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Actor {
+    Anonymous,
+    Member(MemberIdentity),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberIdentity {
+    pub id: Uuid,
+    pub role: Role,
+    pub organization_id: Option<Uuid>,
+    pub display_name: String,
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// Signing in would help (HTTP 401).
+    #[error("you need to sign in to do this")]
+    NotSignedIn,
+    /// Signed in, but the role does not allow it (HTTP 403).
+    #[error("your role does not allow this")]
+    Forbidden,
+}
+
+impl Actor {
+    pub fn member(&self) -> Option<&MemberIdentity> {
+        match self {
+            Actor::Member(m) => Some(m),
+            Actor::Anonymous => None,
+        }
+    }
+
+    pub fn id(&self) -> Option<Uuid> {
+        self.member().map(|m| m.id)
+    }
+}
+
+/// The single place that decides whether `actor` may do what needs `capability`.
+pub fn authorize(actor: &Actor, capability: Capability) -> Result<(), Denied> {
+    match (actor, capability) {
+        (_, Capability::Anyone) => Ok(()),
+        (Actor::Anonymous, _) => Err(Denied::NotSignedIn),
+        (Actor::Member(m), c) if m.role.can(c) => Ok(()),
+        (Actor::Member(_), _) => Err(Denied::Forbidden),
+    }
+}
+
+/// May `actor` give `role` to someone (by invitation or role change)?
+pub fn authorize_grant(actor: &Actor, role: Role) -> Result<(), Denied> {
+    authorize(actor, Capability::InviteMembers)?;
+    match actor.member() {
+        Some(m) if m.role.may_grant(role) => Ok(()),
+        _ => Err(Denied::Forbidden),
+    }
+}
+
+/// A validation problem in one field, named so forms and the API can point at it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct FieldError {
+    pub field: &'static str,
+    pub problem: FieldProblem,
+}
+
+/// What is wrong with a field; each variant is also a Fluent message key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FieldProblem {
+    Required,
+    InvalidEmail,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordIsEmail,
+    PasswordsDiffer,
+    TooLong,
+    UnknownRole,
+    UnknownOrganization,
+    EmailTaken,
+}
+
+impl FieldProblem {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            FieldProblem::Required => "field-required",
+            FieldProblem::InvalidEmail => "field-invalid-email",
+            FieldProblem::PasswordTooShort => "field-password-too-short",
+            FieldProblem::PasswordTooLong => "field-password-too-long",
+            FieldProblem::PasswordIsEmail => "field-password-is-email",
+            FieldProblem::PasswordsDiffer => "field-passwords-differ",
+            FieldProblem::TooLong => "field-too-long",
+            FieldProblem::UnknownRole => "field-unknown-role",
+            FieldProblem::UnknownOrganization => "field-unknown-organization",
+            FieldProblem::EmailTaken => "field-email-taken",
+        }
+    }
+}
+
+impl fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            FieldProblem::Required => "a value is required",
+            FieldProblem::InvalidEmail => "not a valid email address",
+            FieldProblem::PasswordTooShort => "at least 12 characters",
+            FieldProblem::PasswordTooLong => "at most 256 characters",
+            FieldProblem::PasswordIsEmail => "must differ from the email address",
+            FieldProblem::PasswordsDiffer => "the two passwords differ",
+            FieldProblem::TooLong => "too long",
+            FieldProblem::UnknownRole => "unknown role",
+            FieldProblem::UnknownOrganization => "no such organization",
+            FieldProblem::EmailTaken => "a member with this email already exists",
+        };
+        f.write_str(text)
+    }
+}
+
+fn error(field: &'static str, problem: FieldProblem) -> FieldError {
+    FieldError { field, problem }
+}
+
+/// A member's email: trimmed, lower-cased, plausibly deliverable. Never shown publicly.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(field: &'static str, value: &str) -> Result<Self, FieldError> {
+        let value = value.trim().to_lowercase();
+        if value.is_empty() {
+            return Err(error(field, FieldProblem::Required));
+        }
+        let valid = value.len() <= 254
+            && value.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !value.contains(char::is_whitespace)
+                    && value.matches('@').count() == 1
+            });
+        if valid {
+            Ok(Self(value))
+        } else {
+            Err(error(field, FieldProblem::InvalidEmail))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password, checked against the policy (NIST SP 800-63B: length, not composition).
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_CHARS: usize = 12;
+    pub const MAX_CHARS: usize = 256;
+
+    pub fn parse(
+        field: &'static str,
+        value: &str,
+        confirmation: Option<&str>,
+        email: Option<&Email>,
+    ) -> Result<Self, FieldError> {
+        let chars = value.chars().count();
+        if chars == 0 {
+            return Err(error(field, FieldProblem::Required));
+        }
+        if chars < Self::MIN_CHARS {
+            return Err(error(field, FieldProblem::PasswordTooShort));
+        }
+        if chars > Self::MAX_CHARS {
+            return Err(error(field, FieldProblem::PasswordTooLong));
+        }
+        if email.is_some_and(|e| value.trim().eq_ignore_ascii_case(e.as_str())) {
+            return Err(error(field, FieldProblem::PasswordIsEmail));
+        }
+        if confirmation.is_some_and(|c| c != value) {
+            return Err(error(
+                "password_confirmation",
+                FieldProblem::PasswordsDiffer,
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+/// A required short text (names): trimmed, 1 to `max` characters.
+pub fn short_text(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err(error(field, FieldProblem::Required))
+    } else if value.chars().count() > max {
+        Err(error(field, FieldProblem::TooLong))
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(role: Role) -> Actor {
+        Actor::Member(MemberIdentity {
+            id: Uuid::nil(),
+            role,
+            organization_id: None,
+            display_name: "x".into(),
+        })
+    }
+
+    #[test]
+    fn roles_grant_what_the_issue_says() {
+        assert_eq!(authorize(&Actor::Anonymous, Capability::Anyone), Ok(()));
+        assert_eq!(
+            authorize(&Actor::Anonymous, Capability::OwnAccount),
+            Err(Denied::NotSignedIn)
+        );
+        assert_eq!(
+            authorize(&member(Role::Member), Capability::Review),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&member(Role::Reviewer), Capability::Review),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&member(Role::Reviewer), Capability::InviteMembers),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&member(Role::Moderator), Capability::ReadAuditLog),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&member(Role::Moderator), Capability::ManageMembers),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&member(Role::Administrator), Capability::ManageMembers),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn moderators_cannot_create_moderators() {
+        assert_eq!(
+            authorize_grant(&member(Role::Moderator), Role::Reviewer),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_grant(&member(Role::Moderator), Role::Administrator),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize_grant(&member(Role::Administrator), Role::Moderator),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_grant(&member(Role::Member), Role::Member),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn emails_and_passwords_are_validated() {
+        let email = Email::parse("email", "  Ana@Example.ORG ").unwrap();
+        assert_eq!(email.as_str(), "ana@example.org");
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.org",
+            "ana@x",
+            "a b@x.org",
+            "a@b@x.org",
+        ] {
+            assert!(Email::parse("email", bad).is_err(), "{bad}");
+        }
+        let short = NewPassword::parse("password", "corta", None, None).unwrap_err();
+        assert_eq!(short.problem, FieldProblem::PasswordTooShort);
+        let same =
+            NewPassword::parse("password", "ana@example.org", None, Some(&email)).unwrap_err();
+        assert_eq!(same.problem, FieldProblem::PasswordIsEmail);
+        let differ = NewPassword::parse(
+            "password",
+            "una frase larga",
+            Some("otra frase larga"),
+            None,
+        );
+        assert_eq!(differ.unwrap_err().field, "password_confirmation");
+        assert!(
+            NewPassword::parse("password", "una frase larga", Some("una frase larga"), None)
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,913 @@
+//! Members, sessions, invitations, password resets and API tokens. The store
+//! sees only hashes of secrets; hashing and checking passwords happens above.
+
+use crate::{
+    Db, StoreError,
+    audit::{AuditRecord, record_audit},
+    db::dispatch,
+    rows::count,
+    time::DbTime,
+};
+use acoge_domain::{
+    Timestamp,
+    accounts::{Email, MemberIdentity, Role},
+    page::{Page, PageRequest},
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// A member as the store keeps it. The email is private: never render it publicly.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MemberRecord {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub organization_id: Option<Uuid>,
+    pub role: Role,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub created_at: Timestamp,
+}
+
+impl MemberRecord {
+    pub fn identity(&self) -> MemberIdentity {
+        MemberIdentity {
+            id: self.id,
+            role: self.role,
+            organization_id: self.organization_id,
+            display_name: self.display_name.clone(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    organization_id: Option<Uuid>,
+    role: String,
+    password_hash: String,
+    created_at: DbTime,
+}
+
+impl MemberRow {
+    fn into_record(self) -> Result<MemberRecord, StoreError> {
+        Ok(MemberRecord {
+            role: Role::parse(&self.role).map_err(|e| StoreError::corrupt("members", "role", e))?,
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            organization_id: self.organization_id,
+            password_hash: self.password_hash,
+            created_at: self.created_at.0,
+        })
+    }
+}
+
+const MEMBER_COLUMNS: &str =
+    "m.id, m.email, m.display_name, m.organization_id, m.role, m.password_hash, m.created_at";
+
+/// What a new account is made of.
+#[derive(Debug, Clone)]
+pub struct NewMember<'a> {
+    pub email: &'a Email,
+    pub display_name: &'a str,
+    pub organization_id: Option<Uuid>,
+    pub role: Role,
+    pub password_hash: &'a str,
+}
+
+/// An invitation as moderators see it (the link itself is shown once, at creation).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InvitationRecord {
+    pub id: Uuid,
+    pub email: String,
+    pub role: Role,
+    pub organization_id: Option<Uuid>,
+    pub invited_by: Option<Uuid>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub accepted_at: Option<Timestamp>,
+    pub renewal_requested_at: Option<Timestamp>,
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: Uuid,
+    email: String,
+    role: String,
+    organization_id: Option<Uuid>,
+    invited_by: Option<Uuid>,
+    created_at: DbTime,
+    expires_at: DbTime,
+    accepted_at: Option<DbTime>,
+    renewal_requested_at: Option<DbTime>,
+}
+
+impl InvitationRow {
+    fn into_record(self) -> Result<InvitationRecord, StoreError> {
+        Ok(InvitationRecord {
+            role: Role::parse(&self.role)
+                .map_err(|e| StoreError::corrupt("invitations", "role", e))?,
+            id: self.id,
+            email: self.email,
+            organization_id: self.organization_id,
+            invited_by: self.invited_by,
+            created_at: self.created_at.0,
+            expires_at: self.expires_at.0,
+            accepted_at: self.accepted_at.map(|t| t.0),
+            renewal_requested_at: self.renewal_requested_at.map(|t| t.0),
+        })
+    }
+}
+
+const INVITATION_COLUMNS: &str = "id, email, role, organization_id, invited_by, created_at, \
+     expires_at, accepted_at, renewal_requested_at";
+
+/// An API token's public part.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApiTokenRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: Uuid,
+    name: String,
+    created_at: DbTime,
+    last_used_at: Option<DbTime>,
+    revoked_at: Option<DbTime>,
+}
+
+/// Why accepting an invitation or using a reset link failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LinkProblem {
+    #[error("the link is not valid")]
+    Unknown,
+    #[error("the link has expired")]
+    Expired,
+    #[error("the link was already used")]
+    Used,
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+impl Db {
+    /// Creates an account. A taken email is `StoreError::Conflict { field: "email" }`.
+    pub async fn create_member(
+        &self,
+        new: &NewMember<'_>,
+        actor: Option<Uuid>,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        let now = DbTime(Timestamp::now());
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO members (id, email, display_name, organization_id, role, password_hash,
+                    created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            )
+            .bind(id)
+            .bind(new.email.as_str())
+            .bind(new.display_name)
+            .bind(new.organization_id)
+            .bind(new.role.slug())
+            .bind(new.password_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(StoreError::Conflict { field: "email" });
+                }
+                other => other?,
+            };
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: actor.or(Some(id)),
+                    action: "member.create",
+                    entity: "member",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(json!({
+                        "display_name": new.display_name,
+                        "role": new.role.slug(),
+                        "organization_id": new.organization_id,
+                    })),
+                }
+            );
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    pub async fn member(&self, id: Uuid) -> Result<Option<MemberRecord>, StoreError> {
+        let row: Option<MemberRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(MemberRow::into_record).transpose()
+    }
+
+    pub async fn member_by_email(&self, email: &Email) -> Result<Option<MemberRecord>, StoreError> {
+        let row: Option<MemberRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.email = $1"
+            )))
+            .bind(email.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(MemberRow::into_record).transpose()
+    }
+
+    pub async fn members(&self, page: PageRequest) -> Result<Page<MemberRecord>, StoreError> {
+        let (total, rows): (i64, Vec<MemberRow>) = dispatch!(self, |pool| {
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM members")
+                .fetch_one(pool)
+                .await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {MEMBER_COLUMNS} FROM members m ORDER BY m.display_name, m.id LIMIT $1 OFFSET $2"
+            )))
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(pool)
+            .await?;
+            (total, rows)
+        });
+        Ok(Page {
+            total: count(total),
+            items: rows
+                .into_iter()
+                .map(MemberRow::into_record)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Changes a member's role, logging before and after.
+    pub async fn set_member_role(
+        &self,
+        id: Uuid,
+        role: Role,
+        actor: Uuid,
+    ) -> Result<bool, StoreError> {
+        let now = DbTime(Timestamp::now());
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let before: Option<String> =
+                sqlx::query_scalar("SELECT role FROM members WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(before) = before else {
+                return Ok(false);
+            };
+            sqlx::query("UPDATE members SET role = $2, updated_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(role.slug())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(actor),
+                    action: "member.role",
+                    entity: "member",
+                    entity_id: id.to_string(),
+                    before: Some(json!({ "role": before })),
+                    after: Some(json!({ "role": role.slug() })),
+                }
+            );
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
+    /// Replaces a member's password hash and ends all their sessions.
+    pub async fn set_password(
+        &self,
+        id: Uuid,
+        password_hash: &str,
+        actor: Option<Uuid>,
+    ) -> Result<(), StoreError> {
+        let now = DbTime(Timestamp::now());
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(password_hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: actor.or(Some(id)),
+                    action: "member.password",
+                    entity: "member",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(json!({ "password": "changed", "sessions": "ended" })),
+                }
+            );
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Deletes an account and its sessions, tokens and pending links. Public
+    /// contributions stay with their organization; the audit log keeps the id.
+    pub async fn delete_member(&self, id: Uuid) -> Result<(), StoreError> {
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let before: Option<(String, Option<Uuid>)> =
+                sqlx::query_as("SELECT role, organization_id FROM members WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            sqlx::query("DELETE FROM members WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(id),
+                    action: "member.delete",
+                    entity: "member",
+                    entity_id: id.to_string(),
+                    before: before
+                        .map(|(role, org)| json!({ "role": role, "organization_id": org })),
+                    after: None,
+                }
+            );
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    // --- sessions -------------------------------------------------------
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        member: Uuid,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, member_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(token_hash)
+            .bind(member)
+            .bind(DbTime(Timestamp::now()))
+            .bind(DbTime(expires_at))
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The member of a live session.
+    pub async fn session_member(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<MemberRecord>, StoreError> {
+        let row: Option<MemberRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {MEMBER_COLUMNS} FROM sessions s JOIN members m ON m.id = s.member_id
+                 WHERE s.token_hash = $1 AND s.expires_at > $2"
+            )))
+            .bind(token_hash)
+            .bind(DbTime(Timestamp::now()))
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(MemberRow::into_record).transpose()
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        dispatch!(self, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Ends every session of a member ("log out everywhere"); returns how many.
+    pub async fn delete_sessions_of(&self, member: Uuid) -> Result<u64, StoreError> {
+        let ended = dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let ended = sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+                .bind(member)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(member),
+                    action: "session.end_all",
+                    entity: "member",
+                    entity_id: member.to_string(),
+                    before: Some(json!({ "sessions": ended })),
+                    after: Some(json!({ "sessions": 0 })),
+                }
+            );
+            tx.commit().await?;
+            ended
+        });
+        Ok(ended)
+    }
+
+    pub async fn session_count(&self, member: Uuid) -> Result<u64, StoreError> {
+        let n: i64 = dispatch!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM sessions WHERE member_id = $1 AND expires_at > $2",
+            )
+            .bind(member)
+            .bind(DbTime(Timestamp::now()))
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(count(n))
+    }
+
+    // --- invitations ----------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_invitation(
+        &self,
+        token_hash: &str,
+        email: &Email,
+        role: Role,
+        organization_id: Option<Uuid>,
+        invited_by: Uuid,
+        expires_at: Timestamp,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO invitations (id, token_hash, email, role, organization_id, invited_by,
+                    created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(token_hash)
+            .bind(email.as_str())
+            .bind(role.slug())
+            .bind(organization_id)
+            .bind(invited_by)
+            .bind(DbTime(Timestamp::now()))
+            .bind(DbTime(expires_at))
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(invited_by),
+                    action: "invitation.create",
+                    entity: "invitation",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(
+                        json!({ "role": role.slug(), "organization_id": organization_id, "expires_at": expires_at.to_string() })
+                    ),
+                }
+            );
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    pub async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<InvitationRecord>, StoreError> {
+        let row: Option<InvitationRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1"
+            )))
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(InvitationRow::into_record).transpose()
+    }
+
+    pub async fn invitations(
+        &self,
+        page: PageRequest,
+    ) -> Result<Page<InvitationRecord>, StoreError> {
+        let (total, rows): (i64, Vec<InvitationRow>) = dispatch!(self, |pool| {
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM invitations")
+                .fetch_one(pool)
+                .await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {INVITATION_COLUMNS} FROM invitations ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
+            )))
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(pool)
+            .await?;
+            (total, rows)
+        });
+        Ok(Page {
+            total: count(total),
+            items: rows
+                .into_iter()
+                .map(InvitationRow::into_record)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Accepts a live invitation: creates the account and marks the link used, atomically.
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        display_name: &str,
+        password_hash: &str,
+    ) -> Result<Result<Uuid, LinkProblem>, StoreError> {
+        let now = Timestamp::now();
+        let id = Uuid::now_v7();
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let row: Option<InvitationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1"
+            )))
+            .bind(token_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(invitation) = row.map(InvitationRow::into_record).transpose()? else {
+                return Ok(Err(LinkProblem::Unknown));
+            };
+            if invitation.accepted_at.is_some() {
+                return Ok(Err(LinkProblem::Used));
+            }
+            if invitation.expires_at <= now {
+                return Ok(Err(LinkProblem::Expired));
+            }
+            let inserted = sqlx::query(
+                "INSERT INTO members (id, email, display_name, organization_id, role, password_hash,
+                    created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            )
+            .bind(id)
+            .bind(&invitation.email)
+            .bind(display_name)
+            .bind(invitation.organization_id)
+            .bind(invitation.role.slug())
+            .bind(password_hash)
+            .bind(DbTime(now))
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(StoreError::Conflict { field: "email" });
+                }
+                other => other?,
+            };
+            sqlx::query("UPDATE invitations SET accepted_at = $2 WHERE id = $1")
+                .bind(invitation.id)
+                .bind(DbTime(now))
+                .execute(&mut *tx)
+                .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(id),
+                    action: "invitation.accept",
+                    entity: "member",
+                    entity_id: id.to_string(),
+                    before: Some(json!({ "invitation": invitation.id })),
+                    after: Some(json!({
+                        "display_name": display_name,
+                        "role": invitation.role.slug(),
+                        "organization_id": invitation.organization_id,
+                    })),
+                }
+            );
+            tx.commit().await?;
+        });
+        Ok(Ok(id))
+    }
+
+    /// Records that the invitee asked for a new link (the old one expired).
+    pub async fn request_invitation_renewal(&self, token_hash: &str) -> Result<bool, StoreError> {
+        let updated = dispatch!(self, |pool| {
+            sqlx::query(
+                "UPDATE invitations SET renewal_requested_at = $2
+                 WHERE token_hash = $1 AND accepted_at IS NULL",
+            )
+            .bind(token_hash)
+            .bind(DbTime(Timestamp::now()))
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(updated > 0)
+    }
+
+    // --- password resets -----------------------------------------------
+
+    pub async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        member: Uuid,
+        issued_by: Option<Uuid>,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO password_resets (token_hash, member_id, issued_by, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token_hash)
+            .bind(member)
+            .bind(issued_by)
+            .bind(DbTime(Timestamp::now()))
+            .bind(DbTime(expires_at))
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: issued_by,
+                    action: "password_reset.issue",
+                    entity: "member",
+                    entity_id: member.to_string(),
+                    before: None,
+                    after: Some(json!({ "expires_at": expires_at.to_string() })),
+                }
+            );
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The member a live reset link belongs to.
+    pub async fn password_reset_member(
+        &self,
+        token_hash: &str,
+    ) -> Result<Result<Uuid, LinkProblem>, StoreError> {
+        let row: Option<(Uuid, DbTime, Option<DbTime>)> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT member_id, expires_at, used_at FROM password_resets WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(match row {
+            None => Err(LinkProblem::Unknown),
+            Some((_, _, Some(_))) => Err(LinkProblem::Used),
+            Some((_, expires, None)) if expires.0 <= Timestamp::now() => Err(LinkProblem::Expired),
+            Some((member, _, None)) => Ok(member),
+        })
+    }
+
+    /// Uses a reset link: sets the password, ends sessions, marks the link used.
+    pub async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+    ) -> Result<Result<Uuid, LinkProblem>, StoreError> {
+        let member = match self.password_reset_member(token_hash).await? {
+            Ok(member) => member,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let now = DbTime(Timestamp::now());
+        let claimed = dispatch!(self, |pool| {
+            sqlx::query(
+                "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        if claimed == 0 {
+            return Ok(Err(LinkProblem::Used));
+        }
+        self.set_password(member, password_hash, Some(member))
+            .await?;
+        Ok(Ok(member))
+    }
+
+    // --- API tokens -----------------------------------------------------
+
+    pub async fn create_api_token(
+        &self,
+        member: Uuid,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO api_tokens (id, member_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(member)
+            .bind(name)
+            .bind(token_hash)
+            .bind(DbTime(Timestamp::now()))
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(member),
+                    action: "api_token.create",
+                    entity: "api_token",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(json!({ "name": name })),
+                }
+            );
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    pub async fn api_tokens_of(&self, member: Uuid) -> Result<Vec<ApiTokenRecord>, StoreError> {
+        let rows: Vec<TokenRow> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens
+                 WHERE member_id = $1 ORDER BY created_at DESC",
+            )
+            .bind(member)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|r| ApiTokenRecord {
+                id: r.id,
+                name: r.name,
+                created_at: r.created_at.0,
+                last_used_at: r.last_used_at.map(|t| t.0),
+                revoked_at: r.revoked_at.map(|t| t.0),
+            })
+            .collect())
+    }
+
+    /// Revokes one of the member's own tokens; false when there is no such live token.
+    pub async fn revoke_api_token(&self, member: Uuid, token: Uuid) -> Result<bool, StoreError> {
+        let revoked = dispatch!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let revoked = sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND member_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(token)
+            .bind(member)
+            .bind(DbTime(Timestamp::now()))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if revoked > 0 {
+                record_audit!(
+                    tx,
+                    AuditRecord {
+                        actor: Some(member),
+                        action: "api_token.revoke",
+                        entity: "api_token",
+                        entity_id: token.to_string(),
+                        before: Some(json!({ "revoked": false })),
+                        after: Some(json!({ "revoked": true })),
+                    }
+                );
+            }
+            tx.commit().await?;
+            revoked
+        });
+        Ok(revoked > 0)
+    }
+
+    /// The member behind a live (unrevoked) token; records its use.
+    pub async fn token_member(&self, token_hash: &str) -> Result<Option<MemberRecord>, StoreError> {
+        let row: Option<MemberRow> = dispatch!(self, |pool| {
+            let row = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {MEMBER_COLUMNS} FROM api_tokens t JOIN members m ON m.id = t.member_id
+                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+            )))
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?;
+            if row.is_some() {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .bind(DbTime(Timestamp::now()))
+                    .execute(pool)
+                    .await?;
+            }
+            row
+        });
+        row.map(MemberRow::into_record).transpose()
+    }
+
+    // --- rate limits ----------------------------------------------------
+
+    /// Counts one hit in a fixed window of `window_secs` and returns the hits so far.
+    pub async fn rate_hit(
+        &self,
+        bucket: &str,
+        key: &str,
+        window_secs: i64,
+    ) -> Result<u64, StoreError> {
+        let now = Timestamp::now();
+        let window_start = Timestamp::from_micros(now.as_micros() - window_secs * 1_000_000);
+        let hits: i64 = dispatch!(self, |pool| {
+            sqlx::query_scalar(
+                "INSERT INTO rate_limits (bucket, key, window_start, hits) VALUES ($1, $2, $3, 1)
+                 ON CONFLICT (bucket, key) DO UPDATE SET
+                    hits = CASE WHEN rate_limits.window_start < $4 THEN 1 ELSE rate_limits.hits + 1 END,
+                    window_start = CASE WHEN rate_limits.window_start < $4 THEN $3
+                                        ELSE rate_limits.window_start END
+                 RETURNING hits",
+            )
+            .bind(bucket)
+            .bind(key)
+            .bind(DbTime(now))
+            .bind(DbTime(window_start))
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(count(hits))
+    }
+
+    /// Hits in the current window, without counting one.
+    pub async fn rate_count(
+        &self,
+        bucket: &str,
+        key: &str,
+        window_secs: i64,
+    ) -> Result<u64, StoreError> {
+        let window_start =
+            Timestamp::from_micros(Timestamp::now().as_micros() - window_secs * 1_000_000);
+        let hits: Option<i64> = dispatch!(self, |pool| {
+            sqlx::query_scalar("SELECT hits FROM rate_limits WHERE bucket = $1 AND key = $2 AND window_start >= $3")
+                .bind(bucket)
+                .bind(key)
+                .bind(DbTime(window_start))
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(hits.map_or(0, count))
+    }
+
+    pub async fn rate_clear(&self, bucket: &str, key: &str) -> Result<(), StoreError> {
+        dispatch!(self, |pool| {
+            sqlx::query("DELETE FROM rate_limits WHERE bucket = $1 AND key = $2")
+                .bind(bucket)
+                .bind(key)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    // --- settings -------------------------------------------------------
+
+    /// A named server secret shared by every instance, created on first use.
+    pub async fn shared_secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        let value = dispatch!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(fresh)
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(value)
+    }
+}
