@@ -12,7 +12,9 @@
 //   - the HTTP status is the expected one (200, or 404 for not-found paths);
 //   - <html lang> is "es", or "en" when the URL has ?lang=en;
 //   - every request the page makes goes to the page's own origin;
-//   - axe-core finds no violation (WCAG 2.0/2.1 A and AA, best-practice);
+//   - axe-core finds no violation (WCAG 2.0/2.1 A and AA, best-practice) —
+//     in a second context where the page's own scripts are blocked by CSP
+//     instead (see runAxe for why);
 //   - the HTML plus every stylesheet it links weighs at most 14336 bytes
 //     compressed (gzip as served, or gzipped here when served uncompressed);
 //   - a full-page PNG screenshot goes to screenshots/ for a person to look at.
@@ -21,7 +23,7 @@
 
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import http from 'node:http';
 import https from 'node:https';
@@ -30,6 +32,10 @@ import { fileURLToPath } from 'node:url';
 
 // ---------------------------------------------------------------------------
 // Pages to check. `path` is fetched as is; `status` defaults to 200.
+// The browser's locale is `locale` (default es-MX, so Accept-Language asks for
+// Spanish: the server negotiates ?lang=, then its cookie, then
+// Accept-Language); the expected <html lang> is `lang`, by default "en" when
+// the URL has ?lang=en and "es" otherwise.
 // `fromApi` entries are resolved first: GET the API URL, take items[0].id and
 // put it in place of {id} in `template`.
 // ---------------------------------------------------------------------------
@@ -64,6 +70,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const NAV_TIMEOUT_MS = 30_000;
+const DEFAULT_LOCALE = 'es-MX';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -82,8 +89,9 @@ function expectedLang(url) {
 }
 
 function shotName(p) {
-  const s = p.replace(/^\//, '').replace(/[^A-Za-z0-9._-]+/g, '_');
-  return (s || 'index') + '.png';
+  let s = p.replace(/^\//, '');
+  if (s === '' || s.startsWith('?')) s = 'index' + s;
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_') + '.png';
 }
 
 // Raw GET that keeps the body exactly as sent (no transparent decompression).
@@ -102,8 +110,8 @@ function rawGet(url, headers = {}) {
 }
 
 // Compressed size of one resource as a browser that accepts gzip would get it.
-async function compressedSize(url) {
-  const res = await rawGet(url, { 'Accept-Encoding': 'gzip' });
+async function compressedSize(url, locale) {
+  const res = await rawGet(url, { 'Accept-Encoding': 'gzip', 'Accept-Language': locale });
   const enc = (res.headers['content-encoding'] || '').toLowerCase().trim();
   if (enc === 'gzip' || enc === 'br' || enc === 'deflate') {
     return { bytes: res.body.length, how: enc, status: res.status };
@@ -115,7 +123,7 @@ async function resolvePages(base, entries) {
   const out = [];
   for (const e of entries) {
     if (!e.fromApi) {
-      out.push({ path: e.path, status: e.status ?? 200 });
+      out.push({ ...e, status: e.status ?? 200 });
       continue;
     }
     try {
@@ -124,9 +132,9 @@ async function resolvePages(base, entries) {
       const json = await res.json();
       const id = json?.items?.[0]?.id;
       if (id === undefined || id === null || id === '') throw new Error('no items[0].id in the answer');
-      out.push({ path: e.template.replace('{id}', encodeURIComponent(String(id))), status: e.status ?? 200 });
+      out.push({ ...e, path: e.template.replace('{id}', encodeURIComponent(String(id))), status: e.status ?? 200 });
     } catch (err) {
-      out.push({ path: e.template, status: e.status ?? 200, setupError: `${e.fromApi}: ${err.message}` });
+      out.push({ ...e, path: e.template, status: e.status ?? 200, setupError: `${e.fromApi}: ${err.message}` });
     }
   }
   return out;
@@ -147,9 +155,9 @@ async function resolvePages(base, entries) {
 // the DevTools protocol, which CSP does not block, so axe's source is evaluated
 // directly. (One difference: <noscript> content is not rendered in that
 // context.) Requests made there are checked for foreign origins too.
-async function runAxe(browser, url, guardRequests) {
+async function runAxe(browser, url, locale, guardRequests) {
   const options = { runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] };
-  const ctx = await browser.newContext({ javaScriptEnabled: true, viewport: { width: 1280, height: 800 } });
+  const ctx = await browser.newContext({ javaScriptEnabled: true, locale, viewport: { width: 1280, height: 800 } });
   try {
     await guardRequests(ctx, async (route) => {
       if (route.request().resourceType() !== 'document') return route.continue();
@@ -209,6 +217,7 @@ async function checkPage(browser, base, entry) {
 
   const context = await browser.newContext({
     javaScriptEnabled: false,
+    locale: entry.locale ?? DEFAULT_LOCALE,
     viewport: { width: 1280, height: 800 },
   });
   await guardRequests(context);
@@ -221,7 +230,7 @@ async function checkPage(browser, base, entry) {
     if (status !== entry.status) problems.push(`HTTP status ${status}, expected ${entry.status}`);
 
     const lang = await page.evaluate(() => document.documentElement.getAttribute('lang'));
-    const wantLang = expectedLang(url);
+    const wantLang = entry.lang ?? expectedLang(url);
     if (lang !== wantLang) problems.push(`<html lang> is ${JSON.stringify(lang)}, expected "${wantLang}"`);
 
     // Stylesheets the page links (absolute URLs, resolved by the browser).
@@ -231,7 +240,8 @@ async function checkPage(browser, base, entry) {
     await page.screenshot({ path: path.join(SHOT_DIR, shotName(entry.path)), fullPage: true });
 
     // axe-core
-    const axe = await runAxe(browser, url, guardRequests);
+    const axe = await runAxe(browser, url, entry.locale ?? DEFAULT_LOCALE, guardRequests);
+    notes.push(`axe ${axe.testEngine?.version ?? ''}: ${axe.passes.length} rules passed, ${axe.inapplicable.length} inapplicable, ${axe.violations.length} violated`);
     for (const v of axe.violations) {
       const targets = v.nodes.slice(0, 8).map((n) => n.target.join(' ')).join(' | ');
       const more = v.nodes.length > 8 ? ` (+${v.nodes.length - 8} more)` : '';
@@ -244,7 +254,7 @@ async function checkPage(browser, base, entry) {
     // Foreign stylesheets are already failures (and are never fetched from here).
     for (const u of [url, ...sheets.filter((h) => !isForeign(h))]) {
       try {
-        const { bytes, how, status: s } = await compressedSize(u);
+        const { bytes, how, status: s } = await compressedSize(u, entry.locale ?? DEFAULT_LOCALE);
         total += bytes;
         parts.push(`${u === url ? 'html' : new URL(u).pathname} ${bytes} B (${how})`);
         if (u !== url && s !== 200) problems.push(`stylesheet ${u} answered HTTP ${s}`);
@@ -276,6 +286,7 @@ async function main() {
     });
   }
   mkdirSync(SHOT_DIR, { recursive: true });
+  for (const f of readdirSync(SHOT_DIR)) if (f.endsWith('.png')) rmSync(path.join(SHOT_DIR, f));
 
   const pages = await resolvePages(base, entries);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

@@ -1,6 +1,6 @@
 //! Commands, options and the errors they end with.
 
-use crate::{import, serve};
+use crate::{accounts, import, serve};
 use acoge_store::{Db, StoreError};
 use clap::{Parser, Subcommand};
 use std::{net::SocketAddr, path::PathBuf};
@@ -34,6 +34,20 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "ACOGE_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// The address people use (e.g. https://acoge.example.org): invitation
+        /// links start with it, and cookies are Secure when it is https.
+        #[arg(long, env = "ACOGE_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Manage member accounts.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        what: TokenCommand,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -41,6 +55,33 @@ enum Command {
     Import {
         #[command(subcommand)]
         what: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input (first line).
+    Add {
+        email: String,
+        /// miembro, revisor, moderador or administrador.
+        #[arg(long)]
+        role: String,
+        /// The member's organization (its id in the directory).
+        #[arg(long)]
+        org: Option<String>,
+        /// The name others see (default: the part of the email before @).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a member and print it once.
+    Create {
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
     },
 }
 
@@ -113,10 +154,28 @@ impl Cli {
 
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Serve { addr } => {
+        Command::Serve { addr, public_url } => {
             let db = cli.connect().await?;
             import::reference(&db, None, false).await?;
-            serve::run(db, *addr).await
+            serve::run(db, *addr, public_url.clone()).await
+        }
+        Command::User {
+            what:
+                UserCommand::Add {
+                    email,
+                    role,
+                    org,
+                    name,
+                },
+        } => {
+            let db = cli.connect().await?;
+            accounts::add_user(&db, email, role, org.as_deref(), name.as_deref()).await
+        }
+        Command::Token {
+            what: TokenCommand::Create { email, name },
+        } => {
+            let db = cli.connect().await?;
+            accounts::create_token(&db, email, name).await
         }
         Command::Migrate => {
             cli.connect().await?;

@@ -1,5 +1,6 @@
 //! The `acoge` binary: a thin command line over the library crates.
 
+mod accounts;
 mod cli;
 mod import;
 mod serve;

@@ -2,10 +2,17 @@
 
 use crate::cli::Failure;
 use acoge_store::Db;
-use acoge_web::AppState;
+use acoge_web::{AppState, Options};
 use std::net::SocketAddr;
 
-pub async fn run(db: Db, addr: SocketAddr) -> Result<(), Failure> {
+pub async fn run(db: Db, addr: SocketAddr, public_url: Option<String>) -> Result<(), Failure> {
+    let options = Options {
+        public_url,
+        ..Options::default()
+    };
+    let state = AppState::new(db.clone(), options)
+        .await
+        .map_err(|e| Failure::Other(e.to_string()))?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure::Other(format!("cannot listen on {addr}: {e}")))?;
@@ -14,7 +21,7 @@ pub async fn run(db: Db, addr: SocketAddr) -> Result<(), Failure> {
         .map_err(|e| Failure::Other(e.to_string()))?;
     tracing::info!(%local, backend = ?db.backend(), "serving");
     eprintln!("acoge: serving on http://{local}");
-    acoge_web::serve(listener, AppState { db: db.clone() }, shutdown_signal())
+    acoge_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::Other(format!("server error: {e}")))?;
     db.close().await;

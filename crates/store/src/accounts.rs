@@ -4,7 +4,7 @@
 use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
-    db::dispatch,
+    db::{BeginWrite, dispatch},
     rows::count,
     time::DbTime,
 };
@@ -169,7 +169,7 @@ impl Db {
         let id = Uuid::now_v7();
         let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let inserted = sqlx::query(
                 "INSERT INTO members (id, email, display_name, organization_id, role, password_hash,
                     created_at, updated_at)
@@ -266,7 +266,7 @@ impl Db {
     ) -> Result<bool, StoreError> {
         let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let before: Option<String> =
                 sqlx::query_scalar("SELECT role FROM members WHERE id = $1")
                     .bind(id)
@@ -306,7 +306,7 @@ impl Db {
     ) -> Result<(), StoreError> {
         let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1")
                 .bind(id)
                 .bind(password_hash)
@@ -337,7 +337,7 @@ impl Db {
     /// contributions stay with their organization; the audit log keeps the id.
     pub async fn delete_member(&self, id: Uuid) -> Result<(), StoreError> {
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let before: Option<(String, Option<Uuid>)> =
                 sqlx::query_as("SELECT role, organization_id FROM members WHERE id = $1")
                     .bind(id)
@@ -417,7 +417,7 @@ impl Db {
     /// Ends every session of a member ("log out everywhere"); returns how many.
     pub async fn delete_sessions_of(&self, member: Uuid) -> Result<u64, StoreError> {
         let ended = dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let ended = sqlx::query("DELETE FROM sessions WHERE member_id = $1")
                 .bind(member)
                 .execute(&mut *tx)
@@ -467,7 +467,7 @@ impl Db {
     ) -> Result<Uuid, StoreError> {
         let id = Uuid::now_v7();
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO invitations (id, token_hash, email, role, organization_id, invited_by,
                     created_at, expires_at)
@@ -552,7 +552,7 @@ impl Db {
         let now = Timestamp::now();
         let id = Uuid::now_v7();
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<InvitationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1"
             )))
@@ -639,7 +639,7 @@ impl Db {
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO password_resets (token_hash, member_id, issued_by, created_at, expires_at)
                  VALUES ($1, $2, $3, $4, $5)",
@@ -727,7 +727,7 @@ impl Db {
     ) -> Result<Uuid, StoreError> {
         let id = Uuid::now_v7();
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO api_tokens (id, member_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -779,7 +779,7 @@ impl Db {
     /// Revokes one of the member's own tokens; false when there is no such live token.
     pub async fn revoke_api_token(&self, member: Uuid, token: Uuid) -> Result<bool, StoreError> {
         let revoked = dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let revoked = sqlx::query(
                 "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND member_id = $2 AND revoked_at IS NULL",
             )

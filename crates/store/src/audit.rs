@@ -2,7 +2,12 @@
 //! Writes happen inside the transaction of the change (`record_audit!`); the
 //! table refuses updates and deletes by trigger.
 
-use crate::{Db, StoreError, db::dispatch, rows::count, time::DbTime};
+use crate::{
+    Db, StoreError,
+    db::{BeginWrite, dispatch},
+    rows::count,
+    time::DbTime,
+};
 use acoge_domain::{
     Timestamp,
     page::{Page, PageRequest},
@@ -75,7 +80,7 @@ impl Db {
     /// Appends one entry on its own (for events that change nothing else, e.g. a log-in).
     pub async fn audit(&self, record: AuditRecord<'_>) -> Result<(), StoreError> {
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             record_audit!(tx, record);
             tx.commit().await?;
         });

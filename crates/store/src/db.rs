@@ -137,6 +137,29 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Opens a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so
+/// it takes the write lock up front and waits (busy timeout) instead of
+/// failing with SQLITE_BUSY when it upgrades from reading to writing while
+/// another connection writes. PostgreSQL needs nothing special.
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,7 +1,12 @@
 //! Importing the reference data set: one transaction, upserts by natural key,
 //! and a digest so that importing the same set twice changes nothing.
 
-use crate::{Db, StoreError, db::dispatch, outbox::record_change, time::DbTime};
+use crate::{
+    Db, StoreError,
+    db::{BeginWrite, dispatch},
+    outbox::record_change,
+    time::DbTime,
+};
 use acoge_domain::{Timestamp, geo::fold_name, reference::ReferenceData};
 use uuid::Uuid;
 
@@ -45,7 +50,7 @@ impl Db {
     ) -> Result<ImportOutcome, StoreError> {
         let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let current: Option<String> =
                 sqlx::query_scalar("SELECT digest FROM reference_imports WHERE dataset = $1")
                     .bind(DATASET)

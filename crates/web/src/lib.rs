@@ -5,16 +5,22 @@
 
 mod api;
 mod assets;
+pub mod auth;
+mod cookies;
 mod format;
 pub mod i18n;
 mod negotiation;
 mod pages;
 mod params;
 mod security;
+mod services;
 
-use acoge_store::Db;
-use axum::{Router, http::StatusCode, routing::get};
-use std::{future::Future, time::Duration};
+pub use api::API_WRITES;
+pub use pages::FORM_WRITES;
+
+use acoge_store::{Db, StoreError};
+use axum::{Router, extract::DefaultBodyLimit, http::StatusCode, routing::get};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -26,14 +32,83 @@ use tower_http::{
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub config: Arc<Config>,
+}
+
+/// Settings fixed at start.
+#[derive(Debug)]
+pub struct Config {
+    /// The address people use, e.g. https://acoge.example.org; links in
+    /// invitations start with it, and cookies are Secure when it is https.
+    pub public_url: Option<String>,
+    pub secure_cookies: bool,
+    /// Signs CSRF tokens; shared by every instance through the database.
+    pub csrf_key: Vec<u8>,
+    /// Unit of the delay added to log-ins after repeated failures.
+    pub login_delay: Duration,
+}
+
+/// How to start the application.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub public_url: Option<String>,
+    pub login_delay: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            public_url: None,
+            login_delay: Duration::from_secs(1),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("--public-url must start with http:// or https://, not {0:?}")]
+    PublicUrl(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Randomness(#[from] auth::secrets::RandomnessError),
+}
+
+impl AppState {
+    pub async fn new(db: Db, options: Options) -> Result<Self, StartError> {
+        let public_url = options
+            .public_url
+            .map(|url| url.trim_end_matches('/').to_owned())
+            .filter(|url| !url.is_empty());
+        if let Some(url) = &public_url
+            && !acoge_domain::provenance::is_web_address(url)
+        {
+            return Err(StartError::PublicUrl(url.clone()));
+        }
+        let key = db
+            .shared_secret("csrf_key", &auth::secrets::new_secret()?)
+            .await?;
+        Ok(Self {
+            db,
+            config: Arc::new(Config {
+                secure_cookies: public_url
+                    .as_deref()
+                    .is_some_and(|u| u.starts_with("https://")),
+                public_url,
+                csrf_key: key.into_bytes(),
+                login_delay: options.login_delay,
+            }),
+        })
+    }
 }
 
 /// The whole application: pages, API, health, assets, and the layers around them.
 pub fn app(state: AppState) -> Router {
-    let (api_routes, openapi) = api::routes().split_for_parts();
+    let (api_routes, openapi) = api::routes(&state).split_for_parts();
     let openapi_json = openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned());
     Router::new()
         .merge(pages::routes())
+        .merge(pages::write_routes(&state))
         .merge(api_routes)
         .route(
             "/api/openapi.json",
@@ -47,6 +122,11 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(assets::routes())
         .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(auth::guard::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(axum::middleware::from_fn(negotiation::negotiate_language))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
@@ -58,11 +138,6 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
-}
-
-/// The OpenAPI document of the API, as served at `/api/openapi.json`.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    api::routes().split_for_parts().1
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> StatusCode {
@@ -81,7 +156,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

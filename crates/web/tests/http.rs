@@ -14,13 +14,21 @@ use acoge_store::{
     Backend,
     scratch::{ScratchDatabase, test_backends},
 };
-use acoge_web::{AppState, i18n};
+use acoge_web::{AppState, Options, i18n};
 use serde_json::Value;
 use std::{collections::HashMap, net::SocketAddr, sync::OnceLock};
 
+#[path = "http/accounts.rs"]
+mod accounts;
+
 /// One server per backend for the whole test binary, on its own runtime thread.
 fn server(backend: Backend) -> SocketAddr {
-    static SERVERS: OnceLock<HashMap<&'static str, SocketAddr>> = OnceLock::new();
+    running(backend).0
+}
+
+/// The server's address and its database URL (each test runtime opens its own pool).
+fn running(backend: Backend) -> (SocketAddr, String) {
+    static SERVERS: OnceLock<HashMap<&'static str, (SocketAddr, String)>> = OnceLock::new();
     let servers = SERVERS.get_or_init(|| {
         test_backends()
             .into_iter()
@@ -34,14 +42,15 @@ fn server(backend: Backend) -> SocketAddr {
             })
             .collect()
     });
-    servers[if backend == Backend::Sqlite {
+    let name = if backend == Backend::Sqlite {
         "sqlite"
     } else {
         "postgres"
-    }]
+    };
+    servers[name].clone()
 }
 
-fn start(backend: Backend) -> SocketAddr {
+fn start(backend: Backend) -> (SocketAddr, String) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -54,10 +63,13 @@ fn start(backend: Backend) -> SocketAddr {
                 .await
                 .unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            let state = AppState {
-                db: scratch.db.clone(),
+            tx.send((listener.local_addr().unwrap(), scratch.url.clone()))
+                .unwrap();
+            let options = Options {
+                public_url: None,
+                login_delay: std::time::Duration::from_millis(1),
             };
+            let state = AppState::new(scratch.db.clone(), options).await.unwrap();
             acoge_web::serve(listener, state, std::future::pending())
                 .await
                 .unwrap();
@@ -170,7 +182,13 @@ async fn every_page_answers_in_spanish_by_default_and_in_english_on_request() {
 async fn the_language_choice_is_remembered_and_accept_language_counts_on_a_first_visit() {
     let backend = Backend::Sqlite;
     let chosen = get(backend, "/?lang=en", &[]).await;
-    let cookie = chosen.headers["set-cookie"].to_str().unwrap();
+    let cookie = chosen
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with("acoge_lang="))
+        .unwrap();
     assert!(
         cookie.starts_with("acoge_lang=en") && cookie.contains("HttpOnly"),
         "{cookie}"

@@ -31,6 +31,9 @@ pub struct ErrorDetail {
     /// The query parameter at fault, for `invalid_parameter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// The body field at fault, for `invalid_field`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     pub message: String,
 }
 
@@ -48,6 +51,7 @@ impl ApiError {
                     status: status.as_u16(),
                     code,
                     parameter,
+                    field: None,
                     message,
                 },
             },
@@ -56,6 +60,64 @@ impl ApiError {
 
     pub fn not_found(message: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", None, message.to_owned())
+    }
+
+    /// A body that is not the JSON the operation takes.
+    pub fn bad_body(error: serde_json::Error) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            None,
+            format!("the body is not valid JSON for this operation: {error}"),
+        );
+        let text = error.to_string();
+        e.body.error.field = text
+            .split('`')
+            .nth(1)
+            .filter(|_| text.starts_with("missing field"))
+            .map(str::to_owned);
+        e
+    }
+}
+
+impl From<crate::services::ServiceError> for ApiError {
+    fn from(error: crate::services::ServiceError) -> Self {
+        use crate::services::ServiceError;
+        use acoge_domain::accounts::Denied;
+        match error {
+            ServiceError::Field(f) => {
+                let mut e = Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_field",
+                    None,
+                    f.to_string(),
+                );
+                e.body.error.field = Some(f.field.to_owned());
+                e
+            }
+            ServiceError::Denied(Denied::NotSignedIn) => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                None,
+                "sign in first".into(),
+            ),
+            ServiceError::Denied(Denied::Forbidden) => Self::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                None,
+                "your role does not allow this".into(),
+            ),
+            ServiceError::Store(s) => s.into(),
+            ServiceError::Randomness(r) => {
+                tracing::error!(error = %r, "no randomness");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    None,
+                    "try again shortly".into(),
+                )
+            }
+        }
     }
 }
 

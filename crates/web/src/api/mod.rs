@@ -6,13 +6,18 @@
 mod error;
 mod events;
 mod geo;
+mod members;
 mod organizations;
 mod schema;
 
 pub use error::ApiError;
 
-use crate::AppState;
-use utoipa::OpenApi;
+use crate::{AppState, auth::guard};
+use acoge_domain::accounts::Capability;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(OpenApi)]
@@ -26,13 +31,52 @@ use utoipa_axum::{router::OpenApiRouter, routes};
     tags(
         (name = "places", description = "States and municipalities of Mexico (INEGI)"),
         (name = "directory", description = "Organizations of the field"),
-        (name = "events", description = "Events of the community")
-    )
+        (name = "events", description = "Events of the community"),
+        (name = "members", description = "Accounts (bearer token required)")
+    ),
+    modifiers(&BearerScheme)
 )]
 struct ApiDoc;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+/// Declares the API routes that need an identity, with the capability each
+/// needs; the authorization test walks this table.
+macro_rules! guarded {
+    ($($method:literal $path:literal => $capability:ident => $handler:path),+ $(,)?) => {
+        pub const API_WRITES: &[(&str, &str, Capability)] = &[$(($method, $path, Capability::$capability)),+];
+
+        fn guarded_routes(app: &AppState) -> OpenApiRouter<AppState> {
+            OpenApiRouter::new()
+                $(.merge(OpenApiRouter::new().routes(routes!($handler)).route_layer(
+                    axum::middleware::from_fn_with_state(
+                        guard::Gate { app: app.clone(), capability: Capability::$capability },
+                        guard::api,
+                    ),
+                )))+
+        }
+    };
+}
+
+guarded! {
+    "GET" "/api/v1/me" => OwnAccount => members::me,
+    "POST" "/api/v1/invitations" => InviteMembers => members::create_invitation,
+}
+
+pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(guarded_routes(app))
         .routes(routes!(geo::list_states))
         .routes(routes!(geo::get_state))
         .routes(routes!(geo::list_municipalities))

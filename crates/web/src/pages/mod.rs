@@ -2,22 +2,38 @@
 //! language and shows every fact with its source and verification.
 
 mod about;
+mod account;
+mod audit;
 mod events;
+mod form;
 mod geo;
 mod home;
+mod invitations;
 mod legal;
+mod members;
 mod organizations;
 
-use crate::{AppState, assets::stylesheet_path, i18n::Tr, params::ParamError};
-use acoge_domain::Lang;
+pub use form::FormData;
+
+use crate::{
+    AppState,
+    assets::stylesheet_path,
+    auth::{RequestAuth, csrf, guard},
+    i18n::Tr,
+    params::ParamError,
+};
+use acoge_domain::{
+    Lang,
+    accounts::{Actor, Capability, Denied, MemberIdentity, authorize},
+};
 use acoge_store::StoreError;
 use askama::Template;
 use axum::{
     Router,
     extract::FromRequestParts,
     http::{StatusCode, Uri, request::Parts},
-    response::{Html, IntoResponse, Response},
-    routing::get,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
 };
 
 pub fn routes() -> Router<AppState> {
@@ -33,6 +49,51 @@ pub fn routes() -> Router<AppState> {
         .route("/eventos/{id}", get(events::show))
         .route("/marco-legal", get(legal::show))
         .route("/acerca", get(about::show))
+        .route("/entrar", get(account::login_form))
+        .route("/recuperar", get(account::recover))
+        .route("/cuenta", get(account::show))
+        .route("/cuenta/datos", get(account::export))
+        .route("/invitaciones", get(invitations::list))
+        .route("/invitacion/{token}", get(invitations::accept_form))
+        .route("/restablecer/{token}", get(members::reset_form))
+        .route("/miembros", get(members::list))
+        .route("/auditoria", get(audit::show))
+}
+
+/// Declares every form route that changes something, with the capability it
+/// needs. The table is public so the authorization test walks exactly these.
+macro_rules! form_writes {
+    ($($path:literal => $capability:ident => $handler:path),+ $(,)?) => {
+        pub const FORM_WRITES: &[(&str, Capability)] = &[$(($path, Capability::$capability)),+];
+
+        /// The POST routes, each behind the form guard with its capability.
+        pub fn write_routes(app: &AppState) -> Router<AppState> {
+            Router::new()
+                $(.route(
+                    $path,
+                    post($handler).route_layer(axum::middleware::from_fn_with_state(
+                        guard::Gate { app: app.clone(), capability: Capability::$capability },
+                        guard::form,
+                    )),
+                ))+
+        }
+    };
+}
+
+form_writes! {
+    "/entrar" => Anyone => account::login,
+    "/salir" => OwnAccount => account::logout,
+    "/salir/todas" => OwnAccount => account::logout_everywhere,
+    "/cuenta/contrasena" => OwnAccount => account::change_password,
+    "/cuenta/tokens" => OwnAccount => account::create_token,
+    "/cuenta/tokens/{id}/revocar" => OwnAccount => account::revoke_token,
+    "/cuenta/eliminar" => OwnAccount => account::delete,
+    "/invitaciones" => InviteMembers => invitations::create,
+    "/invitacion/{token}" => Anyone => invitations::accept,
+    "/invitacion/{token}/renovar" => Anyone => invitations::request_renewal,
+    "/restablecer/{token}" => Anyone => members::reset,
+    "/miembros/{id}/rol" => ManageMembers => members::change_role,
+    "/miembros/{id}/restablecer" => InviteMembers => members::issue_reset,
 }
 
 /// What the layout of every page needs.
@@ -46,6 +107,10 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     /// The code of the other language, for the switch link's `lang`.
     pub other_lang: &'static str,
+    /// The signed-in member's name, for the header.
+    pub account: Option<String>,
+    /// Whether this page is the member's own account page.
+    pub account_current: bool,
 }
 
 pub struct NavItem {
@@ -65,31 +130,72 @@ const SECTIONS: [(&str, &str, &str); 7] = [
     ("about", "/acerca", "nav-about"),
 ];
 
-/// The request's language and address, for handlers.
+/// The request's language, address and identity, for handlers.
 pub struct Ctx {
     pub tr: Tr,
     uri: Uri,
+    pub auth: RequestAuth,
+    config: std::sync::Arc<crate::Config>,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+impl FromRequestParts<AppState> for Ctx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
         Ok(Self {
             tr: Tr::new(lang),
             uri: parts.uri.clone(),
+            auth: parts
+                .extensions
+                .get::<RequestAuth>()
+                .cloned()
+                .unwrap_or_else(RequestAuth::anonymous),
+            config: state.config.clone(),
         })
     }
 }
 
 impl Ctx {
     pub fn chrome(&self, title: String, section: &'static str) -> Chrome {
-        chrome(self.tr, &self.uri, title, section)
+        let mut chrome = chrome(self.tr, &self.uri, title, section);
+        chrome.account = self.member().map(|m| m.display_name.clone());
+        chrome
     }
 
     pub fn raw_query(&self) -> Option<&str> {
         self.uri.query()
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.auth.actor
+    }
+
+    pub fn member(&self) -> Option<&MemberIdentity> {
+        self.auth.actor.member()
+    }
+
+    /// The hidden field value for this request's forms.
+    pub fn csrf(&self) -> String {
+        csrf::token(
+            &self.config.csrf_key,
+            &self.auth.csrf_nonce,
+            self.auth.session_hash.as_deref(),
+        )
+    }
+
+    /// For pages that only some may see: sends visitors to sign in first.
+    pub fn require(&self, capability: Capability) -> Result<&MemberIdentity, PageError> {
+        match authorize(&self.auth.actor, capability) {
+            Ok(()) => self
+                .member()
+                .ok_or(PageError::Failure(PageFailure::Forbidden)),
+            Err(Denied::NotSignedIn) => Err(PageError::SignIn(self.uri.path().to_owned())),
+            Err(Denied::Forbidden) => Err(PageError::Failure(PageFailure::Forbidden)),
+        }
     }
 }
 
@@ -119,6 +225,8 @@ fn chrome(tr: Tr, uri: &Uri, title: String, section: &'static str) -> Chrome {
             })
             .collect(),
         other_lang: other.code(),
+        account: None,
+        account_current: section == "account",
     }
 }
 
@@ -127,49 +235,84 @@ fn chrome(tr: Tr, uri: &Uri, title: String, section: &'static str) -> Chrome {
 pub enum PageFailure {
     NotFound,
     BadParameter(ParamError),
+    Forbidden,
+    TooLarge,
+    TooManyRequests,
+    TooManyLogins,
+    /// A form came without a valid CSRF token: shown again with what was typed.
+    CsrfRejected {
+        action: String,
+        token: String,
+        fields: Vec<(String, String)>,
+    },
     Internal,
 }
 
-/// A handler's error: turned into a status plus a `PageFailure` extension.
+impl PageFailure {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            PageFailure::NotFound => StatusCode::NOT_FOUND,
+            PageFailure::BadParameter(_) => StatusCode::BAD_REQUEST,
+            PageFailure::Forbidden | PageFailure::CsrfRejected { .. } => StatusCode::FORBIDDEN,
+            PageFailure::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PageFailure::TooManyRequests | PageFailure::TooManyLogins => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            PageFailure::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A handler's error: a failure page, or a detour to sign in.
 #[derive(Debug)]
-pub struct PageError(PageFailure);
+pub enum PageError {
+    Failure(PageFailure),
+    /// Sign in first, then come back to this path.
+    SignIn(String),
+}
 
 impl PageError {
     pub fn not_found() -> Self {
-        Self(PageFailure::NotFound)
+        Self::Failure(PageFailure::NotFound)
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "internal failure while handling a page");
+        Self::Failure(PageFailure::Internal)
     }
 }
 
 impl From<StoreError> for PageError {
     fn from(error: StoreError) -> Self {
-        tracing::error!(%error, "store failure while rendering a page");
-        Self(PageFailure::Internal)
+        Self::internal(error)
     }
 }
 
 impl From<ParamError> for PageError {
     fn from(error: ParamError) -> Self {
-        Self(PageFailure::BadParameter(error))
+        Self::Failure(PageFailure::BadParameter(error))
     }
 }
 
 impl From<askama::Error> for PageError {
     fn from(error: askama::Error) -> Self {
-        tracing::error!(%error, "template failure");
-        Self(PageFailure::Internal)
+        Self::internal(error)
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let status = match self.0 {
-            PageFailure::NotFound => StatusCode::NOT_FOUND,
-            PageFailure::BadParameter(_) => StatusCode::BAD_REQUEST,
-            PageFailure::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        let mut response = status.into_response();
-        response.extensions_mut().insert(self.0);
-        response
+        match self {
+            PageError::Failure(failure) => {
+                let mut response = failure.status().into_response();
+                response.extensions_mut().insert(failure);
+                response
+            }
+            PageError::SignIn(path) => {
+                let target = serde_urlencoded::to_string([("siguiente", path)]).unwrap_or_default();
+                Redirect::to(&format!("/entrar?{target}")).into_response()
+            }
+        }
     }
 }
 
@@ -186,9 +329,35 @@ struct ErrorPage {
     message: String,
 }
 
+#[derive(Template)]
+#[template(path = "resubmit.html")]
+struct ResubmitPage<'a> {
+    chrome: Chrome,
+    action: &'a str,
+    token: &'a str,
+    fields: &'a [(String, String)],
+}
+
 /// The error page in the request's language.
 pub fn render_failure(lang: Lang, uri: &Uri, failure: &PageFailure) -> Response {
     let tr = Tr::new(lang);
+    if let PageFailure::CsrfRejected {
+        action,
+        token,
+        fields,
+    } = failure
+    {
+        let page = ResubmitPage {
+            chrome: chrome(tr, uri, tr.t("error-csrf-title"), ""),
+            action,
+            token,
+            fields,
+        };
+        return match page.render() {
+            Ok(html) => Html(html).into_response(),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
+    }
     let (title, message) = match failure {
         PageFailure::NotFound => (tr.t("error-not-found-title"), tr.t("error-not-found")),
         PageFailure::BadParameter(e) => (
@@ -201,7 +370,13 @@ pub fn render_failure(lang: Lang, uri: &Uri, failure: &PageFailure) -> Response 
                 ],
             ),
         ),
-        PageFailure::Internal => (tr.t("error-internal-title"), tr.t("error-internal")),
+        PageFailure::Forbidden => (tr.t("error-forbidden-title"), tr.t("error-forbidden")),
+        PageFailure::TooLarge => (tr.t("error-too-large-title"), tr.t("error-too-large")),
+        PageFailure::TooManyRequests => (tr.t("error-too-many-title"), tr.t("error-too-many")),
+        PageFailure::TooManyLogins => (tr.t("error-too-many-title"), tr.t("error-too-many-logins")),
+        PageFailure::CsrfRejected { .. } | PageFailure::Internal => {
+            (tr.t("error-internal-title"), tr.t("error-internal"))
+        }
     };
     let page = ErrorPage {
         chrome: chrome(tr, uri, title, ""),

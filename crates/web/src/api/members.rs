@@ -1,0 +1,103 @@
+use super::{
+    ApiError,
+    error::{ApiResult, ErrorBody},
+};
+use crate::{AppState, auth::RequestAuth, services};
+use axum::{
+    Extension, Json,
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The member the token belongs to. Other members' emails are never served.
+#[derive(Serialize, ToSchema)]
+pub struct MeJson {
+    pub id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    /// miembro, revisor, moderador or administrador.
+    pub role: String,
+    pub organization_id: Option<Uuid>,
+}
+
+/// Who this token belongs to.
+#[utoipa::path(get, path = "/api/v1/me", tag = "members",
+    security(("bearer" = [])),
+    responses((status = 200, body = MeJson), (status = 401, body = ErrorBody)))]
+pub async fn me(
+    State(app): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+) -> ApiResult<MeJson> {
+    let id = auth
+        .actor
+        .id()
+        .ok_or_else(|| ApiError::not_found("no member"))?;
+    let member = app
+        .db
+        .member(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no member"))?;
+    Ok(Json(MeJson {
+        id: member.id,
+        display_name: member.display_name,
+        email: member.email,
+        role: member.role.slug().to_owned(),
+        organization_id: member.organization_id,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewInvitationJson {
+    pub email: String,
+    /// miembro or revisor (moderators); any role (administrators).
+    pub role: String,
+    pub organization_id: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitationJson {
+    pub id: Uuid,
+    /// The one-time link; shown only in this answer.
+    pub link: String,
+    pub expires_at: String,
+}
+
+/// Invites a person (moderators and administrators).
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "members",
+    security(("bearer" = [])),
+    request_body = NewInvitationJson,
+    responses(
+        (status = 201, body = InvitationJson),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB"),
+        (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it")
+    ))]
+pub async fn create_invitation(
+    State(app): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<InvitationJson>), ApiError> {
+    let input: NewInvitationJson = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let link = services::invite(
+        &app,
+        &auth.actor,
+        host,
+        &input.email,
+        &input.role,
+        input.organization_id.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(InvitationJson {
+            id: link.id,
+            link: link.url,
+            expires_at: link.expires_at.to_string(),
+        }),
+    ))
+}

@@ -1,0 +1,463 @@
+//! Signing in and out, and a member's own account: password, API tokens,
+//! their data, deleting the account.
+
+use super::{Chrome, Ctx, FormData, PageError, PageFailure, PageResult, render};
+use crate::{
+    AppState,
+    auth::{SESSION_COOKIE, SESSION_SECONDS, password, secrets},
+    cookies::{self, SameSite},
+    services::in_seconds,
+};
+use acoge_domain::accounts::{Capability, Email, FieldError, NewPassword, short_text};
+use acoge_store::{ApiTokenRecord, AuditRecord, MemberRecord};
+use askama::Template;
+use axum::{
+    extract::{ConnectInfo, Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use std::{collections::HashMap, net::SocketAddr};
+use uuid::Uuid;
+
+/// Failed log-ins in this window count towards slowing and refusing.
+const LOGIN_WINDOW_SECS: i64 = 15 * 60;
+/// Per account: slowed from the 5th failure, refused from the 10th.
+const ACCOUNT_SLOW_AFTER: u64 = 5;
+const ACCOUNT_REFUSE_AT: u64 = 10;
+/// Per address: slowed from the 20th failure, refused from the 50th.
+const ADDRESS_SLOW_AFTER: u64 = 20;
+const ADDRESS_REFUSE_AT: u64 = 50;
+
+/// Field errors by field name, as message keys.
+pub type Errors = HashMap<&'static str, &'static str>;
+
+pub fn errors_of(error: &FieldError) -> Errors {
+    HashMap::from([(error.field, error.problem.message_key())])
+}
+
+/// Only paths on this site may follow a log-in.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/cuenta"
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    csrf: String,
+    email: String,
+    next: String,
+    errors: Errors,
+    failed: bool,
+    notice: Option<String>,
+}
+
+fn notice(ctx: &Ctx) -> Option<String> {
+    let params = crate::params::Params::parse(ctx.raw_query()).ok()?;
+    let key = match params.get("aviso")? {
+        "contrasena" => "notice-password-changed",
+        "restablecida" => "notice-password-reset",
+        "salida" => "notice-signed-out",
+        "todas" => "notice-signed-out-everywhere",
+        "bienvenida" => "notice-welcome",
+        "token-revocado" => "notice-token-revoked",
+        _ => return None,
+    };
+    Some(ctx.tr.t(key))
+}
+
+pub async fn login_form(ctx: Ctx) -> Result<Response, PageError> {
+    if ctx.member().is_some() {
+        return Ok(Redirect::to("/cuenta").into_response());
+    }
+    let next = crate::params::Params::parse(ctx.raw_query())?
+        .get("siguiente")
+        .map(str::to_owned)
+        .unwrap_or_default();
+    Ok(render(&LoginPage {
+        chrome: ctx.chrome(ctx.tr.t("login-title"), ""),
+        csrf: ctx.csrf(),
+        email: String::new(),
+        next,
+        errors: Errors::new(),
+        failed: false,
+        notice: notice(&ctx),
+    })?
+    .into_response())
+}
+
+pub async fn login(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let typed_email = form.get("email").trim().to_owned();
+    let next = form.get("siguiente").to_owned();
+    let again = |errors: Errors, failed: bool| -> Result<Response, PageError> {
+        let page = render(&LoginPage {
+            chrome: ctx.chrome(ctx.tr.t("login-title"), ""),
+            csrf: ctx.csrf(),
+            email: typed_email.clone(),
+            next: next.clone(),
+            errors,
+            failed,
+            notice: None,
+        })?;
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    let mut errors = Errors::new();
+    if typed_email.is_empty() {
+        errors.insert("email", "field-required");
+    }
+    if form.get("password").is_empty() {
+        errors.insert("password", "field-required");
+    }
+    if !errors.is_empty() {
+        return again(errors, false);
+    }
+
+    let account_key = format!("account:{}", typed_email.to_lowercase());
+    let address_key = format!("address:{}", peer.ip());
+    let account_failures = app
+        .db
+        .rate_count("login", &account_key, LOGIN_WINDOW_SECS)
+        .await?;
+    let address_failures = app
+        .db
+        .rate_count("login", &address_key, LOGIN_WINDOW_SECS)
+        .await?;
+    if account_failures >= ACCOUNT_REFUSE_AT || address_failures >= ADDRESS_REFUSE_AT {
+        return Err(PageError::Failure(PageFailure::TooManyLogins));
+    }
+    let excess = account_failures
+        .saturating_sub(ACCOUNT_SLOW_AFTER - 1)
+        .max(address_failures.saturating_sub(ADDRESS_SLOW_AFTER - 1));
+    if excess > 0 {
+        // 1, 2, 4, 8 units, then 8: slow enough for scripts, bearable for people.
+        let units = 1u32 << (excess - 1).min(3);
+        tokio::time::sleep(app.config.login_delay * units).await;
+    }
+
+    let member = match Email::parse("email", &typed_email) {
+        Ok(email) => app.db.member_by_email(&email).await?,
+        Err(_) => None,
+    };
+    let stored = member.as_ref().map(|m| m.password_hash.clone());
+    let valid = password::verify_password(form.get("password").to_owned(), stored).await;
+    let Some(member) = member.filter(|_| valid) else {
+        app.db
+            .rate_hit("login", &account_key, LOGIN_WINDOW_SECS)
+            .await?;
+        app.db
+            .rate_hit("login", &address_key, LOGIN_WINDOW_SECS)
+            .await?;
+        // The same answer for an unknown email and a wrong password.
+        return again(Errors::new(), true);
+    };
+    app.db.rate_clear("login", &account_key).await?;
+    let cookie = start_session(&app, &member).await?;
+    let mut response = Redirect::to(safe_next(&next)).into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+/// Opens a session for `member` and returns its cookie.
+async fn start_session(app: &AppState, member: &MemberRecord) -> Result<HeaderValue, PageError> {
+    let secret = secrets::new_secret().map_err(PageError::internal)?;
+    app.db
+        .create_session(
+            &secrets::hash_secret(&secret),
+            member.id,
+            in_seconds(SESSION_SECONDS),
+        )
+        .await?;
+    app.db
+        .audit(AuditRecord {
+            actor: Some(member.id),
+            action: "session.start",
+            entity: "member",
+            entity_id: member.id.to_string(),
+            before: None,
+            after: None,
+        })
+        .await?;
+    cookies::set(
+        SESSION_COOKIE,
+        &secret,
+        SESSION_SECONDS,
+        SameSite::Lax,
+        app.config.secure_cookies,
+    )
+    .ok_or_else(|| PageError::internal("cookie value"))
+}
+
+fn signed_out(app: &AppState, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Some(cookie) = cookies::clear(SESSION_COOKIE, app.config.secure_cookies) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    if let Some(hash) = &ctx.auth.session_hash {
+        app.db.delete_session(hash).await?;
+    }
+    Ok(signed_out(&app, "/entrar?aviso=salida"))
+}
+
+pub async fn logout_everywhere(
+    State(app): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, PageError> {
+    let member = ctx.require(Capability::OwnAccount)?;
+    app.db.delete_sessions_of(member.id).await?;
+    Ok(signed_out(&app, "/entrar?aviso=todas"))
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    csrf: String,
+    member: MemberRecord,
+    organization: Option<(Uuid, String)>,
+    sessions: u64,
+    tokens: Vec<ApiTokenRecord>,
+    new_token: Option<String>,
+    token_name: String,
+    errors: Errors,
+    notice: Option<String>,
+}
+
+struct AccountView {
+    new_token: Option<String>,
+    token_name: String,
+    errors: Errors,
+    status: StatusCode,
+}
+
+async fn account_page(app: &AppState, ctx: &Ctx, view: AccountView) -> Result<Response, PageError> {
+    let me = ctx.require(Capability::OwnAccount)?;
+    let member = app
+        .db
+        .member(me.id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let organization = match member.organization_id {
+        Some(id) => app
+            .db
+            .organization(id)
+            .await?
+            .map(|o| (o.id, o.display_name())),
+        None => None,
+    };
+    let page = render(&AccountPage {
+        chrome: ctx.chrome(ctx.tr.t("account-title"), "account"),
+        csrf: ctx.csrf(),
+        sessions: app.db.session_count(me.id).await?,
+        tokens: app.db.api_tokens_of(me.id).await?,
+        organization,
+        member,
+        new_token: view.new_token,
+        token_name: view.token_name,
+        errors: view.errors,
+        notice: notice(ctx),
+    })?;
+    Ok((view.status, page).into_response())
+}
+
+fn plain(status: StatusCode) -> AccountView {
+    AccountView {
+        new_token: None,
+        token_name: String::new(),
+        errors: Errors::new(),
+        status,
+    }
+}
+
+pub async fn show(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    account_page(&app, &ctx, plain(StatusCode::OK)).await
+}
+
+pub async fn change_password(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let me = ctx.require(Capability::OwnAccount)?;
+    let member = app
+        .db
+        .member(me.id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let refuse = |errors: Errors| AccountView {
+        errors,
+        ..plain(StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    if !password::verify_password(
+        form.get("current_password").to_owned(),
+        Some(member.password_hash.clone()),
+    )
+    .await
+    {
+        let errors = Errors::from([("current_password", "field-wrong-password")]);
+        return account_page(&app, &ctx, refuse(errors)).await;
+    }
+    let email = Email::parse("email", &member.email).ok();
+    let new = match NewPassword::parse(
+        "new_password",
+        form.get("new_password"),
+        Some(form.get("password_confirmation")),
+        email.as_ref(),
+    ) {
+        Ok(new) => new,
+        Err(e) => return account_page(&app, &ctx, refuse(errors_of(&e))).await,
+    };
+    let hash = password::hash_password(new.expose().to_owned())
+        .await
+        .map_err(PageError::internal)?;
+    // Changing the password ends every session, this one included; open a new one here.
+    app.db
+        .set_password(member.id, &hash, Some(member.id))
+        .await?;
+    let cookie = start_session(&app, &member).await?;
+    let mut response = Redirect::to("/cuenta?aviso=contrasena").into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+pub async fn create_token(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let me = ctx.require(Capability::OwnAccount)?;
+    let name = match short_text("token_name", form.get("token_name"), 80) {
+        Ok(name) => name,
+        Err(e) => {
+            let view = AccountView {
+                errors: errors_of(&e),
+                token_name: form.get("token_name").to_owned(),
+                ..plain(StatusCode::UNPROCESSABLE_ENTITY)
+            };
+            return account_page(&app, &ctx, view).await;
+        }
+    };
+    let token = secrets::new_api_token().map_err(PageError::internal)?;
+    app.db
+        .create_api_token(me.id, &name, &secrets::hash_secret(&token))
+        .await?;
+    let view = AccountView {
+        new_token: Some(token),
+        ..plain(StatusCode::CREATED)
+    };
+    account_page(&app, &ctx, view).await
+}
+
+pub async fn revoke_token(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let me = ctx.require(Capability::OwnAccount)?;
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
+    if !app.db.revoke_api_token(me.id, id).await? {
+        return Err(PageError::not_found());
+    }
+    Ok(Redirect::to("/cuenta?aviso=token-revocado").into_response())
+}
+
+/// Everything Acoge holds about the member, as JSON.
+pub async fn export(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let me = ctx.require(Capability::OwnAccount)?;
+    let member = app
+        .db
+        .member(me.id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let actions = app
+        .db
+        .audit_log(Some(me.id), acoge_domain::page::PageRequest::first(100))
+        .await?;
+    let body = serde_json::json!({
+        "member": member,
+        "active_sessions": app.db.session_count(me.id).await?,
+        "api_tokens": app.db.api_tokens_of(me.id).await?,
+        "actions_in_audit_log": actions.total,
+        "latest_actions": actions.items,
+    });
+    let text = serde_json::to_string_pretty(&body).map_err(PageError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"acoge-mis-datos.json\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    message: String,
+}
+
+pub async fn delete(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let me = ctx.require(Capability::OwnAccount)?;
+    let member = app
+        .db
+        .member(me.id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let mut errors = Errors::new();
+    if !form.checked("confirm_delete") {
+        errors.insert("confirm_delete", "field-required");
+    }
+    if !password::verify_password(
+        form.get("delete_password").to_owned(),
+        Some(member.password_hash),
+    )
+    .await
+    {
+        errors.insert("delete_password", "field-wrong-password");
+    }
+    if !errors.is_empty() {
+        let view = AccountView {
+            errors,
+            ..plain(StatusCode::UNPROCESSABLE_ENTITY)
+        };
+        return account_page(&app, &ctx, view).await;
+    }
+    app.db.delete_member(me.id).await?;
+    let page = render(&MessagePage {
+        chrome: ctx.chrome(ctx.tr.t("account-deleted-title"), ""),
+        message: ctx.tr.t("account-deleted"),
+    })?;
+    let mut response = page.into_response();
+    if let Some(cookie) = cookies::clear(SESSION_COOKIE, app.config.secure_cookies) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+pub async fn recover(ctx: Ctx) -> PageResult {
+    render(&MessagePage {
+        chrome: ctx.chrome(ctx.tr.t("recover-title"), ""),
+        message: ctx.tr.t("recover-text"),
+    })
+}

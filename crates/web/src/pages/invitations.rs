@@ -1,0 +1,314 @@
+//! Inviting people, and accepting an invitation by setting a password.
+
+use super::{
+    Chrome, Ctx, FormData, PageError, PageResult,
+    account::{Errors, errors_of},
+    render,
+};
+use crate::{
+    AppState,
+    auth::{password, secrets},
+    services::{self, IssuedLink, ServiceError},
+};
+use acoge_domain::{
+    accounts::{Capability, Denied, FieldError, FieldProblem, NewPassword, Role, short_text},
+    organization::Organization,
+    page::PageRequest,
+};
+use acoge_store::{InvitationRecord, LinkProblem, OrganizationFilter, StoreError};
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+
+#[derive(Template)]
+#[template(path = "invitations.html")]
+struct ListPage {
+    chrome: Chrome,
+    csrf: String,
+    grantable: Vec<Role>,
+    organizations: Vec<Organization>,
+    invitations: Vec<InvitationRecord>,
+    now: acoge_domain::Timestamp,
+    email: String,
+    role: String,
+    organization: String,
+    errors: Errors,
+    issued: Option<IssuedLink>,
+}
+
+struct Typed {
+    email: String,
+    role: String,
+    organization: String,
+}
+
+async fn list_page(
+    app: &AppState,
+    ctx: &Ctx,
+    typed: Typed,
+    errors: Errors,
+    issued: Option<IssuedLink>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let me = ctx.require(Capability::InviteMembers)?;
+    let page = render(&ListPage {
+        chrome: ctx.chrome(ctx.tr.t("invitations-title"), "invitations"),
+        csrf: ctx.csrf(),
+        grantable: Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| me.role.may_grant(*r))
+            .collect(),
+        organizations: app
+            .db
+            .organizations(&OrganizationFilter::default(), PageRequest::first(100))
+            .await?
+            .items,
+        invitations: app.db.invitations(PageRequest::first(100)).await?.items,
+        now: acoge_domain::Timestamp::now(),
+        email: typed.email,
+        role: typed.role,
+        organization: typed.organization,
+        errors,
+        issued,
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let typed = Typed {
+        email: String::new(),
+        role: Role::Member.slug().to_owned(),
+        organization: String::new(),
+    };
+    list_page(&app, &ctx, typed, Errors::new(), None, StatusCode::OK).await
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let typed = Typed {
+        email: form.get("email").to_owned(),
+        role: form.get("role").to_owned(),
+        organization: form.get("organization").to_owned(),
+    };
+    match services::invite(
+        &app,
+        ctx.actor(),
+        host,
+        &typed.email,
+        &typed.role,
+        &typed.organization,
+    )
+    .await
+    {
+        Ok(link) => {
+            let cleared = Typed {
+                email: String::new(),
+                role: typed.role,
+                organization: typed.organization,
+            };
+            list_page(
+                &app,
+                &ctx,
+                cleared,
+                Errors::new(),
+                Some(link),
+                StatusCode::CREATED,
+            )
+            .await
+        }
+        Err(ServiceError::Field(e)) => {
+            list_page(
+                &app,
+                &ctx,
+                typed,
+                errors_of(&e),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(ServiceError::Denied(Denied::Forbidden)) => {
+            let errors = Errors::from([("role", "field-role-not-grantable")]);
+            list_page(
+                &app,
+                &ctx,
+                typed,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::internal(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct AcceptPage {
+    chrome: Chrome,
+    csrf: String,
+    token: String,
+    /// None when the link can be used; else why not.
+    problem: Option<&'static str>,
+    renewal_requested: bool,
+    display_name: String,
+    errors: Errors,
+}
+
+fn problem_key(problem: LinkProblem) -> &'static str {
+    match problem {
+        LinkProblem::Unknown => "link-unknown",
+        LinkProblem::Expired => "link-expired",
+        LinkProblem::Used => "link-used",
+    }
+}
+
+async fn link_state(app: &AppState, token: &str) -> Result<Option<LinkProblem>, StoreError> {
+    let invitation = app
+        .db
+        .invitation_by_token(&secrets::hash_secret(token))
+        .await?;
+    Ok(match invitation {
+        None => Some(LinkProblem::Unknown),
+        Some(i) if i.accepted_at.is_some() => Some(LinkProblem::Used),
+        Some(i) if i.expires_at <= acoge_domain::Timestamp::now() => Some(LinkProblem::Expired),
+        Some(_) => None,
+    })
+}
+
+fn accept_page(
+    ctx: &Ctx,
+    token: String,
+    problem: Option<LinkProblem>,
+    display_name: String,
+    errors: Errors,
+) -> PageResult {
+    render(&AcceptPage {
+        chrome: ctx.chrome(ctx.tr.t("invitation-title"), ""),
+        csrf: ctx.csrf(),
+        token,
+        problem: problem.map(problem_key),
+        renewal_requested: false,
+        display_name,
+        errors,
+    })
+}
+
+fn status_of(problem: Option<LinkProblem>) -> StatusCode {
+    match problem {
+        None => StatusCode::OK,
+        Some(LinkProblem::Unknown) => StatusCode::NOT_FOUND,
+        Some(LinkProblem::Expired | LinkProblem::Used) => StatusCode::GONE,
+    }
+}
+
+pub async fn accept_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let problem = link_state(&app, &token).await?;
+    let page = accept_page(&ctx, token, problem, String::new(), Errors::new())?;
+    Ok((status_of(problem), page).into_response())
+}
+
+pub async fn accept(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let typed_name = form.get("display_name").to_owned();
+    let refuse = |error: FieldError| -> Result<Response, PageError> {
+        let page = accept_page(
+            &ctx,
+            token.clone(),
+            None,
+            typed_name.clone(),
+            errors_of(&error),
+        )?;
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    if let Some(problem) = link_state(&app, &token).await? {
+        let page = accept_page(
+            &ctx,
+            token.clone(),
+            Some(problem),
+            typed_name.clone(),
+            Errors::new(),
+        )?;
+        return Ok((status_of(Some(problem)), page).into_response());
+    }
+    let name = match short_text("display_name", &typed_name, 120) {
+        Ok(name) => name,
+        Err(e) => return refuse(e),
+    };
+    let password = match NewPassword::parse(
+        "password",
+        form.get("password"),
+        Some(form.get("password_confirmation")),
+        None,
+    ) {
+        Ok(p) => p,
+        Err(e) => return refuse(e),
+    };
+    let hash = password::hash_password(password.expose().to_owned())
+        .await
+        .map_err(PageError::internal)?;
+    match app
+        .db
+        .accept_invitation(&secrets::hash_secret(&token), &name, &hash)
+        .await
+    {
+        Ok(Ok(_)) => Ok(Redirect::to("/entrar?aviso=bienvenida").into_response()),
+        Ok(Err(problem)) => {
+            let page = accept_page(
+                &ctx,
+                token.clone(),
+                Some(problem),
+                typed_name.clone(),
+                Errors::new(),
+            )?;
+            Ok((status_of(Some(problem)), page).into_response())
+        }
+        Err(StoreError::Conflict { .. }) => refuse(FieldError {
+            field: "display_name",
+            problem: FieldProblem::EmailTaken,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn request_renewal(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let asked = app
+        .db
+        .request_invitation_renewal(&secrets::hash_secret(&token))
+        .await?;
+    if !asked {
+        return Err(PageError::not_found());
+    }
+    render(&AcceptPage {
+        chrome: ctx.chrome(ctx.tr.t("invitation-title"), ""),
+        csrf: ctx.csrf(),
+        token,
+        problem: Some("link-expired"),
+        renewal_requested: true,
+        display_name: String::new(),
+        errors: Errors::new(),
+    })
+    .map(IntoResponse::into_response)
+}
