@@ -167,11 +167,110 @@ fn serve_loads_the_reference_data_answers_and_stops_on_sigterm() {
 }
 
 fn http_get(port: u16, path: &str) -> String {
+    http_get_with(port, path, "")
+}
+
+fn acoge_with_stdin(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_acoge"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("ACOGE_DATABASE_URL")
+        .env("ACOGE_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_first_administrator_and_a_token_come_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = [
+        "user",
+        "add",
+        "Admin@Example.org",
+        "--role",
+        "administrador",
+        "--name",
+        "Primera",
+    ];
+    let short = acoge_with_stdin(dir.path(), &add, "corta\n");
+    assert_one_clear_line(&short, 1, "at least 12 characters");
+    let bad_role = acoge_with_stdin(
+        dir.path(),
+        &["user", "add", "a@example.org", "--role", "jefa"],
+        "una frase larga\n",
+    );
+    assert_one_clear_line(&bad_role, 1, "--role");
+    let created = acoge_with_stdin(dir.path(), &add, "una frase bastante larga\n");
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert!(stderr(&created).contains("created admin@example.org (administrador)"));
+    let again = acoge_with_stdin(dir.path(), &add, "una frase bastante larga\n");
+    assert_one_clear_line(&again, 1, "already exists");
+
+    let token = acoge(
+        dir.path(),
+        &["token", "create", "admin@example.org", "--name", "script"],
+    );
+    assert!(token.status.success(), "{}", stderr(&token));
+    let printed = String::from_utf8(token.stdout).unwrap();
+    let printed = printed.trim();
+    assert!(
+        printed.starts_with("acoge_") && printed.len() == 70,
+        "{printed}"
+    );
+    let nobody = acoge(dir.path(), &["token", "create", "nadie@example.org"]);
+    assert_one_clear_line(&nobody, 1, "no member with email nadie@example.org");
+
+    // The token works against the server on the same database.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_acoge"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env_remove("ACOGE_DATABASE_URL")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("serving on") {
+            break;
+        }
+    }
+    let me = http_get_with(
+        port,
+        "/api/v1/me",
+        &format!("Authorization: Bearer {printed}\r\n"),
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    assert!(me.starts_with("HTTP/1.1 200"), "{me}");
+    assert!(me.contains("\"role\":\"administrador\"") && me.contains("admin@example.org"));
+}
+
+fn http_get_with(port: u16, path: &str, headers: &str) -> String {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();

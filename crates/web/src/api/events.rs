@@ -13,8 +13,8 @@ use axum::{
 /// Events, newest first.
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
     params(
-        ("page" = Option<u32>, Query, description = "Page number, from 1"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)")
+        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
     responses(
         (status = 200, body = EventList),

@@ -15,8 +15,8 @@ use super::ApiError;
 /// The 32 states with their figures.
 #[utoipa::path(get, path = "/api/v1/states", tag = "places",
     params(
-        ("page" = Option<u32>, Query, description = "Page number, from 1"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 50)")
+        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 50)", minimum = 1, maximum = 100)
     ),
     responses(
         (status = 200, body = StateList),
@@ -63,8 +63,8 @@ pub async fn get_state(
         ("state" = Option<String>, Query, description = "INEGI state key, e.g. 07"),
         ("context" = Option<String>, Query, description = "Migration context: frontera_norte, frontera_sur, transito, punto_repatriacion_inm, oficina_comar, integracion_local_acnur, retorno_mpp"),
         ("q" = Option<String>, Query, description = "Part of the name; accents and case are ignored"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)")
+        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
     responses(
         (status = 200, body = MunicipalityList),

@@ -18,8 +18,8 @@ use uuid::Uuid;
         ("state" = Option<String>, Query, description = "INEGI state key of the seat"),
         ("municipality" = Option<String>, Query, description = "CVEGEO of the seat"),
         ("founding_organizer" = Option<bool>, Query, description = "true: only the eight organizers of the founding webinar"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)")
+        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
     responses(
         (status = 200, body = OrganizationList),
