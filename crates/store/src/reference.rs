@@ -3,6 +3,7 @@
 
 use crate::{
     Db, StoreError,
+    audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
     outbox::record_change,
     time::DbTime,
@@ -392,6 +393,19 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: None,
+                    action: "reference.import",
+                    entity: "dataset",
+                    entity_id: DATASET.to_owned(),
+                    before: current.map(|d| serde_json::json!({ "digest": d })),
+                    after: Some(
+                        serde_json::json!({ "digest": digest, "records": data.record_count() })
+                    ),
+                }
+            );
             tx.commit().await?;
         });
         Ok(ImportOutcome::Imported(data.record_count()))

@@ -13,8 +13,8 @@ use crate::{
 };
 use acoge_domain::accounts::Actor;
 use axum::{
-    extract::{Request, State},
-    http::{HeaderValue, StatusCode, header},
+    extract::{MatchedPath, Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -62,11 +62,34 @@ fn unauthorized_token() -> Response {
     response
 }
 
+/// Whether a request that may change something goes through a guarded route:
+/// a POST route added without a rule in `FORM_WRITES` or `API_WRITES` is
+/// refused, so nothing can write without an authorization check.
+fn is_guarded_write(request: &Request) -> bool {
+    let method = request.method();
+    if method == Method::GET || method == Method::HEAD {
+        return true;
+    }
+    let Some(matched) = request.extensions().get::<MatchedPath>() else {
+        // Unrouted: the fallback answers 404/405 without writing anything.
+        return true;
+    };
+    let path = matched.as_str();
+    crate::FORM_WRITES.iter().any(|(p, _)| *p == path)
+        || crate::API_WRITES
+            .iter()
+            .any(|(m, p, _)| *p == path && *m == method.as_str())
+}
+
 pub async fn authenticate(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
+    if !is_guarded_write(&request) {
+        tracing::error!(path = %request.uri().path(), "write route without an authorization rule");
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
     let is_api = request.uri().path().starts_with("/api/");
     let db = &state.db;
     let mut auth = RequestAuth::anonymous();
