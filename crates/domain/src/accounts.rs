@@ -119,63 +119,7 @@ pub fn authorize_grant(actor: &Actor, role: Role) -> Result<(), Denied> {
     }
 }
 
-/// A validation problem in one field, named so forms and the API can point at it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {problem}")]
-pub struct FieldError {
-    pub field: &'static str,
-    pub problem: FieldProblem,
-}
-
-/// What is wrong with a field; each variant is also a Fluent message key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum FieldProblem {
-    Required,
-    InvalidEmail,
-    PasswordTooShort,
-    PasswordTooLong,
-    PasswordIsEmail,
-    PasswordsDiffer,
-    TooLong,
-    UnknownRole,
-    UnknownOrganization,
-    EmailTaken,
-}
-
-impl FieldProblem {
-    pub fn message_key(self) -> &'static str {
-        match self {
-            FieldProblem::Required => "field-required",
-            FieldProblem::InvalidEmail => "field-invalid-email",
-            FieldProblem::PasswordTooShort => "field-password-too-short",
-            FieldProblem::PasswordTooLong => "field-password-too-long",
-            FieldProblem::PasswordIsEmail => "field-password-is-email",
-            FieldProblem::PasswordsDiffer => "field-passwords-differ",
-            FieldProblem::TooLong => "field-too-long",
-            FieldProblem::UnknownRole => "field-unknown-role",
-            FieldProblem::UnknownOrganization => "field-unknown-organization",
-            FieldProblem::EmailTaken => "field-email-taken",
-        }
-    }
-}
-
-impl fmt::Display for FieldProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = match self {
-            FieldProblem::Required => "a value is required",
-            FieldProblem::InvalidEmail => "not a valid email address",
-            FieldProblem::PasswordTooShort => "at least 12 characters",
-            FieldProblem::PasswordTooLong => "at most 256 characters",
-            FieldProblem::PasswordIsEmail => "must differ from the email address",
-            FieldProblem::PasswordsDiffer => "the two passwords differ",
-            FieldProblem::TooLong => "too long",
-            FieldProblem::UnknownRole => "unknown role",
-            FieldProblem::UnknownOrganization => "no such organization",
-            FieldProblem::EmailTaken => "a member with this email already exists",
-        };
-        f.write_str(text)
-    }
-}
+pub use crate::fields::{FieldError, FieldProblem};
 
 fn error(field: &'static str, problem: FieldProblem) -> FieldError {
     FieldError { field, problem }

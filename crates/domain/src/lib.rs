@@ -6,12 +6,14 @@
 pub mod accounts;
 pub mod dates;
 pub mod event;
+pub mod fields;
 pub mod geo;
 pub mod keys;
 pub mod lang;
 pub mod legal;
 pub mod organization;
 pub mod page;
+pub mod practice;
 pub mod provenance;
 pub mod reference;
 pub mod taxonomy;

@@ -96,6 +96,7 @@ vocabulary!(
         Regularization = "regularizacion",
         Water = "agua",
         Security = "seguridad",
+        Others = "otros",
     }
 );
 

@@ -12,6 +12,7 @@ mod geo;
 mod legal;
 mod organizations;
 mod outbox;
+mod practices;
 mod reference;
 mod rows;
 pub mod scratch;
@@ -24,4 +25,8 @@ pub use error::StoreError;
 pub use events::EventSummary;
 pub use geo::{ContextEntry, ContextScope, KeyFigures, MunicipalityFilter, StateOverview};
 pub use organizations::OrganizationFilter;
+pub use practices::{
+    Facets, NewPractice, NewReview, NotificationRecord, PracticeFilter, PracticeRecord,
+    PracticeSort, ReplyRecord, ReviewRecord, VersionRecord, Visibility,
+};
 pub use reference::{ImportOutcome, ImportProgress};

@@ -24,7 +24,7 @@ where
     }
 }
 
-async fn imported(db: &Db) {
+pub(crate) async fn imported(db: &Db) {
     let files = ReferenceFiles::embedded();
     let data = files.parse().unwrap();
     let outcome = db
@@ -609,6 +609,305 @@ mod accounts {
             let a = db.shared_secret("csrf", "first").await.unwrap();
             let b = db.shared_secret("csrf", "second").await.unwrap();
             assert_eq!((a.as_str(), b.as_str()), ("first", "first"));
+        })
+        .await;
+    }
+}
+
+mod practices {
+    use super::{imported, on_each_backend};
+    use acoge_domain::{
+        Cvegeo,
+        page::PageRequest,
+        practice::{PracticeInput, PracticeStatus, ReviewDecision, Sector},
+        taxonomy::Right,
+    };
+    use acoge_store::{
+        Db, NewPractice, NewReview, OrganizationFilter, PracticeFilter, PracticeSort, Visibility,
+    };
+    use std::collections::BTreeMap;
+    use uuid::Uuid;
+
+    async fn org(db: &Db, index: usize) -> Uuid {
+        db.organizations(&OrganizationFilter::default(), PageRequest::first(100))
+            .await
+            .unwrap()
+            .items[index]
+            .id
+    }
+
+    fn input(lead: Uuid, title: &str, cvegeo: &str) -> PracticeInput {
+        PracticeInput {
+            title: title.into(),
+            summary: "Un resumen breve.".into(),
+            municipalities: vec![cvegeo.into()],
+            lead_organization: lead.to_string(),
+            rights: vec!["salud".into()],
+            sectors: vec!["salud".into(), "alimentacion".into()],
+            start_date: "2021-02".into(),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn practices_filter_by_facets_and_respect_visibility() {
+        on_each_backend(|db, backend| async move {
+            imported(&db).await;
+            let lead = org(&db, 0).await;
+            let published = input(lead, "Vacunación en Tapachula", "07089")
+                .validate()
+                .unwrap();
+            let mut draft = input(lead, "Albergue en Tijuana", "02004")
+                .validate()
+                .unwrap();
+            draft.covid19 = true;
+            draft.covid19_how = "Cuarentena".into();
+            draft.rights = vec![Right::Housing];
+            let author = Uuid::now_v7();
+            let public_id = db
+                .create_practice(&NewPractice {
+                    content: &published,
+                    status: PracticeStatus::Published,
+                    slug: Some("vacunacion"),
+                    created_by: None,
+                    author_organization: None,
+                    is_example: true,
+                })
+                .await
+                .unwrap();
+            db.create_practice(&NewPractice {
+                content: &draft,
+                status: PracticeStatus::Draft,
+                slug: None,
+                created_by: None,
+                author_organization: Some(lead),
+                is_example: false,
+            })
+            .await
+            .unwrap();
+            let all = PracticeFilter::default();
+            let page = PageRequest::default();
+            let public = db
+                .practices(&all, Visibility::Public, None, PracticeSort::Recent, page)
+                .await
+                .unwrap();
+            assert_eq!(public.total, 1, "{backend:?}: drafts are not public");
+            assert_eq!(public.items[0].id, public_id);
+            let own = db
+                .practices(
+                    &all,
+                    Visibility::Public,
+                    Some((author, Some(lead))),
+                    PracticeSort::Title,
+                    page,
+                )
+                .await
+                .unwrap();
+            assert_eq!(own.total, 2, "authors' organization sees its draft");
+            assert_eq!(
+                own.items[0].content.title, "Albergue en Tijuana",
+                "sorted by title"
+            );
+            let everything = db
+                .practices(&all, Visibility::All, None, PracticeSort::Recent, page)
+                .await
+                .unwrap();
+            assert_eq!(everything.total, 2);
+
+            let chiapas = PracticeFilter {
+                state: Some(acoge_domain::StateKey::parse("07").unwrap()),
+                ..Default::default()
+            };
+            assert_eq!(
+                db.practices(&chiapas, Visibility::All, None, PracticeSort::Recent, page)
+                    .await
+                    .unwrap()
+                    .total,
+                1
+            );
+            let housing = PracticeFilter {
+                right: Some(Right::Housing),
+                ..Default::default()
+            };
+            assert_eq!(
+                db.practices(&housing, Visibility::All, None, PracticeSort::Recent, page)
+                    .await
+                    .unwrap()
+                    .total,
+                1
+            );
+            let food = PracticeFilter {
+                sector: Some(Sector::Food),
+                covid19: Some(true),
+                ..Default::default()
+            };
+            assert_eq!(
+                db.practices(&food, Visibility::All, None, PracticeSort::Recent, page)
+                    .await
+                    .unwrap()
+                    .total,
+                1
+            );
+            let text = PracticeFilter {
+                text: Some("VACUNACION".into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                db.practices(&text, Visibility::All, None, PracticeSort::Recent, page)
+                    .await
+                    .unwrap()
+                    .total,
+                1
+            );
+            let year = PracticeFilter {
+                year: Some(2021),
+                municipality: Some(Cvegeo::parse("02004").unwrap()),
+                ..Default::default()
+            };
+            assert_eq!(
+                db.practices(&year, Visibility::All, None, PracticeSort::Recent, page)
+                    .await
+                    .unwrap()
+                    .total,
+                1
+            );
+
+            let facets = db
+                .practice_facets(&all, Visibility::All, None)
+                .await
+                .unwrap();
+            assert_eq!(
+                facets.state,
+                vec![("02".to_owned(), 1), ("07".to_owned(), 1)]
+            );
+            assert!(facets.terms["sector"].contains(&("alimentacion".to_owned(), 2)));
+            assert_eq!(facets.year, vec![(2021, 2)]);
+            assert!(
+                db.practice_by_slug("vacunacion")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .is_example
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn edits_make_versions_and_reviews_publish() {
+        on_each_backend(|db, _| async move {
+            imported(&db).await;
+            let lead = org(&db, 0).await;
+            let content = input(lead, "Primera", "07089").validate().unwrap();
+            let id = db
+                .create_practice(&NewPractice {
+                    content: &content,
+                    status: PracticeStatus::Draft,
+                    slug: None,
+                    created_by: None,
+                    author_organization: Some(lead),
+                    is_example: false,
+                })
+                .await
+                .unwrap();
+            let editor = Uuid::now_v7();
+            let mut edited = content.clone();
+            edited.title = "Segunda".into();
+            assert_eq!(
+                db.update_practice(id, &edited, editor).await.unwrap(),
+                Some(2)
+            );
+            let versions = db.practice_versions(id).await.unwrap();
+            assert_eq!(
+                versions
+                    .iter()
+                    .map(|v| v.content.title.as_str())
+                    .collect::<Vec<_>>(),
+                vec!["Primera", "Segunda"]
+            );
+            assert!(
+                db.update_practice(Uuid::now_v7(), &edited, editor)
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
+
+            assert!(
+                db.set_practice_status(
+                    id,
+                    PracticeStatus::Draft,
+                    PracticeStatus::Submitted,
+                    editor,
+                    &[]
+                )
+                .await
+                .unwrap()
+            );
+            assert!(
+                !db.set_practice_status(
+                    id,
+                    PracticeStatus::Draft,
+                    PracticeStatus::Submitted,
+                    editor,
+                    &[]
+                )
+                .await
+                .unwrap(),
+                "compare-and-set"
+            );
+            let checklist = BTreeMap::from([("objetivo_pacto".to_owned(), true)]);
+            let review = |reviewer| NewReview {
+                reviewer,
+                reviewer_org: None,
+                decision: ReviewDecision::Approve,
+                checklist: &checklist,
+                comment: "Bien documentada",
+                required_approvals: 2,
+            };
+            let practice = db.practice(id).await.unwrap().unwrap();
+            let reviewer = |n: &str| {
+                let db = db.clone();
+                let address = format!("{n}-{}@example.org", Uuid::now_v7().simple());
+                async move {
+                    db.create_member(
+                        &acoge_store::NewMember {
+                            email: &acoge_domain::accounts::Email::parse("e", &address).unwrap(),
+                            display_name: "Revisora",
+                            organization_id: None,
+                            role: acoge_domain::accounts::Role::Reviewer,
+                            password_hash: "x",
+                        },
+                        None,
+                    )
+                    .await
+                    .unwrap()
+                }
+            };
+            let first = reviewer("a").await;
+            assert_eq!(
+                db.add_review(&practice, &review(first), &[]).await.unwrap(),
+                Some(PracticeStatus::InReview)
+            );
+            let practice = db.practice(id).await.unwrap().unwrap();
+            assert!(db.reviewed_this_round(&practice, first).await.unwrap());
+            let second = reviewer("b").await;
+            assert_eq!(
+                db.add_review(&practice, &review(second), &[])
+                    .await
+                    .unwrap(),
+                Some(PracticeStatus::Published)
+            );
+            let published = db.practice(id).await.unwrap().unwrap();
+            assert!(published.published_at.is_some());
+            let reviews = db.reviews(id).await.unwrap();
+            assert_eq!(reviews.len(), 2);
+            assert_eq!(reviews[0].checklist["objetivo_pacto"], true);
+            let third = reviewer("c").await;
+            let stale = db.add_review(&practice, &review(third), &[]).await.unwrap();
+            assert_eq!(
+                stale, None,
+                "a review against an outdated status is not recorded"
+            );
         })
         .await;
     }

@@ -1,0 +1,1125 @@
+//! Good practices: records, facets, versions, reviews, replies, notifications.
+
+use crate::{
+    Db, StoreError,
+    audit::{AuditRecord, record_audit},
+    db::{BeginWrite, dispatch},
+    outbox::record_change,
+    rows::{count, like_pattern},
+    time::DbTime,
+};
+use acoge_domain::{
+    Cvegeo, StateKey, Timestamp,
+    geo::fold_name,
+    page::{Page, PageRequest},
+    practice::{Partner, PracticeContent, PracticeStatus, ReviewDecision, after_review},
+    practice::{Population, Sector},
+    taxonomy::{GovernmentLevel, Right},
+};
+use serde_json::json;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A stored practice.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PracticeRecord {
+    pub id: Uuid,
+    pub slug: Option<String>,
+    pub status: PracticeStatus,
+    pub content: PracticeContent,
+    pub created_by: Option<Uuid>,
+    pub author_organization: Option<Uuid>,
+    pub version: i32,
+    pub review_round: i32,
+    pub is_example: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub published_at: Option<Timestamp>,
+}
+
+/// How a new practice enters the store.
+#[derive(Debug, Clone)]
+pub struct NewPractice<'a> {
+    pub content: &'a PracticeContent,
+    pub status: PracticeStatus,
+    pub slug: Option<&'a str>,
+    pub created_by: Option<Uuid>,
+    pub author_organization: Option<Uuid>,
+    pub is_example: bool,
+}
+
+/// Which practices a reader may list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Published only.
+    Public,
+    /// Published plus those awaiting review.
+    Reviewer,
+    /// Everything.
+    All,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PracticeFilter {
+    pub text: Option<String>,
+    pub state: Option<StateKey>,
+    pub municipality: Option<Cvegeo>,
+    pub right: Option<Right>,
+    pub sector: Option<Sector>,
+    pub population: Option<Population>,
+    pub level: Option<GovernmentLevel>,
+    pub gcm_objective: Option<u8>,
+    pub covid19: Option<bool>,
+    pub year: Option<i32>,
+    pub status: Option<PracticeStatus>,
+    /// Only practices of this member or organization ("my practices").
+    pub mine: Option<(Uuid, Option<Uuid>)>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PracticeSort {
+    #[default]
+    Recent,
+    Title,
+    StartYear,
+}
+
+/// Counts per value of each facet, over the filtered list.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Facets {
+    pub state: Vec<(String, u64)>,
+    pub terms: BTreeMap<String, Vec<(String, u64)>>,
+    pub covid19: Vec<(bool, u64)>,
+    pub year: Vec<(i32, u64)>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReviewRecord {
+    pub id: Uuid,
+    pub round: i32,
+    pub reviewer_id: Option<Uuid>,
+    pub reviewer_name: Option<String>,
+    pub reviewer_org: Option<Uuid>,
+    pub decision: ReviewDecision,
+    pub checklist: BTreeMap<String, bool>,
+    pub comment: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReplyRecord {
+    pub id: Uuid,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VersionRecord {
+    pub version: i32,
+    pub content: PracticeContent,
+    pub edited_by_name: Option<String>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NotificationRecord {
+    pub id: Uuid,
+    pub kind: String,
+    pub practice_id: Option<Uuid>,
+    pub practice_title: Option<String>,
+    pub created_at: Timestamp,
+    pub read: bool,
+}
+
+/// A review to record.
+#[derive(Debug, Clone)]
+pub struct NewReview<'a> {
+    pub reviewer: Uuid,
+    pub reviewer_org: Option<Uuid>,
+    pub decision: ReviewDecision,
+    pub checklist: &'a BTreeMap<String, bool>,
+    pub comment: &'a str,
+    pub required_approvals: u32,
+}
+
+#[derive(sqlx::FromRow)]
+struct PracticeRow {
+    id: Uuid,
+    slug: Option<String>,
+    status: String,
+    content: String,
+    created_by: Option<Uuid>,
+    author_organization: Option<Uuid>,
+    version: i32,
+    review_round: i32,
+    is_example: bool,
+    created_at: DbTime,
+    updated_at: DbTime,
+    published_at: Option<DbTime>,
+}
+
+const TABLE: &str = "practices";
+const COLUMNS: &str = "p.id, p.slug, p.status, p.content, p.created_by, p.author_organization, \
+     p.version, p.review_round, p.is_example, p.created_at, p.updated_at, p.published_at";
+
+impl PracticeRow {
+    fn into_record(self) -> Result<PracticeRecord, StoreError> {
+        Ok(PracticeRecord {
+            id: self.id,
+            slug: self.slug,
+            status: PracticeStatus::parse(&self.status)
+                .map_err(|e| StoreError::corrupt(TABLE, "status", e))?,
+            content: serde_json::from_str(&self.content)
+                .map_err(|e| StoreError::corrupt(TABLE, "content", e))?,
+            created_by: self.created_by,
+            author_organization: self.author_organization,
+            version: self.version,
+            review_round: self.review_round,
+            is_example: self.is_example,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+            published_at: self.published_at.map(|t| t.0),
+        })
+    }
+}
+
+fn content_json(content: &PracticeContent) -> Result<String, StoreError> {
+    serde_json::to_string(content).map_err(|e| StoreError::corrupt(TABLE, "content", e))
+}
+
+/// (facet, term) pairs of a content, for the facet table.
+fn facet_terms(content: &PracticeContent) -> Vec<(&'static str, String)> {
+    let mut terms = Vec::new();
+    terms.extend(
+        content
+            .rights
+            .iter()
+            .map(|t| ("right", t.slug().to_owned())),
+    );
+    terms.extend(
+        content
+            .sectors
+            .iter()
+            .map(|t| ("sector", t.slug().to_owned())),
+    );
+    terms.extend(
+        content
+            .populations
+            .iter()
+            .map(|t| ("population", t.slug().to_owned())),
+    );
+    terms.extend(
+        content
+            .levels_of_government
+            .iter()
+            .map(|t| ("level", t.slug().to_owned())),
+    );
+    terms.extend(
+        content
+            .gcm_objectives
+            .iter()
+            .map(|n| ("gcm", n.to_string())),
+    );
+    terms
+}
+
+/// Organizations named by a content, with their role in it.
+fn organization_roles(content: &PracticeContent) -> Vec<(Uuid, &'static str)> {
+    let mut roles = vec![(content.lead_organization, "lead")];
+    for partner in &content.partners {
+        if let Partner::Existing(id) = partner {
+            roles.push((*id, "partner"));
+        }
+    }
+    if let Some(contact) = content.contact_organization {
+        roles.push((contact, "contact"));
+    }
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+/// Rewrites a practice's facet rows from its content, in transaction `$tx`.
+macro_rules! write_facets {
+    ($tx:ident, $id:expr, $content:expr) => {{
+        let id: Uuid = $id;
+        let content: &PracticeContent = $content;
+        for delete in [
+            "DELETE FROM practice_municipalities WHERE practice_id = $1",
+            "DELETE FROM practice_organizations WHERE practice_id = $1",
+            "DELETE FROM practice_terms WHERE practice_id = $1",
+            "DELETE FROM practice_provisions WHERE practice_id = $1",
+        ] {
+            sqlx::query(delete).bind(id).execute(&mut *$tx).await?;
+        }
+        for cvegeo in &content.municipalities {
+            sqlx::query("INSERT INTO practice_municipalities (practice_id, cvegeo) VALUES ($1, $2)")
+                .bind(id)
+                .bind(cvegeo.as_str())
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for (organization, role) in organization_roles(content) {
+            sqlx::query("INSERT INTO practice_organizations (practice_id, organization_id, role) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(organization)
+                .bind(role)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for (facet, term) in facet_terms(content) {
+            sqlx::query("INSERT INTO practice_terms (practice_id, facet, term) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(facet)
+                .bind(term)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for provision in &content.legal_basis {
+            sqlx::query("INSERT INTO practice_provisions (practice_id, provision_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(provision)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+
+/// Notifies `$members` (an iterator of member ids) of `$kind` about practice `$id`.
+macro_rules! notify {
+    ($tx:ident, $members:expr, $kind:expr, $id:expr, $now:expr) => {{
+        for member in $members {
+            sqlx::query(
+                "INSERT INTO notifications (id, member_id, kind, practice_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(member)
+            .bind($kind)
+            .bind($id)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+const FILTER: &str = "
+    ($1 = 'all' OR p.status = 'publicada'
+        OR ($1 = 'reviewer' AND p.status IN ('enviada', 'en_revision'))
+        OR p.created_by = $2 OR p.author_organization = $3)
+    AND ($4 IS NULL OR p.status = $4)
+    AND ($5 IS NULL OR EXISTS (SELECT 1 FROM practice_municipalities x
+         WHERE x.practice_id = p.id AND substr(x.cvegeo, 1, 2) = $5))
+    AND ($6 IS NULL OR EXISTS (SELECT 1 FROM practice_municipalities x
+         WHERE x.practice_id = p.id AND x.cvegeo = $6))
+    AND ($7 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
+         WHERE x.practice_id = p.id AND x.facet = 'right' AND x.term = $7))
+    AND ($8 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
+         WHERE x.practice_id = p.id AND x.facet = 'sector' AND x.term = $8))
+    AND ($9 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
+         WHERE x.practice_id = p.id AND x.facet = 'population' AND x.term = $9))
+    AND ($10 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
+         WHERE x.practice_id = p.id AND x.facet = 'level' AND x.term = $10))
+    AND ($11 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
+         WHERE x.practice_id = p.id AND x.facet = 'gcm' AND x.term = $11))
+    AND ($12 IS NULL OR p.covid19 = $12)
+    AND ($13 IS NULL OR p.start_year = $13)
+    AND ($14 IS NULL OR p.title_folded LIKE $14 ESCAPE '\\' OR p.summary_folded LIKE $14 ESCAPE '\\')
+    AND ($15 IS NULL OR p.created_by = $15 OR p.author_organization = $16)";
+
+/// Binds the 16 parameters of `FILTER` in order.
+macro_rules! bind_filter {
+    ($query:expr, $b:expr) => {
+        $query
+            .bind($b.visibility)
+            .bind($b.viewer)
+            .bind($b.viewer_org)
+            .bind($b.status)
+            .bind($b.state.as_deref())
+            .bind($b.municipality.as_deref())
+            .bind($b.right)
+            .bind($b.sector)
+            .bind($b.population)
+            .bind($b.level)
+            .bind($b.gcm.as_deref())
+            .bind($b.covid19)
+            .bind($b.year)
+            .bind($b.text.as_deref())
+            .bind($b.mine_member)
+            .bind($b.mine_org)
+    };
+}
+
+/// `PracticeFilter` flattened into bindable values.
+struct FilterBinds {
+    visibility: &'static str,
+    viewer: Option<Uuid>,
+    viewer_org: Option<Uuid>,
+    status: Option<&'static str>,
+    state: Option<String>,
+    municipality: Option<String>,
+    right: Option<&'static str>,
+    sector: Option<&'static str>,
+    population: Option<&'static str>,
+    level: Option<&'static str>,
+    gcm: Option<String>,
+    covid19: Option<bool>,
+    year: Option<i32>,
+    text: Option<String>,
+    mine_member: Option<Uuid>,
+    mine_org: Option<Uuid>,
+}
+
+fn binds(
+    filter: &PracticeFilter,
+    visibility: Visibility,
+    viewer: Option<(Uuid, Option<Uuid>)>,
+) -> FilterBinds {
+    FilterBinds {
+        visibility: match visibility {
+            Visibility::Public => "public",
+            Visibility::Reviewer => "reviewer",
+            Visibility::All => "all",
+        },
+        viewer: viewer.map(|v| v.0),
+        viewer_org: viewer.and_then(|v| v.1),
+        status: filter.status.map(PracticeStatus::slug),
+        state: filter.state.as_ref().map(|k| k.as_str().to_owned()),
+        municipality: filter.municipality.as_ref().map(|k| k.as_str().to_owned()),
+        right: filter.right.map(Right::slug),
+        sector: filter.sector.map(Sector::slug),
+        population: filter.population.map(Population::slug),
+        level: filter.level.map(GovernmentLevel::slug),
+        gcm: filter.gcm_objective.map(|n| n.to_string()),
+        covid19: filter.covid19,
+        year: filter.year,
+        text: filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| like_pattern(&fold_name(t))),
+        mine_member: filter.mine.map(|m| m.0),
+        mine_org: filter.mine.and_then(|m| m.1),
+    }
+}
+
+fn start_year(content: &PracticeContent) -> Option<i32> {
+    content.start_date.map(|d| i32::from(d.year))
+}
+
+impl Db {
+    /// Stores a new practice (version 1) and returns its id.
+    pub async fn create_practice(&self, new: &NewPractice<'_>) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        let now = DbTime(Timestamp::now());
+        let json = content_json(new.content)?;
+        let published = (new.status == PracticeStatus::Published).then_some(now);
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO practices (id, slug, status, title, title_folded, summary_folded, content,
+                    lead_organization, author_organization, created_by, covid19, start_year,
+                    review_round, version, is_example, created_at, updated_at, published_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 1, $13, $14, $14, $15)",
+            )
+            .bind(id)
+            .bind(new.slug)
+            .bind(new.status.slug())
+            .bind(&new.content.title)
+            .bind(fold_name(&new.content.title))
+            .bind(fold_name(&new.content.summary))
+            .bind(&json)
+            .bind(new.content.lead_organization)
+            .bind(new.author_organization)
+            .bind(new.created_by)
+            .bind(new.content.covid19)
+            .bind(start_year(new.content))
+            .bind(new.is_example)
+            .bind(now)
+            .bind(published)
+            .execute(&mut *tx)
+            .await?;
+            write_facets!(tx, id, new.content);
+            sqlx::query(
+                "INSERT INTO practice_versions (practice_id, version, content, edited_by, created_at)
+                 VALUES ($1, 1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(&json)
+            .bind(new.created_by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: new.created_by,
+                    action: "practice.create",
+                    entity: "practice",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(json!({ "status": new.status.slug(), "title": new.content.title })),
+                }
+            );
+            record_change!(tx, "practice", id, now);
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    /// Replaces a practice's content, keeping the old one as a version.
+    /// Returns the new version number, or None if there is no such practice.
+    pub async fn update_practice(
+        &self,
+        id: Uuid,
+        content: &PracticeContent,
+        editor: Uuid,
+    ) -> Result<Option<i32>, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let json = content_json(content)?;
+        let version = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let before: Option<(String, i32)> =
+                sqlx::query_as("SELECT content, version FROM practices WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((before, version)) = before else {
+                return Ok(None);
+            };
+            let version = version + 1;
+            sqlx::query(
+                "UPDATE practices SET title = $2, title_folded = $3, summary_folded = $4, content = $5,
+                    lead_organization = $6, covid19 = $7, start_year = $8, version = $9, updated_at = $10
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(&content.title)
+            .bind(fold_name(&content.title))
+            .bind(fold_name(&content.summary))
+            .bind(&json)
+            .bind(content.lead_organization)
+            .bind(content.covid19)
+            .bind(start_year(content))
+            .bind(version)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            write_facets!(tx, id, content);
+            sqlx::query(
+                "INSERT INTO practice_versions (practice_id, version, content, edited_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(&json)
+            .bind(editor)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(editor),
+                    action: "practice.edit",
+                    entity: "practice",
+                    entity_id: id.to_string(),
+                    before: serde_json::from_str(&before).ok(),
+                    after: serde_json::from_str(&json).ok(),
+                }
+            );
+            record_change!(tx, "practice", id, now);
+            tx.commit().await?;
+            version
+        });
+        Ok(Some(version))
+    }
+
+    pub async fn practice(&self, id: Uuid) -> Result<Option<PracticeRecord>, StoreError> {
+        let row: Option<PracticeRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM practices p WHERE p.id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(PracticeRow::into_record).transpose()
+    }
+
+    pub async fn practice_by_slug(&self, slug: &str) -> Result<Option<PracticeRecord>, StoreError> {
+        let row: Option<PracticeRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM practices p WHERE p.slug = $1"
+            )))
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(PracticeRow::into_record).transpose()
+    }
+
+    /// A page of practices the viewer may see, filtered and sorted.
+    pub async fn practices(
+        &self,
+        filter: &PracticeFilter,
+        visibility: Visibility,
+        viewer: Option<(Uuid, Option<Uuid>)>,
+        sort: PracticeSort,
+        page: PageRequest,
+    ) -> Result<Page<PracticeRecord>, StoreError> {
+        let b = binds(filter, visibility, viewer);
+        let order = match sort {
+            PracticeSort::Recent => "COALESCE(p.published_at, p.updated_at) DESC, p.id DESC",
+            PracticeSort::Title => "p.title_folded, p.id",
+            PracticeSort::StartYear => "p.start_year IS NULL, p.start_year DESC, p.id",
+        };
+        let (total, rows): (i64, Vec<PracticeRow>) = dispatch!(self, |pool| {
+            let total = bind_filter!(
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM practices p WHERE {FILTER}"
+                ))),
+                b
+            )
+            .fetch_one(pool)
+            .await?;
+            let rows = bind_filter!(
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} FROM practices p WHERE {FILTER} ORDER BY {order} LIMIT $17 OFFSET $18"
+                ))),
+                b
+            )
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(pool)
+            .await?;
+            (total, rows)
+        });
+        Ok(Page {
+            total: count(total),
+            items: rows
+                .into_iter()
+                .map(PracticeRow::into_record)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Facet counts over the practices the filter selects.
+    pub async fn practice_facets(
+        &self,
+        filter: &PracticeFilter,
+        visibility: Visibility,
+        viewer: Option<(Uuid, Option<Uuid>)>,
+    ) -> Result<Facets, StoreError> {
+        let b = binds(filter, visibility, viewer);
+        let (states, terms, covid, years): (
+            Vec<(String, i64)>,
+            Vec<(String, String, i64)>,
+            Vec<(bool, i64)>,
+            Vec<(i32, i64)>,
+        ) = dispatch!(self, |pool| {
+            let states = bind_filter!(
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT substr(x.cvegeo, 1, 2) AS state, COUNT(DISTINCT p.id) FROM practices p
+                     JOIN practice_municipalities x ON x.practice_id = p.id
+                     WHERE {FILTER} GROUP BY substr(x.cvegeo, 1, 2) ORDER BY state"
+                ))),
+                b
+            )
+            .fetch_all(pool)
+            .await?;
+            let terms = bind_filter!(
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT x.facet, x.term, COUNT(*) FROM practices p
+                     JOIN practice_terms x ON x.practice_id = p.id
+                     WHERE {FILTER} GROUP BY x.facet, x.term ORDER BY x.facet, x.term"
+                ))),
+                b
+            )
+            .fetch_all(pool)
+            .await?;
+            let covid = bind_filter!(
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT p.covid19, COUNT(*) FROM practices p WHERE {FILTER} GROUP BY p.covid19"
+                ))),
+                b
+            )
+            .fetch_all(pool)
+            .await?;
+            let years = bind_filter!(
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT p.start_year, COUNT(*) FROM practices p WHERE {FILTER} AND p.start_year IS NOT NULL
+                     GROUP BY p.start_year ORDER BY p.start_year DESC"
+                ))),
+                b
+            )
+            .fetch_all(pool)
+            .await?;
+            (states, terms, covid, years)
+        });
+        let mut facets = Facets {
+            state: states.into_iter().map(|(s, n)| (s, count(n))).collect(),
+            covid19: covid.into_iter().map(|(c, n)| (c, count(n))).collect(),
+            year: years.into_iter().map(|(y, n)| (y, count(n))).collect(),
+            ..Facets::default()
+        };
+        for (facet, term, n) in terms {
+            facets
+                .terms
+                .entry(facet)
+                .or_default()
+                .push((term, count(n)));
+        }
+        Ok(facets)
+    }
+
+    /// Moves a practice from `from` to `to` (compare-and-set), notifying `notify_members`.
+    pub async fn set_practice_status(
+        &self,
+        id: Uuid,
+        from: PracticeStatus,
+        to: PracticeStatus,
+        actor: Uuid,
+        notify_members: &[Uuid],
+    ) -> Result<bool, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let moved = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            // A new submission starts a new review round: earlier reviews no longer count.
+            let new_round = i32::from(
+                to == PracticeStatus::Submitted && from == PracticeStatus::ChangesRequested,
+            );
+            let moved = sqlx::query(
+                "UPDATE practices SET status = $3, updated_at = $4, review_round = review_round + $5,
+                    published_at = CASE WHEN $3 = 'publicada' THEN $4 ELSE published_at END
+                 WHERE id = $1 AND status = $2",
+            )
+            .bind(id)
+            .bind(from.slug())
+            .bind(to.slug())
+            .bind(now)
+            .bind(new_round)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if moved == 0 {
+                return Ok(false);
+            }
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(actor),
+                    action: "practice.status",
+                    entity: "practice",
+                    entity_id: id.to_string(),
+                    before: Some(json!({ "status": from.slug() })),
+                    after: Some(json!({ "status": to.slug() })),
+                }
+            );
+            notify!(tx, notify_members.iter().copied(), to.slug(), id, now);
+            record_change!(tx, "practice", id, now);
+            tx.commit().await?;
+            true
+        });
+        Ok(moved)
+    }
+
+    /// Records a review and applies its consequence to the practice's status,
+    /// atomically. Returns the new status.
+    pub async fn add_review(
+        &self,
+        practice: &PracticeRecord,
+        review: &NewReview<'_>,
+        notify_members: &[Uuid],
+    ) -> Result<Option<PracticeStatus>, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let checklist = serde_json::to_string(review.checklist)
+            .map_err(|e| StoreError::corrupt("practice_reviews", "checklist", e))?;
+        let id = practice.id;
+        let status = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let current: Option<(String, i32)> =
+                sqlx::query_as("SELECT status, review_round FROM practices WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((current, round)) = current else {
+                return Ok(None);
+            };
+            if current != practice.status.slug() {
+                // Someone else moved it meanwhile; the caller re-checks and retries.
+                return Ok(None);
+            }
+            sqlx::query(
+                "INSERT INTO practice_reviews (id, practice_id, round, reviewer_id, reviewer_org, decision,
+                    checklist, comment, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(id)
+            .bind(round)
+            .bind(review.reviewer)
+            .bind(review.reviewer_org)
+            .bind(review.decision.slug())
+            .bind(&checklist)
+            .bind(review.comment)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let approvals: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM practice_reviews WHERE practice_id = $1 AND round = $2 AND decision = 'aprobar'",
+            )
+            .bind(id)
+            .bind(round)
+            .fetch_one(&mut *tx)
+            .await?;
+            let approvals = u32::try_from(approvals).unwrap_or(u32::MAX);
+            let next = after_review(review.decision, approvals, review.required_approvals);
+            sqlx::query(
+                "UPDATE practices SET status = $2, updated_at = $3,
+                    published_at = CASE WHEN $2 = 'publicada' THEN $3 ELSE published_at END
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(next.slug())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(review.reviewer),
+                    action: "practice.review",
+                    entity: "practice",
+                    entity_id: id.to_string(),
+                    before: Some(json!({ "status": current })),
+                    after: Some(
+                        json!({ "status": next.slug(), "decision": review.decision.slug(), "comment": review.comment })
+                    ),
+                }
+            );
+            notify!(tx, notify_members.iter().copied(), "review", id, now);
+            record_change!(tx, "practice", id, now);
+            tx.commit().await?;
+            next
+        });
+        Ok(Some(status))
+    }
+
+    pub async fn reviews(&self, practice: Uuid) -> Result<Vec<ReviewRecord>, StoreError> {
+        type Row = (
+            Uuid,
+            i32,
+            Option<Uuid>,
+            Option<String>,
+            Option<Uuid>,
+            String,
+            String,
+            String,
+            DbTime,
+        );
+        let rows: Vec<Row> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT r.id, r.round, r.reviewer_id, m.display_name, r.reviewer_org, r.decision, r.checklist,
+                    r.comment, r.created_at
+                 FROM practice_reviews r LEFT JOIN members m ON m.id = r.reviewer_id
+                 WHERE r.practice_id = $1 ORDER BY r.created_at",
+            )
+            .bind(practice)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    round,
+                    reviewer_id,
+                    reviewer_name,
+                    reviewer_org,
+                    decision,
+                    checklist,
+                    comment,
+                    at,
+                )| {
+                    Ok(ReviewRecord {
+                        id,
+                        round,
+                        reviewer_id,
+                        reviewer_name,
+                        reviewer_org,
+                        decision: ReviewDecision::parse(&decision)
+                            .map_err(|e| StoreError::corrupt("practice_reviews", "decision", e))?,
+                        checklist: serde_json::from_str(&checklist)
+                            .map_err(|e| StoreError::corrupt("practice_reviews", "checklist", e))?,
+                        comment,
+                        created_at: at.0,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    pub async fn add_reply(
+        &self,
+        practice: Uuid,
+        author: Uuid,
+        body: &str,
+        notify_members: &[Uuid],
+    ) -> Result<(), StoreError> {
+        let now = DbTime(Timestamp::now());
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let id = Uuid::now_v7();
+            sqlx::query(
+                "INSERT INTO practice_replies (id, practice_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(practice)
+            .bind(author)
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(author),
+                    action: "practice.reply",
+                    entity: "practice",
+                    entity_id: practice.to_string(),
+                    before: None,
+                    after: Some(json!({ "reply": body })),
+                }
+            );
+            notify!(tx, notify_members.iter().copied(), "reply", practice, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn replies(&self, practice: Uuid) -> Result<Vec<ReplyRecord>, StoreError> {
+        let rows: Vec<(Uuid, Option<String>, String, DbTime)> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT r.id, m.display_name, r.body, r.created_at FROM practice_replies r
+                 LEFT JOIN members m ON m.id = r.author_id WHERE r.practice_id = $1 ORDER BY r.created_at",
+            )
+            .bind(practice)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, author_name, body, at)| ReplyRecord {
+                id,
+                author_name,
+                body,
+                created_at: at.0,
+            })
+            .collect())
+    }
+
+    /// Every version, oldest first.
+    pub async fn practice_versions(
+        &self,
+        practice: Uuid,
+    ) -> Result<Vec<VersionRecord>, StoreError> {
+        let rows: Vec<(i32, String, Option<String>, DbTime)> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT v.version, v.content, m.display_name, v.created_at FROM practice_versions v
+                 LEFT JOIN members m ON m.id = v.edited_by WHERE v.practice_id = $1 ORDER BY v.version",
+            )
+            .bind(practice)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(version, content, edited_by_name, at)| {
+                Ok(VersionRecord {
+                    version,
+                    content: serde_json::from_str(&content)
+                        .map_err(|e| StoreError::corrupt("practice_versions", "content", e))?,
+                    edited_by_name,
+                    created_at: at.0,
+                })
+            })
+            .collect()
+    }
+
+    /// Members with the reviewer role (or administrators) outside `organization`.
+    pub async fn reviewers_outside(
+        &self,
+        organization: Option<Uuid>,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let ids: Vec<Uuid> = dispatch!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT id FROM members WHERE role IN ('revisor', 'administrador')
+                 AND ($1 IS NULL OR organization_id IS NULL OR organization_id <> $1)",
+            )
+            .bind(organization)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(ids)
+    }
+
+    /// The practice's authors to notify: its creator and its organization's members.
+    pub async fn practice_authors(
+        &self,
+        practice: &PracticeRecord,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let ids: Vec<Uuid> = dispatch!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT id FROM members WHERE id = $1 OR ($2 IS NOT NULL AND organization_id = $2)",
+            )
+            .bind(practice.created_by)
+            .bind(practice.author_organization)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(ids)
+    }
+
+    pub async fn notifications(&self, member: Uuid) -> Result<Vec<NotificationRecord>, StoreError> {
+        type Row = (
+            Uuid,
+            String,
+            Option<Uuid>,
+            Option<String>,
+            DbTime,
+            Option<DbTime>,
+        );
+        let rows: Vec<Row> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT n.id, n.kind, n.practice_id, p.title, n.created_at, n.read_at FROM notifications n
+                 LEFT JOIN practices p ON p.id = n.practice_id
+                 WHERE n.member_id = $1 ORDER BY n.created_at DESC LIMIT 100",
+            )
+            .bind(member)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, kind, practice_id, practice_title, at, read)| NotificationRecord {
+                    id,
+                    kind,
+                    practice_id,
+                    practice_title,
+                    created_at: at.0,
+                    read: read.is_some(),
+                },
+            )
+            .collect())
+    }
+
+    pub async fn unread_notifications(&self, member: Uuid) -> Result<u64, StoreError> {
+        let n: i64 = dispatch!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM notifications WHERE member_id = $1 AND read_at IS NULL",
+            )
+            .bind(member)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(count(n))
+    }
+
+    pub async fn mark_notifications_read(&self, member: Uuid) -> Result<(), StoreError> {
+        dispatch!(self, |pool| {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $2 WHERE member_id = $1 AND read_at IS NULL",
+            )
+            .bind(member)
+            .bind(DbTime(Timestamp::now()))
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Whether `reviewer` already reviewed the practice in its current round.
+    pub async fn reviewed_this_round(
+        &self,
+        practice: &PracticeRecord,
+        reviewer: Uuid,
+    ) -> Result<bool, StoreError> {
+        let n: i64 = dispatch!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM practice_reviews WHERE practice_id = $1 AND round = $2 AND reviewer_id = $3",
+            )
+            .bind(practice.id)
+            .bind(practice.review_round)
+            .bind(reviewer)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n > 0)
+    }
+
+    /// Which of `ids` are not organizations of the directory.
+    pub async fn missing_organizations(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+        let mut missing = Vec::new();
+        for id in ids {
+            if self.organization(*id).await?.is_none() {
+                missing.push(*id);
+            }
+        }
+        Ok(missing)
+    }
+
+    /// Which of `keys` are not municipalities.
+    pub async fn missing_municipalities(&self, keys: &[Cvegeo]) -> Result<Vec<Cvegeo>, StoreError> {
+        let mut missing = Vec::new();
+        for key in keys {
+            if self.municipality(key).await?.is_none() {
+                missing.push(key.clone());
+            }
+        }
+        Ok(missing)
+    }
+
+    /// Which of `ids` are not legal provisions.
+    pub async fn missing_provisions(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+        let known: Vec<Uuid> = self.provisions().await?.into_iter().map(|p| p.id).collect();
+        Ok(ids
+            .iter()
+            .filter(|id| !known.contains(id))
+            .copied()
+            .collect())
+    }
+}
+
+impl Db {
+    /// An organization's id by its exact name (how data files refer to organizations).
+    pub async fn organization_id_by_name(&self, name: &str) -> Result<Option<Uuid>, StoreError> {
+        let id = dispatch!(self, |pool| {
+            sqlx::query_scalar::<_, Uuid>("SELECT id FROM organizations WHERE name = $1")
+                .bind(name)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(id)
+    }
+
+    /// A provision's id by its instrument and article.
+    pub async fn provision_id(
+        &self,
+        instrument: &str,
+        article: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let id = dispatch!(self, |pool| {
+            sqlx::query_scalar::<_, Uuid>(
+                "SELECT id FROM provisions WHERE instrument_id = $1 AND article = $2",
+            )
+            .bind(instrument)
+            .bind(article)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(id)
+    }
+}
