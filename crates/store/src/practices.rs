@@ -409,6 +409,14 @@ fn start_year(content: &PracticeContent) -> Option<i32> {
     content.start_date.map(|d| i32::from(d.year))
 }
 
+/// Raw facet counts: states, (facet, term), COVID-19 flag, start year.
+type FacetRows = (
+    Vec<(String, i64)>,
+    Vec<(String, String, i64)>,
+    Vec<(bool, i64)>,
+    Vec<(i32, i64)>,
+);
+
 impl Db {
     /// Stores a new practice (version 1) and returns its id.
     pub async fn create_practice(&self, new: &NewPractice<'_>) -> Result<Uuid, StoreError> {
@@ -614,12 +622,7 @@ impl Db {
         viewer: Option<(Uuid, Option<Uuid>)>,
     ) -> Result<Facets, StoreError> {
         let b = binds(filter, visibility, viewer);
-        let (states, terms, covid, years): (
-            Vec<(String, i64)>,
-            Vec<(String, String, i64)>,
-            Vec<(bool, i64)>,
-            Vec<(i32, i64)>,
-        ) = dispatch!(self, |pool| {
+        let (states, terms, covid, years): FacetRows = dispatch!(self, |pool| {
             let states = bind_filter!(
                 sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT substr(x.cvegeo, 1, 2) AS state, COUNT(DISTINCT p.id) FROM practices p

@@ -9,9 +9,11 @@ pub mod auth;
 mod cookies;
 mod format;
 pub mod i18n;
+mod markdown;
 mod negotiation;
 mod pages;
 mod params;
+mod practices;
 mod security;
 mod services;
 

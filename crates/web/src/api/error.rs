@@ -62,6 +62,27 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", None, message.to_owned())
     }
 
+    pub fn status(status: StatusCode, code: &'static str, message: String) -> Self {
+        Self::new(status, code, None, message)
+    }
+
+    /// 422 naming the first invalid field (all are listed in the message).
+    pub fn fields(errors: &[acoge_domain::fields::FieldError]) -> Self {
+        let message = errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            None,
+            message,
+        );
+        e.body.error.field = errors.first().map(|f| f.field.to_owned());
+        e
+    }
+
     /// A body that is not the JSON the operation takes.
     pub fn bad_body(error: serde_json::Error) -> Self {
         let mut e = Self::new(

@@ -8,6 +8,7 @@ mod events;
 mod geo;
 mod members;
 mod organizations;
+mod practices;
 mod schema;
 
 pub use error::ApiError;
@@ -32,7 +33,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "places", description = "States and municipalities of Mexico (INEGI)"),
         (name = "directory", description = "Organizations of the field"),
         (name = "events", description = "Events of the community"),
-        (name = "members", description = "Accounts (bearer token required)")
+        (name = "members", description = "Accounts (bearer token required)"),
+        (name = "practices", description = "Good practices, their review and versions")
     ),
     modifiers(&BearerScheme)
 )]
@@ -72,6 +74,10 @@ macro_rules! guarded {
 guarded! {
     "GET" "/api/v1/me" => OwnAccount => members::me,
     "POST" "/api/v1/invitations" => InviteMembers => members::create_invitation,
+    "POST" "/api/v1/practices" => Contribute => practices::create_practice,
+    "PATCH" "/api/v1/practices/{id}" => Contribute => practices::patch_practice,
+    "POST" "/api/v1/practices/{id}/submit" => Contribute => practices::submit_practice,
+    "POST" "/api/v1/practices/{id}/reviews" => Review => practices::review_practice,
 }
 
 pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
@@ -85,4 +91,6 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(organizations::get_organization))
         .routes(routes!(events::list_events))
         .routes(routes!(events::get_event))
+        .routes(routes!(practices::list_practices))
+        .routes(routes!(practices::get_practice))
 }

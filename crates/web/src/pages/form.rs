@@ -32,6 +32,15 @@ impl FormData {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// Every value of a repeated field (checkboxes), in order.
+    pub fn get_all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     pub fn checked(&self, name: &str) -> bool {
         !self.get(name).is_empty()
     }

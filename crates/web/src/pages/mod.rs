@@ -12,6 +12,7 @@ mod invitations;
 mod legal;
 mod members;
 mod organizations;
+mod practices;
 
 pub use form::FormData;
 
@@ -58,6 +59,15 @@ pub fn routes() -> Router<AppState> {
         .route("/restablecer/{token}", get(members::reset_form))
         .route("/miembros", get(members::list))
         .route("/auditoria", get(audit::show))
+        .route("/practicas", get(practices::list))
+        .route("/practicas/nueva", get(practices::new_form))
+        .route("/practicas/{id}", get(practices::show))
+        .route("/practicas/{id}/editar", get(practices::edit_form))
+        .route("/practicas/{id}/revisar", get(practices::review_form))
+        .route("/practicas/{id}/historial", get(practices::history))
+        .route("/mis-practicas", get(practices::mine))
+        .route("/notificaciones", get(practices::notifications))
+        .route("/criterios", get(practices::criteria))
 }
 
 /// Declares every form route that changes something, with the capability it
@@ -94,6 +104,11 @@ form_writes! {
     "/restablecer/{token}" => Anyone => members::reset,
     "/miembros/{id}/rol" => ManageMembers => members::change_role,
     "/miembros/{id}/restablecer" => InviteMembers => members::issue_reset,
+    "/practicas/nueva" => Contribute => practices::create,
+    "/practicas/{id}/editar" => Contribute => practices::edit,
+    "/practicas/{id}/enviar" => Contribute => practices::submit,
+    "/practicas/{id}/respuesta" => Contribute => practices::reply,
+    "/practicas/{id}/revisar" => Review => practices::review,
 }
 
 /// What the layout of every page needs.
@@ -120,8 +135,9 @@ pub struct NavItem {
 }
 
 /// Sections of the main navigation: (section, address, message key).
-const SECTIONS: [(&str, &str, &str); 7] = [
+const SECTIONS: [(&str, &str, &str); 8] = [
     ("home", "/", "nav-home"),
+    ("practices", "/practicas", "nav-practices"),
     ("states", "/estados", "nav-states"),
     ("municipalities", "/municipios", "nav-municipalities"),
     ("organizations", "/organizaciones", "nav-organizations"),

@@ -741,6 +741,16 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
             moderates
         }
         "POST /miembros/{id}/rol" => role == Some(Administrator),
+        "POST /practicas/nueva"
+        | "POST /practicas/{id}/editar"
+        | "POST /practicas/{id}/enviar"
+        | "POST /practicas/{id}/respuesta"
+        | "POST /api/v1/practices"
+        | "PATCH /api/v1/practices/{id}"
+        | "POST /api/v1/practices/{id}/submit" => signed_in,
+        "POST /practicas/{id}/revisar" | "POST /api/v1/practices/{id}/reviews" => {
+            matches!(role, Some(Reviewer | Administrator))
+        }
         _ => return None,
     })
 }
@@ -798,10 +808,10 @@ async fn every_route_that_changes_something_checks_every_role() {
                 let allowed = expected(&route, role)
                     .unwrap_or_else(|| panic!("no rule for {route} in this test"));
                 let url = format!("{}{}", base(backend), fill(path));
-                let mut request = if *method == "GET" {
-                    client.get(&url)
-                } else {
-                    client.post(&url).body("{}")
+                let mut request = match *method {
+                    "GET" => client.get(&url),
+                    "PATCH" => client.patch(&url).body("{}"),
+                    _ => client.post(&url).body("{}"),
                 };
                 if let Some(role) = role {
                     let member = account(&db, role).await;

@@ -1,0 +1,992 @@
+//! Practice pages: the list with facets, the record, the form (JavaScript
+//! off, keeps what was typed, errors per field), review, history, "my
+//! practices", notifications and the published criteria.
+
+use super::{Chrome, Ctx, FormData, PageError, PageFailure, PageResult, Pager, render};
+use crate::{
+    AppState,
+    markdown::to_safe_html,
+    params::Params,
+    practices::{self, PAGE_FILTERS, PracticeError},
+};
+use acoge_domain::{
+    accounts::{Capability, Denied, authorize},
+    fields::FieldError,
+    legal::Provision,
+    organization::Organization,
+    page::PageRequest,
+    practice::{
+        Criterion, ImplementationStatus, Partner, Population, PracticeInput, PracticeState,
+        PracticeStatus, ReviewDecision, Section, Sector, WorkflowError, authorize_edit,
+        authorize_review, authorize_submit, is_author,
+    },
+    taxonomy::{GovernmentLevel, Right},
+};
+use acoge_store::{
+    Facets, NotificationRecord, OrganizationFilter, PracticeRecord, ReplyRecord, ReviewRecord,
+    StateOverview, VersionRecord,
+};
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+impl From<PracticeError> for PageError {
+    fn from(error: PracticeError) -> Self {
+        match error {
+            PracticeError::NotFound => PageError::not_found(),
+            PracticeError::Workflow(WorkflowError::Denied(Denied::NotSignedIn)) => {
+                PageError::Failure(PageFailure::Forbidden)
+            }
+            PracticeError::Workflow(_) => PageError::Failure(PageFailure::Forbidden),
+            PracticeError::Invalid(_) => PageError::Failure(PageFailure::Forbidden),
+            PracticeError::Store(e) => e.into(),
+        }
+    }
+}
+
+fn practice_id(id: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(id).map_err(|_| PageError::not_found())
+}
+
+/// One option of a facet: its label, its count, and the link that applies or removes it.
+pub struct FacetOption {
+    pub label: String,
+    pub count: u64,
+    pub href: String,
+    pub active: bool,
+}
+
+pub struct FacetGroup {
+    pub title: String,
+    pub options: Vec<FacetOption>,
+}
+
+/// Builds facet links that keep the other filters.
+struct LinkBuilder<'a> {
+    pairs: Vec<(&'static str, String)>,
+    path: &'a str,
+}
+
+impl LinkBuilder<'_> {
+    fn toggle(&self, name: &'static str, value: &str) -> (String, bool) {
+        let active = self.pairs.iter().any(|(n, v)| *n == name && v == value);
+        let mut pairs: Vec<(&str, String)> = self
+            .pairs
+            .iter()
+            .filter(|(n, _)| *n != name)
+            .cloned()
+            .collect();
+        if !active {
+            pairs.push((name, value.to_owned()));
+        }
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        (
+            if query.is_empty() {
+                self.path.to_owned()
+            } else {
+                format!("{}?{query}", self.path)
+            },
+            active,
+        )
+    }
+}
+
+fn current_pairs(params: &Params) -> Vec<(&'static str, String)> {
+    let f = &PAGE_FILTERS;
+    [
+        f.text,
+        f.state,
+        f.municipality,
+        f.right,
+        f.sector,
+        f.population,
+        f.level,
+        f.gcm_objective,
+        f.covid19,
+        f.year,
+        f.status,
+        f.sort,
+    ]
+    .iter()
+    .filter_map(|name| params.get(name).map(|v| (*name, v.to_owned())))
+    .collect()
+}
+
+/// (facet in the store, query parameter, title key, label key of a term).
+type TermGroup = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&str) -> Option<String>,
+);
+
+fn facet_groups(
+    ctx: &Ctx,
+    facets: &Facets,
+    states: &[StateOverview],
+    links: &LinkBuilder<'_>,
+) -> Vec<FacetGroup> {
+    let tr = ctx.tr;
+    let mut groups = Vec::new();
+    let option = |name: &'static str, value: &str, label: String, count: u64| {
+        let (href, active) = links.toggle(name, value);
+        FacetOption {
+            label,
+            count,
+            href,
+            active,
+        }
+    };
+    groups.push(FacetGroup {
+        title: tr.t("facet-state"),
+        options: facets
+            .state
+            .iter()
+            .map(|(key, n)| {
+                let name = states
+                    .iter()
+                    .find(|s| s.state.key.as_str() == key)
+                    .map(|s| s.state.name.clone());
+                option(
+                    PAGE_FILTERS.state,
+                    key,
+                    name.unwrap_or_else(|| key.clone()),
+                    *n,
+                )
+            })
+            .collect(),
+    });
+    let term_groups: [TermGroup; 5] = [
+        ("right", PAGE_FILTERS.right, "facet-right", |v| {
+            Right::parse(v).ok().map(|t| t.message_key())
+        }),
+        ("sector", PAGE_FILTERS.sector, "facet-sector", |v| {
+            Sector::parse(v).ok().map(|t| t.message_key())
+        }),
+        (
+            "population",
+            PAGE_FILTERS.population,
+            "facet-population",
+            |v| Population::parse(v).ok().map(|t| t.message_key()),
+        ),
+        ("level", PAGE_FILTERS.level, "facet-level", |v| {
+            GovernmentLevel::parse(v).ok().map(|t| t.message_key())
+        }),
+        ("gcm", PAGE_FILTERS.gcm_objective, "facet-gcm", |v| {
+            Some(format!("gcm-{v}"))
+        }),
+    ];
+    for (facet, param, title, key) in term_groups {
+        let mut options: Vec<FacetOption> = facets
+            .terms
+            .get(facet)
+            .map(|terms| {
+                terms
+                    .iter()
+                    .map(|(term, n)| {
+                        option(
+                            param,
+                            term,
+                            key(term).map(|k| tr.t(&k)).unwrap_or_else(|| term.clone()),
+                            *n,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if facet == "gcm" {
+            options.sort_by_key(|o| o.label.clone());
+        }
+        groups.push(FacetGroup {
+            title: tr.t(title),
+            options,
+        });
+    }
+    groups.push(FacetGroup {
+        title: tr.t("facet-covid"),
+        options: facets
+            .covid19
+            .iter()
+            .map(|(yes, n)| {
+                option(
+                    PAGE_FILTERS.covid19,
+                    if *yes { "si" } else { "no" },
+                    tr.t(if *yes { "yes" } else { "no" }),
+                    *n,
+                )
+            })
+            .collect(),
+    });
+    groups.push(FacetGroup {
+        title: tr.t("facet-year"),
+        options: facets
+            .year
+            .iter()
+            .map(|(y, n)| option(PAGE_FILTERS.year, &y.to_string(), y.to_string(), *n))
+            .collect(),
+    });
+    groups.retain(|g| !g.options.is_empty());
+    groups
+}
+
+/// A practice as lists show it.
+pub struct Card {
+    pub id: Uuid,
+    pub title: String,
+    pub summary: String,
+    pub status: PracticeStatus,
+    pub places: String,
+    pub is_example: bool,
+}
+
+async fn cards(app: &AppState, records: Vec<PracticeRecord>) -> Result<Vec<Card>, PageError> {
+    let mut out = Vec::with_capacity(records.len());
+    for r in records {
+        let mut places = Vec::new();
+        for cvegeo in r.content.municipalities.iter().take(3) {
+            if let Some(m) = app.db.municipality(cvegeo).await? {
+                places.push(m.name);
+            }
+        }
+        if r.content.municipalities.len() > 3 {
+            places.push("…".into());
+        }
+        out.push(Card {
+            id: r.id,
+            title: r.content.title,
+            summary: r.content.summary,
+            status: r.status,
+            places: places.join(", "),
+            is_example: r.is_example,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "practices.html")]
+struct ListPage {
+    chrome: Chrome,
+    heading: String,
+    mine: bool,
+    text: String,
+    sort: String,
+    total: u64,
+    cards: Vec<Card>,
+    groups: Vec<FacetGroup>,
+    clear_href: String,
+    pager: Pager,
+    can_create: bool,
+}
+
+async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> PageResult {
+    let params = Params::parse(ctx.raw_query())?;
+    let (mut filter, sort) = practices::filter_from(&params, &PAGE_FILTERS)?;
+    let (visibility, viewer) = practices::visibility(ctx.actor());
+    let path = if mine { "/mis-practicas" } else { "/practicas" };
+    if mine {
+        let member = ctx.require(Capability::Contribute)?;
+        filter.mine = Some((member.id, member.organization_id));
+    }
+    let request = params.page(20)?;
+    let page = app
+        .db
+        .practices(&filter, visibility, viewer, sort, request)
+        .await?;
+    let facets = app.db.practice_facets(&filter, visibility, viewer).await?;
+    let states = app.db.states().await?;
+    let pairs = current_pairs(&params);
+    let links = LinkBuilder {
+        pairs: pairs.clone(),
+        path,
+    };
+    let pager = Pager::new(path, &pairs, request.page, page.page_count(request));
+    let heading = ctx.tr.t(if mine {
+        "my-practices-title"
+    } else {
+        "practices-title"
+    });
+    render(&ListPage {
+        chrome: ctx.chrome(heading.clone(), "practices"),
+        heading,
+        mine,
+        text: filter.text.clone().unwrap_or_default(),
+        sort: params
+            .get(PAGE_FILTERS.sort)
+            .unwrap_or("recientes")
+            .to_owned(),
+        total: page.total,
+        cards: cards(app, page.items).await?,
+        groups: facet_groups(ctx, &facets, &states, &links),
+        clear_href: path.to_owned(),
+        pager,
+        can_create: authorize(ctx.actor(), Capability::Contribute).is_ok(),
+    })
+}
+
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+    list_page(&app, &ctx, false).await
+}
+
+pub async fn mine(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+    list_page(&app, &ctx, true).await
+}
+
+/// A section of the narrative, rendered.
+pub struct SectionView {
+    pub key: String,
+    pub html: String,
+}
+
+pub struct OrgLink {
+    pub id: Option<Uuid>,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "practice.html")]
+struct ShowPage {
+    chrome: Chrome,
+    csrf: String,
+    record: PracticeRecord,
+    sections: Vec<SectionView>,
+    places: Vec<(String, String)>,
+    lead: OrgLink,
+    partners: Vec<OrgLink>,
+    legal: Vec<(Provision, String)>,
+    gcm: Vec<(u8, String)>,
+    reviews: Vec<ReviewRecord>,
+    replies: Vec<ReplyRecord>,
+    can_edit: bool,
+    can_submit: bool,
+    can_review: bool,
+    is_author: bool,
+    reply_error: Option<&'static str>,
+}
+
+fn state_of(record: &PracticeRecord) -> PracticeState {
+    PracticeState {
+        status: record.status,
+        created_by: record.created_by,
+        author_organization: record.author_organization,
+    }
+}
+
+async fn org_link(app: &AppState, id: Uuid) -> Result<OrgLink, PageError> {
+    let name = app
+        .db
+        .organization(id)
+        .await?
+        .map(|o| o.display_name())
+        .unwrap_or_default();
+    Ok(OrgLink { id: Some(id), name })
+}
+
+async fn show_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    reply_error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let record = practices::visible(app, ctx.actor(), id).await?;
+    let state = state_of(&record);
+    let c = &record.content;
+    let mut places = Vec::new();
+    for cvegeo in &c.municipalities {
+        if let Some(m) = app.db.municipality(cvegeo).await? {
+            places.push((m.cvegeo.to_string(), m.name));
+        }
+    }
+    let mut partners = Vec::new();
+    for partner in &c.partners {
+        partners.push(match partner {
+            Partner::Existing(id) => org_link(app, *id).await?,
+            Partner::Proposed(name) => OrgLink {
+                id: None,
+                name: name.clone(),
+            },
+        });
+    }
+    let instruments: HashMap<String, String> = app
+        .db
+        .legal_instruments()
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
+    let legal = app
+        .db
+        .provisions()
+        .await?
+        .into_iter()
+        .filter(|p| c.legal_basis.contains(&p.id))
+        .map(|p| {
+            let name = instruments
+                .get(&p.instrument_id)
+                .cloned()
+                .unwrap_or_default();
+            (p, name)
+        })
+        .collect();
+    let gcm = c
+        .gcm_objectives
+        .iter()
+        .map(|n| (*n, ctx.tr.t(&format!("gcm-{n}"))))
+        .collect();
+    let already = match ctx.member() {
+        Some(m) => app.db.reviewed_this_round(&record, m.id).await?,
+        None => true,
+    };
+    let author = is_author(ctx.actor(), &state);
+    let may_see_reviews = author || authorize(ctx.actor(), Capability::Review).is_ok();
+    let page = render(&ShowPage {
+        chrome: ctx.chrome(c.title.clone(), "practices"),
+        csrf: ctx.csrf(),
+        sections: c
+            .sections
+            .iter()
+            .map(|(k, v)| SectionView {
+                key: k.message_key(),
+                html: to_safe_html(v),
+            })
+            .collect(),
+        places,
+        lead: org_link(app, c.lead_organization).await?,
+        partners,
+        legal,
+        gcm,
+        reviews: if may_see_reviews {
+            app.db.reviews(id).await?
+        } else {
+            Vec::new()
+        },
+        replies: if may_see_reviews {
+            app.db.replies(id).await?
+        } else {
+            Vec::new()
+        },
+        can_edit: authorize_edit(ctx.actor(), &state).is_ok(),
+        can_submit: authorize_submit(ctx.actor(), &state).is_ok(),
+        can_review: authorize_review(ctx.actor(), &state, already).is_ok(),
+        is_author: author,
+        reply_error,
+        record,
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    show_page(&app, &ctx, practice_id(&id)?, None, StatusCode::OK).await
+}
+
+#[derive(Template)]
+#[template(path = "practice_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    csrf: String,
+    action: String,
+    input: PracticeInput,
+    errors: HashMap<&'static str, &'static str>,
+    organizations: Vec<Organization>,
+    provisions: Vec<(Provision, String)>,
+    sections: &'static [Section],
+    levels: &'static [GovernmentLevel],
+    rights: &'static [Right],
+    sectors: &'static [Sector],
+    populations: &'static [Population],
+    statuses: &'static [ImplementationStatus],
+    gcm: Vec<(String, String)>,
+    municipalities_text: String,
+    proposed_text: String,
+    evidence_text: String,
+}
+
+impl FormPage {
+    fn has(&self, list: &[String], value: &str) -> bool {
+        list.iter().any(|v| v == value)
+    }
+
+    fn section(&self, key: &str) -> &str {
+        self.input.sections.get(key).map_or("", String::as_str)
+    }
+}
+
+async fn form_page(
+    app: &AppState,
+    ctx: &Ctx,
+    action: String,
+    input: PracticeInput,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let instruments: HashMap<String, String> = app
+        .db
+        .legal_instruments()
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
+    let provisions = app
+        .db
+        .provisions()
+        .await?
+        .into_iter()
+        .map(|p| {
+            let name = instruments
+                .get(&p.instrument_id)
+                .cloned()
+                .unwrap_or_default();
+            (p, name)
+        })
+        .collect();
+    let title = ctx.tr.t(if action.ends_with("nueva") {
+        "practice-new-title"
+    } else {
+        "practice-edit-title"
+    });
+    let page = render(&FormPage {
+        chrome: ctx.chrome(title, "practices"),
+        csrf: ctx.csrf(),
+        action,
+        errors: errors
+            .iter()
+            .map(|e| (e.field, e.problem.message_key()))
+            .collect(),
+        organizations: app
+            .db
+            .organizations(&OrganizationFilter::default(), PageRequest::first(100))
+            .await?
+            .items,
+        provisions,
+        sections: Section::ALL,
+        levels: GovernmentLevel::ALL,
+        rights: Right::ALL,
+        sectors: Sector::ALL,
+        populations: Population::ALL,
+        statuses: ImplementationStatus::ALL,
+        gcm: (1..=23)
+            .map(|n| (n.to_string(), ctx.tr.t(&format!("gcm-{n}"))))
+            .collect(),
+        municipalities_text: input.municipalities.join(", "),
+        proposed_text: input.proposed_partners.join("\n"),
+        evidence_text: input.evidence.join("\n"),
+        input,
+    })?;
+    Ok((status, page).into_response())
+}
+
+fn input_from(form: &FormData) -> PracticeInput {
+    let lines = |name: &str| {
+        form.get(name)
+            .lines()
+            .map(str::to_owned)
+            .filter(|l| !l.trim().is_empty())
+            .collect()
+    };
+    PracticeInput {
+        title: form.get("title").to_owned(),
+        summary: form.get("summary").to_owned(),
+        sections: Section::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.slug().to_owned(),
+                    form.get(&format!("section_{}", s.slug())).to_owned(),
+                )
+            })
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect(),
+        municipalities: form
+            .get("municipalities")
+            .split([',', ' ', '\n', ';'])
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        lead_organization: form.get("lead_organization").to_owned(),
+        partners: form.get_all("partners"),
+        proposed_partners: lines("proposed_partners"),
+        levels_of_government: form.get_all("levels_of_government"),
+        rights: form.get_all("rights"),
+        sectors: form.get_all("sectors"),
+        populations: form.get_all("populations"),
+        gcm_objectives: form.get_all("gcm_objectives"),
+        covid19: form.checked("covid19"),
+        covid19_how: form.get("covid19_how").to_owned(),
+        legal_basis: form.get_all("legal_basis"),
+        start_date: form.get("start_date").to_owned(),
+        end_date: form.get("end_date").to_owned(),
+        implementation_status: form.get("implementation_status").to_owned(),
+        results: form.get("results").to_owned(),
+        resources: form.get("resources").to_owned(),
+        evidence: lines("evidence"),
+        contact_organization: form.get("contact_organization").to_owned(),
+    }
+}
+
+pub async fn new_form(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let member = ctx.require(Capability::Contribute)?;
+    let input = PracticeInput {
+        lead_organization: member
+            .organization_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        ..PracticeInput::default()
+    };
+    form_page(
+        &app,
+        &ctx,
+        "/practicas/nueva".into(),
+        input,
+        &[],
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let input = input_from(&form);
+    match practices::create(&app, ctx.actor(), &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/practicas/{id}")).into_response()),
+        Err(PracticeError::Invalid(errors)) => {
+            form_page(
+                &app,
+                &ctx,
+                "/practicas/nueva".into(),
+                input,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn edit_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    ctx.require(Capability::Contribute)?;
+    let id = practice_id(&id)?;
+    let record = practices::visible(&app, ctx.actor(), id).await?;
+    if authorize_edit(ctx.actor(), &state_of(&record)).is_err() {
+        return Err(PageError::Failure(PageFailure::Forbidden));
+    }
+    form_page(
+        &app,
+        &ctx,
+        format!("/practicas/{id}/editar"),
+        record.content.to_input(),
+        &[],
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let id = practice_id(&id)?;
+    let input = input_from(&form);
+    match practices::edit(&app, ctx.actor(), id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/practicas/{id}")).into_response()),
+        Err(PracticeError::Invalid(errors)) => {
+            form_page(
+                &app,
+                &ctx,
+                format!("/practicas/{id}/editar"),
+                input,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn submit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = practice_id(&id)?;
+    practices::submit(&app, ctx.actor(), id).await?;
+    Ok(Redirect::to(&format!("/practicas/{id}")).into_response())
+}
+
+pub async fn reply(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let id = practice_id(&id)?;
+    match practices::reply(&app, ctx.actor(), id, form.get("reply")).await {
+        Ok(()) => Ok(Redirect::to(&format!("/practicas/{id}#respuestas")).into_response()),
+        Err(PracticeError::Invalid(errors)) => {
+            let key = errors.first().map(|e| e.problem.message_key());
+            show_page(&app, &ctx, id, key, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "practice_review.html")]
+struct ReviewPage {
+    chrome: Chrome,
+    csrf: String,
+    id: Uuid,
+    title: String,
+    criteria: &'static [Criterion],
+    decisions: &'static [ReviewDecision],
+    checked: Vec<String>,
+    decision: String,
+    comment: String,
+    errors: HashMap<&'static str, &'static str>,
+}
+
+impl ReviewPage {
+    fn is_checked(&self, slug: &str) -> bool {
+        self.checked.iter().any(|c| c == slug)
+    }
+}
+
+async fn review_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    form: Option<&FormData>,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let record = practices::visible(app, ctx.actor(), id).await?;
+    let member = ctx.require(Capability::Review)?;
+    let already = app.db.reviewed_this_round(&record, member.id).await?;
+    if let Err(e) = authorize_review(ctx.actor(), &state_of(&record), already) {
+        return Err(PracticeError::Workflow(e).into());
+    }
+    let page = render(&ReviewPage {
+        chrome: ctx.chrome(ctx.tr.t("review-title"), "practices"),
+        csrf: ctx.csrf(),
+        id,
+        title: record.content.title,
+        criteria: Criterion::ALL,
+        decisions: ReviewDecision::ALL,
+        checked: form.map(|f| f.get_all("criteria")).unwrap_or_default(),
+        decision: form
+            .map(|f| f.get("decision").to_owned())
+            .unwrap_or_default(),
+        comment: form
+            .map(|f| f.get("comment").to_owned())
+            .unwrap_or_default(),
+        errors: errors
+            .iter()
+            .map(|e| (e.field, e.problem.message_key()))
+            .collect(),
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn review_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    review_page(&app, &ctx, practice_id(&id)?, None, &[], StatusCode::OK).await
+}
+
+pub async fn review(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let id = practice_id(&id)?;
+    let checked = form.get_all("criteria");
+    let checklist: BTreeMap<String, bool> = Criterion::ALL
+        .iter()
+        .map(|c| (c.slug().to_owned(), checked.iter().any(|v| v == c.slug())))
+        .collect();
+    let decision = ReviewDecision::parse(form.get("decision")).ok();
+    match practices::review(
+        &app,
+        ctx.actor(),
+        id,
+        decision,
+        &checklist,
+        form.get("comment"),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/practicas/{id}")).into_response()),
+        Err(PracticeError::Invalid(errors)) => {
+            review_page(
+                &app,
+                &ctx,
+                id,
+                Some(&form),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One field's change between two versions.
+pub struct FieldDiff {
+    pub field: String,
+    /// (kind, text): kind is "same", "del" or "ins".
+    pub pieces: Vec<(&'static str, String)>,
+}
+
+pub struct VersionView {
+    pub version: i32,
+    pub by: Option<String>,
+    pub at: acoge_domain::Timestamp,
+    pub changes: Vec<FieldDiff>,
+}
+
+fn flatten(content: &acoge_domain::practice::PracticeContent) -> BTreeMap<String, String> {
+    let mut fields = BTreeMap::new();
+    if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(content) {
+        for (key, value) in map {
+            if key == "sections" {
+                if let serde_json::Value::Object(sections) = value {
+                    for (section, text) in sections {
+                        fields.insert(
+                            format!("section:{section}"),
+                            text.as_str().unwrap_or_default().to_owned(),
+                        );
+                    }
+                }
+                continue;
+            }
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            fields.insert(key, text);
+        }
+    }
+    fields
+}
+
+fn diff_versions(before: &VersionRecord, after: &VersionRecord) -> Vec<FieldDiff> {
+    let (old, new) = (flatten(&before.content), flatten(&after.content));
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let (a, b) = (
+                old.get(key).map_or("", String::as_str),
+                new.get(key).map_or("", String::as_str),
+            );
+            (a != b).then(|| FieldDiff {
+                field: key.clone(),
+                pieces: similar::TextDiff::from_words(a, b)
+                    .iter_all_changes()
+                    .map(|change| {
+                        let kind = match change.tag() {
+                            similar::ChangeTag::Equal => "same",
+                            similar::ChangeTag::Delete => "del",
+                            similar::ChangeTag::Insert => "ins",
+                        };
+                        (kind, change.value().to_owned())
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "practice_history.html")]
+struct HistoryPage {
+    chrome: Chrome,
+    id: Uuid,
+    title: String,
+    versions: Vec<VersionView>,
+}
+
+pub async fn history(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let id = practice_id(&id)?;
+    let record = practices::visible(&app, ctx.actor(), id).await?;
+    let versions = app.db.practice_versions(id).await?;
+    let mut views: Vec<VersionView> = versions
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VersionView {
+            version: v.version,
+            by: v.edited_by_name.clone(),
+            at: v.created_at,
+            changes: if i == 0 {
+                Vec::new()
+            } else {
+                diff_versions(&versions[i - 1], v)
+            },
+        })
+        .collect();
+    views.reverse();
+    render(&HistoryPage {
+        chrome: ctx.chrome(ctx.tr.t("history-title"), "practices"),
+        id,
+        title: record.content.title,
+        versions: views,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    chrome: Chrome,
+    items: Vec<NotificationRecord>,
+}
+
+pub async fn notifications(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+    let member = ctx.require(Capability::OwnAccount)?;
+    let items = app.db.notifications(member.id).await?;
+    app.db.mark_notifications_read(member.id).await?;
+    render(&NotificationsPage {
+        chrome: ctx.chrome(ctx.tr.t("notifications-title"), "account"),
+        items,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "criteria.html")]
+struct CriteriaPage {
+    chrome: Chrome,
+    criteria: &'static [Criterion],
+    sections: &'static [Section],
+}
+
+pub async fn criteria(ctx: Ctx) -> PageResult {
+    render(&CriteriaPage {
+        chrome: ctx.chrome(ctx.tr.t("criteria-title"), "practices"),
+        criteria: Criterion::ALL,
+        sections: Section::ALL,
+    })
+}
