@@ -20,6 +20,8 @@ use std::{collections::HashMap, net::SocketAddr, sync::OnceLock};
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/practices.rs"]
+mod practices;
 
 /// One server per backend for the whole test binary, on its own runtime thread.
 fn server(backend: Backend) -> SocketAddr {

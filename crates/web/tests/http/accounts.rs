@@ -13,20 +13,24 @@ use uuid::Uuid;
 
 const PASSWORD: &str = "una frase bastante larga";
 
-async fn db(backend: Backend) -> Db {
+pub(crate) async fn db(backend: Backend) -> Db {
     Db::connect(&running(backend).1).await.unwrap()
 }
 
-fn base(backend: Backend) -> String {
+pub(crate) fn base(backend: Backend) -> String {
     format!("http://{}", running(backend).0)
 }
 
-struct Account {
-    id: Uuid,
-    email: String,
+pub(crate) struct Account {
+    pub(crate) id: Uuid,
+    pub(crate) email: String,
 }
 
-async fn account(db: &Db, role: Role) -> Account {
+pub(crate) async fn account(db: &Db, role: Role) -> Account {
+    account_in(db, role, None).await
+}
+
+pub(crate) async fn account_in(db: &Db, role: Role, organization_id: Option<Uuid>) -> Account {
     let email = format!("{}@example.org", Uuid::now_v7().simple());
     let hash = password::hash_password(PASSWORD.into()).await.unwrap();
     let id = db
@@ -34,7 +38,7 @@ async fn account(db: &Db, role: Role) -> Account {
             &NewMember {
                 email: &Email::parse("email", &email).unwrap(),
                 display_name: &format!("Persona {}", role.slug()),
-                organization_id: None,
+                organization_id,
                 role,
                 password_hash: &hash,
             },
@@ -50,22 +54,22 @@ fn in_seconds(seconds: i64) -> Timestamp {
 }
 
 /// A cookie-keeping client that reads CSRF tokens from the pages it loads.
-struct Browser {
+pub(crate) struct Browser {
     base: String,
     client: reqwest::Client,
     cookies: HashMap<String, String>,
     token: String,
 }
 
-struct Page {
-    status: u16,
-    location: String,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) location: String,
+    pub(crate) body: String,
     set_cookies: Vec<String>,
 }
 
 impl Browser {
-    fn new(backend: Backend) -> Self {
+    pub(crate) fn new(backend: Backend) -> Self {
         Self {
             base: base(backend),
             client: reqwest::Client::builder()
@@ -78,7 +82,7 @@ impl Browser {
     }
 
     /// Signs in by creating a session directly in the store.
-    async fn signed_in(backend: Backend, db: &Db, member: Uuid) -> Self {
+    pub(crate) async fn signed_in(backend: Backend, db: &Db, member: Uuid) -> Self {
         let mut browser = Self::new(backend);
         let secret = secrets::new_secret().unwrap();
         db.create_session(&secrets::hash_secret(&secret), member, in_seconds(3600))
@@ -131,7 +135,7 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let response = self
             .client
             .get(format!("{}{path}", self.base))
@@ -143,7 +147,7 @@ impl Browser {
     }
 
     /// Posts a form with the CSRF token of the last page loaded.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let token = self.token.clone();
         let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
