@@ -87,6 +87,8 @@ enum TokenCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
+    /// The example practices written from the reference data (after `reference`).
+    Examples,
     /// The reference data of Mexico (states, municipalities, organizations, laws, events).
     Reference {
         /// Read the files from this folder instead of the copy built into the binary.
@@ -157,6 +159,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve { addr, public_url } => {
             let db = cli.connect().await?;
             import::reference(&db, None, false).await?;
+            import::examples(&db, false).await?;
             serve::run(db, *addr, public_url.clone()).await
         }
         Command::User {
@@ -181,6 +184,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             cli.connect().await?;
             eprintln!("acoge: migrations applied");
             Ok(())
+        }
+        Command::Import {
+            what: ImportCommand::Examples,
+        } => {
+            let db = cli.connect().await?;
+            import::examples(&db, true).await
         }
         Command::Import {
             what: ImportCommand::Reference { from },

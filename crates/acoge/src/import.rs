@@ -41,3 +41,101 @@ pub async fn reference(db: &Db, from: Option<&Path>, verbose: bool) -> Result<()
     }
     Ok(())
 }
+
+/// Loads the example practices (published, marked as examples) unless this
+/// exact file was already loaded. Everything is validated before anything is
+/// written; errors name the entry and field.
+pub async fn examples(db: &Db, verbose: bool) -> Result<(), Failure> {
+    use acoge_domain::practice::PracticeStatus;
+    use acoge_formats::{FormatError, examples};
+    use acoge_store::{NewPractice, OrganizationFilter};
+    use std::collections::HashMap;
+
+    const DATASET: &str = "examples";
+    let digest = acoge_formats::reference::digest_of(examples::EMBEDDED);
+    if db.dataset_digest(DATASET).await?.as_deref() == Some(digest.as_str()) {
+        if verbose {
+            eprintln!("acoge: example practices already up to date; nothing changed");
+        }
+        return Ok(());
+    }
+    let entries = examples::parse(examples::EMBEDDED)?;
+    let organizations: HashMap<String, String> = db
+        .organizations(
+            &OrganizationFilter::default(),
+            acoge_domain::page::PageRequest::first(100),
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|o| (o.name, o.id.to_string()))
+        .collect();
+    let mut provisions = HashMap::new();
+    for p in db.provisions().await? {
+        provisions.insert(
+            (p.instrument_id.clone(), p.article.clone()),
+            p.id.to_string(),
+        );
+    }
+    let invalid = |i: usize, field: &str, message: String| {
+        Failure::Data(FormatError {
+            file: examples::FILE.to_owned(),
+            line: 0,
+            column: Some(format!("[{i}].{field}")),
+            message,
+        })
+    };
+    let mut ready = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let input = entry.to_input(
+            |name| organizations.get(name).cloned(),
+            |r| {
+                provisions
+                    .get(&(r.instrument.clone(), r.article.clone()))
+                    .cloned()
+            },
+        );
+        let content = input.validate().map_err(|errors| {
+            let first = &errors[0];
+            invalid(i, first.field, first.problem.to_string())
+        })?;
+        if !db
+            .missing_municipalities(&content.municipalities)
+            .await?
+            .is_empty()
+        {
+            return Err(invalid(
+                i,
+                "municipalities",
+                "a CVEGEO is not in mx_municipios.csv".into(),
+            ));
+        }
+        ready.push((entry.slug.as_str(), content));
+    }
+    let bar = ProgressBar::new(ready.len() as u64).with_message("example practices");
+    for (slug, content) in &ready {
+        match db.practice_by_slug(slug).await? {
+            Some(existing) if existing.content == *content => {}
+            Some(existing) => {
+                // Keep history: a corrected example is a new version, by the system.
+                db.update_practice(existing.id, content, None).await?;
+            }
+            None => {
+                db.create_practice(&NewPractice {
+                    content,
+                    status: PracticeStatus::Published,
+                    slug: Some(slug),
+                    created_by: None,
+                    author_organization: None,
+                    is_example: true,
+                })
+                .await?;
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    db.record_dataset_digest(DATASET, &digest).await?;
+    eprintln!("acoge: {} example practices loaded", ready.len());
+    Ok(())
+}

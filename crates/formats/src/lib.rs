@@ -4,6 +4,7 @@
 
 pub mod csv_rows;
 pub mod error;
+pub mod examples;
 pub mod reference;
 
 pub use error::FormatError;

@@ -29,6 +29,14 @@ use std::{
 };
 use uuid::Uuid;
 
+/// The SHA-256 of a text, in hex: the fingerprint of a data file.
+pub fn digest_of(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The files of the reference data set, in load order.
 pub const FILES: [&str; 11] = [
     "mx_estados.csv",

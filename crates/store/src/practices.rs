@@ -483,7 +483,7 @@ impl Db {
         &self,
         id: Uuid,
         content: &PracticeContent,
-        editor: Uuid,
+        editor: Option<Uuid>,
     ) -> Result<Option<i32>, StoreError> {
         let now = DbTime(Timestamp::now());
         let json = content_json(content)?;
@@ -530,7 +530,7 @@ impl Db {
             record_audit!(
                 tx,
                 AuditRecord {
-                    actor: Some(editor),
+                    actor: editor,
                     action: "practice.edit",
                     entity: "practice",
                     entity_id: id.to_string(),

@@ -42,6 +42,40 @@ impl Db {
         Ok(digest)
     }
 
+    /// The digest recorded for a named data set (e.g. "examples").
+    pub async fn dataset_digest(&self, dataset: &str) -> Result<Option<String>, StoreError> {
+        let digest = dispatch!(self, |pool| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT digest FROM reference_imports WHERE dataset = $1",
+            )
+            .bind(dataset)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(digest)
+    }
+
+    /// Records that a named data set with `digest` is fully imported.
+    pub async fn record_dataset_digest(
+        &self,
+        dataset: &str,
+        digest: &str,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO reference_imports (dataset, digest, imported_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (dataset) DO UPDATE SET digest = excluded.digest,
+                    imported_at = excluded.imported_at",
+            )
+            .bind(dataset)
+            .bind(digest)
+            .bind(DbTime(Timestamp::now()))
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
     /// Writes the whole data set in one transaction: all of it or none of it.
     pub async fn import_reference(
         &self,

@@ -814,7 +814,7 @@ mod practices {
             let mut edited = content.clone();
             edited.title = "Segunda".into();
             assert_eq!(
-                db.update_practice(id, &edited, editor).await.unwrap(),
+                db.update_practice(id, &edited, Some(editor)).await.unwrap(),
                 Some(2)
             );
             let versions = db.practice_versions(id).await.unwrap();
@@ -826,7 +826,7 @@ mod practices {
                 vec!["Primera", "Segunda"]
             );
             assert!(
-                db.update_practice(Uuid::now_v7(), &edited, editor)
+                db.update_practice(Uuid::now_v7(), &edited, Some(editor))
                     .await
                     .unwrap()
                     .is_none()

@@ -171,7 +171,7 @@ pub async fn edit(
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
     let content = validate(app, input).await?;
     app.db
-        .update_practice(id, &content, member.id)
+        .update_practice(id, &content, Some(member.id))
         .await?
         .ok_or(PracticeError::NotFound)
 }

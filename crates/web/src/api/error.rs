@@ -113,7 +113,13 @@ impl From<crate::services::ServiceError> for ApiError {
                     None,
                     f.to_string(),
                 );
-                e.body.error.field = Some(f.field.to_owned());
+                // Forms call it "organization"; the API body calls it "organization_id".
+                let field = if f.field == "organization" {
+                    "organization_id"
+                } else {
+                    f.field
+                };
+                e.body.error.field = Some(field.to_owned());
                 e
             }
             ServiceError::Denied(Denied::NotSignedIn) => Self::new(

@@ -51,8 +51,13 @@ pub async fn me(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewInvitationJson {
+    #[schema(format = Email, example = "persona@ejemplo.org")]
     pub email: String,
-    /// miembro or revisor (moderators); any role (administrators).
+    /// miembro or revisor (moderators); also moderador or administrador (administrators).
+    #[schema(
+        example = "miembro",
+        pattern = "^(miembro|revisor|moderador|administrador)$"
+    )]
     pub role: String,
     pub organization_id: Option<String>,
 }
@@ -72,7 +77,7 @@ pub struct InvitationJson {
     responses(
         (status = 201, body = InvitationJson),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, description = "Body over 64 KiB"),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it")
     ))]
 pub async fn create_invitation(

@@ -345,7 +345,7 @@ fn body_of(bytes: &[u8]) -> Result<PracticeBody, ApiError> {
 #[utoipa::path(post, path = "/api/v1/practices", tag = "practices", security(("bearer" = [])),
     request_body = PracticeBody,
     responses((status = 201, body = PracticeJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, description = "Body over 64 KiB"),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
 pub async fn create_practice(
     State(app): State<AppState>,
@@ -365,7 +365,7 @@ pub async fn create_practice(
     request_body = PracticeBody,
     responses((status = 200, body = PracticeJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Not editable in its state"),
-        (status = 413, description = "Body over 64 KiB"), (status = 422, body = ErrorBody)))]
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn patch_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -384,7 +384,8 @@ pub async fn patch_practice(
 #[utoipa::path(post, path = "/api/v1/practices/{id}/submit", tag = "practices", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Practice id")),
     responses((status = 200, body = PracticeJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody)))]
 pub async fn submit_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -420,7 +421,9 @@ pub struct ReviewResultJson {
     params(("id" = Uuid, Path, description = "Practice id")),
     request_body = ReviewBody,
     responses((status = 201, body = ReviewResultJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"),
+        (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody)))]
 pub async fn review_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,

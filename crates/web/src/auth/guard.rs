@@ -100,12 +100,25 @@ pub async fn form(State(gate): State<Gate>, request: Request, next: Next) -> Res
         );
     }
     match over_write_limit(&gate.app, &auth).await {
-        Ok(true) => return failure(StatusCode::TOO_MANY_REQUESTS, PageFailure::TooManyRequests),
+        Ok(true) => {
+            return with_retry_after(failure(
+                StatusCode::TOO_MANY_REQUESTS,
+                PageFailure::TooManyRequests,
+            ));
+        }
         Ok(false) => {}
         Err(response) => return response,
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// Tells clients when to try again after a 429.
+fn with_retry_after(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    response
 }
 
 fn api_error(status: StatusCode, code: &str, message: &str) -> Response {

@@ -121,6 +121,7 @@ struct MunicipalityPage {
     state_name: String,
     contexts: Vec<ContextEntry>,
     organizations: Vec<Organization>,
+    practices: Vec<(uuid::Uuid, String)>,
 }
 
 pub async fn municipality(
@@ -150,8 +151,26 @@ pub async fn municipality(
             ("state", state_name.clone().into()),
         ],
     );
+    let practice_filter = acoge_store::PracticeFilter {
+        municipality: Some(cvegeo.clone()),
+        ..Default::default()
+    };
+    let practices = db
+        .practices(
+            &practice_filter,
+            acoge_store::Visibility::Public,
+            None,
+            acoge_store::PracticeSort::Recent,
+            PageRequest::first(20),
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|p| (p.id, p.content.title))
+        .collect();
     render(&MunicipalityPage {
         chrome: ctx.chrome(title, "municipalities"),
+        practices,
         contexts: db
             .municipal_contexts(ContextScope::Municipality(&cvegeo))
             .await?,
