@@ -41,6 +41,7 @@ pub struct KeyFigures {
     pub legal_instruments: u64,
     pub provisions: u64,
     pub events: u64,
+    pub published_practices: u64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -291,14 +292,16 @@ impl Db {
     }
 
     pub async fn key_figures(&self) -> Result<KeyFigures, StoreError> {
-        let row: (i64, i64, i64, i64, i64, i64, i64, i64) = dispatch!(self, |pool| {
+        type Counts = (i64, i64, i64, i64, i64, i64, i64, i64, i64);
+        let row: Counts = dispatch!(self, |pool| {
             sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM states), (SELECT COUNT(*) FROM municipalities),
                     (SELECT COUNT(DISTINCT cvegeo) FROM municipal_contexts),
                     (SELECT COUNT(*) FROM organizations),
                     (SELECT COUNT(DISTINCT cve_ent) FROM state_laws),
                     (SELECT COUNT(*) FROM legal_instruments), (SELECT COUNT(*) FROM provisions),
-                    (SELECT COUNT(*) FROM events)",
+                    (SELECT COUNT(*) FROM events),
+                    (SELECT COUNT(*) FROM practices WHERE status = 'publicada')",
             )
             .fetch_one(pool)
             .await?
@@ -312,6 +315,7 @@ impl Db {
             legal_instruments: count(row.5),
             provisions: count(row.6),
             events: count(row.7),
+            published_practices: count(row.8),
         })
     }
 }

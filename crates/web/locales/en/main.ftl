@@ -541,3 +541,4 @@ gcm-22 = Establish mechanisms for the portability of social security entitlement
 gcm-23 = Strengthen international cooperation and global partnerships for safe, orderly and regular migration
 municipality-practices = Good practices in this municipality
 municipality-no-practices = No practice has been published in this municipality yet.
+figure-practices = published good practices

@@ -541,3 +541,4 @@ gcm-22 = Protección social
 gcm-23 = Cooperación internacional
 municipality-practices = Buenas prácticas en este municipio
 municipality-no-practices = Todavía no hay prácticas publicadas en este municipio.
+figure-practices = buenas prácticas publicadas
