@@ -148,9 +148,20 @@ fn serve_loads_the_reference_data_answers_and_stops_on_sigterm() {
         }
     }
     assert!(log.contains("imported 2681 reference records"), "{log}");
+    assert!(log.contains("8 example practices loaded"), "{log}");
     let response = http_get(port, "/api/v1/municipalities/07089");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"population\":353706"));
+    let practices = http_get(port, "/api/v1/practices?per_page=100");
+    assert!(practices.contains("\"total\":8"), "{practices}");
+    assert!(
+        practices.contains("\"is_example\":true") && practices.contains("\"status\":\"publicada\"")
+    );
+    let saltillo = http_get(port, "/municipios/05030");
+    assert!(
+        saltillo.contains("Programa de Integración Local del ACNUR"),
+        "the municipality page lists its practices"
+    );
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
