@@ -70,6 +70,13 @@ const PAGES = [
   { path: '/recuperar' },
   { path: '/invitacion/0000', status: 404 },
   { path: '/restablecer/0000', status: 404 },
+  { path: '/practicas' },
+  { path: '/practicas?lang=en' },
+  { path: '/practicas?sector=vivienda_albergue&orden=titulo' },
+  { path: '/criterios' },
+  { fromApi: '/api/v1/practices?per_page=1', template: '/practicas/{id}' },
+  { fromApi: '/api/v1/practices?per_page=1', template: '/practicas/{id}/historial' },
+  { path: '/municipios/05030' },
 ];
 
 // Checked signed in as the CI administrator (a role that may see them all), in
@@ -80,6 +87,10 @@ const SIGNED_IN_PAGES = [
   { path: '/invitaciones' },
   { path: '/miembros' },
   { path: '/auditoria' },
+  { path: '/practicas/nueva' },
+  { path: '/practicas/nueva?lang=en' },
+  { path: '/mis-practicas' },
+  { path: '/notificaciones' },
 ];
 
 const CI_EMAIL = process.env.ACOGE_CI_EMAIL || '';
