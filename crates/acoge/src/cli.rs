@@ -38,6 +38,17 @@ enum Command {
         /// links start with it, and cookies are Secure when it is https.
         #[arg(long, env = "ACOGE_PUBLIC_URL")]
         public_url: Option<String>,
+        /// An SMTP relay (smtp://host:port) to email invitations and reset
+        /// links; without it, links are only shown to whoever creates them.
+        #[arg(long, env = "ACOGE_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of those emails.
+        #[arg(
+            long,
+            env = "ACOGE_MAIL_FROM",
+            default_value = "Acoge <no-reply@localhost>"
+        )]
+        mail_from: String,
     },
     /// Manage member accounts.
     User {
@@ -156,11 +167,22 @@ impl Cli {
 
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Serve { addr, public_url } => {
+        Command::Serve {
+            addr,
+            public_url,
+            smtp_url,
+            mail_from,
+        } => {
             let db = cli.connect().await?;
             import::reference(&db, None, false).await?;
             import::examples(&db, false).await?;
-            serve::run(db, *addr, public_url.clone()).await
+            let options = acoge_web::Options {
+                public_url: public_url.clone(),
+                smtp_url: smtp_url.clone(),
+                mail_from: mail_from.clone(),
+                ..acoge_web::Options::default()
+            };
+            serve::run(db, *addr, options).await
         }
         Command::User {
             what:

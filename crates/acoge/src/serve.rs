@@ -5,11 +5,7 @@ use acoge_store::Db;
 use acoge_web::{AppState, Options};
 use std::net::SocketAddr;
 
-pub async fn run(db: Db, addr: SocketAddr, public_url: Option<String>) -> Result<(), Failure> {
-    let options = Options {
-        public_url,
-        ..Options::default()
-    };
+pub async fn run(db: Db, addr: SocketAddr, options: Options) -> Result<(), Failure> {
     let state = AppState::new(db.clone(), options)
         .await
         .map_err(|e| Failure::Other(e.to_string()))?;

@@ -9,6 +9,7 @@ pub mod auth;
 mod cookies;
 mod format;
 pub mod i18n;
+pub mod mail;
 mod markdown;
 mod negotiation;
 mod pages;
@@ -48,6 +49,8 @@ pub struct Config {
     pub csrf_key: Vec<u8>,
     /// Unit of the delay added to log-ins after repeated failures.
     pub login_delay: Duration,
+    /// Sends invitations and reset links when an SMTP relay is configured.
+    pub mailer: Option<mail::Mailer>,
 }
 
 /// How to start the application.
@@ -55,6 +58,9 @@ pub struct Config {
 pub struct Options {
     pub public_url: Option<String>,
     pub login_delay: Duration,
+    /// `smtp://host:port` of a relay; None sends no email.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 impl Default for Options {
@@ -62,6 +68,8 @@ impl Default for Options {
         Self {
             public_url: None,
             login_delay: Duration::from_secs(1),
+            smtp_url: None,
+            mail_from: "Acoge <no-reply@localhost>".to_owned(),
         }
     }
 }
@@ -74,6 +82,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Randomness(#[from] auth::secrets::RandomnessError),
+    #[error(transparent)]
+    Mail(#[from] mail::MailError),
 }
 
 impl AppState {
@@ -87,6 +97,12 @@ impl AppState {
         {
             return Err(StartError::PublicUrl(url.clone()));
         }
+        let mailer = match &options.smtp_url {
+            Some(url) if !url.trim().is_empty() => {
+                Some(mail::Mailer::new(url.trim(), &options.mail_from)?)
+            }
+            _ => None,
+        };
         let key = db
             .shared_secret("csrf_key", &auth::secrets::new_secret()?)
             .await?;
@@ -99,6 +115,7 @@ impl AppState {
                 public_url,
                 csrf_key: key.into_bytes(),
                 login_delay: options.login_delay,
+                mailer,
             }),
         })
     }

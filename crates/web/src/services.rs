@@ -32,6 +32,8 @@ pub struct IssuedLink {
     pub id: Uuid,
     pub url: String,
     pub expires_at: Timestamp,
+    /// Whether the link was also sent by email (only with an SMTP relay).
+    pub emailed: bool,
 }
 
 pub fn in_seconds(seconds: i64) -> Timestamp {
@@ -95,10 +97,14 @@ pub async fn invite(
             expires_at,
         )
         .await?;
+    let url = absolute(app, host, &format!("/invitacion/{secret}"));
+    let (subject, body) = crate::mail::invitation_text(&url, &expires_at.to_string());
+    let emailed = send(app, email.as_str(), &subject, body).await;
     Ok(IssuedLink {
         id,
-        url: absolute(app, host, &format!("/invitacion/{secret}")),
+        url,
         expires_at,
+        emailed,
     })
 }
 
@@ -123,5 +129,49 @@ pub async fn issue_reset(
         id: member,
         url: absolute(app, host, &format!("/restablecer/{secret}")),
         expires_at,
+        emailed: false,
     })
+}
+
+/// Sends an email when a relay is configured; a failure is logged, not fatal,
+/// because the link is also shown to whoever created it.
+async fn send(app: &AppState, to: &str, subject: &str, body: String) -> bool {
+    let Some(mailer) = &app.config.mailer else {
+        return false;
+    };
+    match mailer.send(to, subject, body).await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::error!(%error, "email not sent");
+            false
+        }
+    }
+}
+
+/// "Forgot my password": with a relay configured, emails a reset link to the
+/// account's address. The answer never tells whether the address has an account.
+pub async fn request_reset(
+    app: &AppState,
+    host: Option<&str>,
+    email: &str,
+) -> Result<(), ServiceError> {
+    let Ok(email) = Email::parse("email", email) else {
+        return Ok(());
+    };
+    let Some(member) = app.db.member_by_email(&email).await? else {
+        return Ok(());
+    };
+    // At most three links an hour per account, whatever the addresses asking.
+    if app
+        .db
+        .rate_hit("reset", &format!("account:{}", email.as_str()), 3600)
+        .await?
+        > 3
+    {
+        return Ok(());
+    }
+    let link = issue_reset(app, None, host, member.id).await?;
+    let (subject, body) = crate::mail::reset_text(&link.url);
+    send(app, email.as_str(), &subject, body).await;
+    Ok(())
 }

@@ -20,6 +20,8 @@ use std::{collections::HashMap, net::SocketAddr, sync::OnceLock};
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/mail.rs"]
+mod mail;
 #[path = "http/practices.rs"]
 mod practices;
 
@@ -53,6 +55,11 @@ fn running(backend: Backend) -> (SocketAddr, String) {
 }
 
 fn start(backend: Backend) -> (SocketAddr, String) {
+    start_with(backend, None)
+}
+
+/// A server of its own, optionally with an SMTP relay.
+fn start_with(backend: Backend, smtp_url: Option<String>) -> (SocketAddr, String) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -68,8 +75,9 @@ fn start(backend: Backend) -> (SocketAddr, String) {
             tx.send((listener.local_addr().unwrap(), scratch.url.clone()))
                 .unwrap();
             let options = Options {
-                public_url: None,
                 login_delay: std::time::Duration::from_millis(1),
+                smtp_url,
+                ..Options::default()
             };
             let state = AppState::new(scratch.db.clone(), options).await.unwrap();
             acoge_web::serve(listener, state, std::future::pending())

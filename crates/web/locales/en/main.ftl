@@ -542,3 +542,7 @@ gcm-23 = Strengthen international cooperation and global partnerships for safe, 
 municipality-practices = Good practices in this municipality
 municipality-no-practices = No practice has been published in this municipality yet.
 figure-practices = published good practices
+recover-by-email = Enter your account's email and we will send you a link to reset your password.
+recover-submit = Send the link
+recover-sent = If an account exists with that email, we sent it a link to reset the password. Check your inbox.
+invitations-emailed = It was also emailed to the invited person.

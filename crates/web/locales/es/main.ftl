@@ -542,3 +542,7 @@ gcm-23 = Cooperación internacional
 municipality-practices = Buenas prácticas en este municipio
 municipality-no-practices = Todavía no hay prácticas publicadas en este municipio.
 figure-practices = buenas prácticas publicadas
+recover-by-email = Escriba el correo de su cuenta y le enviaremos un enlace para restablecer la contraseña.
+recover-submit = Enviar el enlace
+recover-sent = Si existe una cuenta con ese correo, le enviamos un enlace para restablecer la contraseña. Revise su bandeja de entrada.
+invitations-emailed = También se envió por correo a la persona invitada.

@@ -68,6 +68,8 @@ pub struct InvitationJson {
     /// The one-time link; shown only in this answer.
     pub link: String,
     pub expires_at: String,
+    /// Whether the link was also emailed to the invited person (SMTP configured).
+    pub emailed: bool,
 }
 
 /// Invites a person (moderators and administrators).
@@ -103,6 +105,7 @@ pub async fn create_invitation(
             id: link.id,
             link: link.url,
             expires_at: link.expires_at.to_string(),
+            emailed: link.emailed,
         }),
     ))
 }

@@ -455,9 +455,53 @@ pub async fn delete(
     Ok(response)
 }
 
-pub async fn recover(ctx: Ctx) -> PageResult {
-    render(&MessagePage {
+#[derive(Template)]
+#[template(path = "recover.html")]
+struct RecoverPage {
+    chrome: Chrome,
+    csrf: String,
+    by_email: bool,
+    sent: bool,
+}
+
+pub async fn recover(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+    render(&RecoverPage {
         chrome: ctx.chrome(ctx.tr.t("recover-title"), ""),
-        message: ctx.tr.t("recover-text"),
+        csrf: ctx.csrf(),
+        by_email: app.config.mailer.is_some(),
+        sent: false,
     })
+}
+
+/// Emails a reset link (when a relay is configured), answering the same
+/// whether or not the address has an account.
+pub async fn request_reset(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    form: FormData,
+) -> Result<Response, PageError> {
+    if app.config.mailer.is_none() {
+        return Err(PageError::not_found());
+    }
+    if app
+        .db
+        .rate_hit("reset", &format!("address:{}", peer.ip()), 3600)
+        .await?
+        > 10
+    {
+        return Err(PageError::Failure(PageFailure::TooManyRequests));
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    crate::services::request_reset(&app, host, form.get("email"))
+        .await
+        .map_err(PageError::internal)?;
+    Ok(render(&RecoverPage {
+        chrome: ctx.chrome(ctx.tr.t("recover-title"), ""),
+        csrf: ctx.csrf(),
+        by_email: true,
+        sent: true,
+    })?
+    .into_response())
 }

@@ -92,6 +92,7 @@ macro_rules! form_writes {
 
 form_writes! {
     "/entrar" => Anyone => account::login,
+    "/recuperar" => Anyone => account::request_reset,
     "/salir" => OwnAccount => account::logout,
     "/salir/todas" => OwnAccount => account::logout_everywhere,
     "/cuenta/contrasena" => OwnAccount => account::change_password,

@@ -55,7 +55,7 @@ fn in_seconds(seconds: i64) -> Timestamp {
 
 /// A cookie-keeping client that reads CSRF tokens from the pages it loads.
 pub(crate) struct Browser {
-    base: String,
+    pub(crate) base: String,
     client: reqwest::Client,
     cookies: HashMap<String, String>,
     token: String,
@@ -731,6 +731,7 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
     let moderates = matches!(role, Some(Moderator | Administrator));
     Some(match route {
         "POST /entrar"
+        | "POST /recuperar"
         | "POST /invitacion/{token}"
         | "POST /invitacion/{token}/renovar"
         | "POST /restablecer/{token}" => true,

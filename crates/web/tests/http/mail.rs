@@ -1,0 +1,123 @@
+//! Email through a real SMTP conversation with a small relay run by the test.
+
+use super::accounts::{Browser, account};
+use super::start_with;
+use acoge_domain::accounts::Role;
+use acoge_store::{Backend, Db};
+use std::{
+    io::{BufRead, BufReader, Write},
+    net::TcpListener,
+    sync::{Arc, Mutex},
+};
+
+/// A minimal SMTP relay that accepts every message and keeps it.
+fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let messages = Arc::new(Mutex::new(Vec::new()));
+    let kept = messages.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let _ = stream.write_all(b"220 sink ESMTP\r\n");
+            let mut data: Option<String> = None;
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                let reply: &[u8] = if let Some(body) = data.as_mut() {
+                    if line == ".\r\n" {
+                        kept.lock().unwrap().push(std::mem::take(body));
+                        data = None;
+                        b"250 queued\r\n"
+                    } else {
+                        body.push_str(&line);
+                        b""
+                    }
+                } else {
+                    let command = line.to_ascii_uppercase();
+                    if command.starts_with("EHLO") || command.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if command.starts_with("DATA") {
+                        data = Some(String::new());
+                        b"354 go on\r\n"
+                    } else if command.starts_with("QUIT") {
+                        let _ = stream.write_all(b"221 bye\r\n");
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    }
+                };
+                if !reply.is_empty() {
+                    let _ = stream.write_all(reply);
+                }
+                line.clear();
+            }
+        }
+    });
+    (url, messages)
+}
+
+#[tokio::test]
+async fn invitations_and_reset_links_are_emailed_when_a_relay_is_configured() {
+    let (smtp_url, messages) = smtp_sink();
+    let (addr, db_url) = start_with(Backend::Sqlite, Some(smtp_url));
+    let db = Db::connect(&db_url).await.unwrap();
+    let moderator = account(&db, Role::Moderator).await;
+    let mut browser = Browser::signed_in(Backend::Sqlite, &db, moderator.id).await;
+    browser.base = format!("http://{addr}");
+    browser.get("/invitaciones").await;
+    let created = browser
+        .post(
+            "/invitaciones",
+            &[("email", "invitada@example.org"), ("role", "miembro")],
+        )
+        .await;
+    assert_eq!(created.status, 201);
+    assert!(created.body.contains("También se envió por correo"));
+    let sent = messages.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].contains("To: invitada@example.org") && sent[0].contains("/invitacion/"),
+        "{}",
+        sent[0]
+    );
+
+    let member = account(&db, Role::Member).await;
+    let mut visitor = Browser::new(Backend::Sqlite);
+    visitor.base = format!("http://{addr}");
+    let form = visitor.get("/recuperar").await;
+    assert!(
+        form.body.contains("name=\"email\""),
+        "with a relay, the page offers the form"
+    );
+    let asked = visitor
+        .post("/recuperar", &[("email", &member.email)])
+        .await;
+    let unknown = visitor
+        .post("/recuperar", &[("email", "nadie@example.org")])
+        .await;
+    assert_eq!((asked.status, unknown.status), (200, 200));
+    assert!(
+        asked.body.contains("Si existe una cuenta"),
+        "the same answer either way"
+    );
+    assert!(unknown.body.contains("Si existe una cuenta"));
+    let sent = messages.lock().unwrap().clone();
+    assert_eq!(sent.len(), 2, "only the existing account gets a message");
+    assert!(
+        sent[1].contains(&format!("To: {}", member.email)) && sent[1].contains("/restablecer/")
+    );
+}
+
+#[tokio::test]
+async fn without_a_relay_the_reset_page_explains_whom_to_ask() {
+    let mut visitor = Browser::new(Backend::Sqlite);
+    let page = visitor.get("/recuperar").await;
+    assert!(!page.body.contains("name=\"email\""));
+    assert!(page.body.contains("persona moderadora"));
+    visitor.get("/entrar").await;
+    let post = visitor
+        .post("/recuperar", &[("email", "x@example.org")])
+        .await;
+    assert_eq!(post.status, 404);
+}
