@@ -159,6 +159,32 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
+/// Inserts a member row in `$tx`; a taken email returns `Conflict { field: "email" }`.
+macro_rules! insert_member {
+    ($tx:ident, $id:expr, $email:expr, $name:expr, $org:expr, $role:expr, $hash:expr, $now:expr) => {
+        match sqlx::query(
+            "INSERT INTO members (id, email, display_name, organization_id, role, password_hash,
+                created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind($id)
+        .bind($email)
+        .bind($name)
+        .bind($org)
+        .bind($role.slug())
+        .bind($hash)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await
+        {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::Conflict { field: "email" });
+            }
+            other => other?,
+        }
+    };
+}
+
 impl Db {
     /// Creates an account. A taken email is `StoreError::Conflict { field: "email" }`.
     pub async fn create_member(
@@ -170,26 +196,16 @@ impl Db {
         let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let inserted = sqlx::query(
-                "INSERT INTO members (id, email, display_name, organization_id, role, password_hash,
-                    created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-            )
-            .bind(id)
-            .bind(new.email.as_str())
-            .bind(new.display_name)
-            .bind(new.organization_id)
-            .bind(new.role.slug())
-            .bind(new.password_hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await;
-            match inserted {
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(StoreError::Conflict { field: "email" });
-                }
-                other => other?,
-            };
+            insert_member!(
+                tx,
+                id,
+                new.email.as_str(),
+                new.display_name,
+                new.organization_id,
+                new.role,
+                new.password_hash,
+                now
+            );
             record_audit!(
                 tx,
                 AuditRecord {
@@ -568,26 +584,16 @@ impl Db {
             if invitation.expires_at <= now {
                 return Ok(Err(LinkProblem::Expired));
             }
-            let inserted = sqlx::query(
-                "INSERT INTO members (id, email, display_name, organization_id, role, password_hash,
-                    created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-            )
-            .bind(id)
-            .bind(&invitation.email)
-            .bind(display_name)
-            .bind(invitation.organization_id)
-            .bind(invitation.role.slug())
-            .bind(password_hash)
-            .bind(DbTime(now))
-            .execute(&mut *tx)
-            .await;
-            match inserted {
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(StoreError::Conflict { field: "email" });
-                }
-                other => other?,
-            };
+            insert_member!(
+                tx,
+                id,
+                invitation.email.as_str(),
+                display_name,
+                invitation.organization_id,
+                invitation.role,
+                password_hash,
+                DbTime(now)
+            );
             sqlx::query("UPDATE invitations SET accepted_at = $2 WHERE id = $1")
                 .bind(invitation.id)
                 .bind(DbTime(now))

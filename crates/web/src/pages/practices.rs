@@ -377,6 +377,30 @@ fn state_of(record: &PracticeRecord) -> PracticeState {
     }
 }
 
+/// Every provision with the name of its instrument.
+async fn provisions_named(app: &AppState) -> Result<Vec<(Provision, String)>, PageError> {
+    let instruments: HashMap<String, String> = app
+        .db
+        .legal_instruments()
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
+    Ok(app
+        .db
+        .provisions()
+        .await?
+        .into_iter()
+        .map(|p| {
+            let name = instruments
+                .get(&p.instrument_id)
+                .cloned()
+                .unwrap_or_default();
+            (p, name)
+        })
+        .collect())
+}
+
 async fn org_link(app: &AppState, id: Uuid) -> Result<OrgLink, PageError> {
     let name = app
         .db
@@ -413,26 +437,10 @@ async fn show_page(
             },
         });
     }
-    let instruments: HashMap<String, String> = app
-        .db
-        .legal_instruments()
+    let legal = provisions_named(app)
         .await?
         .into_iter()
-        .map(|i| (i.id, i.name))
-        .collect();
-    let legal = app
-        .db
-        .provisions()
-        .await?
-        .into_iter()
-        .filter(|p| c.legal_basis.contains(&p.id))
-        .map(|p| {
-            let name = instruments
-                .get(&p.instrument_id)
-                .cloned()
-                .unwrap_or_default();
-            (p, name)
-        })
+        .filter(|(p, _)| c.legal_basis.contains(&p.id))
         .collect();
     let gcm = c
         .gcm_objectives
@@ -529,26 +537,7 @@ async fn form_page(
     errors: &[FieldError],
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let instruments: HashMap<String, String> = app
-        .db
-        .legal_instruments()
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i.name))
-        .collect();
-    let provisions = app
-        .db
-        .provisions()
-        .await?
-        .into_iter()
-        .map(|p| {
-            let name = instruments
-                .get(&p.instrument_id)
-                .cloned()
-                .unwrap_or_default();
-            (p, name)
-        })
-        .collect();
+    let provisions = provisions_named(app).await?;
     let title = ctx.tr.t(if action.ends_with("nueva") {
         "practice-new-title"
     } else {
