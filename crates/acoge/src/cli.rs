@@ -49,6 +49,10 @@ enum Command {
             default_value = "Acoge <no-reply@localhost>"
         )]
         mail_from: String,
+        /// Approvals from reviewers of other organizations that publish a practice.
+        #[arg(long, env = "ACOGE_REQUIRED_APPROVALS", default_value_t = 2,
+              value_parser = clap::value_parser!(u32).range(1..=10))]
+        required_approvals: u32,
     },
     /// Manage member accounts.
     User {
@@ -172,6 +176,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             public_url,
             smtp_url,
             mail_from,
+            required_approvals,
         } => {
             let db = cli.connect().await?;
             import::reference(&db, None, false).await?;
@@ -180,6 +185,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 public_url: public_url.clone(),
                 smtp_url: smtp_url.clone(),
                 mail_from: mail_from.clone(),
+                required_approvals: *required_approvals,
                 ..acoge_web::Options::default()
             };
             serve::run(db, *addr, options).await

@@ -51,6 +51,8 @@ pub struct Config {
     pub login_delay: Duration,
     /// Sends invitations and reset links when an SMTP relay is configured.
     pub mailer: Option<mail::Mailer>,
+    /// Approvals from reviewers of other organizations that publish a practice.
+    pub required_approvals: u32,
 }
 
 /// How to start the application.
@@ -61,6 +63,7 @@ pub struct Options {
     /// `smtp://host:port` of a relay; None sends no email.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    pub required_approvals: u32,
 }
 
 impl Default for Options {
@@ -70,6 +73,7 @@ impl Default for Options {
             login_delay: Duration::from_secs(1),
             smtp_url: None,
             mail_from: "Acoge <no-reply@localhost>".to_owned(),
+            required_approvals: acoge_domain::practice::DEFAULT_REQUIRED_APPROVALS,
         }
     }
 }
@@ -116,6 +120,7 @@ impl AppState {
                 csrf_key: key.into_bytes(),
                 login_delay: options.login_delay,
                 mailer,
+                required_approvals: options.required_approvals.max(1),
             }),
         })
     }

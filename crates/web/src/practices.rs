@@ -7,9 +7,8 @@ use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize},
     fields::{FieldError, FieldProblem},
     practice::{
-        DEFAULT_REQUIRED_APPROVALS, Partner, PracticeContent, PracticeInput, PracticeState,
-        PracticeStatus, ReviewDecision, WorkflowError, authorize_edit, authorize_review,
-        authorize_submit, may_view,
+        Partner, PracticeContent, PracticeInput, PracticeState, PracticeStatus, ReviewDecision,
+        WorkflowError, authorize_edit, authorize_review, authorize_submit, may_view,
     },
 };
 use acoge_store::{NewPractice, NewReview, PracticeRecord, StoreError, Visibility};
@@ -237,7 +236,7 @@ pub async fn review(
         decision,
         checklist,
         comment,
-        required_approvals: DEFAULT_REQUIRED_APPROVALS,
+        required_approvals: app.config.required_approvals,
     };
     app.db
         .add_review(&record, &review, &authors)

@@ -55,11 +55,11 @@ fn running(backend: Backend) -> (SocketAddr, String) {
 }
 
 fn start(backend: Backend) -> (SocketAddr, String) {
-    start_with(backend, None)
+    start_with(backend, Options::default())
 }
 
-/// A server of its own, optionally with an SMTP relay.
-fn start_with(backend: Backend, smtp_url: Option<String>) -> (SocketAddr, String) {
+/// A server of its own, with these options (log-in delays shortened for tests).
+fn start_with(backend: Backend, options: Options) -> (SocketAddr, String) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -76,8 +76,7 @@ fn start_with(backend: Backend, smtp_url: Option<String>) -> (SocketAddr, String
                 .unwrap();
             let options = Options {
                 login_delay: std::time::Duration::from_millis(1),
-                smtp_url,
-                ..Options::default()
+                ..options
             };
             let state = AppState::new(scratch.db.clone(), options).await.unwrap();
             acoge_web::serve(listener, state, std::future::pending())

@@ -60,7 +60,11 @@ fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
 #[tokio::test]
 async fn invitations_and_reset_links_are_emailed_when_a_relay_is_configured() {
     let (smtp_url, messages) = smtp_sink();
-    let (addr, db_url) = start_with(Backend::Sqlite, Some(smtp_url));
+    let options = acoge_web::Options {
+        smtp_url: Some(smtp_url),
+        ..acoge_web::Options::default()
+    };
+    let (addr, db_url) = start_with(Backend::Sqlite, options);
     let db = Db::connect(&db_url).await.unwrap();
     let moderator = account(&db, Role::Moderator).await;
     let mut browser = Browser::signed_in(Backend::Sqlite, &db, moderator.id).await;

@@ -486,3 +486,49 @@ async fn the_list_offers_facets_with_counts() {
         .unwrap();
     assert_eq!(bad.status().as_u16(), 400);
 }
+
+#[tokio::test]
+async fn the_number_of_approvals_that_publish_is_configurable() {
+    let options = acoge_web::Options {
+        required_approvals: 1,
+        ..acoge_web::Options::default()
+    };
+    let (addr, db_url) = super::start_with(Backend::Sqlite, options);
+    let db = Db::connect(&db_url).await.unwrap();
+    let orgs = organizations(&db).await;
+    let (_, author) = token(&db, Role::Member, Some(orgs[0])).await;
+    let (_, reviewer) = token(&db, Role::Reviewer, Some(orgs[1])).await;
+    let api = Api {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+    };
+    let created = api
+        .call(
+            "POST",
+            "/api/v1/practices",
+            Some(&author),
+            Some(valid_body(orgs[0], orgs[1])),
+        )
+        .await
+        .1;
+    let id = created["id"].as_str().unwrap();
+    api.call(
+        "POST",
+        &format!("/api/v1/practices/{id}/submit"),
+        Some(&author),
+        None,
+    )
+    .await;
+    let (_, after) = api
+        .call(
+            "POST",
+            &format!("/api/v1/practices/{id}/reviews"),
+            Some(&reviewer),
+            Some(json!({"decision": "aprobar"})),
+        )
+        .await;
+    assert_eq!(
+        after["status"], "publicada",
+        "one approval publishes when so configured"
+    );
+}
