@@ -5,7 +5,7 @@ use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
-    rows::count,
+    rows::{count, whole_table_page},
     time::DbTime,
 };
 use acoge_domain::{
@@ -251,26 +251,15 @@ impl Db {
     }
 
     pub async fn members(&self, page: PageRequest) -> Result<Page<MemberRecord>, StoreError> {
-        let (total, rows): (i64, Vec<MemberRow>) = dispatch!(self, |pool| {
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM members")
-                .fetch_one(pool)
-                .await?;
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        whole_table_page!(
+            self,
+            page,
+            "SELECT COUNT(*) FROM members",
+            format!(
                 "SELECT {MEMBER_COLUMNS} FROM members m ORDER BY m.display_name, m.id LIMIT $1 OFFSET $2"
-            )))
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(pool)
-            .await?;
-            (total, rows)
-        });
-        Ok(Page {
-            total: count(total),
-            items: rows
-                .into_iter()
-                .map(MemberRow::into_record)
-                .collect::<Result<_, _>>()?,
-        })
+            ),
+            MemberRow::into_record
+        )
     }
 
     /// Changes a member's role, logging before and after.
@@ -536,26 +525,15 @@ impl Db {
         &self,
         page: PageRequest,
     ) -> Result<Page<InvitationRecord>, StoreError> {
-        let (total, rows): (i64, Vec<InvitationRow>) = dispatch!(self, |pool| {
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM invitations")
-                .fetch_one(pool)
-                .await?;
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        whole_table_page!(
+            self,
+            page,
+            "SELECT COUNT(*) FROM invitations",
+            format!(
                 "SELECT {INVITATION_COLUMNS} FROM invitations ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
-            )))
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(pool)
-            .await?;
-            (total, rows)
-        });
-        Ok(Page {
-            total: count(total),
-            items: rows
-                .into_iter()
-                .map(InvitationRow::into_record)
-                .collect::<Result<_, _>>()?,
-        })
+            ),
+            InvitationRow::into_record
+        )
     }
 
     /// Accepts a live invitation: creates the account and marks the link used, atomically.
