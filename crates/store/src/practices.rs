@@ -74,6 +74,8 @@ pub struct PracticeFilter {
     pub status: Option<PracticeStatus>,
     /// Only practices of this member or organization ("my practices").
     pub mine: Option<(Uuid, Option<Uuid>)>,
+    /// Only practices an organization leads, joins as partner, or is contact for.
+    pub organization: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -326,9 +328,11 @@ const FILTER: &str = "
     AND ($12 IS NULL OR p.covid19 = $12)
     AND ($13 IS NULL OR p.start_year = $13)
     AND ($14 IS NULL OR p.title_folded LIKE $14 ESCAPE '\\' OR p.summary_folded LIKE $14 ESCAPE '\\')
-    AND ($15 IS NULL OR p.created_by = $15 OR p.author_organization = $16)";
+    AND ($15 IS NULL OR p.created_by = $15 OR p.author_organization = $16)
+    AND ($17 IS NULL OR EXISTS (SELECT 1 FROM practice_organizations x
+         WHERE x.practice_id = p.id AND x.organization_id = $17))";
 
-/// Binds the 16 parameters of `FILTER` in order.
+/// Binds the 17 parameters of `FILTER` in order.
 macro_rules! bind_filter {
     ($query:expr, $b:expr) => {
         $query
@@ -348,6 +352,7 @@ macro_rules! bind_filter {
             .bind($b.text.as_deref())
             .bind($b.mine_member)
             .bind($b.mine_org)
+            .bind($b.organization)
     };
 }
 
@@ -369,6 +374,7 @@ struct FilterBinds {
     text: Option<String>,
     mine_member: Option<Uuid>,
     mine_org: Option<Uuid>,
+    organization: Option<Uuid>,
 }
 
 fn binds(
@@ -402,6 +408,7 @@ fn binds(
             .map(|t| like_pattern(&fold_name(t))),
         mine_member: filter.mine.map(|m| m.0),
         mine_org: filter.mine.and_then(|m| m.1),
+        organization: filter.organization,
     }
 }
 
@@ -595,7 +602,7 @@ impl Db {
             .await?;
             let rows = bind_filter!(
                 sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT {COLUMNS} FROM practices p WHERE {FILTER} ORDER BY {order} LIMIT $17 OFFSET $18"
+                    "SELECT {COLUMNS} FROM practices p WHERE {FILTER} ORDER BY {order} LIMIT $18 OFFSET $19"
                 ))),
                 b
             )

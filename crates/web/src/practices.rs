@@ -296,6 +296,7 @@ pub struct FilterNames {
     pub covid19: &'static str,
     pub year: &'static str,
     pub status: &'static str,
+    pub organization: &'static str,
     pub sort: &'static str,
 }
 
@@ -311,6 +312,7 @@ pub const API_FILTERS: FilterNames = FilterNames {
     covid19: "covid19",
     year: "year",
     status: "status",
+    organization: "organization",
     sort: "sort",
 };
 
@@ -326,6 +328,7 @@ pub const PAGE_FILTERS: FilterNames = FilterNames {
     covid19: "covid",
     year: "anio",
     status: "situacion",
+    organization: "organizacion",
     sort: "orden",
 };
 
@@ -365,6 +368,7 @@ pub fn filter_from(
         })?,
         status: params.parse_with(names.status, PracticeStatus::parse)?,
         mine: None,
+        organization: params.parse_with(names.organization, Uuid::parse_str)?,
     };
     let sort = params
         .parse_with(names.sort, |v| match v {

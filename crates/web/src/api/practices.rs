@@ -208,6 +208,7 @@ async fn to_json(app: &AppState, record: PracticeRecord) -> Result<PracticeJson,
         ("covid19" = Option<bool>, Query, description = "Only practices that responded (or not) to COVID-19"),
         ("year" = Option<i32>, Query, description = "Start year", minimum = 1900, maximum = 2100),
         ("status" = Option<String>, Query, description = "Workflow status (only those the caller may see)"),
+        ("organization" = Option<Uuid>, Query, description = "Only practices this organization leads, joins or is contact for"),
         ("sort" = Option<String>, Query, description = "recent (default), title or start"),
         ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)

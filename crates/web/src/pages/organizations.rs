@@ -73,6 +73,7 @@ struct ShowPage {
     seat: Option<(String, String)>,
     state_name: Option<String>,
     events: Vec<EventSummary>,
+    practices: Vec<(Uuid, String)>,
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
@@ -93,8 +94,26 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
         Some(key) => db.state(key).await?.map(|s| s.state.name),
         None => None,
     };
+    let practice_filter = acoge_store::PracticeFilter {
+        organization: Some(id),
+        ..Default::default()
+    };
+    let practices = db
+        .practices(
+            &practice_filter,
+            acoge_store::Visibility::Public,
+            None,
+            acoge_store::PracticeSort::Recent,
+            acoge_domain::page::PageRequest::first(50),
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|p| (p.id, p.content.title))
+        .collect();
     render(&ShowPage {
         chrome: ctx.chrome(organization.display_name(), "organizations"),
+        practices,
         events: db.events_organized_by(id).await?,
         organization,
         seat,

@@ -110,6 +110,7 @@ fn current_pairs(params: &Params) -> Vec<(&'static str, String)> {
         f.covid19,
         f.year,
         f.status,
+        f.organization,
         f.sort,
     ]
     .iter()

@@ -314,6 +314,33 @@ async fn a_practice_goes_from_draft_to_published_through_two_reviews_of_other_or
                 .iter()
                 .any(|p| p["id"] == id.as_str())
         );
+        let by_partner = api
+            .call(
+                "GET",
+                &format!("/api/v1/practices?organization={}", orgs[1]),
+                None,
+                None,
+            )
+            .await
+            .1;
+        assert!(
+            by_partner["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["id"] == id.as_str()),
+            "partners find their practices"
+        );
+        let partner_page = reqwest::get(format!("{}/organizaciones/{}", api.base, orgs[1]))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            partner_page.contains(&format!("/practicas/{id}")),
+            "the organization page links the practice"
+        );
 
         // Editing a published practice makes a new version, shown as a diff.
         let (status, edited) = api
