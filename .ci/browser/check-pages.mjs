@@ -77,6 +77,9 @@ const PAGES = [
   { fromApi: '/api/v1/practices?per_page=1', template: '/practicas/{id}' },
   { fromApi: '/api/v1/practices?per_page=1', template: '/practicas/{id}/historial' },
   { path: '/municipios/05030' },
+  { path: '/armonizacion' },
+  { path: '/armonizacion?lang=en' },
+  { path: '/estados/02' },
 ];
 
 // Checked signed in as the CI administrator (a role that may see them all), in

@@ -7,6 +7,17 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// Kills a spawned server when the test ends, even when an assertion fails,
+/// so a failing test never leaves a process holding the harness's pipes.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn acoge(data_dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_acoge"))
         .arg("--data-dir")
@@ -97,7 +108,7 @@ fn importing_twice_changes_nothing_and_a_bad_row_imports_nothing() {
     let first = acoge(dir.path(), &["import", "reference", "--from", from]);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(
-        stderr(&first).contains("imported 2681 reference records"),
+        stderr(&first).contains("imported 2733 reference records"),
         "{}",
         stderr(&first)
     );
@@ -137,6 +148,7 @@ fn serve_loads_the_reference_data_answers_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut child = KillOnDrop(child);
     let started = Instant::now();
     let mut log = String::new();
     while started.elapsed() < Duration::from_secs(60) {
@@ -147,13 +159,13 @@ fn serve_loads_the_reference_data_answers_and_stops_on_sigterm() {
             break;
         }
     }
-    assert!(log.contains("imported 2681 reference records"), "{log}");
-    assert!(log.contains("8 example practices loaded"), "{log}");
+    assert!(log.contains("imported 2733 reference records"), "{log}");
+    assert!(log.contains("12 example practices loaded"), "{log}");
     let response = http_get(port, "/api/v1/municipalities/07089");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"population\":353706"));
     let practices = http_get(port, "/api/v1/practices?per_page=100");
-    assert!(practices.contains("\"total\":8"), "{practices}");
+    assert!(practices.contains("\"total\":12"), "{practices}");
     assert!(
         practices.contains("\"is_example\":true") && practices.contains("\"status\":\"publicada\"")
     );
@@ -164,11 +176,11 @@ fn serve_loads_the_reference_data_answers_and_stops_on_sigterm() {
     );
 
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = child.0.wait().unwrap();
     assert!(status.success(), "a graceful stop exits 0: {status:?}");
     let rest: String = lines.map_while(Result::ok).collect::<Vec<_>>().join("\n");
     assert!(
@@ -258,6 +270,7 @@ fn the_first_administrator_and_a_token_come_from_the_command_line() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let _server = KillOnDrop(child);
     for line in lines.by_ref() {
         if line.unwrap().contains("serving on") {
             break;
@@ -268,10 +281,7 @@ fn the_first_administrator_and_a_token_come_from_the_command_line() {
         "/api/v1/me",
         &format!("Authorization: Bearer {printed}\r\n"),
     );
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
+
     assert!(me.starts_with("HTTP/1.1 200"), "{me}");
     assert!(me.contains("\"role\":\"administrador\"") && me.contains("admin@example.org"));
 }

@@ -4,7 +4,10 @@ use crate::{
     StateKey,
     event::EventRecord,
     geo::{MunicipalContext, Municipality, State},
-    legal::{AsylumApplications, CovidMeasure, LegalInstrument, Provision, StateLaw},
+    legal::{
+        AsylumApplications, CovidMeasure, HarmonizationFinding, HarmonizationPrinciple,
+        LegalInstrument, Provision, StateLaw,
+    },
     organization::Organization,
 };
 
@@ -25,6 +28,8 @@ pub struct ReferenceData {
     pub covid_measures: Vec<CovidMeasure>,
     pub asylum_applications: Vec<AsylumApplications>,
     pub events: Vec<EventRecord>,
+    pub principles: Vec<HarmonizationPrinciple>,
+    pub findings: Vec<HarmonizationFinding>,
 }
 
 impl ReferenceData {
@@ -42,6 +47,8 @@ impl ReferenceData {
             self.covid_measures.len(),
             self.asylum_applications.len(),
             self.events.len(),
+            self.principles.len(),
+            self.findings.len(),
         ]
         .iter()
         .map(|n| *n as u64)

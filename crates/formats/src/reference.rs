@@ -14,8 +14,8 @@ use acoge_domain::{
     geo::{Coordinates, MunicipalContext, Municipality, State},
     lang::Bilingual,
     legal::{
-        AsylumApplications, CovidMeasure, InstrumentLevel, LegalInstrument, MeasureLevel,
-        Provision, StateLaw,
+        AsylumApplications, CovidMeasure, HarmonizationFinding, HarmonizationPrinciple,
+        HarmonizationValue, InstrumentLevel, LegalInstrument, MeasureLevel, Provision, StateLaw,
     },
     organization::{Organization, OrganizationKind, Scope},
     reference::ReferenceData,
@@ -38,7 +38,7 @@ pub fn digest_of(text: &str) -> String {
 }
 
 /// The files of the reference data set, in load order.
-pub const FILES: [&str; 11] = [
+pub const FILES: [&str; 13] = [
     "mx_estados.csv",
     "mx_estados.geojson",
     "mx_municipios.csv",
@@ -50,6 +50,8 @@ pub const FILES: [&str; 11] = [
     "covid_medidas.csv",
     "comar_solicitudes.csv",
     "eventos.json",
+    "principios_armonizacion.csv",
+    "armonizacion_estatal.csv",
 ];
 
 /// The reference files' contents, by name.
@@ -78,7 +80,9 @@ impl ReferenceFiles {
             "leyes_estatales_migrantes.csv",
             "covid_medidas.csv",
             "comar_solicitudes.csv",
-            "eventos.json"
+            "eventos.json",
+            "principios_armonizacion.csv",
+            "armonizacion_estatal.csv"
         );
         Self {
             files: files.iter().map(|(n, t)| (*n, (*t).to_owned())).collect(),
@@ -150,6 +154,14 @@ impl ReferenceFiles {
         let organization_names: HashSet<&str> =
             organizations.iter().map(|o| o.name.as_str()).collect();
         let events = parse_events(self.get("eventos.json"), &organization_names)?;
+        let principles =
+            parse_principles(self.get("principios_armonizacion.csv"), &instrument_ids)?;
+        let principle_ids: HashSet<&str> = principles.iter().map(|p| p.id.as_str()).collect();
+        let findings = parse_findings(
+            self.get("armonizacion_estatal.csv"),
+            &state_keys,
+            &principle_ids,
+        )?;
         Ok(ReferenceData {
             states,
             boundaries,
@@ -162,8 +174,108 @@ impl ReferenceFiles {
             covid_measures,
             asylum_applications,
             events,
+            principles,
+            findings,
         })
     }
+}
+
+fn parse_principles(
+    text: &str,
+    instruments: &HashSet<&str>,
+) -> Result<Vec<HarmonizationPrinciple>, FormatError> {
+    let file = CsvFile::parse(
+        "principios_armonizacion.csv",
+        text,
+        &[
+            "id",
+            "principio_es",
+            "principle_en",
+            "instrumento_id",
+            "articulo",
+            "verificado",
+        ],
+    )?;
+    let mut unique = UniqueKeys::new();
+    file.rows()
+        .map(|row| {
+            let id = row.required("id")?.to_owned();
+            unique.check(&row, "id", id.clone())?;
+            let instrument_id = row.optional("instrumento_id");
+            if let Some(instrument) = &instrument_id
+                && !instruments.contains(instrument.as_str())
+            {
+                return Err(row.error(
+                    "instrumento_id",
+                    format!("instrument {instrument:?} is not in instrumentos_legales.csv"),
+                ));
+            }
+            Ok(HarmonizationPrinciple {
+                id,
+                text: Bilingual {
+                    es: row.required("principio_es")?.to_owned(),
+                    en: row.required("principle_en")?.to_owned(),
+                },
+                instrument_id,
+                article: row.optional("articulo"),
+                verified: row.yes_no("verificado")?,
+            })
+        })
+        .collect()
+}
+
+fn parse_findings(
+    text: &str,
+    states: &HashSet<StateKey>,
+    principles: &HashSet<&str>,
+) -> Result<Vec<HarmonizationFinding>, FormatError> {
+    let file = CsvFile::parse(
+        "armonizacion_estatal.csv",
+        text,
+        &[
+            "cve_ent",
+            "ley",
+            "principio",
+            "valor",
+            "articulo",
+            "verificado",
+            "fuente",
+            "notas",
+        ],
+    )?;
+    let mut unique = UniqueKeys::new();
+    file.rows()
+        .map(|row| {
+            let state_key = state_key(&row, "cve_ent", states)?;
+            let law = row.required("ley")?.to_owned();
+            let principle_id = row.required("principio")?.to_owned();
+            if !principles.contains(principle_id.as_str()) {
+                return Err(row.error(
+                    "principio",
+                    format!("principle {principle_id:?} is not in principios_armonizacion.csv"),
+                ));
+            }
+            unique.check(
+                &row,
+                "principio",
+                (state_key.clone(), law.clone(), principle_id.clone()),
+            )?;
+            let provenance = provenance(&row, "fuente", row.yes_no("verificado")?)?;
+            if provenance.sources.is_empty() {
+                return Err(row.error("fuente", "a finding needs a source"));
+            }
+            Ok(HarmonizationFinding {
+                id: Uuid::now_v7(),
+                state_key,
+                law,
+                principle_id,
+                value: row.parse_with("valor", HarmonizationValue::parse)?,
+                article: row.optional("articulo"),
+                notes: row.optional("notas"),
+                provenance,
+            })
+        })
+        .collect()
 }
 
 /// Refuses a second row with the same natural key, naming both lines.
@@ -760,6 +872,8 @@ mod tests {
         );
         assert_eq!(data.events.len(), 1);
         assert_eq!(data.events[0].guiding_questions.len(), 4);
+        assert_eq!(data.principles.len(), 10);
+        assert_eq!(data.findings.len(), 42);
     }
 
     #[test]

@@ -14,6 +14,10 @@ use acoge_domain::{
     },
     taxonomy::{GovernmentLevel, Right},
 };
+use acoge_domain::{
+    lang::Bilingual,
+    legal::{HarmonizationFinding, HarmonizationPrinciple, HarmonizationValue},
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -231,6 +235,81 @@ impl Db {
                     provenance: provenance("asylum_applications", &r.sources, r.verified)?,
                 })
             })
+            .collect()
+    }
+}
+
+impl Db {
+    /// The principles state laws are measured against, in the data's order.
+    pub async fn harmonization_principles(
+        &self,
+    ) -> Result<Vec<HarmonizationPrinciple>, StoreError> {
+        type Row = (String, String, String, Option<String>, Option<String>, bool);
+        let rows: Vec<Row> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, text_es, text_en, instrument_id, article, verified
+                 FROM harmonization_principles ORDER BY position",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, es, en, instrument_id, article, verified)| HarmonizationPrinciple {
+                    id,
+                    text: Bilingual { es, en },
+                    instrument_id,
+                    article,
+                    verified,
+                },
+            )
+            .collect())
+    }
+
+    /// Findings for one state or all, in the data's order (older laws first).
+    pub async fn harmonization_findings(
+        &self,
+        state: Option<&StateKey>,
+    ) -> Result<Vec<HarmonizationFinding>, StoreError> {
+        type Row = (
+            Uuid,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            bool,
+            String,
+        );
+        let rows: Vec<Row> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, cve_ent, law, principle_id, value, article, notes, verified, sources
+                 FROM harmonization_findings WHERE ($1 IS NULL OR cve_ent = $1) ORDER BY position",
+            )
+            .bind(state.map(StateKey::as_str))
+            .fetch_all(pool)
+            .await?
+        });
+        const TABLE: &str = "harmonization_findings";
+        rows.into_iter()
+            .map(
+                |(id, cve_ent, law, principle_id, value, article, notes, verified, sources)| {
+                    Ok(HarmonizationFinding {
+                        id,
+                        state_key: StateKey::parse(&cve_ent)
+                            .map_err(|e| StoreError::corrupt(TABLE, "cve_ent", e))?,
+                        law,
+                        principle_id,
+                        value: HarmonizationValue::parse(&value)
+                            .map_err(|e| StoreError::corrupt(TABLE, "value", e))?,
+                        article,
+                        notes,
+                        provenance: provenance(TABLE, &sources, verified)?,
+                    })
+                },
+            )
             .collect()
     }
 }

@@ -417,6 +417,50 @@ impl Db {
             }
             progress(data.events.len() as u64);
 
+            // Harmonization is pure reference data: the set replaces what was there.
+            sqlx::query("DELETE FROM harmonization_findings")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM harmonization_principles")
+                .execute(&mut *tx)
+                .await?;
+            for (position, p) in data.principles.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO harmonization_principles (id, text_es, text_en, instrument_id, article,
+                        verified, position)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&p.id)
+                .bind(&p.text.es)
+                .bind(&p.text.en)
+                .bind(&p.instrument_id)
+                .bind(&p.article)
+                .bind(p.verified)
+                .bind(position as i32)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (position, f) in data.findings.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO harmonization_findings (id, cve_ent, law, principle_id, value, article,
+                        notes, verified, sources, position)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(f.id)
+                .bind(f.state_key.as_str())
+                .bind(&f.law)
+                .bind(&f.principle_id)
+                .bind(f.value.slug())
+                .bind(&f.article)
+                .bind(&f.notes)
+                .bind(f.provenance.verified)
+                .bind(f.provenance.joined_sources())
+                .bind(position as i32)
+                .execute(&mut *tx)
+                .await?;
+            }
+            progress((data.principles.len() + data.findings.len()) as u64);
+
             sqlx::query(
                 "INSERT INTO reference_imports (dataset, digest, imported_at) VALUES ($1, $2, $3)
                  ON CONFLICT (dataset) DO UPDATE SET digest = excluded.digest,

@@ -10,6 +10,7 @@ mod cookies;
 mod format;
 pub mod i18n;
 pub mod mail;
+mod map;
 mod markdown;
 mod negotiation;
 mod pages;

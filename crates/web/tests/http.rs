@@ -144,7 +144,7 @@ fn html_lang(body: &str) -> &str {
 }
 
 /// Every page of the site, by address (filled in with real ids at run time).
-const PAGES: [&str; 11] = [
+const PAGES: [&str; 12] = [
     "/",
     "/estados",
     "/estados/07",
@@ -156,6 +156,7 @@ const PAGES: [&str; 11] = [
     "/eventos/lav-2020-11-10",
     "/marco-legal",
     "/acerca",
+    "/armonizacion",
 ];
 
 async fn all_pages(backend: Backend) -> Vec<String> {
@@ -601,4 +602,54 @@ fn every_message_key_used_in_templates_and_code_exists() {
         missing.is_empty(),
         "message keys used but not defined: {missing:?}"
     );
+}
+
+#[tokio::test]
+async fn the_harmonization_tracker_shows_every_state_with_sources_and_unknowns() {
+    for backend in test_backends() {
+        let page = get(backend, "/armonizacion", &[]).await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("contradice"),
+            "Supreme Court invalidations are shown"
+        );
+        assert!(
+            page.body.contains("sin ley estatal"),
+            "states with no law are shown as such, not as zero"
+        );
+        assert!(page.body.contains("/armonizacion/mapa.svg"));
+        let map = get(backend, "/armonizacion/mapa.svg", &[]).await;
+        assert_eq!(map.status, 200);
+        assert_eq!(map.headers["content-type"], "image/svg+xml; charset=utf-8");
+        assert!(
+            map.body.starts_with("<svg") && map.body.matches("<path").count() == 32,
+            "one shape per state"
+        );
+        assert!(
+            map.body.len() < 120_000,
+            "the map stays light: {} bytes",
+            map.body.len()
+        );
+        let api = get(backend, "/api/v1/harmonization", &[]).await.json();
+        assert_eq!(api["principles"].as_array().unwrap().len(), 10);
+        let states = api["states"].as_array().unwrap();
+        assert_eq!(states.len(), 32);
+        let findings: usize = states
+            .iter()
+            .map(|s| s["findings"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(findings, 42);
+        let without_law = states.iter().find(|s| s["has_state_law"] == false).unwrap();
+        assert!(without_law["score"].is_null(), "unknown is not zero");
+        let aguascalientes = states.iter().find(|s| s["cve_ent"] == "01").unwrap();
+        assert!(
+            aguascalientes["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["value"] == "contradice")
+        );
+        let state_page = get(backend, "/estados/01", &[]).await.body;
+        assert!(state_page.contains("Contradice"));
+    }
 }

@@ -6,6 +6,7 @@
 mod error;
 mod events;
 mod geo;
+mod harmonization;
 mod members;
 mod organizations;
 mod practices;
@@ -34,7 +35,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "directory", description = "Organizations of the field"),
         (name = "events", description = "Events of the community"),
         (name = "members", description = "Accounts (bearer token required)"),
-        (name = "practices", description = "Good practices, their review and versions")
+        (name = "practices", description = "Good practices, their review and versions"),
+        (name = "legal", description = "Legal framework and state harmonization")
     ),
     modifiers(&BearerScheme)
 )]
@@ -93,4 +95,5 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(events::get_event))
         .routes(routes!(practices::list_practices))
         .routes(routes!(practices::get_practice))
+        .routes(routes!(harmonization::harmonization))
 }

@@ -35,6 +35,7 @@ struct StatePage {
     laws: Vec<StateLaw>,
     contexts: Vec<ContextEntry>,
     organizations: Vec<Organization>,
+    findings: Vec<(acoge_domain::legal::HarmonizationFinding, String)>,
 }
 
 pub async fn state(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String>) -> PageResult {
@@ -45,8 +46,23 @@ pub async fn state(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String
         state: Some(key.clone()),
         ..Default::default()
     };
+    let principles = db.harmonization_principles().await?;
+    let findings = db
+        .harmonization_findings(Some(&key))
+        .await?
+        .into_iter()
+        .map(|f| {
+            let text = principles
+                .iter()
+                .find(|p| p.id == f.principle_id)
+                .map(|p| ctx.tr.pick(&p.text).to_owned())
+                .unwrap_or_default();
+            (f, text)
+        })
+        .collect();
     render(&StatePage {
         chrome: ctx.chrome(overview.state.name.clone(), "states"),
+        findings,
         laws: db.state_laws(Some(&key)).await?,
         contexts: db.municipal_contexts(ContextScope::State(&key)).await?,
         organizations: db

@@ -7,6 +7,7 @@ mod audit;
 mod events;
 mod form;
 mod geo;
+mod harmonization;
 mod home;
 mod invitations;
 mod legal;
@@ -15,6 +16,7 @@ mod organizations;
 mod practices;
 
 pub use form::FormData;
+pub use harmonization::rows as harmonization_rows;
 
 use crate::{
     AppState,
@@ -68,6 +70,8 @@ pub fn routes() -> Router<AppState> {
         .route("/mis-practicas", get(practices::mine))
         .route("/notificaciones", get(practices::notifications))
         .route("/criterios", get(practices::criteria))
+        .route("/armonizacion", get(harmonization::show))
+        .route("/armonizacion/mapa.svg", get(harmonization::map_svg))
 }
 
 /// Declares every form route that changes something, with the capability it
@@ -136,7 +140,7 @@ pub struct NavItem {
 }
 
 /// Sections of the main navigation: (section, address, message key).
-const SECTIONS: [(&str, &str, &str); 8] = [
+const SECTIONS: [(&str, &str, &str); 9] = [
     ("home", "/", "nav-home"),
     ("practices", "/practicas", "nav-practices"),
     ("states", "/estados", "nav-states"),
@@ -144,6 +148,7 @@ const SECTIONS: [(&str, &str, &str); 8] = [
     ("organizations", "/organizaciones", "nav-organizations"),
     ("events", "/eventos", "nav-events"),
     ("legal", "/marco-legal", "nav-legal"),
+    ("harmonization", "/armonizacion", "nav-harmonization"),
     ("about", "/acerca", "nav-about"),
 ];
 
