@@ -49,7 +49,6 @@ pub struct HarmonizationJson {
     responses((status = 200, body = HarmonizationJson), (status = 500, body = ErrorBody)))]
 pub async fn harmonization(State(app): State<AppState>) -> ApiResult<HarmonizationJson> {
     let (principles, rows) = harmonization_rows(&app).await?;
-    let findings = app.db.harmonization_findings(None).await?;
     Ok(Json(HarmonizationJson {
         principles: principles
             .into_iter()
@@ -67,9 +66,9 @@ pub async fn harmonization(State(app): State<AppState>) -> ApiResult<Harmonizati
         states: rows
             .into_iter()
             .map(|row| StateHarmonizationJson {
-                findings: findings
+                findings: row
+                    .findings
                     .iter()
-                    .filter(|f| f.state_key == row.key)
                     .map(|f| FindingJson {
                         law: f.law.clone(),
                         principle: f.principle_id.clone(),

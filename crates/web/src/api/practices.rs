@@ -10,6 +10,7 @@ use crate::{
     params::Params,
     practices::{self, API_FILTERS, PracticeError},
 };
+use acoge_domain::legal::Provision;
 use acoge_domain::{
     accounts::Denied,
     page::PageRequest,
@@ -119,7 +120,12 @@ pub struct PracticeList {
     pub items: Vec<PracticeJson>,
 }
 
-async fn to_json(app: &AppState, record: PracticeRecord) -> Result<PracticeJson, ApiError> {
+/// `provisions` is every legal provision, loaded once per request to resolve legal bases.
+async fn to_json(
+    app: &AppState,
+    provisions: &[Provision],
+    record: PracticeRecord,
+) -> Result<PracticeJson, ApiError> {
     let db = &app.db;
     let name_of = |id: Uuid| async move {
         db.organization(id)
@@ -140,7 +146,6 @@ async fn to_json(app: &AppState, record: PracticeRecord) -> Result<PracticeJson,
             },
         });
     }
-    let provisions = db.provisions().await?;
     let legal_basis = c
         .legal_basis
         .iter()
@@ -227,9 +232,10 @@ pub async fn list_practices(
         .db
         .practices(&filter, visibility, viewer, sort, request)
         .await?;
+    let provisions = app.db.provisions().await?;
     let mut items = Vec::with_capacity(page.items.len());
     for record in page.items {
-        items.push(to_json(&app, record).await?);
+        items.push(to_json(&app, &provisions, record).await?);
     }
     Ok(Json(PracticeList {
         total: page.total,
@@ -254,7 +260,9 @@ pub async fn get_practice(
     Path(id): Path<String>,
 ) -> ApiResult<PracticeJson> {
     let record = practices::visible(&app, &auth.actor, practice_id(&id)?).await?;
-    Ok(Json(to_json(&app, record).await?))
+    Ok(Json(
+        to_json(&app, &app.db.provisions().await?, record).await?,
+    ))
 }
 
 /// A practice as sent to the API. Partners are organization ids, or
@@ -356,7 +364,10 @@ pub async fn create_practice(
     let input = body_of(&body)?.apply(PracticeInput::default());
     let id = practices::create(&app, &auth.actor, &input).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
-    Ok((StatusCode::CREATED, Json(to_json(&app, record).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(to_json(&app, &app.db.provisions().await?, record).await?),
+    ))
 }
 
 /// Changes the fields sent; the others keep their values. Editing a published
@@ -378,7 +389,9 @@ pub async fn patch_practice(
     let input = body_of(&body)?.apply(current.content.to_input());
     practices::edit(&app, &auth.actor, id, &input).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
-    Ok(Json(to_json(&app, record).await?))
+    Ok(Json(
+        to_json(&app, &app.db.provisions().await?, record).await?,
+    ))
 }
 
 /// Sends a draft (or a practice sent back for changes) to review.
@@ -395,7 +408,9 @@ pub async fn submit_practice(
     let id = practice_id(&id)?;
     practices::submit(&app, &auth.actor, id).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
-    Ok(Json(to_json(&app, record).await?))
+    Ok(Json(
+        to_json(&app, &app.db.provisions().await?, record).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -26,6 +26,8 @@ pub struct StateRow {
     pub score: Option<f64>,
     /// One cell per principle: the weakest finding, if any (see `harmonization_score`).
     pub cells: Vec<Option<HarmonizationFinding>>,
+    /// Every finding of the state, in the data's order.
+    pub findings: Vec<HarmonizationFinding>,
 }
 
 impl StateRow {
@@ -65,8 +67,8 @@ pub async fn rows(
                 .iter()
                 .map(|p| {
                     mine.iter()
-                        .rev()
-                        .find(|f| f.principle_id == p.id)
+                        .filter(|f| f.principle_id == p.id)
+                        .min_by(|a, b| a.value.points().total_cmp(&b.value.points()))
                         .map(|f| (*f).clone())
                 })
                 .collect();
@@ -76,6 +78,7 @@ pub async fn rows(
                 key: s.state.key,
                 name: s.state.name,
                 cells,
+                findings: mine.into_iter().cloned().collect(),
             }
         })
         .collect();
