@@ -1,6 +1,6 @@
 //! Commands, options and the errors they end with.
 
-use crate::{accounts, import, serve};
+use crate::{accounts, bench, import, reindex, serve};
 use acoge_store::{Db, StoreError};
 use clap::{Parser, Subcommand};
 use std::{net::SocketAddr, path::PathBuf};
@@ -66,10 +66,30 @@ enum Command {
     },
     /// Apply pending database migrations.
     Migrate,
+    /// Rebuild this instance's search index from the database (stop `serve` first).
+    Reindex,
+    /// Measure search: ranking quality, and speed against PostgreSQL full-text search.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Import a data set.
     Import {
         #[command(subcommand)]
         what: ImportCommand,
+    },
+    /// Write fictitious organizations and published practices, plainly marked
+    /// as demo data, for search benchmarks and load tests.
+    DemoCorpus {
+        /// How many practices (at most 1000000).
+        #[arg(long)]
+        practices: u32,
+        /// How many organizations (at most 1000000; at least 1 with practices).
+        #[arg(long)]
+        organizations: u32,
+        /// The same seed writes the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -87,6 +107,24 @@ enum UserCommand {
         /// The name others see (default: the part of the email before @).
         #[arg(long)]
         name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// nDCG@10 on the relevance set (data/search/relevancia.json), over the
+    /// reference data and the example practices (loaded if missing).
+    Relevance {
+        /// Fail when nDCG@10 is below this value.
+        #[arg(long)]
+        min: Option<f64>,
+    },
+    /// Latency, indexing time and size of tantivy and of PostgreSQL full-text
+    /// search over the same documents, and nDCG@10 of both (PostgreSQL only).
+    Search {
+        /// Also write the Markdown report to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
 }
 
@@ -162,6 +200,11 @@ impl Cli {
         ))
     }
 
+    /// This instance's search index (each instance keeps its own).
+    fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search-index")
+    }
+
     async fn connect(&self) -> Result<Db, Failure> {
         let db = Db::connect(&self.database_url()?).await?;
         db.migrate().await?;
@@ -186,6 +229,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 smtp_url: smtp_url.clone(),
                 mail_from: mail_from.clone(),
                 required_approvals: *required_approvals,
+                search_dir: Some(cli.search_dir()),
                 ..acoge_web::Options::default()
             };
             serve::run(db, *addr, options).await
@@ -208,6 +252,22 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let db = cli.connect().await?;
             accounts::create_token(&db, email, name).await
         }
+        Command::Bench {
+            what: BenchCommand::Relevance { min },
+        } => {
+            let db = cli.connect().await?;
+            bench::relevance(&db, *min).await
+        }
+        Command::Bench {
+            what: BenchCommand::Search { report },
+        } => {
+            let db = cli.connect().await?;
+            bench::search(&db, report.as_deref()).await
+        }
+        Command::Reindex => {
+            let db = cli.connect().await?;
+            reindex::run(&db, &cli.search_dir()).await
+        }
         Command::Migrate => {
             cli.connect().await?;
             eprintln!("acoge: migrations applied");
@@ -224,6 +284,15 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let db = cli.connect().await?;
             import::reference(&db, from.as_deref(), true).await
+        }
+        Command::DemoCorpus {
+            practices,
+            organizations,
+            seed,
+        } => {
+            crate::demo_corpus::check_sizes(*practices, *organizations)?;
+            let db = cli.connect().await?;
+            crate::demo_corpus::run(&db, *practices, *organizations, *seed).await
         }
     }
 }

@@ -1,8 +1,11 @@
 //! The `acoge` binary: a thin command line over the library crates.
 
 mod accounts;
+mod bench;
 mod cli;
+mod demo_corpus;
 mod import;
+mod reindex;
 mod serve;
 
 use clap::Parser;

@@ -29,6 +29,9 @@ pub enum StoreError {
     Conflict { field: &'static str },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The operation exists on the other backend only.
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 impl StoreError {

@@ -77,7 +77,7 @@ struct StateOverviewRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct MunicipalityRow {
+pub(crate) struct MunicipalityRow {
     cvegeo: String,
     name: String,
     seat_key: Option<String>,
@@ -90,7 +90,7 @@ struct MunicipalityRow {
 }
 
 impl MunicipalityRow {
-    fn into_municipality(self) -> Result<Municipality, StoreError> {
+    pub(crate) fn into_municipality(self) -> Result<Municipality, StoreError> {
         let cvegeo = Cvegeo::parse(&self.cvegeo)
             .map_err(|e| StoreError::corrupt("municipalities", "cvegeo", e))?;
         let seat = match (self.seat_lat, self.seat_lon) {
@@ -158,7 +158,7 @@ const STATE_OVERVIEW: &str = "
         (SELECT COUNT(*) FROM state_laws l WHERE l.cve_ent = s.cve_ent) AS state_laws
     FROM states s";
 
-const MUNICIPALITY_COLUMNS: &str = "cvegeo, name, seat_key, seat_name, population, dwellings, \
+pub(crate) const MUNICIPALITY_COLUMNS: &str = "cvegeo, name, seat_key, seat_name, population, dwellings, \
      metro_area, seat_lat, seat_lon";
 
 impl Db {

@@ -6,8 +6,10 @@
 mod accounts;
 mod audit;
 mod db;
+mod demo;
 mod error;
 mod events;
+mod fts_anchor;
 mod geo;
 mod legal;
 mod organizations;
@@ -16,17 +18,22 @@ mod practices;
 mod reference;
 mod rows;
 pub mod scratch;
+mod search_feed;
 mod time;
 
 pub use accounts::{ApiTokenRecord, InvitationRecord, LinkProblem, MemberRecord, NewMember};
 pub use audit::{AuditEntry, AuditRecord};
 pub use db::{Backend, Db};
+pub use demo::DEMO_BATCH;
 pub use error::StoreError;
 pub use events::EventSummary;
+pub use fts_anchor::{AnchorDocument, AnchorResults};
 pub use geo::{ContextEntry, ContextScope, KeyFigures, MunicipalityFilter, StateOverview};
 pub use organizations::OrganizationFilter;
+pub use outbox::{ChangeFeed, OutboxEntry, Wake};
 pub use practices::{
     Facets, NewPractice, NewReview, NotificationRecord, PracticeFilter, PracticeRecord,
     PracticeSort, ReplyRecord, ReviewRecord, VersionRecord, Visibility,
 };
 pub use reference::{ImportOutcome, ImportProgress};
+pub use search_feed::{SearchableKind, SearchableMunicipality};

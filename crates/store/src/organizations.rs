@@ -12,6 +12,43 @@ use acoge_domain::{
 };
 use uuid::Uuid;
 
+/// Inserts an organization, or updates the one with the same name (names are
+/// its natural key, so ids stay stable), in transaction `$tx`; evaluates to
+/// the stored id. Shared by the reference import and the demo corpus.
+macro_rules! upsert_organization {
+    ($tx:ident, $organization:expr, $now:expr) => {{
+        let o: &acoge_domain::organization::Organization = $organization;
+        sqlx::query_scalar::<_, uuid::Uuid>(
+            "INSERT INTO organizations (id, name, name_folded, acronym, kind, scope, cve_ent,
+                cvegeo, founding_organizer, description, verified, sources, created_at,
+                updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+             ON CONFLICT (name) DO UPDATE SET acronym = excluded.acronym,
+                kind = excluded.kind, scope = excluded.scope, cve_ent = excluded.cve_ent,
+                cvegeo = excluded.cvegeo, founding_organizer = excluded.founding_organizer,
+                description = excluded.description, verified = excluded.verified,
+                sources = excluded.sources, updated_at = excluded.updated_at
+             RETURNING id",
+        )
+        .bind(o.id)
+        .bind(&o.name)
+        .bind(acoge_domain::geo::fold_name(&o.name))
+        .bind(&o.acronym)
+        .bind(o.kind.slug())
+        .bind(o.scope.slug())
+        .bind(o.state_key.as_ref().map(|k| k.as_str()))
+        .bind(o.cvegeo.as_ref().map(|k| k.as_str()))
+        .bind(o.founding_organizer)
+        .bind(&o.description)
+        .bind(o.provenance.verified)
+        .bind(o.provenance.joined_sources())
+        .bind($now)
+        .fetch_one(&mut *$tx)
+        .await?
+    }};
+}
+pub(crate) use upsert_organization;
+
 #[derive(Debug, Clone, Default)]
 pub struct OrganizationFilter {
     pub state: Option<StateKey>,
@@ -20,7 +57,7 @@ pub struct OrganizationFilter {
 }
 
 #[derive(sqlx::FromRow)]
-struct OrganizationRow {
+pub(crate) struct OrganizationRow {
     id: Uuid,
     name: String,
     acronym: Option<String>,
@@ -35,7 +72,7 @@ struct OrganizationRow {
 }
 
 impl OrganizationRow {
-    fn into_organization(self) -> Result<Organization, StoreError> {
+    pub(crate) fn into_organization(self) -> Result<Organization, StoreError> {
         const TABLE: &str = "organizations";
         Ok(Organization {
             id: self.id,
@@ -61,7 +98,7 @@ impl OrganizationRow {
     }
 }
 
-const COLUMNS: &str = "id, name, acronym, kind, scope, cve_ent, cvegeo, founding_organizer, \
+pub(crate) const COLUMNS: &str = "id, name, acronym, kind, scope, cve_ent, cvegeo, founding_organizer, \
      description, verified, sources";
 
 impl Db {

@@ -1,6 +1,12 @@
 //! The outbox: every change to a searchable record writes a row here in the
 //! same transaction, so followers (the search index) never miss a change and
 //! never see one that was rolled back.
+//!
+//! Followers learn that something changed in two ways: an in-process signal
+//! sent after a commit of this process, and on PostgreSQL a NOTIFY sent by a
+//! trigger when any instance commits (migration 0005). Both only wake the
+//! follower; the outbox itself is the truth, so a lost signal costs at most
+//! one poll interval.
 
 /// Appends an outbox row inside the transaction `$tx` (either backend).
 macro_rules! record_change {
@@ -19,6 +25,79 @@ macro_rules! record_change {
 pub(crate) use record_change;
 
 use crate::{Db, StoreError, db::dispatch};
+use sqlx::postgres::PgListener;
+use std::{sync::OnceLock, time::Duration};
+use tokio::sync::watch;
+
+/// The PostgreSQL channel the outbox trigger notifies.
+const CHANNEL: &str = "acoge_outbox";
+
+/// One row of the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutboxEntry {
+    pub position: i64,
+    pub entity: String,
+    pub entity_id: String,
+}
+
+/// Counts commits of this process that wrote to the outbox; followers watch it.
+fn local_changes() -> &'static watch::Sender<u64> {
+    static CHANGES: OnceLock<watch::Sender<u64>> = OnceLock::new();
+    CHANGES.get_or_init(|| watch::channel(0).0)
+}
+
+/// Tells this process's followers that a transaction with outbox rows committed.
+pub(crate) fn announce() {
+    local_changes().send_modify(|count| *count = count.wrapping_add(1));
+}
+
+/// Why a follower woke up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wake {
+    /// This process committed a change.
+    Local,
+    /// Another connection (possibly another instance) committed a change.
+    Remote,
+    /// Nothing was heard within the poll interval.
+    Poll,
+}
+
+/// Waits for news of changes: in process always, and by LISTEN on PostgreSQL.
+pub struct ChangeFeed {
+    local: watch::Receiver<u64>,
+    remote: Option<PgListener>,
+}
+
+impl ChangeFeed {
+    /// Returns when a change may have been committed, or after `poll`.
+    pub async fn wait(&mut self, poll: Duration) -> Wake {
+        let local = self.local.changed();
+        let remote = async {
+            match self.remote.as_mut() {
+                Some(listener) => match listener.recv().await {
+                    Ok(_) => Wake::Remote,
+                    Err(error) => {
+                        // The listener reconnects on its next call; until
+                        // then the poll interval keeps the index fresh.
+                        tracing::warn!(%error, "outbox notifications interrupted");
+                        tokio::time::sleep(poll).await;
+                        Wake::Poll
+                    }
+                },
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            changed = local => match changed {
+                Ok(()) => Wake::Local,
+                // The sender is a static that never drops; wait out the poll anyway.
+                Err(_) => { tokio::time::sleep(poll).await; Wake::Poll }
+            },
+            wake = remote => wake,
+            () = tokio::time::sleep(poll) => Wake::Poll,
+        }
+    }
+}
 
 impl Db {
     /// The position of the newest outbox row (0 when empty).
@@ -29,5 +108,39 @@ impl Db {
                 .await?
         });
         Ok(head.unwrap_or(0))
+    }
+
+    /// Up to `limit` outbox rows after `position`, oldest first.
+    pub async fn outbox_after(
+        &self,
+        position: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        Ok(dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT position, entity, entity_id FROM outbox WHERE position > $1
+                 ORDER BY position LIMIT $2",
+            )
+            .bind(position)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Subscribes to news of changes. Call before reading the outbox, so a
+    /// change committed in between still wakes the next `wait`.
+    pub async fn change_feed(&self) -> Result<ChangeFeed, StoreError> {
+        let mut local = local_changes().subscribe();
+        local.mark_unchanged();
+        let remote = match self {
+            Db::Sqlite(_) => None,
+            Db::Postgres(pool) => {
+                let mut listener = PgListener::connect_with(pool).await?;
+                listener.listen(CHANNEL).await?;
+                Some(listener)
+            }
+        };
+        Ok(ChangeFeed { local, remote })
     }
 }

@@ -146,7 +146,7 @@ pub struct NewReview<'a> {
 }
 
 #[derive(sqlx::FromRow)]
-struct PracticeRow {
+pub(crate) struct PracticeRow {
     id: Uuid,
     slug: Option<String>,
     status: String,
@@ -162,11 +162,11 @@ struct PracticeRow {
 }
 
 const TABLE: &str = "practices";
-const COLUMNS: &str = "p.id, p.slug, p.status, p.content, p.created_by, p.author_organization, \
+pub(crate) const COLUMNS: &str = "p.id, p.slug, p.status, p.content, p.created_by, p.author_organization, \
      p.version, p.review_round, p.is_example, p.created_at, p.updated_at, p.published_at";
 
 impl PracticeRow {
-    fn into_record(self) -> Result<PracticeRecord, StoreError> {
+    pub(crate) fn into_record(self) -> Result<PracticeRecord, StoreError> {
         Ok(PracticeRecord {
             id: self.id,
             slug: self.slug,
@@ -186,12 +186,12 @@ impl PracticeRow {
     }
 }
 
-fn content_json(content: &PracticeContent) -> Result<String, StoreError> {
+pub(crate) fn content_json(content: &PracticeContent) -> Result<String, StoreError> {
     serde_json::to_string(content).map_err(|e| StoreError::corrupt(TABLE, "content", e))
 }
 
 /// (facet, term) pairs of a content, for the facet table.
-fn facet_terms(content: &PracticeContent) -> Vec<(&'static str, String)> {
+pub(crate) fn facet_terms(content: &PracticeContent) -> Vec<(&'static str, String)> {
     let mut terms = Vec::new();
     terms.extend(
         content
@@ -227,7 +227,7 @@ fn facet_terms(content: &PracticeContent) -> Vec<(&'static str, String)> {
 }
 
 /// Organizations named by a content, with their role in it.
-fn organization_roles(content: &PracticeContent) -> Vec<(Uuid, &'static str)> {
+pub(crate) fn organization_roles(content: &PracticeContent) -> Vec<(Uuid, &'static str)> {
     let mut roles = vec![(content.lead_organization, "lead")];
     for partner in &content.partners {
         if let Partner::Existing(id) = partner {
@@ -246,7 +246,6 @@ fn organization_roles(content: &PracticeContent) -> Vec<(Uuid, &'static str)> {
 macro_rules! write_facets {
     ($tx:ident, $id:expr, $content:expr) => {{
         let id: Uuid = $id;
-        let content: &PracticeContent = $content;
         for delete in [
             "DELETE FROM practice_municipalities WHERE practice_id = $1",
             "DELETE FROM practice_organizations WHERE practice_id = $1",
@@ -255,38 +254,105 @@ macro_rules! write_facets {
         ] {
             sqlx::query(delete).bind(id).execute(&mut *$tx).await?;
         }
-        for cvegeo in &content.municipalities {
-            sqlx::query("INSERT INTO practice_municipalities (practice_id, cvegeo) VALUES ($1, $2)")
-                .bind(id)
-                .bind(cvegeo.as_str())
-                .execute(&mut *$tx)
-                .await?;
+        insert_facets!($tx, id, $content);
+    }};
+}
+
+/// Writes the facet rows of a practice that has none yet, in transaction `$tx`.
+macro_rules! insert_facets {
+    ($tx:ident, $id:expr, $content:expr) => {{
+        let id: uuid::Uuid = $id;
+        let content: &acoge_domain::practice::PracticeContent = $content;
+        // One multi-row INSERT per table: a practice has a dozen facet rows,
+        // and statements, not rows, are what cost (demo corpora write 100,000).
+        if !content.municipalities.is_empty() {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO practice_municipalities (practice_id, cvegeo) ",
+            );
+            insert.push_values(&content.municipalities, |mut row, cvegeo| {
+                row.push_bind(id).push_bind(cvegeo.as_str());
+            });
+            insert.build().execute(&mut *$tx).await?;
         }
-        for (organization, role) in organization_roles(content) {
-            sqlx::query("INSERT INTO practice_organizations (practice_id, organization_id, role) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(organization)
-                .bind(role)
-                .execute(&mut *$tx)
-                .await?;
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO practice_organizations (practice_id, organization_id, role) ",
+        );
+        insert.push_values(
+            $crate::practices::organization_roles(content),
+            |mut row, (organization, role)| {
+                row.push_bind(id).push_bind(organization).push_bind(role);
+            },
+        );
+        insert.build().execute(&mut *$tx).await?;
+        let terms = $crate::practices::facet_terms(content);
+        if !terms.is_empty() {
+            let mut insert =
+                sqlx::QueryBuilder::new("INSERT INTO practice_terms (practice_id, facet, term) ");
+            insert.push_values(terms, |mut row, (facet, term)| {
+                row.push_bind(id).push_bind(facet).push_bind(term);
+            });
+            insert.build().execute(&mut *$tx).await?;
         }
-        for (facet, term) in facet_terms(content) {
-            sqlx::query("INSERT INTO practice_terms (practice_id, facet, term) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(facet)
-                .bind(term)
-                .execute(&mut *$tx)
-                .await?;
-        }
-        for provision in &content.legal_basis {
-            sqlx::query("INSERT INTO practice_provisions (practice_id, provision_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(provision)
-                .execute(&mut *$tx)
-                .await?;
+        if !content.legal_basis.is_empty() {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO practice_provisions (practice_id, provision_id) ",
+            );
+            insert.push_values(&content.legal_basis, |mut row, provision| {
+                row.push_bind(id).push_bind(*provision);
+            });
+            insert.build().execute(&mut *$tx).await?;
         }
     }};
 }
+
+/// Inserts a new practice (version 1): its row, facets and first version, in
+/// transaction `$tx`. Shared by `create_practice` and the demo corpus, which
+/// add their own audit and outbox rows.
+macro_rules! insert_practice {
+    ($tx:ident, $id:expr, $new:expr, $json:expr, $now:expr) => {{
+        let id: uuid::Uuid = $id;
+        let new: &$crate::practices::NewPractice<'_> = $new;
+        let json: &str = $json;
+        let now: $crate::time::DbTime = $now;
+        let published =
+            (new.status == acoge_domain::practice::PracticeStatus::Published).then_some(now);
+        sqlx::query(
+            "INSERT INTO practices (id, slug, status, title, title_folded, summary_folded, content,
+                lead_organization, author_organization, created_by, covid19, start_year,
+                review_round, version, is_example, created_at, updated_at, published_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 1, $13, $14, $14, $15)",
+        )
+        .bind(id)
+        .bind(new.slug)
+        .bind(new.status.slug())
+        .bind(&new.content.title)
+        .bind(acoge_domain::geo::fold_name(&new.content.title))
+        .bind(acoge_domain::geo::fold_name(&new.content.summary))
+        .bind(json)
+        .bind(new.content.lead_organization)
+        .bind(new.author_organization)
+        .bind(new.created_by)
+        .bind(new.content.covid19)
+        .bind($crate::practices::start_year(new.content))
+        .bind(new.is_example)
+        .bind(now)
+        .bind(published)
+        .execute(&mut *$tx)
+        .await?;
+        $crate::practices::insert_facets!($tx, id, new.content);
+        sqlx::query(
+            "INSERT INTO practice_versions (practice_id, version, content, edited_by, created_at)
+             VALUES ($1, 1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(json)
+        .bind(new.created_by)
+        .bind(now)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+pub(crate) use {insert_facets, insert_practice};
 
 /// Notifies `$members` (an iterator of member ids) of `$kind` about practice `$id`.
 macro_rules! notify {
@@ -412,7 +478,7 @@ fn binds(
     }
 }
 
-fn start_year(content: &PracticeContent) -> Option<i32> {
+pub(crate) fn start_year(content: &PracticeContent) -> Option<i32> {
     content.start_date.map(|d| i32::from(d.year))
 }
 
@@ -430,43 +496,9 @@ impl Db {
         let id = Uuid::now_v7();
         let now = DbTime(Timestamp::now());
         let json = content_json(new.content)?;
-        let published = (new.status == PracticeStatus::Published).then_some(now);
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO practices (id, slug, status, title, title_folded, summary_folded, content,
-                    lead_organization, author_organization, created_by, covid19, start_year,
-                    review_round, version, is_example, created_at, updated_at, published_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 1, $13, $14, $14, $15)",
-            )
-            .bind(id)
-            .bind(new.slug)
-            .bind(new.status.slug())
-            .bind(&new.content.title)
-            .bind(fold_name(&new.content.title))
-            .bind(fold_name(&new.content.summary))
-            .bind(&json)
-            .bind(new.content.lead_organization)
-            .bind(new.author_organization)
-            .bind(new.created_by)
-            .bind(new.content.covid19)
-            .bind(start_year(new.content))
-            .bind(new.is_example)
-            .bind(now)
-            .bind(published)
-            .execute(&mut *tx)
-            .await?;
-            write_facets!(tx, id, new.content);
-            sqlx::query(
-                "INSERT INTO practice_versions (practice_id, version, content, edited_by, created_at)
-                 VALUES ($1, 1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(&json)
-            .bind(new.created_by)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            insert_practice!(tx, id, new, &json, now);
             record_audit!(
                 tx,
                 AuditRecord {
@@ -480,6 +512,7 @@ impl Db {
             );
             record_change!(tx, "practice", id, now);
             tx.commit().await?;
+            crate::outbox::announce();
         });
         Ok(id)
     }
@@ -547,6 +580,7 @@ impl Db {
             );
             record_change!(tx, "practice", id, now);
             tx.commit().await?;
+            crate::outbox::announce();
             version
         });
         Ok(Some(version))
@@ -731,6 +765,7 @@ impl Db {
             notify!(tx, notify_members.iter().copied(), to.slug(), id, now);
             record_change!(tx, "practice", id, now);
             tx.commit().await?;
+            crate::outbox::announce();
             true
         });
         Ok(moved)
@@ -813,6 +848,7 @@ impl Db {
             notify!(tx, notify_members.iter().copied(), "review", id, now);
             record_change!(tx, "practice", id, now);
             tx.commit().await?;
+            crate::outbox::announce();
             next
         });
         Ok(Some(status))

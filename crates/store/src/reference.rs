@@ -5,6 +5,7 @@ use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
+    organizations::upsert_organization,
     outbox::record_change,
     time::DbTime,
 };
@@ -148,6 +149,7 @@ impl Db {
                     .bind(m.seat.map(|c| c.lon))
                     .execute(&mut *tx)
                     .await?;
+                    record_change!(tx, "municipality", m.cvegeo.as_str(), now);
                 }
                 progress(chunk.len() as u64);
             }
@@ -172,33 +174,7 @@ impl Db {
             progress(data.contexts.len() as u64);
 
             for o in &data.organizations {
-                let id: Uuid = sqlx::query_scalar(
-                    "INSERT INTO organizations (id, name, name_folded, acronym, kind, scope, cve_ent,
-                        cvegeo, founding_organizer, description, verified, sources, created_at,
-                        updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-                     ON CONFLICT (name) DO UPDATE SET acronym = excluded.acronym,
-                        kind = excluded.kind, scope = excluded.scope, cve_ent = excluded.cve_ent,
-                        cvegeo = excluded.cvegeo, founding_organizer = excluded.founding_organizer,
-                        description = excluded.description, verified = excluded.verified,
-                        sources = excluded.sources, updated_at = excluded.updated_at
-                     RETURNING id",
-                )
-                .bind(o.id)
-                .bind(&o.name)
-                .bind(fold_name(&o.name))
-                .bind(&o.acronym)
-                .bind(o.kind.slug())
-                .bind(o.scope.slug())
-                .bind(o.state_key.as_ref().map(|k| k.as_str()))
-                .bind(o.cvegeo.as_ref().map(|k| k.as_str()))
-                .bind(o.founding_organizer)
-                .bind(&o.description)
-                .bind(o.provenance.verified)
-                .bind(o.provenance.joined_sources())
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
+                let id = upsert_organization!(tx, o, now);
                 record_change!(tx, "organization", id, now);
             }
             progress(data.organizations.len() as u64);
@@ -223,6 +199,7 @@ impl Db {
                 .bind(i.provenance.joined_sources())
                 .execute(&mut *tx)
                 .await?;
+                record_change!(tx, "instrument", &i.id, now);
             }
             progress(data.instruments.len() as u64);
 
@@ -485,6 +462,7 @@ impl Db {
                 }
             );
             tx.commit().await?;
+            crate::outbox::announce();
         });
         Ok(ImportOutcome::Imported(data.record_count()))
     }

@@ -912,3 +912,8 @@ mod practices {
         .await;
     }
 }
+#[path = "store/demo.rs"]
+mod demo;
+
+#[path = "store/search.rs"]
+mod search;

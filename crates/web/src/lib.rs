@@ -16,15 +16,18 @@ mod negotiation;
 mod pages;
 mod params;
 mod practices;
+mod search;
 mod security;
 mod services;
 
 pub use api::API_WRITES;
 pub use pages::FORM_WRITES;
+pub use search::FluentLabels;
 
+use acoge_search::{SearchError, SearchIndex};
 use acoge_store::{Db, StoreError};
 use axum::{Router, extract::DefaultBodyLimit, http::StatusCode, routing::get};
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -37,6 +40,9 @@ use tower_http::{
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    pub search: Arc<SearchIndex>,
+    /// Stops the search follower when the last clone of the state is dropped.
+    _follower: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 /// Settings fixed at start.
@@ -65,6 +71,8 @@ pub struct Options {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub required_approvals: u32,
+    /// Where the search index lives; in memory when none (tests).
+    pub search_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -75,6 +83,7 @@ impl Default for Options {
             smtp_url: None,
             mail_from: "Acoge <no-reply@localhost>".to_owned(),
             required_approvals: acoge_domain::practice::DEFAULT_REQUIRED_APPROVALS,
+            search_dir: None,
         }
     }
 }
@@ -89,6 +98,8 @@ pub enum StartError {
     Randomness(#[from] auth::secrets::RandomnessError),
     #[error(transparent)]
     Mail(#[from] mail::MailError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
 }
 
 impl AppState {
@@ -111,8 +122,11 @@ impl AppState {
         let key = db
             .shared_secret("csrf_key", &auth::secrets::new_secret()?)
             .await?;
+        let (search, follower) = search::start(&db, options.search_dir.as_deref()).await?;
         Ok(Self {
             db,
+            search,
+            _follower: Arc::new(follower),
             config: Arc::new(Config {
                 secure_cookies: public_url
                     .as_deref()

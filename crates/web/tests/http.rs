@@ -24,6 +24,8 @@ mod accounts;
 mod mail;
 #[path = "http/practices.rs"]
 mod practices;
+#[path = "http/search.rs"]
+mod search;
 
 /// One server per backend for the whole test binary, on its own runtime thread.
 fn server(backend: Backend) -> SocketAddr {
@@ -144,7 +146,7 @@ fn html_lang(body: &str) -> &str {
 }
 
 /// Every page of the site, by address (filled in with real ids at run time).
-const PAGES: [&str; 12] = [
+const PAGES: [&str; 14] = [
     "/",
     "/estados",
     "/estados/07",
@@ -157,6 +159,8 @@ const PAGES: [&str; 12] = [
     "/marco-legal",
     "/acerca",
     "/armonizacion",
+    "/buscar",
+    "/buscar?q=migrantes",
 ];
 
 async fn all_pages(backend: Backend) -> Vec<String> {

@@ -178,3 +178,15 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<axum::Json<T>, ApiError>;
+
+impl From<acoge_search::SearchError> for ApiError {
+    fn from(error: acoge_search::SearchError) -> Self {
+        tracing::error!(%error, "search failed");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search_unavailable",
+            None,
+            "search is not available right now; try again shortly".into(),
+        )
+    }
+}

@@ -11,6 +11,7 @@ mod members;
 mod organizations;
 mod practices;
 mod schema;
+mod search;
 
 pub use error::ApiError;
 
@@ -36,7 +37,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "events", description = "Events of the community"),
         (name = "members", description = "Accounts (bearer token required)"),
         (name = "practices", description = "Good practices, their review and versions"),
-        (name = "legal", description = "Legal framework and state harmonization")
+        (name = "legal", description = "Legal framework and state harmonization"),
+        (name = "search", description = "Search across everything public, in Spanish and English")
     ),
     modifiers(&BearerScheme)
 )]
@@ -96,4 +98,5 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(practices::list_practices))
         .routes(routes!(practices::get_practice))
         .routes(routes!(harmonization::harmonization))
+        .routes(routes!(search::search))
 }

@@ -14,6 +14,7 @@ mod legal;
 mod members;
 mod organizations;
 mod practices;
+mod search;
 
 pub use form::FormData;
 pub use harmonization::rows as harmonization_rows;
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/notificaciones", get(practices::notifications))
         .route("/criterios", get(practices::criteria))
         .route("/armonizacion", get(harmonization::show))
+        .route("/buscar", get(search::show))
         .route("/armonizacion/mapa.svg", get(harmonization::map_svg))
 }
 

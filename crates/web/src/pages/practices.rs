@@ -67,13 +67,13 @@ pub struct FacetGroup {
 }
 
 /// Builds facet links that keep the other filters.
-struct LinkBuilder<'a> {
-    pairs: Vec<(&'static str, String)>,
-    path: &'a str,
+pub(super) struct LinkBuilder<'a> {
+    pub(super) pairs: Vec<(&'static str, String)>,
+    pub(super) path: &'a str,
 }
 
 impl LinkBuilder<'_> {
-    fn toggle(&self, name: &'static str, value: &str) -> (String, bool) {
+    pub(super) fn toggle(&self, name: &'static str, value: &str) -> (String, bool) {
         let active = self.pairs.iter().any(|(n, v)| *n == name && v == value);
         let mut pairs: Vec<(&str, String)> = self
             .pairs

@@ -1,0 +1,391 @@
+//! `acoge bench`: how well and how fast search works, measured on the
+//! database at hand. `relevance` scores the ranking on the relevance set;
+//! `search` times tantivy against PostgreSQL full-text search over the same
+//! documents (run it on a corpus from `acoge demo-corpus`).
+
+use crate::{cli::Failure, import};
+use acoge_domain::Lang;
+use acoge_search::{
+    Follower, SearchIndex, SearchRequest, SearchResults, Source, Synonyms, document_key,
+    relevance::{self, ResolvedJudgment, Scores},
+};
+use acoge_store::{AnchorDocument, Db, SearchableKind};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::{
+    path::Path,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+fn bar(total: u64, message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(total).with_message(message);
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} ({elapsed}, {eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// An index of the whole database, in `dir` or in memory.
+async fn built_index(db: &Db, dir: Option<&Path>) -> Result<(Arc<SearchIndex>, Duration), Failure> {
+    let synonyms = Synonyms::built_in().map_err(acoge_search::SearchError::from)?;
+    let index = Arc::new(match dir {
+        Some(dir) => SearchIndex::open(dir, synonyms)?,
+        None => SearchIndex::in_memory(synonyms)?,
+    });
+    let source = Source::new(db.clone(), Arc::new(acoge_web::FluentLabels)).await?;
+    let mut follower = Follower::new(index.clone(), source).await?;
+    let progress = bar(0, "indexing");
+    let started = Instant::now();
+    follower
+        .rebuild(&mut |done, total| {
+            progress.set_length(total);
+            progress.set_position(done);
+        })
+        .await?;
+    let took = started.elapsed();
+    progress.finish_and_clear();
+    Ok((index, took))
+}
+
+fn ranked(results: &SearchResults) -> Vec<String> {
+    results
+        .hits
+        .iter()
+        .map(|h| document_key(h.kind, &h.id))
+        .collect()
+}
+
+fn tantivy_request(text: &str, facets: bool) -> SearchRequest {
+    let mut request = SearchRequest::new(text, Lang::Es);
+    request.limit = relevance::DEPTH;
+    request.facets = facets;
+    request
+}
+
+async fn judgments(db: &Db) -> Result<Vec<ResolvedJudgment>, Failure> {
+    let set = relevance::parse(relevance::BUILT_IN).map_err(|e| Failure::Other(e.to_string()))?;
+    relevance::resolve(db, &set)
+        .await
+        .map_err(|e| Failure::Other(e.to_string()))
+}
+
+fn tantivy_scores(index: &SearchIndex, judgments: &[ResolvedJudgment]) -> Result<Scores, Failure> {
+    Ok(relevance::score(judgments, |q| {
+        Ok(ranked(&index.search(&tantivy_request(q, false))?))
+    })?)
+}
+
+fn print_scores(label: &str, scores: &Scores) {
+    println!(
+        "{label} nDCG@10 {:.4} over {} queries",
+        scores.overall, scores.queries
+    );
+    for (category, value) in &scores.by_category {
+        println!("  {category:<12} {value:.4}");
+    }
+}
+
+/// Scores the ranking on the relevance set, over the reference data and the
+/// example practices (loaded first if missing). Fails under `min`.
+pub async fn relevance(db: &Db, min: Option<f64>) -> Result<(), Failure> {
+    import::reference(db, None, false).await?;
+    import::examples(db, false).await?;
+    let (index, _) = built_index(db, None).await?;
+    let judgments = judgments(db).await?;
+    let scores = tantivy_scores(&index, &judgments)?;
+    print_scores("tantivy", &scores);
+    let mut weakest = scores.by_query.clone();
+    weakest.sort_by(|a, b| a.1.total_cmp(&b.1));
+    println!("weakest queries:");
+    for (query, value) in weakest.iter().take(12) {
+        println!("  {value:.3}  {query}");
+    }
+    match min {
+        Some(min) if scores.overall < min => Err(Failure::Other(format!(
+            "nDCG@10 {:.4} is below the recorded {min:.4}",
+            scores.overall
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Words people search for in this field, and places; queries are drawn from them.
+const WORDS: &[&str] = &[
+    "salud",
+    "albergue",
+    "empleo",
+    "vivienda",
+    "educación",
+    "refugio",
+    "asilo",
+    "niñez",
+    "mujeres",
+    "regularización",
+    "documentación",
+    "CURP",
+    "COMAR",
+    "integración",
+    "retorno",
+    "frontera",
+    "violencia",
+    "alimentación",
+    "asesoría",
+    "jurídica",
+    "migrantes",
+    "programa",
+    "municipal",
+    "atención",
+    "protección",
+    "familias",
+    "acompañamiento",
+    "registro",
+    "trabajo",
+    "capacitación",
+    "salud mental",
+    "discriminación",
+    "derechos",
+    "niñas",
+    "adolescentes",
+    "solicitantes",
+    "deportación",
+    "comunidad",
+    "red",
+    "cooperación",
+    "Tijuana",
+    "Tapachula",
+    "Juárez",
+    "Saltillo",
+    "Guadalajara",
+    "Monterrey",
+    "Mexicali",
+    "Reynosa",
+    "Tenosique",
+    "Palenque",
+    "Chiapas",
+    "Coahuila",
+    "shelter",
+    "health",
+    "asylum",
+    "children",
+    "employment",
+    "legal aid",
+    "housing",
+    "women",
+];
+/// Queries per length (1 to 4 words).
+const QUERIES_PER_LENGTH: usize = 100;
+/// Each query is timed this many times (after one warm-up pass).
+const ROUNDS: usize = 3;
+
+/// Deterministic queries of 1 to 4 words (a linear congruential walk).
+fn queries() -> Vec<String> {
+    let mut state: u64 = 0x5eed_acc0_9e00_2020;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let mut out = Vec::new();
+    for words in 1..=4 {
+        for _ in 0..QUERIES_PER_LENGTH {
+            let mut picked: Vec<&str> = Vec::new();
+            while picked.len() < words {
+                let word = WORDS[next() % WORDS.len()];
+                if !picked.contains(&word) {
+                    picked.push(word);
+                }
+            }
+            out.push(picked.join(" "));
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Latency {
+    p50: Duration,
+    p99: Duration,
+}
+
+fn latency(mut samples: Vec<Duration>) -> Latency {
+    samples.sort_unstable();
+    let at = |q: f64| {
+        let index = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len().max(1)) - 1;
+        samples.get(index).copied().unwrap_or_default()
+    };
+    Latency {
+        p50: at(0.50),
+        p99: at(0.99),
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
+/// Loads the anchor with the same documents the index holds.
+async fn load_anchor(db: &Db) -> Result<Duration, Failure> {
+    let source = Source::new(db.clone(), Arc::new(acoge_web::FluentLabels)).await?;
+    db.anchor_reset().await?;
+    let started = Instant::now();
+    let mut ids = Vec::new();
+    for kind in SearchableKind::ALL {
+        ids.push((kind, db.searchable_ids(kind).await?));
+    }
+    let progress = bar(
+        ids.iter().map(|(_, v)| v.len() as u64).sum(),
+        "PostgreSQL full-text",
+    );
+    for (kind, of_kind) in ids {
+        for chunk in of_kind.chunks(1000) {
+            let documents: Vec<AnchorDocument> = source
+                .changes(kind, chunk)
+                .await?
+                .into_iter()
+                .filter_map(|(_, _, d)| d)
+                .map(|d| AnchorDocument {
+                    key: d.key(),
+                    kind: d.kind.entity().to_owned(),
+                    states: d
+                        .facets
+                        .iter()
+                        .filter(|(k, _)| *k == acoge_search::FacetKind::State)
+                        .map(|(_, v)| v.clone())
+                        .collect(),
+                    title: format!("{} {}", d.title_es, d.title_en),
+                    body: [d.text_es, d.text_en, d.tags_es, d.tags_en].join("\n"),
+                })
+                .collect();
+            db.anchor_insert(&documents).await?;
+            progress.inc(chunk.len() as u64);
+        }
+    }
+    db.anchor_finish().await?;
+    progress.finish_and_clear();
+    Ok(started.elapsed())
+}
+
+/// Times tantivy and the PostgreSQL anchor on the same queries and documents,
+/// scores both on the relevance set, and writes a Markdown report.
+pub async fn search(db: &Db, report: Option<&Path>) -> Result<(), Failure> {
+    if db.backend() != acoge_store::Backend::Postgres {
+        return Err(Failure::Other(
+            "bench search compares against PostgreSQL full-text search: pass --database postgres://...".into(),
+        ));
+    }
+    import::reference(db, None, false).await?;
+    import::examples(db, false).await?;
+    let practices = db.searchable_ids(SearchableKind::Practice).await?.len();
+    let organizations = db.searchable_ids(SearchableKind::Organization).await?.len();
+    let dir = tempfile::tempdir().map_err(|e| Failure::Other(format!("temporary folder: {e}")))?;
+    let (index, indexing) = built_index(db, Some(&dir.path().join("index"))).await?;
+    let documents = index.len();
+    let index_bytes = index.size_on_disk();
+    let anchor_loading = load_anchor(db).await?;
+    let anchor_bytes = db.anchor_size().await?;
+
+    let queries = queries();
+    let progress = bar((queries.len() * (ROUNDS + 1) * 4) as u64, "timing queries");
+    let mut tantivy = [Vec::new(), Vec::new()];
+    let mut postgres = [Vec::new(), Vec::new()];
+    for round in 0..=ROUNDS {
+        for (mode, facets) in [false, true].into_iter().enumerate() {
+            for query in &queries {
+                let started = Instant::now();
+                index.search(&tantivy_request(query, facets))?;
+                let took = started.elapsed();
+                let started = Instant::now();
+                db.anchor_search(query, facets).await?;
+                let anchor_took = started.elapsed();
+                if round > 0 {
+                    tantivy[mode].push(took);
+                    postgres[mode].push(anchor_took);
+                }
+                progress.inc(2);
+            }
+        }
+    }
+    progress.finish_and_clear();
+    let judgments = judgments(db).await?;
+    let tantivy_quality = tantivy_scores(&index, &judgments)?;
+    let mut anchor_rankings = std::collections::HashMap::new();
+    for judgment in &judgments {
+        let keys = db.anchor_search(&judgment.query, false).await?.keys;
+        anchor_rankings.insert(judgment.query.clone(), keys);
+    }
+    let anchor_quality = relevance::score(&judgments, |query| {
+        Ok(anchor_rankings.get(query).cloned().unwrap_or_default())
+    })?;
+    db.anchor_drop().await?;
+
+    let [t_plain, t_facets] = tantivy.map(latency);
+    let [p_plain, p_facets] = postgres.map(latency);
+    let ratio = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64().max(1e-9);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "Corpus: {practices} published practices, {organizations} organizations, {documents} documents in all \
+         (with municipalities, legal provisions and instruments, events).\n\
+         Queries: {} of 1 to 4 words ({QUERIES_PER_LENGTH} of each length), each timed {ROUNDS} times after a warm-up pass; \
+         top 10 with the total count. tantivy is called in process; PostgreSQL over a pooled loopback connection.\n\n",
+        queries.len()
+    ));
+    out.push_str("| | tantivy | PostgreSQL FTS | PostgreSQL ÷ tantivy |\n|---|---:|---:|---:|\n");
+    out.push_str(&format!(
+        "| p50, no facets (ms) | {} | {} | {:.1}× |\n",
+        ms(t_plain.p50),
+        ms(p_plain.p50),
+        ratio(t_plain.p50, p_plain.p50)
+    ));
+    out.push_str(&format!(
+        "| p99, no facets (ms) | {} | {} | {:.1}× |\n",
+        ms(t_plain.p99),
+        ms(p_plain.p99),
+        ratio(t_plain.p99, p_plain.p99)
+    ));
+    out.push_str(&format!(
+        "| p50, with facets (ms) | {} | {} | {:.1}× |\n",
+        ms(t_facets.p50),
+        ms(p_facets.p50),
+        ratio(t_facets.p50, p_facets.p50)
+    ));
+    out.push_str(&format!(
+        "| p99, with facets (ms) | {} | {} | {:.1}× |\n",
+        ms(t_facets.p99),
+        ms(p_facets.p99),
+        ratio(t_facets.p99, p_facets.p99)
+    ));
+    out.push_str(&format!(
+        "| indexing (s) | {:.1} | {:.1} | |\n",
+        indexing.as_secs_f64(),
+        anchor_loading.as_secs_f64()
+    ));
+    out.push_str(&format!(
+        "| size on disk (MB) | {:.1} | {:.1} | |\n",
+        index_bytes as f64 / 1e6,
+        anchor_bytes as f64 / 1e6
+    ));
+    out.push_str(&format!(
+        "| nDCG@10, relevance set ({} queries) | {:.4} | {:.4} | |\n\n",
+        tantivy_quality.queries, tantivy_quality.overall, anchor_quality.overall
+    ));
+    out.push_str(
+        "nDCG@10 by category:\n\n| category | tantivy | PostgreSQL FTS |\n|---|---:|---:|\n",
+    );
+    for (category, value) in &tantivy_quality.by_category {
+        let anchor = anchor_quality
+            .by_category
+            .get(category)
+            .copied()
+            .unwrap_or_default();
+        out.push_str(&format!("| {category} | {value:.4} | {anchor:.4} |\n"));
+    }
+    println!("{out}");
+    if let Some(path) = report {
+        std::fs::write(path, &out)
+            .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,803 @@
+//! The tantivy index: its schema, how records go in, how queries come out.
+
+use crate::{
+    SearchError,
+    analyzers::{self, ENGLISH, SPANISH},
+    document::{FacetKind, SearchDocument, document_key},
+    query::{Clause, Notice, ParsedQuery, parse},
+    snippet::{Matcher, Snippet, SnippetAnalyzers, snippet},
+    synonyms::Synonyms,
+};
+use acoge_domain::lang::Lang;
+use acoge_store::SearchableKind;
+use std::{
+    collections::BTreeMap,
+    path::Path,
+    sync::{Mutex, MutexGuard},
+};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term,
+    collector::{Count, FacetCollector, TopDocs},
+    query::{
+        AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery,
+        Query, TermQuery,
+    },
+    schema::Facet,
+    schema::{
+        FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+        TextOptions, Value,
+    },
+};
+
+/// Bump when the schema or the analyzers change: an index built by another
+/// version is rebuilt from the database rather than read wrongly.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Memory the writer may use before it flushes a segment.
+const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+/// Stored text longer than this is not kept for excerpts (it is still indexed).
+const EXCERPT_SOURCE_BYTES: usize = 3000;
+/// Words shorter than this are not matched approximately or as prefixes:
+/// too many words are one letter away from a short one.
+const MIN_FUZZY_CHARS: usize = 5;
+const MIN_PREFIX_CHARS: usize = 3;
+/// At most this many values of a facet are counted back.
+pub const MAX_FACET_VALUES: usize = 40;
+
+/// Where the index stands: the last outbox position it holds and the
+/// database it was built from. Kept in tantivy's commit payload, so the
+/// documents and the position are committed together.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IndexState {
+    pub version: u32,
+    pub database: String,
+    pub cursor: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    key: Field,
+    kind: Field,
+    target: Field,
+    verified: Field,
+    title_es: Field,
+    title_en: Field,
+    text_es: Field,
+    text_en: Field,
+    tags_es: Field,
+    tags_en: Field,
+    excerpt_es: Field,
+    excerpt_en: Field,
+    facets: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let text = |analyzer: &str, stored: bool| {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let mut builder = Schema::builder();
+    let fields = Fields {
+        key: builder.add_text_field("key", STRING | STORED),
+        kind: builder.add_text_field("kind", STORED),
+        target: builder.add_text_field("target", STORED),
+        verified: builder.add_bool_field("verified", STORED),
+        title_es: builder.add_text_field("title_es", text(SPANISH, true)),
+        title_en: builder.add_text_field("title_en", text(ENGLISH, true)),
+        text_es: builder.add_text_field("text_es", text(SPANISH, false)),
+        text_en: builder.add_text_field("text_en", text(ENGLISH, false)),
+        tags_es: builder.add_text_field("tags_es", text(SPANISH, false)),
+        tags_en: builder.add_text_field("tags_en", text(ENGLISH, false)),
+        excerpt_es: builder.add_text_field("excerpt_es", STORED),
+        excerpt_en: builder.add_text_field("excerpt_en", STORED),
+        facets: builder.add_facet_field("facets", FacetOptions::default()),
+    };
+    (builder.build(), fields)
+}
+
+/// A searchable field of one language with its weight.
+#[derive(Clone, Copy)]
+struct Weighted {
+    field: Field,
+    boost: Score,
+}
+
+/// What a search asks for.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub text: String,
+    pub kind: Option<SearchableKind>,
+    pub state: Option<String>,
+    pub municipality: Option<String>,
+    pub right: Option<String>,
+    pub sector: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+    /// The reader's language: titles and excerpts in it where there are.
+    pub lang: Lang,
+    /// Whether to count facets (costs a pass over every match).
+    pub facets: bool,
+}
+
+impl SearchRequest {
+    pub fn new(text: &str, lang: Lang) -> SearchRequest {
+        SearchRequest {
+            text: text.to_owned(),
+            kind: None,
+            state: None,
+            municipality: None,
+            right: None,
+            sector: None,
+            offset: 0,
+            limit: 10,
+            lang,
+            facets: true,
+        }
+    }
+
+    fn filters(&self) -> Vec<(FacetKind, &str)> {
+        [
+            (FacetKind::Type, self.kind.map(SearchableKind::entity)),
+            (FacetKind::State, self.state.as_deref()),
+            (FacetKind::Municipality, self.municipality.as_deref()),
+            (FacetKind::Right, self.right.as_deref()),
+            (FacetKind::Sector, self.sector.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(kind, value)| value.map(|v| (kind, v)))
+        .collect()
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hit {
+    pub kind: SearchableKind,
+    pub id: String,
+    pub target: String,
+    pub title: String,
+    pub snippet: Snippet,
+    pub score: f32,
+    pub verified: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchResults {
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    /// Counts per value of each facet, most frequent first.
+    pub facets: BTreeMap<FacetKind, Vec<(String, u64)>>,
+    pub notices: Vec<Notice>,
+}
+
+/// How closely words must match: as typed, or one letter apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strictness {
+    Exact,
+    Approximate,
+}
+
+/// The local search index. Reads are concurrent; one writer at a time.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    synonyms: Synonyms,
+}
+
+fn register_analyzers(index: &Index) {
+    index
+        .tokenizers()
+        .register(SPANISH, analyzers::analyzer(Lang::Es));
+    index
+        .tokenizers()
+        .register(ENGLISH, analyzers::analyzer(Lang::En));
+}
+
+fn writer_error(error: tantivy::TantivyError) -> SearchError {
+    match error {
+        tantivy::TantivyError::LockFailure(..) => SearchError::InUse,
+        other => SearchError::Index(other),
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it, or starting it over when it was
+    /// built by another version (it is a cache of the database).
+    pub fn open(dir: &Path, synonyms: Synonyms) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.display().to_string(), e))?;
+        let existing = if dir.join("meta.json").exists() {
+            Index::open_in_dir(dir).ok().filter(|index| {
+                index.schema() == schema
+                    && read_state(index).is_none_or(|state| state.version == SCHEMA_VERSION)
+            })
+        } else {
+            None
+        };
+        let index = match existing {
+            Some(index) => index,
+            None => {
+                std::fs::remove_dir_all(dir)
+                    .and_then(|()| std::fs::create_dir_all(dir))
+                    .map_err(|e| SearchError::Io(dir.display().to_string(), e))?;
+                Index::create_in_dir(dir, schema)?
+            }
+        };
+        SearchIndex::with_index(index, fields, synonyms)
+    }
+
+    /// An index in memory, for tests and benchmarks.
+    pub fn in_memory(synonyms: Synonyms) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        SearchIndex::with_index(Index::create_in_ram(schema), fields, synonyms)
+    }
+
+    fn with_index(
+        index: Index,
+        fields: Fields,
+        synonyms: Synonyms,
+    ) -> Result<SearchIndex, SearchError> {
+        register_analyzers(&index);
+        // One indexing thread: documents keep the order they were added in,
+        // so equal scores rank the same way on every instance and every run.
+        let writer = index
+            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .map_err(writer_error)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+            synonyms,
+        })
+    }
+
+    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
+        // A panic while holding the writer cannot leave it half-written in a
+        // way tantivy does not recover from at the next commit.
+        self.writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Where the last commit left the index (none for a new index).
+    pub fn state(&self) -> Option<IndexState> {
+        read_state(&self.index)
+    }
+
+    /// Documents visible to searches.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes the index takes on disk (0 in memory).
+    pub fn size_on_disk(&self) -> u64 {
+        self.reader
+            .searcher()
+            .space_usage()
+            .map(|usage| usage.total().get_bytes())
+            .unwrap_or(0)
+    }
+
+    fn to_tantivy(&self, document: &SearchDocument) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.key, document.key());
+        doc.add_text(f.kind, document.kind.entity());
+        doc.add_text(f.target, &document.target);
+        doc.add_bool(f.verified, document.verified);
+        doc.add_text(f.title_es, &document.title_es);
+        doc.add_text(f.title_en, &document.title_en);
+        doc.add_text(f.text_es, &document.text_es);
+        doc.add_text(f.text_en, &document.text_en);
+        doc.add_text(f.tags_es, &document.tags_es);
+        doc.add_text(f.tags_en, &document.tags_en);
+        doc.add_text(f.excerpt_es, excerpt_source(&document.text_es));
+        doc.add_text(f.excerpt_en, excerpt_source(&document.text_en));
+        doc.add_facet(f.facets, facet(FacetKind::Type, document.kind.entity()));
+        for (kind, value) in &document.facets {
+            doc.add_facet(f.facets, facet(*kind, value));
+        }
+        doc
+    }
+
+    /// Replaces the given records (a missing document removes the record) and
+    /// commits them together with the new state.
+    pub fn apply(
+        &self,
+        changes: &[(SearchableKind, String, Option<SearchDocument>)],
+        state: &IndexState,
+    ) -> Result<(), SearchError> {
+        let mut writer = self.writer();
+        for (kind, id, document) in changes {
+            writer.delete_term(Term::from_field_text(
+                self.fields.key,
+                &document_key(*kind, id),
+            ));
+            if let Some(document) = document {
+                writer.add_document(self.to_tantivy(document))?;
+            }
+        }
+        self.commit(&mut writer, state)
+    }
+
+    /// Empties the index, to refill it with `add` and `finish`.
+    pub fn begin_rebuild(&self) -> Result<(), SearchError> {
+        self.writer().delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Adds documents during a rebuild (visible after `finish`).
+    pub fn add(&self, documents: &[SearchDocument]) -> Result<(), SearchError> {
+        let writer = self.writer();
+        for document in documents {
+            writer.add_document(self.to_tantivy(document))?;
+        }
+        Ok(())
+    }
+
+    /// Commits a rebuild with the state it reached.
+    pub fn finish(&self, state: &IndexState) -> Result<(), SearchError> {
+        let mut writer = self.writer();
+        self.commit(&mut writer, state)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, state: &IndexState) -> Result<(), SearchError> {
+        let payload = serde_json::to_string(state).map_err(SearchError::State)?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Runs a search. Never fails on what was typed: odd input gives notices.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let parsed = parse(&request.text, &self.synonyms);
+        let mut notices = parsed.notices.clone();
+        let filters: Vec<(Occur, Box<dyn Query>)> = request
+            .filters()
+            .into_iter()
+            .map(|(kind, value)| {
+                let term = Term::from_facet(self.fields.facets, &facet(kind, value));
+                let query: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    0.0,
+                ));
+                (Occur::Must, query)
+            })
+            .collect();
+        if request.text.trim().is_empty() {
+            let mut all = filters;
+            all.push((Occur::Must, Box::new(AllQuery)));
+            let page = (request.offset, request.limit);
+            return self.run(
+                &BooleanQuery::new(all),
+                request,
+                page,
+                &Matcher::default(),
+                notices,
+            );
+        }
+        let mut exact_matcher = Matcher::default();
+        let exact = self.clauses(&parsed, Strictness::Exact, &mut exact_matcher);
+        if exact.is_empty() {
+            notices.push(Notice::OnlyCommonWords);
+            return Ok(SearchResults {
+                notices,
+                ..SearchResults::default()
+            });
+        }
+        let several = exact.len() > 1;
+        let with_filters = |core: Box<dyn Query>| -> BooleanQuery {
+            let mut parts = vec![(Occur::Must, core)];
+            parts.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+            BooleanQuery::new(parts)
+        };
+        let all_of = |clauses: Vec<Box<dyn Query>>| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                clauses.into_iter().map(|q| (Occur::Must, q)).collect(),
+            ))
+        };
+        let page = (request.offset, request.limit);
+
+        // Every word, as typed.
+        let mut base_query = all_of(exact);
+        let mut base = self.run(
+            &with_filters(base_query.box_clone()),
+            request,
+            page,
+            &exact_matcher,
+            notices.clone(),
+        )?;
+        // Nothing as typed: every word, one letter apart.
+        let mut approximate_matcher = Matcher::default();
+        let approximate = self.clauses(&parsed, Strictness::Approximate, &mut approximate_matcher);
+        if base.total == 0 && !approximate_matcher.fuzzy_es.is_empty() {
+            let query = all_of(approximate.iter().map(|q| q.box_clone()).collect());
+            let mut step = notices.clone();
+            step.push(Notice::Approximate);
+            let found = self.run(
+                &with_filters(query.box_clone()),
+                request,
+                page,
+                &approximate_matcher,
+                step,
+            )?;
+            if found.total > 0 {
+                base = found;
+                base_query = query;
+            }
+        }
+        if !several || base.total >= request.limit as u64 {
+            return Ok(base);
+        }
+        // Less than a page with every word: after those, the results with
+        // some of the words, best first (a narrow query still finds what is
+        // near it; a broad one is never diluted).
+        let some_words: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(
+                    approximate
+                        .into_iter()
+                        .map(|q| (Occur::Should, q))
+                        .collect(),
+                )),
+            ),
+            (Occur::MustNot, base_query),
+        ]));
+        let taken = base.hits.len();
+        let rest_page = (
+            request.offset.saturating_sub(base.total as usize),
+            request.limit.saturating_sub(taken).max(1),
+        );
+        let rest = self.run(
+            &with_filters(some_words),
+            request,
+            rest_page,
+            &approximate_matcher,
+            Vec::new(),
+        )?;
+        if rest.total == 0 {
+            return Ok(base);
+        }
+        let mut combined = base;
+        combined.notices.push(if combined.total == 0 {
+            Notice::SomeWords
+        } else {
+            Notice::AlsoSomeWords
+        });
+        combined.total += rest.total;
+        combined.hits.extend(
+            rest.hits
+                .into_iter()
+                .take(request.limit.saturating_sub(taken)),
+        );
+        for (kind, values) in rest.facets {
+            let counts = combined.facets.entry(kind).or_default();
+            for (value, count) in values {
+                match counts.iter_mut().find(|(v, _)| *v == value) {
+                    Some((_, existing)) => *existing += count,
+                    None => counts.push((value, count)),
+                }
+            }
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            counts.truncate(MAX_FACET_VALUES);
+        }
+        Ok(combined)
+    }
+
+    fn run(
+        &self,
+        query: &dyn Query,
+        request: &SearchRequest,
+        (offset, limit): (usize, usize),
+        matcher: &Matcher,
+        notices: Vec<Notice>,
+    ) -> Result<SearchResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let top = TopDocs::with_limit(limit.max(1))
+            .and_offset(offset)
+            .order_by_score();
+        let (top, total, facet_counts) = if request.facets {
+            let mut collector = FacetCollector::for_field("facets");
+            for kind in FacetKind::ALL {
+                collector.add_facet(Facet::from_path([kind.segment()]));
+            }
+            let (top, total, counts) = searcher.search(query, &(top, Count, collector))?;
+            (top, total, Some(counts))
+        } else {
+            let (top, total) = searcher.search(query, &(top, Count))?;
+            (top, total, None)
+        };
+        let mut analyzers = SnippetAnalyzers::default();
+        let hits = top
+            .into_iter()
+            .take(limit)
+            .map(|(score, address)| {
+                self.hit(
+                    &searcher,
+                    address,
+                    score,
+                    request.lang,
+                    matcher,
+                    &mut analyzers,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut facets = BTreeMap::new();
+        if let Some(counts) = facet_counts {
+            for kind in FacetKind::ALL {
+                let mut values: Vec<(String, u64)> = counts
+                    .get(Facet::from_path([kind.segment()]))
+                    .filter_map(|(facet, count)| {
+                        facet
+                            .to_path()
+                            .last()
+                            .map(|value| (value.to_string(), count))
+                    })
+                    .collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                values.truncate(MAX_FACET_VALUES);
+                facets.insert(kind, values);
+            }
+        }
+        Ok(SearchResults {
+            total: total as u64,
+            hits: hits.into_iter().flatten().collect(),
+            facets,
+            notices,
+        })
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        score: Score,
+        lang: Lang,
+        matcher: &Matcher,
+        analyzers: &mut SnippetAnalyzers,
+    ) -> Result<Option<Hit>, SearchError> {
+        let f = self.fields;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| -> String {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let Some(kind) = SearchableKind::from_entity(&text(f.kind)) else {
+            return Ok(None);
+        };
+        let key = text(f.key);
+        let id = key
+            .split_once(':')
+            .map(|(_, id)| id.to_owned())
+            .unwrap_or_default();
+        let (first, second) = match lang {
+            Lang::Es => ((f.title_es, f.excerpt_es), (f.title_en, f.excerpt_en)),
+            Lang::En => ((f.title_en, f.excerpt_en), (f.title_es, f.excerpt_es)),
+        };
+        let pick = |a: Field, b: Field| {
+            let value = text(a);
+            if value.is_empty() { text(b) } else { value }
+        };
+        let title = pick(first.0, second.0);
+        let excerpt = pick(first.1, second.1);
+        Ok(Some(Hit {
+            kind,
+            id,
+            target: text(f.target),
+            title,
+            snippet: snippet(analyzers, matcher, &excerpt),
+            score,
+            verified: doc
+                .get_first(f.verified)
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+        }))
+    }
+
+    /// The searchable fields of a language with their weights.
+    fn weighted(&self, lang: Lang) -> [Weighted; 3] {
+        let f = self.fields;
+        let (title, text, tags) = match lang {
+            Lang::Es => (f.title_es, f.text_es, f.tags_es),
+            Lang::En => (f.title_en, f.text_en, f.tags_en),
+        };
+        [
+            Weighted {
+                field: title,
+                boost: 3.0,
+            },
+            Weighted {
+                field: text,
+                boost: 1.0,
+            },
+            Weighted {
+                field: tags,
+                boost: 1.5,
+            },
+        ]
+    }
+
+    /// One query per clause; clauses of only common words drop out.
+    fn clauses(
+        &self,
+        parsed: &ParsedQuery,
+        strictness: Strictness,
+        matcher: &mut Matcher,
+    ) -> Vec<Box<dyn Query>> {
+        let fuzzy = strictness != Strictness::Exact;
+        parsed
+            .clauses
+            .iter()
+            .filter_map(|clause| {
+                let mut alternatives = Vec::new();
+                match clause {
+                    Clause::Word { text, prefix } => {
+                        self.word(text, *prefix, fuzzy, matcher, &mut alternatives);
+                    }
+                    Clause::Phrase(text) => self.phrase(text, matcher, &mut alternatives),
+                    Clause::Synonym { group, .. } => {
+                        for term in self.synonyms.group(*group) {
+                            self.phrase(term, matcher, &mut alternatives);
+                        }
+                    }
+                }
+                (!alternatives.is_empty())
+                    .then(|| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
+            })
+            .collect()
+    }
+
+    fn word(
+        &self,
+        text: &str,
+        prefix: bool,
+        fuzzy: bool,
+        matcher: &mut Matcher,
+        out: &mut Vec<Box<dyn Query>>,
+    ) {
+        let es = analyzers::terms(&mut analyzers::analyzer(Lang::Es), text);
+        let en = analyzers::terms(&mut analyzers::analyzer(Lang::En), text);
+        let folded = analyzers::terms(&mut analyzers::plain(), text).concat();
+        // A common word in either language is not searched, even as the
+        // start of a longer one: "para" would otherwise match "paramédico".
+        if es.is_empty() || en.is_empty() {
+            return;
+        }
+        let typing = prefix && folded.chars().count() >= MIN_PREFIX_CHARS;
+        let approximate = fuzzy && text.chars().count() >= MIN_FUZZY_CHARS;
+        for (lang, terms) in [(Lang::Es, &es), (Lang::En, &en)] {
+            for term in terms.iter() {
+                match lang {
+                    Lang::Es => matcher.es_terms.insert(term.clone()),
+                    Lang::En => matcher.en_terms.insert(term.clone()),
+                };
+                for w in self.weighted(lang) {
+                    let t = Term::from_field_text(w.field, term);
+                    out.push(boosted(
+                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+                        w.boost,
+                    ));
+                    if approximate {
+                        out.push(boosted(
+                            Box::new(FuzzyTermQuery::new(t, 1, true)),
+                            w.boost * 0.5,
+                        ));
+                    }
+                }
+                if approximate {
+                    match lang {
+                        Lang::Es => matcher.fuzzy_es.push(term.clone()),
+                        Lang::En => matcher.fuzzy_en.push(term.clone()),
+                    }
+                }
+            }
+        }
+        if typing {
+            matcher.prefixes.push(folded.clone());
+            for lang in [Lang::Es, Lang::En] {
+                for w in self.weighted(lang) {
+                    let t = Term::from_field_text(w.field, &folded);
+                    out.push(boosted(
+                        Box::new(FuzzyTermQuery::new_prefix(t, 0, false)),
+                        w.boost * 0.5,
+                    ));
+                }
+            }
+        }
+    }
+
+    fn phrase(&self, text: &str, matcher: &mut Matcher, out: &mut Vec<Box<dyn Query>>) {
+        for lang in [Lang::Es, Lang::En] {
+            let tokens = analyzers::tokens(&mut analyzers::analyzer(lang), text);
+            let Some(first) = tokens.first().map(|t| t.position) else {
+                continue;
+            };
+            for token in &tokens {
+                // A word common in the other language ("del" is not an English
+                // stop word) would otherwise be marked all over the excerpt.
+                let word = text.get(token.from..token.to).unwrap_or_default();
+                if is_common_word(word) {
+                    continue;
+                }
+                match lang {
+                    Lang::Es => matcher.es_terms.insert(token.term.clone()),
+                    Lang::En => matcher.en_terms.insert(token.term.clone()),
+                };
+            }
+            for w in self.weighted(lang) {
+                let query: Box<dyn Query> = if tokens.len() == 1 {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(w.field, &tokens[0].term),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                } else {
+                    Box::new(PhraseQuery::new_with_offset(
+                        tokens
+                            .iter()
+                            .map(|t| (t.position - first, Term::from_field_text(w.field, &t.term)))
+                            .collect(),
+                    ))
+                };
+                out.push(boosted(query, w.boost));
+            }
+        }
+    }
+}
+
+/// Whether either language's analyzer drops `word` as a stop word.
+fn is_common_word(word: &str) -> bool {
+    analyzers::terms(&mut analyzers::analyzer(Lang::Es), word).is_empty()
+        || analyzers::terms(&mut analyzers::analyzer(Lang::En), word).is_empty()
+}
+
+fn boosted(query: Box<dyn Query>, boost: Score) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+fn facet(kind: FacetKind, value: &str) -> Facet {
+    Facet::from_path([kind.segment(), value])
+}
+
+/// The beginning of a text, cut at a character boundary, that excerpts come from.
+fn excerpt_source(text: &str) -> &str {
+    if text.len() <= EXCERPT_SOURCE_BYTES {
+        return text;
+    }
+    let mut end = EXCERPT_SOURCE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn read_state(index: &Index) -> Option<IndexState> {
+    let payload = index.load_metas().ok()?.payload?;
+    serde_json::from_str(&payload).ok()
+}

@@ -1,0 +1,25 @@
+//! Acoge's search: a local tantivy index per instance, with Spanish and
+//! English analyzers and the field's synonyms, kept fresh by following the
+//! store's outbox.
+
+pub mod analyzers;
+mod document;
+mod error;
+mod follower;
+mod index;
+pub mod query;
+pub mod relevance;
+mod snippet;
+mod source;
+pub mod synonyms;
+
+pub use document::{FacetKind, SearchDocument, document_key};
+pub use error::SearchError;
+pub use follower::{Follower, POLL_INTERVAL, RebuildProgress};
+pub use index::{
+    Hit, IndexState, MAX_FACET_VALUES, SCHEMA_VERSION, SearchIndex, SearchRequest, SearchResults,
+};
+pub use query::Notice;
+pub use snippet::Snippet;
+pub use source::{Change, Labels, Source};
+pub use synonyms::Synonyms;
