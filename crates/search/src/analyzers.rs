@@ -75,6 +75,48 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     out
 }
 
+/// Which analysis to run: a language's, or just lower case and folding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Analysis {
+    Spanish,
+    English,
+    Plain,
+}
+
+impl Analysis {
+    pub fn of(lang: Lang) -> Analysis {
+        match lang {
+            Lang::Es => Analysis::Spanish,
+            Lang::En => Analysis::English,
+        }
+    }
+}
+
+thread_local! {
+    /// Built once per thread: building an analyzer builds its stop-word set,
+    /// which would otherwise cost more than analyzing a query.
+    static CACHED: std::cell::RefCell<[TextAnalyzer; 3]> =
+        std::cell::RefCell::new([analyzer(Lang::Es), analyzer(Lang::En), plain()]);
+}
+
+/// Runs `text` through one of the cached analyzers.
+pub fn analyze(analysis: Analysis, text: &str) -> Vec<Token> {
+    let slot = match analysis {
+        Analysis::Spanish => 0,
+        Analysis::English => 1,
+        Analysis::Plain => 2,
+    };
+    CACHED.with_borrow_mut(|analyzers| tokens(&mut analyzers[slot], text))
+}
+
+/// The terms `analyze` finds, in order.
+pub fn analyze_terms(analysis: Analysis, text: &str) -> Vec<String> {
+    analyze(analysis, text)
+        .into_iter()
+        .map(|t| t.term)
+        .collect()
+}
+
 /// Terms of `text`, in order.
 pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     tokens(analyzer, text).into_iter().map(|t| t.term).collect()

@@ -2,10 +2,10 @@
 
 use crate::{
     SearchError,
-    analyzers::{self, ENGLISH, SPANISH},
+    analyzers::{self, Analysis, ENGLISH, SPANISH},
     document::{FacetKind, SearchDocument, document_key},
     query::{Clause, Notice, ParsedQuery, parse},
-    snippet::{Matcher, Snippet, SnippetAnalyzers, snippet},
+    snippet::{Matcher, Snippet, snippet},
     synonyms::Synonyms,
 };
 use acoge_domain::lang::Lang;
@@ -528,20 +528,10 @@ impl SearchIndex {
             let (top, total) = searcher.search(query, &(top, Count))?;
             (top, total, None)
         };
-        let mut analyzers = SnippetAnalyzers::default();
         let hits = top
             .into_iter()
             .take(limit)
-            .map(|(score, address)| {
-                self.hit(
-                    &searcher,
-                    address,
-                    score,
-                    request.lang,
-                    matcher,
-                    &mut analyzers,
-                )
-            })
+            .map(|(score, address)| self.hit(&searcher, address, score, request.lang, matcher))
             .collect::<Result<Vec<_>, _>>()?;
         let mut facets = BTreeMap::new();
         if let Some(counts) = facet_counts {
@@ -575,7 +565,6 @@ impl SearchIndex {
         score: Score,
         lang: Lang,
         matcher: &Matcher,
-        analyzers: &mut SnippetAnalyzers,
     ) -> Result<Option<Hit>, SearchError> {
         let f = self.fields;
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -608,7 +597,7 @@ impl SearchIndex {
             id,
             target: text(f.target),
             title,
-            snippet: snippet(analyzers, matcher, &excerpt),
+            snippet: snippet(matcher, &excerpt),
             score,
             verified: doc
                 .get_first(f.verified)
@@ -678,9 +667,9 @@ impl SearchIndex {
         matcher: &mut Matcher,
         out: &mut Vec<Box<dyn Query>>,
     ) {
-        let es = analyzers::terms(&mut analyzers::analyzer(Lang::Es), text);
-        let en = analyzers::terms(&mut analyzers::analyzer(Lang::En), text);
-        let folded = analyzers::terms(&mut analyzers::plain(), text).concat();
+        let es = analyzers::analyze_terms(Analysis::Spanish, text);
+        let en = analyzers::analyze_terms(Analysis::English, text);
+        let folded = analyzers::analyze_terms(Analysis::Plain, text).concat();
         // A common word in either language is not searched, even as the
         // start of a longer one: "para" would otherwise match "paramédico".
         if es.is_empty() || en.is_empty() {
@@ -731,7 +720,7 @@ impl SearchIndex {
 
     fn phrase(&self, text: &str, matcher: &mut Matcher, out: &mut Vec<Box<dyn Query>>) {
         for lang in [Lang::Es, Lang::En] {
-            let tokens = analyzers::tokens(&mut analyzers::analyzer(lang), text);
+            let tokens = analyzers::analyze(Analysis::of(lang), text);
             let Some(first) = tokens.first().map(|t| t.position) else {
                 continue;
             };
@@ -769,8 +758,8 @@ impl SearchIndex {
 
 /// Whether either language's analyzer drops `word` as a stop word.
 fn is_common_word(word: &str) -> bool {
-    analyzers::terms(&mut analyzers::analyzer(Lang::Es), word).is_empty()
-        || analyzers::terms(&mut analyzers::analyzer(Lang::En), word).is_empty()
+    analyzers::analyze(Analysis::Spanish, word).is_empty()
+        || analyzers::analyze(Analysis::English, word).is_empty()
 }
 
 fn boosted(query: Box<dyn Query>, boost: Score) -> Box<dyn Query> {

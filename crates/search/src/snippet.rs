@@ -2,10 +2,8 @@
 //! computed from the stored text with the same analyzers as the query, so an
 //! accentless or inflected query highlights the word as written.
 
-use crate::analyzers::{self, Token};
-use acoge_domain::lang::Lang;
+use crate::analyzers::{self, Analysis, Token};
 use std::collections::HashSet;
-use tantivy::tokenizer::TextAnalyzer;
 
 /// Excerpts are about this long (characters).
 pub const SNIPPET_CHARS: usize = 220;
@@ -20,23 +18,6 @@ pub struct Matcher {
     /// Stems matched with one letter of difference.
     pub fuzzy_es: Vec<String>,
     pub fuzzy_en: Vec<String>,
-}
-
-/// The analyzers a snippet needs, built once per search.
-pub struct SnippetAnalyzers {
-    es: TextAnalyzer,
-    en: TextAnalyzer,
-    plain: TextAnalyzer,
-}
-
-impl Default for SnippetAnalyzers {
-    fn default() -> Self {
-        SnippetAnalyzers {
-            es: analyzers::analyzer(Lang::Es),
-            en: analyzers::analyzer(Lang::En),
-            plain: analyzers::plain(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -69,7 +50,7 @@ fn within_one_edit(a: &str, b: &str) -> bool {
 }
 
 impl Matcher {
-    fn marks(&self, analyzers: &mut SnippetAnalyzers, text: &str) -> Vec<(usize, usize)> {
+    fn marks(&self, text: &str) -> Vec<(usize, usize)> {
         let mut marks = Vec::new();
         let mut mark = |token: &Token, terms: &HashSet<String>, fuzzy: &[String]| {
             if terms.contains(&token.term) || fuzzy.iter().any(|f| within_one_edit(f, &token.term))
@@ -77,14 +58,14 @@ impl Matcher {
                 marks.push((token.from, token.to));
             }
         };
-        for token in analyzers::tokens(&mut analyzers.es, text) {
+        for token in analyzers::analyze(Analysis::Spanish, text) {
             mark(&token, &self.es_terms, &self.fuzzy_es);
         }
-        for token in analyzers::tokens(&mut analyzers.en, text) {
+        for token in analyzers::analyze(Analysis::English, text) {
             mark(&token, &self.en_terms, &self.fuzzy_en);
         }
         if !self.prefixes.is_empty() {
-            for token in analyzers::tokens(&mut analyzers.plain, text) {
+            for token in analyzers::analyze(Analysis::Plain, text) {
                 if self
                     .prefixes
                     .iter()
@@ -110,8 +91,8 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 }
 
 /// An excerpt of `text` around the densest cluster of matches.
-pub fn snippet(analyzers: &mut SnippetAnalyzers, matcher: &Matcher, text: &str) -> Snippet {
-    let marks = matcher.marks(analyzers, text);
+pub fn snippet(matcher: &Matcher, text: &str) -> Snippet {
+    let marks = matcher.marks(text);
     let window = SNIPPET_CHARS * 2; // bytes: Spanish text averages under 2 bytes a char
     // The start that covers the most marks within the window.
     let start = marks
@@ -174,10 +155,8 @@ mod tests {
 
     #[test]
     fn inflected_and_accented_words_are_marked_as_written() {
-        let mut analyzers = SnippetAnalyzers::default();
-        let stem = analyzers::terms(&mut analyzers::analyzer(Lang::Es), "vacunacion")[0].clone();
+        let stem = analyzers::analyze_terms(Analysis::Spanish, "vacunacion")[0].clone();
         let s = snippet(
-            &mut analyzers,
             &matcher(&[&stem]),
             "Campaña de vacunación para personas migrantes.",
         );
@@ -188,10 +167,9 @@ mod tests {
 
     #[test]
     fn long_texts_are_cut_around_the_matches() {
-        let mut analyzers = SnippetAnalyzers::default();
         let text = format!("{} albergue al final.", "palabra ".repeat(200));
-        let stem = analyzers::terms(&mut analyzers::analyzer(Lang::Es), "albergue")[0].clone();
-        let s = snippet(&mut analyzers, &matcher(&[&stem]), &text);
+        let stem = analyzers::analyze_terms(Analysis::Spanish, "albergue")[0].clone();
+        let s = snippet(&matcher(&[&stem]), &text);
         assert!(s.text.starts_with("… "));
         assert!(s.text.chars().count() <= SNIPPET_CHARS + 4);
         let (from, to) = s.highlights[0];

@@ -35,7 +35,7 @@ pub struct SynonymMatch {
 
 /// Lower-cased, accent-folded words, the way terms are compared here.
 pub fn folded_words(text: &str) -> Vec<String> {
-    analyzers::terms(&mut analyzers::plain(), text)
+    analyzers::analyze_terms(analyzers::Analysis::Plain, text)
 }
 
 impl Synonyms {
