@@ -271,11 +271,8 @@ async fn load_anchor(db: &Db) -> Result<Duration, Failure> {
 /// Times tantivy and the PostgreSQL anchor on the same queries and documents,
 /// scores both on the relevance set, and writes a Markdown report.
 pub async fn search(db: &Db, report: Option<&Path>) -> Result<(), Failure> {
-    if db.backend() != acoge_store::Backend::Postgres {
-        return Err(Failure::Other(
-            "bench search compares against PostgreSQL full-text search: pass --database postgres://...".into(),
-        ));
-    }
+    // The anchor needs PostgreSQL; on SQLite only tantivy is timed.
+    let anchor = db.backend() == acoge_store::Backend::Postgres;
     import::reference(db, None, false).await?;
     import::examples(db, false).await?;
     let practices = db.searchable_ids(SearchableKind::Practice).await?.len();
@@ -284,8 +281,11 @@ pub async fn search(db: &Db, report: Option<&Path>) -> Result<(), Failure> {
     let (index, indexing) = built_index(db, Some(&dir.path().join("index"))).await?;
     let documents = index.len();
     let index_bytes = index.size_on_disk();
-    let anchor_loading = load_anchor(db).await?;
-    let anchor_bytes = db.anchor_size().await?;
+    let (anchor_loading, anchor_bytes) = if anchor {
+        (load_anchor(db).await?, db.anchor_size().await?)
+    } else {
+        (Duration::ZERO, 0)
+    };
 
     let queries = queries();
     let progress = bar((queries.len() * (ROUNDS + 1) * 4) as u64, "timing queries");
@@ -297,12 +297,15 @@ pub async fn search(db: &Db, report: Option<&Path>) -> Result<(), Failure> {
                 let started = Instant::now();
                 index.search(&tantivy_request(query, facets))?;
                 let took = started.elapsed();
-                let started = Instant::now();
-                db.anchor_search(query, facets).await?;
-                let anchor_took = started.elapsed();
                 if round > 0 {
                     tantivy[mode].push(took);
-                    postgres[mode].push(anchor_took);
+                }
+                if anchor {
+                    let started = Instant::now();
+                    db.anchor_search(query, facets).await?;
+                    if round > 0 {
+                        postgres[mode].push(started.elapsed());
+                    }
                 }
                 progress.inc(2);
             }
@@ -312,14 +315,16 @@ pub async fn search(db: &Db, report: Option<&Path>) -> Result<(), Failure> {
     let judgments = judgments(db).await?;
     let tantivy_quality = tantivy_scores(&index, &judgments)?;
     let mut anchor_rankings = std::collections::HashMap::new();
-    for judgment in &judgments {
+    for judgment in judgments.iter().filter(|_| anchor) {
         let keys = db.anchor_search(&judgment.query, false).await?.keys;
         anchor_rankings.insert(judgment.query.clone(), keys);
     }
     let anchor_quality = relevance::score(&judgments, |query| {
         Ok(anchor_rankings.get(query).cloned().unwrap_or_default())
     })?;
-    db.anchor_drop().await?;
+    if anchor {
+        db.anchor_drop().await?;
+    }
 
     let [t_plain, t_facets] = tantivy.map(latency);
     let [p_plain, p_facets] = postgres.map(latency);

@@ -31,7 +31,7 @@ use tantivy::{
 
 /// Bump when the schema or the analyzers change: an index built by another
 /// version is rebuilt from the database rather than read wrongly.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// Memory the writer may use before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 /// Stored text longer than this is not kept for excerpts (it is still indexed).
@@ -61,13 +61,14 @@ struct Fields {
     verified: Field,
     title_es: Field,
     title_en: Field,
-    text_es: Field,
-    text_en: Field,
-    tags_es: Field,
-    tags_en: Field,
+    body_es: Field,
+    body_en: Field,
     excerpt_es: Field,
     excerpt_en: Field,
     facets: Field,
+    /// The facets again, stored as `kind/value`, to count a hit found
+    /// without a counting pass.
+    facet_values: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -91,22 +92,57 @@ fn schema() -> (Schema, Fields) {
         verified: builder.add_bool_field("verified", STORED),
         title_es: builder.add_text_field("title_es", text(SPANISH, true)),
         title_en: builder.add_text_field("title_en", text(ENGLISH, true)),
-        text_es: builder.add_text_field("text_es", text(SPANISH, false)),
-        text_en: builder.add_text_field("text_en", text(ENGLISH, false)),
-        tags_es: builder.add_text_field("tags_es", text(SPANISH, false)),
-        tags_en: builder.add_text_field("tags_en", text(ENGLISH, false)),
+        body_es: builder.add_text_field("body_es", text(SPANISH, false)),
+        body_en: builder.add_text_field("body_en", text(ENGLISH, false)),
         excerpt_es: builder.add_text_field("excerpt_es", STORED),
         excerpt_en: builder.add_text_field("excerpt_en", STORED),
         facets: builder.add_facet_field("facets", FacetOptions::default()),
+        facet_values: builder.add_text_field("facet_values", STORED),
     };
     (builder.build(), fields)
 }
 
-/// A searchable field of one language with its weight.
-#[derive(Clone, Copy)]
-struct Weighted {
-    field: Field,
-    boost: Score,
+/// How much more a word in the title weighs than one in the text.
+const TITLE_BOOST: Score = 2.0;
+
+type Queries = Vec<Box<dyn Query>>;
+
+/// The clauses of a query: each must match; the boosts only rank.
+struct Clauses {
+    required: Queries,
+    boosts: Queries,
+}
+
+impl Clauses {
+    fn with(&self, occur: Occur) -> Box<dyn Query> {
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = self
+            .required
+            .iter()
+            .map(|q| (occur, q.box_clone()))
+            .collect();
+        parts.extend(self.boosts.iter().map(|q| (Occur::Should, q.box_clone())));
+        Box::new(BooleanQuery::new(parts))
+    }
+
+    /// Every clause must match.
+    fn all(&self) -> Box<dyn Query> {
+        self.with(Occur::Must)
+    }
+
+    /// At least one clause must match.
+    fn any(&self) -> Box<dyn Query> {
+        self.with(Occur::Should)
+    }
+}
+
+/// One pass over the index: which page, and what to count besides it.
+#[derive(Debug, Clone, Copy)]
+struct Pass {
+    offset: usize,
+    limit: usize,
+    facets: bool,
+    /// Count every match (otherwise the total is the hits returned).
+    count: bool,
 }
 
 /// What a search asks for.
@@ -166,6 +202,9 @@ pub struct Hit {
     pub snippet: Snippet,
     pub score: f32,
     pub verified: bool,
+    /// Its facets besides its type.
+    #[serde(skip)]
+    pub facets: Vec<(FacetKind, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -305,15 +344,29 @@ impl SearchIndex {
         doc.add_bool(f.verified, document.verified);
         doc.add_text(f.title_es, &document.title_es);
         doc.add_text(f.title_en, &document.title_en);
-        doc.add_text(f.text_es, &document.text_es);
-        doc.add_text(f.text_en, &document.text_en);
-        doc.add_text(f.tags_es, &document.tags_es);
-        doc.add_text(f.tags_en, &document.tags_en);
+        // Everything a word can match, in one field per language: a query
+        // walks two posting lists per word instead of six. Titles are also
+        // indexed alone, to rank title matches higher.
+        for (field, parts) in [
+            (
+                f.body_es,
+                [&document.title_es, &document.text_es, &document.tags_es],
+            ),
+            (
+                f.body_en,
+                [&document.title_en, &document.text_en, &document.tags_en],
+            ),
+        ] {
+            for part in parts {
+                doc.add_text(field, part);
+            }
+        }
         doc.add_text(f.excerpt_es, excerpt_source(&document.text_es));
         doc.add_text(f.excerpt_en, excerpt_source(&document.text_en));
         doc.add_facet(f.facets, facet(FacetKind::Type, document.kind.entity()));
         for (kind, value) in &document.facets {
             doc.add_facet(f.facets, facet(*kind, value));
+            doc.add_text(f.facet_values, format!("{}/{value}", kind.segment()));
         }
         doc
     }
@@ -353,10 +406,19 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Commits a rebuild with the state it reached.
+    /// Commits a rebuild with the state it reached, then merges it into one
+    /// segment: a query then walks one posting list per term, not one per
+    /// segment (the follower's later small commits are merged in the
+    /// background by tantivy's policy).
     pub fn finish(&self, state: &IndexState) -> Result<(), SearchError> {
         let mut writer = self.writer();
-        self.commit(&mut writer, state)
+        self.commit(&mut writer, state)?;
+        let segments = self.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+            self.reader.reload()?;
+        }
+        Ok(())
     }
 
     fn commit(&self, writer: &mut IndexWriter, state: &IndexState) -> Result<(), SearchError> {
@@ -387,7 +449,12 @@ impl SearchIndex {
         if request.text.trim().is_empty() {
             let mut all = filters;
             all.push((Occur::Must, Box::new(AllQuery)));
-            let page = (request.offset, request.limit);
+            let page = Pass {
+                offset: request.offset,
+                limit: request.limit,
+                facets: request.facets,
+                count: true,
+            };
             return self.run(
                 &BooleanQuery::new(all),
                 request,
@@ -398,28 +465,28 @@ impl SearchIndex {
         }
         let mut exact_matcher = Matcher::default();
         let exact = self.clauses(&parsed, Strictness::Exact, &mut exact_matcher);
-        if exact.is_empty() {
+        if exact.required.is_empty() {
             notices.push(Notice::OnlyCommonWords);
             return Ok(SearchResults {
                 notices,
                 ..SearchResults::default()
             });
         }
-        let several = exact.len() > 1;
+        let several = exact.required.len() > 1;
         let with_filters = |core: Box<dyn Query>| -> BooleanQuery {
             let mut parts = vec![(Occur::Must, core)];
             parts.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
             BooleanQuery::new(parts)
         };
-        let all_of = |clauses: Vec<Box<dyn Query>>| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                clauses.into_iter().map(|q| (Occur::Must, q)).collect(),
-            ))
+        let page = Pass {
+            offset: request.offset,
+            limit: request.limit,
+            facets: request.facets,
+            count: true,
         };
-        let page = (request.offset, request.limit);
 
         // Every word, as typed.
-        let mut base_query = all_of(exact);
+        let mut base_query = exact.all();
         let mut base = self.run(
             &with_filters(base_query.box_clone()),
             request,
@@ -431,7 +498,7 @@ impl SearchIndex {
         let mut approximate_matcher = Matcher::default();
         let approximate = self.clauses(&parsed, Strictness::Approximate, &mut approximate_matcher);
         if base.total == 0 && !approximate_matcher.fuzzy_es.is_empty() {
-            let query = all_of(approximate.iter().map(|q| q.box_clone()).collect());
+            let query = approximate.all();
             let mut step = notices.clone();
             step.push(Notice::Approximate);
             let found = self.run(
@@ -446,37 +513,33 @@ impl SearchIndex {
                 base_query = query;
             }
         }
-        if !several || base.total >= request.limit as u64 {
+        if !several || request.offset > 0 || base.total >= request.limit as u64 {
             return Ok(base);
         }
-        // Less than a page with every word: after those, the results with
-        // some of the words, best first (a narrow query still finds what is
-        // near it; a broad one is never diluted).
+        // Less than a page has every word: the rest of the first page goes to
+        // the best results with some of the words (ranked, not counted, so a
+        // narrow query costs little more), which then count in the total and
+        // the facets. A query with a page or more of full matches is never
+        // diluted.
         let some_words: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(BooleanQuery::new(
-                    approximate
-                        .into_iter()
-                        .map(|q| (Occur::Should, q))
-                        .collect(),
-                )),
-            ),
+            (Occur::Must, approximate.any()),
             (Occur::MustNot, base_query),
         ]));
-        let taken = base.hits.len();
-        let rest_page = (
-            request.offset.saturating_sub(base.total as usize),
-            request.limit.saturating_sub(taken).max(1),
-        );
+        let room = request.limit.saturating_sub(base.hits.len());
+        let rest_pass = Pass {
+            offset: 0,
+            limit: room,
+            facets: false,
+            count: false,
+        };
         let rest = self.run(
             &with_filters(some_words),
             request,
-            rest_page,
+            rest_pass,
             &approximate_matcher,
             Vec::new(),
         )?;
-        if rest.total == 0 {
+        if rest.hits.is_empty() {
             return Ok(base);
         }
         let mut combined = base;
@@ -485,23 +548,24 @@ impl SearchIndex {
         } else {
             Notice::AlsoSomeWords
         });
-        combined.total += rest.total;
-        combined.hits.extend(
-            rest.hits
-                .into_iter()
-                .take(request.limit.saturating_sub(taken)),
-        );
-        for (kind, values) in rest.facets {
-            let counts = combined.facets.entry(kind).or_default();
-            for (value, count) in values {
-                match counts.iter_mut().find(|(v, _)| *v == value) {
-                    Some((_, existing)) => *existing += count,
-                    None => counts.push((value, count)),
+        combined.total += rest.hits.len() as u64;
+        if request.facets {
+            for hit in &rest.hits {
+                let kinds = std::iter::once((FacetKind::Type, hit.kind.entity().to_owned()));
+                for (kind, value) in kinds.chain(hit.facets.iter().cloned()) {
+                    let counts = combined.facets.entry(kind).or_default();
+                    match counts.iter_mut().find(|(v, _)| *v == value) {
+                        Some((_, existing)) => *existing += 1,
+                        None => counts.push((value, 1)),
+                    }
                 }
             }
-            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            counts.truncate(MAX_FACET_VALUES);
+            for counts in combined.facets.values_mut() {
+                counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                counts.truncate(MAX_FACET_VALUES);
+            }
         }
+        combined.hits.extend(rest.hits);
         Ok(combined)
     }
 
@@ -509,28 +573,32 @@ impl SearchIndex {
         &self,
         query: &dyn Query,
         request: &SearchRequest,
-        (offset, limit): (usize, usize),
+        pass: Pass,
         matcher: &Matcher,
         notices: Vec<Notice>,
     ) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
-        let top = TopDocs::with_limit(limit.max(1))
-            .and_offset(offset)
+        let top = TopDocs::with_limit(pass.limit.max(1))
+            .and_offset(pass.offset)
             .order_by_score();
-        let (top, total, facet_counts) = if request.facets {
+        let (top, total, facet_counts) = if pass.facets {
             let mut collector = FacetCollector::for_field("facets");
             for kind in FacetKind::ALL {
                 collector.add_facet(Facet::from_path([kind.segment()]));
             }
             let (top, total, counts) = searcher.search(query, &(top, Count, collector))?;
             (top, total, Some(counts))
-        } else {
+        } else if pass.count {
             let (top, total) = searcher.search(query, &(top, Count))?;
+            (top, total, None)
+        } else {
+            let top = searcher.search(query, &top)?;
+            let total = top.len();
             (top, total, None)
         };
         let hits = top
             .into_iter()
-            .take(limit)
+            .take(pass.limit)
             .map(|(score, address)| self.hit(&searcher, address, score, request.lang, matcher))
             .collect::<Result<Vec<_>, _>>()?;
         let mut facets = BTreeMap::new();
@@ -603,30 +671,25 @@ impl SearchIndex {
                 .get_first(f.verified)
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false),
+            facets: doc
+                .get_all(f.facet_values)
+                .filter_map(|v| v.as_str())
+                .filter_map(|v| {
+                    let (kind, value) = v.split_once('/')?;
+                    let kind = FacetKind::ALL.into_iter().find(|k| k.segment() == kind)?;
+                    Some((kind, value.to_owned()))
+                })
+                .collect(),
         }))
     }
 
-    /// The searchable fields of a language with their weights.
-    fn weighted(&self, lang: Lang) -> [Weighted; 3] {
+    /// The field a word of `lang` must match, and the title that ranks it higher.
+    fn fields_of(&self, lang: Lang) -> (Field, Field) {
         let f = self.fields;
-        let (title, text, tags) = match lang {
-            Lang::Es => (f.title_es, f.text_es, f.tags_es),
-            Lang::En => (f.title_en, f.text_en, f.tags_en),
-        };
-        [
-            Weighted {
-                field: title,
-                boost: 3.0,
-            },
-            Weighted {
-                field: text,
-                boost: 1.0,
-            },
-            Weighted {
-                field: tags,
-                boost: 1.5,
-            },
-        ]
+        match lang {
+            Lang::Es => (f.body_es, f.title_es),
+            Lang::En => (f.body_en, f.title_en),
+        }
     }
 
     /// One query per clause; clauses of only common words drop out.
@@ -635,28 +698,33 @@ impl SearchIndex {
         parsed: &ParsedQuery,
         strictness: Strictness,
         matcher: &mut Matcher,
-    ) -> Vec<Box<dyn Query>> {
+    ) -> Clauses {
         let fuzzy = strictness != Strictness::Exact;
-        parsed
+        let mut boosts = Vec::new();
+        let required = parsed
             .clauses
             .iter()
             .filter_map(|clause| {
                 let mut alternatives = Vec::new();
                 match clause {
                     Clause::Word { text, prefix } => {
-                        self.word(text, *prefix, fuzzy, matcher, &mut alternatives);
+                        let mut found = (&mut alternatives, &mut boosts);
+                        self.word(text, *prefix, fuzzy, matcher, &mut found);
                     }
-                    Clause::Phrase(text) => self.phrase(text, matcher, &mut alternatives),
+                    Clause::Phrase(text) => {
+                        self.phrase(text, matcher, &mut (&mut alternatives, &mut boosts));
+                    }
                     Clause::Synonym { group, .. } => {
                         for term in self.synonyms.group(*group) {
-                            self.phrase(term, matcher, &mut alternatives);
+                            self.phrase(term, matcher, &mut (&mut alternatives, &mut boosts));
                         }
                     }
                 }
                 (!alternatives.is_empty())
                     .then(|| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
             })
-            .collect()
+            .collect();
+        Clauses { required, boosts }
     }
 
     fn word(
@@ -665,7 +733,7 @@ impl SearchIndex {
         prefix: bool,
         fuzzy: bool,
         matcher: &mut Matcher,
-        out: &mut Vec<Box<dyn Query>>,
+        (out, boosts): &mut (&mut Queries, &mut Queries),
     ) {
         let es = analyzers::analyze_terms(Analysis::Spanish, text);
         let en = analyzers::analyze_terms(Analysis::English, text);
@@ -683,19 +751,26 @@ impl SearchIndex {
                     Lang::Es => matcher.es_terms.insert(term.clone()),
                     Lang::En => matcher.en_terms.insert(term.clone()),
                 };
-                for w in self.weighted(lang) {
-                    let t = Term::from_field_text(w.field, term);
-                    out.push(boosted(
-                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
-                        w.boost,
-                    ));
-                    if approximate {
-                        out.push(boosted(
-                            Box::new(FuzzyTermQuery::new(t, 1, true)),
-                            w.boost * 0.5,
-                        ));
-                    }
+                let (body, title) = self.fields_of(lang);
+                let t = Term::from_field_text(body, term);
+                out.push(Box::new(TermQuery::new(
+                    t.clone(),
+                    IndexRecordOption::WithFreqs,
+                )));
+                if approximate {
+                    out.push(boosted(Box::new(FuzzyTermQuery::new(t, 1, true)), 0.5));
                 }
+                let in_title = Term::from_field_text(title, term);
+                if approximate {
+                    boosts.push(boosted(
+                        Box::new(FuzzyTermQuery::new(in_title.clone(), 1, true)),
+                        TITLE_BOOST * 0.5,
+                    ));
+                }
+                boosts.push(boosted(
+                    Box::new(TermQuery::new(in_title, IndexRecordOption::WithFreqs)),
+                    TITLE_BOOST,
+                ));
                 if approximate {
                     match lang {
                         Lang::Es => matcher.fuzzy_es.push(term.clone()),
@@ -707,18 +782,21 @@ impl SearchIndex {
         if typing {
             matcher.prefixes.push(folded.clone());
             for lang in [Lang::Es, Lang::En] {
-                for w in self.weighted(lang) {
-                    let t = Term::from_field_text(w.field, &folded);
-                    out.push(boosted(
-                        Box::new(FuzzyTermQuery::new_prefix(t, 0, false)),
-                        w.boost * 0.5,
-                    ));
-                }
+                let t = Term::from_field_text(self.fields_of(lang).0, &folded);
+                out.push(boosted(
+                    Box::new(FuzzyTermQuery::new_prefix(t, 0, false)),
+                    0.5,
+                ));
             }
         }
     }
 
-    fn phrase(&self, text: &str, matcher: &mut Matcher, out: &mut Vec<Box<dyn Query>>) {
+    fn phrase(
+        &self,
+        text: &str,
+        matcher: &mut Matcher,
+        (out, boosts): &mut (&mut Queries, &mut Queries),
+    ) {
         for lang in [Lang::Es, Lang::En] {
             let tokens = analyzers::analyze(Analysis::of(lang), text);
             let Some(first) = tokens.first().map(|t| t.position) else {
@@ -736,22 +814,24 @@ impl SearchIndex {
                     Lang::En => matcher.en_terms.insert(token.term.clone()),
                 };
             }
-            for w in self.weighted(lang) {
-                let query: Box<dyn Query> = if tokens.len() == 1 {
+            let in_field = |field: Field| -> Box<dyn Query> {
+                if let [only] = tokens.as_slice() {
                     Box::new(TermQuery::new(
-                        Term::from_field_text(w.field, &tokens[0].term),
+                        Term::from_field_text(field, &only.term),
                         IndexRecordOption::WithFreqs,
                     ))
                 } else {
                     Box::new(PhraseQuery::new_with_offset(
                         tokens
                             .iter()
-                            .map(|t| (t.position - first, Term::from_field_text(w.field, &t.term)))
+                            .map(|t| (t.position - first, Term::from_field_text(field, &t.term)))
                             .collect(),
                     ))
-                };
-                out.push(boosted(query, w.boost));
-            }
+                }
+            };
+            let (body, title) = self.fields_of(lang);
+            out.push(in_field(body));
+            boosts.push(boosted(in_field(title), TITLE_BOOST));
         }
     }
 }

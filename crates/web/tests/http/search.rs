@@ -158,7 +158,7 @@ async fn the_page_searches_browses_and_keeps_what_was_typed() {
         english.contains("Casa del Migrante"),
         "English finds Spanish content"
     );
-    let filtered = get(backend, "/buscar?q=migrantes&tipo=practice", &[])
+    let filtered = get(backend, "/buscar?q=refugiados&tipo=organization", &[])
         .await
         .body;
     assert!(
