@@ -12,6 +12,7 @@ use acoge_search::{
 use acoge_store::{AnchorDocument, Db, SearchableKind};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::{
+    collections::BTreeMap,
     path::Path,
     sync::Arc,
     time::{Duration, Instant},
@@ -176,6 +177,8 @@ const WORDS: &[&str] = &[
 ];
 /// Queries per length (1 to 4 words).
 const QUERIES_PER_LENGTH: usize = 100;
+/// How many of the slowest queries the report names.
+const SLOWEST_SHOWN: usize = 8;
 /// Each query is timed this many times (after one warm-up pass).
 const ROUNDS: usize = 3;
 
@@ -191,11 +194,15 @@ fn queries() -> Vec<String> {
     let mut out = Vec::new();
     for words in 1..=4 {
         for _ in 0..QUERIES_PER_LENGTH {
+            // Entries of one or two words, until the query has exactly `words`.
             let mut picked: Vec<&str> = Vec::new();
-            while picked.len() < words {
-                let word = WORDS[next() % WORDS.len()];
-                if !picked.contains(&word) {
-                    picked.push(word);
+            let mut count = 0;
+            while count < words {
+                let entry = WORDS[next() % WORDS.len()];
+                let entry_words = entry.split_whitespace().count();
+                if !picked.contains(&entry) && count + entry_words <= words {
+                    picked.push(entry);
+                    count += entry_words;
                 }
             }
             out.push(picked.join(" "));
@@ -289,22 +296,30 @@ pub async fn search(db: &Db, report: Option<&Path>) -> Result<(), Failure> {
 
     let queries = queries();
     let progress = bar((queries.len() * (ROUNDS + 1) * 4) as u64, "timing queries");
-    let mut tantivy = [Vec::new(), Vec::new()];
-    let mut postgres = [Vec::new(), Vec::new()];
+    // Samples per (facets or not, words in the query).
+    let mut tantivy: BTreeMap<(bool, usize), Vec<Duration>> = BTreeMap::new();
+    let mut postgres: BTreeMap<(bool, usize), Vec<Duration>> = BTreeMap::new();
+    // tantivy's slowest time for each query with facets, to name the slowest.
+    let mut slowest: BTreeMap<&str, Duration> = BTreeMap::new();
     for round in 0..=ROUNDS {
-        for (mode, facets) in [false, true].into_iter().enumerate() {
+        for facets in [false, true] {
             for query in &queries {
+                let sample = (facets, query.split_whitespace().count());
                 let started = Instant::now();
                 index.search(&tantivy_request(query, facets))?;
                 let took = started.elapsed();
                 if round > 0 {
-                    tantivy[mode].push(took);
+                    tantivy.entry(sample).or_default().push(took);
+                    if facets {
+                        let worst = slowest.entry(query.as_str()).or_default();
+                        *worst = (*worst).max(took);
+                    }
                 }
                 if anchor {
                     let started = Instant::now();
                     db.anchor_search(query, facets).await?;
                     if round > 0 {
-                        postgres[mode].push(started.elapsed());
+                        postgres.entry(sample).or_default().push(started.elapsed());
                     }
                 }
                 progress.inc(2);
@@ -326,8 +341,17 @@ pub async fn search(db: &Db, report: Option<&Path>) -> Result<(), Failure> {
         db.anchor_drop().await?;
     }
 
-    let [t_plain, t_facets] = tantivy.map(latency);
-    let [p_plain, p_facets] = postgres.map(latency);
+    let overall = |samples: &BTreeMap<(bool, usize), Vec<Duration>>, facets: bool| {
+        latency(
+            samples
+                .iter()
+                .filter(|((f, _), _)| *f == facets)
+                .flat_map(|(_, v)| v.iter().copied())
+                .collect(),
+        )
+    };
+    let (t_plain, t_facets) = (overall(&tantivy, false), overall(&tantivy, true));
+    let (p_plain, p_facets) = (overall(&postgres, false), overall(&postgres, true));
     let ratio = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64().max(1e-9);
     let mut out = String::new();
     out.push_str(&format!(
@@ -376,6 +400,29 @@ pub async fn search(db: &Db, report: Option<&Path>) -> Result<(), Failure> {
         "| nDCG@10, relevance set ({} queries) | {:.4} | {:.4} | |\n\n",
         tantivy_quality.queries, tantivy_quality.overall, anchor_quality.overall
     ));
+    out.push_str(
+        "By words in the query (ms, p50 / p99):\n\n| words | facets | tantivy | PostgreSQL FTS |\n|---:|---|---:|---:|\n",
+    );
+    for (&(facets, words), samples) in &tantivy {
+        let t = latency(samples.clone());
+        let p = latency(postgres.get(&(facets, words)).cloned().unwrap_or_default());
+        out.push_str(&format!(
+            "| {words} | {} | {} / {} | {} / {} |\n",
+            if facets { "yes" } else { "no" },
+            ms(t.p50),
+            ms(t.p99),
+            ms(p.p50),
+            ms(p.p99)
+        ));
+    }
+    out.push('\n');
+    let mut slowest: Vec<(&str, Duration)> = slowest.into_iter().collect();
+    slowest.sort_by_key(|(_, took)| std::cmp::Reverse(*took));
+    out.push_str("Slowest queries for tantivy (with facets, slowest of the timed rounds):\n\n| query | ms |\n|---|---:|\n");
+    for (query, took) in slowest.iter().take(SLOWEST_SHOWN) {
+        out.push_str(&format!("| {query} | {} |\n", ms(*took)));
+    }
+    out.push('\n');
     out.push_str(
         "nDCG@10 by category:\n\n| category | tantivy | PostgreSQL FTS |\n|---|---:|---:|\n",
     );

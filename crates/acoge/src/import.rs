@@ -48,7 +48,7 @@ pub async fn reference(db: &Db, from: Option<&Path>, verbose: bool) -> Result<()
 pub async fn examples(db: &Db, verbose: bool) -> Result<(), Failure> {
     use acoge_domain::practice::PracticeStatus;
     use acoge_formats::{FormatError, examples};
-    use acoge_store::{NewPractice, OrganizationFilter};
+    use acoge_store::NewPractice;
     use std::collections::HashMap;
 
     const DATASET: &str = "examples";
@@ -60,16 +60,21 @@ pub async fn examples(db: &Db, verbose: bool) -> Result<(), Failure> {
         return Ok(());
     }
     let entries = examples::parse(examples::EMBEDDED)?;
-    let organizations: HashMap<String, String> = db
-        .organizations(
-            &OrganizationFilter::default(),
-            acoge_domain::page::PageRequest::first(100),
-        )
-        .await?
-        .items
-        .into_iter()
-        .map(|o| (o.name, o.id.to_string()))
-        .collect();
+    // Looked up by name one by one: a community has far more organizations
+    // than the examples name.
+    let mut organizations: HashMap<String, String> = HashMap::new();
+    let named = entries.iter().flat_map(|e| {
+        std::iter::once(&e.lead_organization)
+            .chain(&e.partners)
+            .chain(std::iter::once(&e.contact_organization))
+    });
+    for name in named {
+        if !organizations.contains_key(name)
+            && let Some(id) = db.organization_id_by_name(name).await?
+        {
+            organizations.insert(name.clone(), id.to_string());
+        }
+    }
     let mut provisions = HashMap::new();
     for p in db.provisions().await? {
         provisions.insert(

@@ -33,6 +33,11 @@ impl FacetKind {
             FacetKind::Sector => "sector",
         }
     }
+
+    /// The kind a facet path starts with.
+    pub fn from_segment(segment: &str) -> Option<FacetKind> {
+        FacetKind::ALL.into_iter().find(|k| k.segment() == segment)
+    }
 }
 
 /// One record as the index sees it.

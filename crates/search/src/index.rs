@@ -3,7 +3,9 @@
 use crate::{
     SearchError,
     analyzers::{self, Analysis, ENGLISH, SPANISH},
+    any_of::AnyOf,
     document::{FacetKind, SearchDocument, document_key},
+    facet_counter::{FacetCounter, FacetTables},
     query::{Clause, Notice, ParsedQuery, parse},
     snippet::{Matcher, Snippet, snippet},
     synonyms::Synonyms,
@@ -13,11 +15,11 @@ use acoge_store::SearchableKind;
 use std::{
     collections::BTreeMap,
     path::Path,
-    sync::{Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard},
 };
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term,
-    collector::{Count, FacetCollector, TopDocs},
+    collector::{Count, TopDocs},
     query::{
         AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery,
         Query, TermQuery,
@@ -120,7 +122,10 @@ impl Clauses {
             .iter()
             .map(|q| (occur, q.box_clone()))
             .collect();
-        parts.extend(self.boosts.iter().map(|q| (Occur::Should, q.box_clone())));
+        if !self.boosts.is_empty() {
+            let boosts = self.boosts.iter().map(|q| q.box_clone()).collect();
+            parts.push((Occur::Should, Box::new(AnyOf::new(boosts))));
+        }
         Box::new(BooleanQuery::new(parts))
     }
 
@@ -230,6 +235,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     synonyms: Synonyms,
+    facet_tables: Arc<FacetTables>,
 }
 
 fn register_analyzers(index: &Index) {
@@ -301,6 +307,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             synonyms,
+            facet_tables: Arc::default(),
         })
     }
 
@@ -582,11 +589,17 @@ impl SearchIndex {
             .and_offset(pass.offset)
             .order_by_score();
         let (top, total, facet_counts) = if pass.facets {
-            let mut collector = FacetCollector::for_field("facets");
-            for kind in FacetKind::ALL {
-                collector.add_facet(Facet::from_path([kind.segment()]));
-            }
-            let (top, total, counts) = searcher.search(query, &(top, Count, collector))?;
+            let live: Vec<_> = searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| segment.segment_id())
+                .collect();
+            self.facet_tables.keep_only(&live);
+            let counter = FacetCounter {
+                field: "facets",
+                tables: Arc::clone(&self.facet_tables),
+            };
+            let (top, total, counts) = searcher.search(query, &(top, Count, counter))?;
             (top, total, Some(counts))
         } else if pass.count {
             let (top, total) = searcher.search(query, &(top, Count))?;
@@ -602,17 +615,12 @@ impl SearchIndex {
             .map(|(score, address)| self.hit(&searcher, address, score, request.lang, matcher))
             .collect::<Result<Vec<_>, _>>()?;
         let mut facets = BTreeMap::new();
-        if let Some(counts) = facet_counts {
+        if let Some(mut counts) = facet_counts {
             for kind in FacetKind::ALL {
                 let mut values: Vec<(String, u64)> = counts
-                    .get(Facet::from_path([kind.segment()]))
-                    .filter_map(|(facet, count)| {
-                        facet
-                            .to_path()
-                            .last()
-                            .map(|value| (value.to_string(), count))
-                    })
-                    .collect();
+                    .remove(&kind)
+                    .map(|values| values.into_iter().collect())
+                    .unwrap_or_default();
                 values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 values.truncate(MAX_FACET_VALUES);
                 facets.insert(kind, values);
@@ -676,7 +684,7 @@ impl SearchIndex {
                 .filter_map(|v| v.as_str())
                 .filter_map(|v| {
                     let (kind, value) = v.split_once('/')?;
-                    let kind = FacetKind::ALL.into_iter().find(|k| k.segment() == kind)?;
+                    let kind = FacetKind::from_segment(kind)?;
                     Some((kind, value.to_owned()))
                 })
                 .collect(),
@@ -712,16 +720,21 @@ impl SearchIndex {
                         self.word(text, *prefix, fuzzy, matcher, &mut found);
                     }
                     Clause::Phrase(text) => {
-                        self.phrase(text, matcher, &mut (&mut alternatives, &mut boosts));
+                        let found = &mut (&mut alternatives, &mut boosts);
+                        self.phrases(&[text.as_str()], matcher, found);
                     }
                     Clause::Synonym { group, .. } => {
-                        for term in self.synonyms.group(*group) {
-                            self.phrase(term, matcher, &mut (&mut alternatives, &mut boosts));
-                        }
+                        let terms: Vec<&str> = self
+                            .synonyms
+                            .group(*group)
+                            .iter()
+                            .map(String::as_str)
+                            .collect();
+                        self.phrases(&terms, matcher, &mut (&mut alternatives, &mut boosts));
                     }
                 }
                 (!alternatives.is_empty())
-                    .then(|| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
+                    .then(|| Box::new(AnyOf::new(alternatives)) as Box<dyn Query>)
             })
             .collect();
         Clauses { required, boosts }
@@ -791,48 +804,92 @@ impl SearchIndex {
         }
     }
 
-    fn phrase(
+    /// Alternatives that match the same documents: each text as a phrase in
+    /// each language, without repeats, and without a phrase that contains
+    /// another alternative ("servicios de salud" adds nothing to "salud").
+    fn phrases(
         &self,
-        text: &str,
+        texts: &[&str],
         matcher: &mut Matcher,
         (out, boosts): &mut (&mut Queries, &mut Queries),
     ) {
         for lang in [Lang::Es, Lang::En] {
-            let tokens = analyzers::analyze(Analysis::of(lang), text);
-            let Some(first) = tokens.first().map(|t| t.position) else {
-                continue;
-            };
-            for token in &tokens {
-                // A word common in the other language ("del" is not an English
-                // stop word) would otherwise be marked all over the excerpt.
-                let word = text.get(token.from..token.to).unwrap_or_default();
-                if is_common_word(word) {
-                    continue;
+            let mut analyzed: Vec<AnalyzedPhrase> = Vec::new();
+            for text in texts {
+                let phrase = self.analyze_phrase(text, lang, matcher);
+                if !phrase.is_empty() && !analyzed.contains(&phrase) {
+                    analyzed.push(phrase);
                 }
-                match lang {
-                    Lang::Es => matcher.es_terms.insert(token.term.clone()),
-                    Lang::En => matcher.en_terms.insert(token.term.clone()),
-                };
             }
-            let in_field = |field: Field| -> Box<dyn Query> {
-                if let [only] = tokens.as_slice() {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &only.term),
-                        IndexRecordOption::WithFreqs,
-                    ))
-                } else {
-                    Box::new(PhraseQuery::new_with_offset(
-                        tokens
-                            .iter()
-                            .map(|t| (t.position - first, Term::from_field_text(field, &t.term)))
-                            .collect(),
-                    ))
-                }
-            };
             let (body, title) = self.fields_of(lang);
-            out.push(in_field(body));
-            boosts.push(boosted(in_field(title), TITLE_BOOST));
+            for phrase in &analyzed {
+                let redundant = analyzed
+                    .iter()
+                    .any(|other| other != phrase && contains(phrase, other));
+                if !redundant {
+                    out.push(phrase_query(body, phrase));
+                    boosts.push(boosted(phrase_query(title, phrase), TITLE_BOOST));
+                }
+            }
         }
+    }
+
+    /// The terms of `text` in `lang`, at positions relative to the first;
+    /// its meaningful words are marked in excerpts.
+    fn analyze_phrase(&self, text: &str, lang: Lang, matcher: &mut Matcher) -> AnalyzedPhrase {
+        let tokens = analyzers::analyze(Analysis::of(lang), text);
+        let Some(first) = tokens.first().map(|t| t.position) else {
+            return Vec::new();
+        };
+        for token in &tokens {
+            // A word common in the other language ("del" is not an English
+            // stop word) would otherwise be marked all over the excerpt.
+            let word = text.get(token.from..token.to).unwrap_or_default();
+            if is_common_word(word) {
+                continue;
+            }
+            match lang {
+                Lang::Es => matcher.es_terms.insert(token.term.clone()),
+                Lang::En => matcher.en_terms.insert(token.term.clone()),
+            };
+        }
+        tokens
+            .into_iter()
+            .map(|t| (t.position - first, t.term))
+            .collect()
+    }
+}
+
+/// Terms at positions relative to the first term.
+type AnalyzedPhrase = Vec<(usize, String)>;
+
+/// Whether every document with `phrase` also has `part`: `part`'s terms
+/// appear in `phrase` at the same distances from each other.
+fn contains(phrase: &AnalyzedPhrase, part: &AnalyzedPhrase) -> bool {
+    let Some((part_first, _)) = part.first() else {
+        return false;
+    };
+    phrase.iter().any(|(start, _)| {
+        part.iter().all(|(offset, term)| {
+            let at = start + offset - part_first;
+            phrase.iter().any(|(p, t)| *p == at && t == term)
+        })
+    })
+}
+
+fn phrase_query(field: Field, phrase: &AnalyzedPhrase) -> Box<dyn Query> {
+    if let [(_, only)] = phrase.as_slice() {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, only),
+            IndexRecordOption::WithFreqs,
+        ))
+    } else {
+        Box::new(PhraseQuery::new_with_offset(
+            phrase
+                .iter()
+                .map(|(position, term)| (*position, Term::from_field_text(field, term)))
+                .collect(),
+        ))
     }
 }
 

@@ -3,8 +3,10 @@
 //! store's outbox.
 
 pub mod analyzers;
+mod any_of;
 mod document;
 mod error;
+mod facet_counter;
 mod follower;
 mod index;
 pub mod query;

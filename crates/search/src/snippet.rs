@@ -2,8 +2,8 @@
 //! computed from the stored text with the same analyzers as the query, so an
 //! accentless or inflected query highlights the word as written.
 
-use crate::analyzers::{self, Analysis, Token};
-use std::collections::HashSet;
+use crate::analyzers::{self, Analysis};
+use std::collections::{HashMap, HashSet};
 
 /// Excerpts are about this long (characters).
 pub const SNIPPET_CHARS: usize = 220;
@@ -49,34 +49,52 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
+/// The first two characters of a folded word or stem.
+fn head(term: &str) -> &str {
+    let end = term.char_indices().nth(2).map_or(term.len(), |(i, _)| i);
+    &term[..end]
+}
+
 impl Matcher {
+    /// Byte ranges of `text` whose words match, in order.
+    ///
+    /// Stemming every word of every result's text costs more than the search
+    /// itself, so each word is folded first (cheap) and stemmed only if it
+    /// starts like a stem sought: Snowball stems keep a word's first two
+    /// letters. Misspelled terms can differ anywhere, so they stem every word.
     fn marks(&self, text: &str) -> Vec<(usize, usize)> {
+        let heads: HashSet<&str> = self
+            .es_terms
+            .iter()
+            .chain(&self.en_terms)
+            .map(|t| head(t))
+            .collect();
+        let every_word = !self.fuzzy_es.is_empty() || !self.fuzzy_en.is_empty();
+        let matches = |terms: &HashSet<String>, fuzzy: &[String], stem: &str| {
+            terms.contains(stem) || fuzzy.iter().any(|f| within_one_edit(f, stem))
+        };
+        let mut seen: HashMap<&str, bool> = HashMap::new();
         let mut marks = Vec::new();
-        let mut mark = |token: &Token, terms: &HashSet<String>, fuzzy: &[String]| {
-            if terms.contains(&token.term) || fuzzy.iter().any(|f| within_one_edit(f, &token.term))
-            {
+        for token in analyzers::analyze(Analysis::Plain, text) {
+            let typed = self
+                .prefixes
+                .iter()
+                .any(|p| token.term.starts_with(p.as_str()));
+            let word = text.get(token.from..token.to).unwrap_or_default();
+            let found = typed
+                || ((every_word || heads.contains(head(&token.term)))
+                    && *seen.entry(word).or_insert_with(|| {
+                        analyzers::analyze_terms(Analysis::Spanish, word)
+                            .iter()
+                            .any(|stem| matches(&self.es_terms, &self.fuzzy_es, stem))
+                            || analyzers::analyze_terms(Analysis::English, word)
+                                .iter()
+                                .any(|stem| matches(&self.en_terms, &self.fuzzy_en, stem))
+                    }));
+            if found {
                 marks.push((token.from, token.to));
             }
-        };
-        for token in analyzers::analyze(Analysis::Spanish, text) {
-            mark(&token, &self.es_terms, &self.fuzzy_es);
         }
-        for token in analyzers::analyze(Analysis::English, text) {
-            mark(&token, &self.en_terms, &self.fuzzy_en);
-        }
-        if !self.prefixes.is_empty() {
-            for token in analyzers::analyze(Analysis::Plain, text) {
-                if self
-                    .prefixes
-                    .iter()
-                    .any(|p| token.term.starts_with(p.as_str()))
-                {
-                    marks.push((token.from, token.to));
-                }
-            }
-        }
-        marks.sort_unstable();
-        marks.dedup();
         marks
     }
 }
