@@ -421,7 +421,7 @@ fn demo_corpus_writes_marked_published_records_once_per_seed() {
 
 /// The ranking's quality on the relevance set, as recorded in BENCHMARKS.md.
 /// Raise it when ranking improves; a change that lowers it fails here.
-const RECORDED_NDCG: f64 = 0.8786;
+const RECORDED_NDCG: f64 = 0.8873;
 
 #[test]
 fn ranking_quality_does_not_drop_below_the_recorded_ndcg() {

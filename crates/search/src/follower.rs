@@ -56,6 +56,7 @@ impl Follower {
     fn state(&self, cursor: i64) -> IndexState {
         IndexState {
             version: SCHEMA_VERSION,
+            synonyms: self.index.synonyms_digest(),
             database: self.database.clone(),
             cursor,
         }
@@ -71,6 +72,7 @@ impl Follower {
         let head = self.source.db().outbox_head().await?;
         Ok(state.database != self.database
             || state.version != SCHEMA_VERSION
+            || state.synonyms != self.index.synonyms_digest()
             || state.cursor > head)
     }
 

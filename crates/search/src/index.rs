@@ -8,12 +8,13 @@ use crate::{
     facet_counter::{FacetCounter, FacetTables},
     query::{Clause, Notice, ParsedQuery, parse},
     snippet::{Matcher, Snippet, snippet},
+    synonym_phrases::{self, AnalyzedPhrase, PhraseTable},
     synonyms::Synonyms,
 };
 use acoge_domain::lang::Lang;
 use acoge_store::SearchableKind;
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     path::Path,
     sync::{Arc, Mutex, MutexGuard},
 };
@@ -33,7 +34,7 @@ use tantivy::{
 
 /// Bump when the schema or the analyzers change: an index built by another
 /// version is rebuilt from the database rather than read wrongly.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// Memory the writer may use before it flushes a segment.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 /// Stored text longer than this is not kept for excerpts (it is still indexed).
@@ -51,6 +52,9 @@ pub const MAX_FACET_VALUES: usize = 40;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IndexState {
     pub version: u32,
+    /// Which synonym list the index was built with (its groups are indexed).
+    #[serde(default)]
+    pub synonyms: u32,
     pub database: String,
     pub cursor: i64,
 }
@@ -68,6 +72,8 @@ struct Fields {
     excerpt_es: Field,
     excerpt_en: Field,
     facets: Field,
+    /// The synonym groups whose multi-word terms the body holds.
+    synonym_groups: Field,
     /// The facets again, stored as `kind/value`, to count a hit found
     /// without a counting pass.
     facet_values: Field,
@@ -99,6 +105,7 @@ fn schema() -> (Schema, Fields) {
         excerpt_es: builder.add_text_field("excerpt_es", STORED),
         excerpt_en: builder.add_text_field("excerpt_en", STORED),
         facets: builder.add_facet_field("facets", FacetOptions::default()),
+        synonym_groups: builder.add_text_field("synonym_groups", STRING),
         facet_values: builder.add_text_field("facet_values", STORED),
     };
     (builder.build(), fields)
@@ -235,6 +242,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     synonyms: Synonyms,
+    synonym_phrases: PhraseTable,
     facet_tables: Arc<FacetTables>,
 }
 
@@ -263,7 +271,9 @@ impl SearchIndex {
         let existing = if dir.join("meta.json").exists() {
             Index::open_in_dir(dir).ok().filter(|index| {
                 index.schema() == schema
-                    && read_state(index).is_none_or(|state| state.version == SCHEMA_VERSION)
+                    && read_state(index).is_none_or(|state| {
+                        state.version == SCHEMA_VERSION && state.synonyms == synonyms.digest()
+                    })
             })
         } else {
             None
@@ -306,6 +316,7 @@ impl SearchIndex {
             fields,
             reader,
             writer: Mutex::new(writer),
+            synonym_phrases: PhraseTable::new(&synonyms),
             synonyms,
             facet_tables: Arc::default(),
         })
@@ -320,6 +331,11 @@ impl SearchIndex {
     }
 
     /// Where the last commit left the index (none for a new index).
+    /// The fingerprint of the synonym list this index searches with.
+    pub fn synonyms_digest(&self) -> u32 {
+        self.synonyms.digest()
+    }
+
     pub fn state(&self) -> Option<IndexState> {
         read_state(&self.index)
     }
@@ -367,6 +383,24 @@ impl SearchIndex {
             for part in parts {
                 doc.add_text(field, part);
             }
+        }
+        let mut groups = BTreeSet::new();
+        for (lang, parts) in [
+            (
+                Lang::Es,
+                [&document.title_es, &document.text_es, &document.tags_es],
+            ),
+            (
+                Lang::En,
+                [&document.title_en, &document.text_en, &document.tags_en],
+            ),
+        ] {
+            for part in parts {
+                self.synonym_phrases.groups_in(lang, part, &mut groups);
+            }
+        }
+        for group in groups {
+            doc.add_text(f.synonym_groups, group.to_string());
         }
         doc.add_text(f.excerpt_es, excerpt_source(&document.text_es));
         doc.add_text(f.excerpt_en, excerpt_source(&document.text_en));
@@ -721,16 +755,24 @@ impl SearchIndex {
                     }
                     Clause::Phrase(text) => {
                         let found = &mut (&mut alternatives, &mut boosts);
-                        self.phrases(&[text.as_str()], matcher, found);
+                        self.phrases(&[text.as_str()], None, matcher, found);
                     }
-                    Clause::Synonym { group, .. } => {
+                    Clause::Synonym { text, group } => {
                         let terms: Vec<&str> = self
                             .synonyms
                             .group(*group)
                             .iter()
                             .map(String::as_str)
                             .collect();
-                        self.phrases(&terms, matcher, &mut (&mut alternatives, &mut boosts));
+                        let found = &mut (&mut alternatives, &mut boosts);
+                        self.phrases(&terms, Some(*group), matcher, found);
+                        // The words as typed rank above their synonyms.
+                        for lang in [Lang::Es, Lang::En] {
+                            let typed = synonym_phrases::analyze_phrase(lang, text);
+                            if typed.len() > 1 {
+                                boosts.push(phrase_query(self.fields_of(lang).0, &typed));
+                            }
+                        }
                     }
                 }
                 (!alternatives.is_empty())
@@ -807,12 +849,23 @@ impl SearchIndex {
     /// Alternatives that match the same documents: each text as a phrase in
     /// each language, without repeats, and without a phrase that contains
     /// another alternative ("servicios de salud" adds nothing to "salud").
+    ///
+    /// A synonym group's multi-word terms were found when documents were
+    /// indexed: one term query stands for all of them in the body.
     fn phrases(
         &self,
         texts: &[&str],
+        group: Option<usize>,
         matcher: &mut Matcher,
         (out, boosts): &mut (&mut Queries, &mut Queries),
     ) {
+        let indexed = group.filter(|g| self.synonym_phrases.has_phrases(*g));
+        if let Some(group) = indexed {
+            out.push(Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.synonym_groups, &group.to_string()),
+                IndexRecordOption::WithFreqs,
+            )));
+        }
         for lang in [Lang::Es, Lang::En] {
             let mut analyzed: Vec<AnalyzedPhrase> = Vec::new();
             for text in texts {
@@ -827,7 +880,9 @@ impl SearchIndex {
                     .iter()
                     .any(|other| other != phrase && contains(phrase, other));
                 if !redundant {
-                    out.push(phrase_query(body, phrase));
+                    if indexed.is_none() || phrase.len() == 1 {
+                        out.push(phrase_query(body, phrase));
+                    }
                     boosts.push(boosted(phrase_query(title, phrase), TITLE_BOOST));
                 }
             }
@@ -859,9 +914,6 @@ impl SearchIndex {
             .collect()
     }
 }
-
-/// Terms at positions relative to the first term.
-type AnalyzedPhrase = Vec<(usize, String)>;
 
 /// Whether every document with `phrase` also has `part`: `part`'s terms
 /// appear in `phrase` at the same distances from each other.

@@ -13,6 +13,7 @@ pub mod query;
 pub mod relevance;
 mod snippet;
 mod source;
+mod synonym_phrases;
 pub mod synonyms;
 
 pub use document::{FacetKind, SearchDocument, document_key};

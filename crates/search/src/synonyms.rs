@@ -89,6 +89,21 @@ impl Synonyms {
         self.groups.len()
     }
 
+    /// A fingerprint of the groups (FNV-1a): an index built with another
+    /// list is rebuilt.
+    pub fn digest(&self) -> u32 {
+        let mut hash: u32 = 0x811c_9dc5;
+        for group in &self.groups {
+            for term in group {
+                for byte in term.bytes().chain([b'|']) {
+                    hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+                }
+            }
+            hash = (hash ^ u32::from(b'\n')).wrapping_mul(0x0100_0193);
+        }
+        hash
+    }
+
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }
