@@ -258,6 +258,26 @@ async fn an_index_on_disk_keeps_its_cursor_and_is_rebuilt_for_another_database()
             );
             let follower_again = follower(&db, index.clone()).await;
             assert!(!follower_again.needs_rebuild().await.unwrap());
+            drop(follower_again);
+            drop(index);
+            // Another synonym list: its groups are in the index, so it starts over.
+            let other_synonyms = Synonyms::parse("albergue | casa del migrante\n").unwrap();
+            let index = Arc::new(SearchIndex::open(&path, other_synonyms).unwrap());
+            assert_eq!(index.len(), 0, "{backend:?}");
+            assert!(
+                follower(&db, index.clone())
+                    .await
+                    .needs_rebuild()
+                    .await
+                    .unwrap()
+            );
+            drop(index);
+            let index = Arc::new(SearchIndex::open(&path, Synonyms::built_in().unwrap()).unwrap());
+            follower(&db, index.clone())
+                .await
+                .rebuild(&mut |_, _| {})
+                .await
+                .unwrap();
             // Another database (here: a new scratch one) does not trust this index.
             let other = ScratchDatabase::create(backend).await.unwrap();
             let stranger = follower(&other.db, index.clone()).await;
