@@ -85,6 +85,10 @@ const PAGES = [
   { path: '/municipios/05030' },
   { path: '/armonizacion' },
   { path: '/armonizacion?lang=en' },
+  { path: '/responsabilidades' },
+  { path: '/responsabilidades?lang=en' },
+  { path: '/responsabilidades/salud/federal' },
+  { path: '/responsabilidades/todos/municipal?lang=en' },
   { path: '/estados/02' },
 ];
 

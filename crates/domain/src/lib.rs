@@ -16,6 +16,7 @@ pub mod page;
 pub mod practice;
 pub mod provenance;
 pub mod reference;
+pub mod responsibilities;
 pub mod taxonomy;
 pub mod time;
 

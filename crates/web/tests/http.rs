@@ -20,6 +20,8 @@ use std::{collections::HashMap, net::SocketAddr, sync::OnceLock};
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/legal.rs"]
+mod legal;
 #[path = "http/mail.rs"]
 mod mail;
 #[path = "http/practices.rs"]
@@ -146,7 +148,7 @@ fn html_lang(body: &str) -> &str {
 }
 
 /// Every page of the site, by address (filled in with real ids at run time).
-const PAGES: [&str; 14] = [
+const PAGES: [&str; 17] = [
     "/",
     "/estados",
     "/estados/07",
@@ -159,6 +161,9 @@ const PAGES: [&str; 14] = [
     "/marco-legal",
     "/acerca",
     "/armonizacion",
+    "/responsabilidades",
+    "/responsabilidades/salud/municipal",
+    "/responsabilidades/todos/federal",
     "/buscar",
     "/buscar?q=migrantes",
 ];

@@ -7,6 +7,7 @@ mod error;
 mod events;
 mod geo;
 mod harmonization;
+mod legal;
 mod members;
 mod organizations;
 mod practices;
@@ -98,5 +99,9 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(practices::list_practices))
         .routes(routes!(practices::get_practice))
         .routes(routes!(harmonization::harmonization))
+        .routes(routes!(legal::list_instruments))
+        .routes(routes!(legal::get_instrument))
+        .routes(routes!(legal::list_provisions))
+        .routes(routes!(legal::responsibilities))
         .routes(routes!(search::search))
 }

@@ -14,6 +14,7 @@ mod legal;
 mod members;
 mod organizations;
 mod practices;
+mod responsibilities;
 mod search;
 
 pub use form::FormData;
@@ -72,6 +73,11 @@ pub fn routes() -> Router<AppState> {
         .route("/notificaciones", get(practices::notifications))
         .route("/criterios", get(practices::criteria))
         .route("/armonizacion", get(harmonization::show))
+        .route("/responsabilidades", get(responsibilities::show))
+        .route(
+            "/responsabilidades/{right}/{level}",
+            get(responsibilities::cell),
+        )
         .route("/buscar", get(search::show))
         .route("/armonizacion/mapa.svg", get(harmonization::map_svg))
 }
@@ -142,7 +148,7 @@ pub struct NavItem {
 }
 
 /// Sections of the main navigation: (section, address, message key).
-const SECTIONS: [(&str, &str, &str); 9] = [
+const SECTIONS: [(&str, &str, &str); 10] = [
     ("home", "/", "nav-home"),
     ("practices", "/practicas", "nav-practices"),
     ("states", "/estados", "nav-states"),
@@ -150,6 +156,11 @@ const SECTIONS: [(&str, &str, &str); 9] = [
     ("organizations", "/organizaciones", "nav-organizations"),
     ("events", "/eventos", "nav-events"),
     ("legal", "/marco-legal", "nav-legal"),
+    (
+        "responsibilities",
+        "/responsabilidades",
+        "nav-responsibilities",
+    ),
     ("harmonization", "/armonizacion", "nav-harmonization"),
     ("about", "/acerca", "nav-about"),
 ];

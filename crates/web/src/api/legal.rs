@@ -1,0 +1,286 @@
+//! Legal instruments, their provisions, and the responsibilities matrix
+//! derived from them.
+
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::schema::Sources;
+use crate::{AppState, params::Params};
+use acoge_domain::{
+    legal::{CovidMeasure, InstrumentLevel, LegalInstrument, Provision},
+    responsibilities::{Matrix, measure_applies},
+    taxonomy::{GovernmentLevel, Right},
+};
+use axum::{
+    Json,
+    extract::{Path, RawQuery, State},
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct InstrumentJson {
+    /// Stable short id, e.g. `ley-migracion`.
+    pub id: String,
+    /// internacional, federal, estatal or municipal.
+    pub level: String,
+    /// Where it applies, e.g. MX.
+    pub jurisdiction: String,
+    pub name: String,
+    /// Date of the version recorded: YYYY, YYYY-MM or YYYY-MM-DD.
+    pub published: Option<String>,
+    pub notes: Option<String>,
+    #[serde(flatten)]
+    pub provenance: Sources,
+}
+
+impl From<&LegalInstrument> for InstrumentJson {
+    fn from(i: &LegalInstrument) -> Self {
+        InstrumentJson {
+            id: i.id.clone(),
+            level: i.level.slug().to_owned(),
+            jurisdiction: i.jurisdiction.clone(),
+            name: i.name.clone(),
+            published: i.published.map(|d| d.to_string()),
+            notes: i.notes.clone(),
+            provenance: (&i.provenance).into(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProvisionJson {
+    pub id: String,
+    pub instrument: String,
+    pub article: String,
+    pub theme: String,
+    /// Slugs of the rights it names (`todos`: every right).
+    pub rights: Vec<String>,
+    /// Levels of government it binds: federal, estatal, municipal.
+    pub binds: Vec<String>,
+    /// A short summary, in Spanish.
+    pub summary: String,
+    /// False means "por verificar": the summary was not checked against the text.
+    pub verified: bool,
+    /// The instrument's sources (a provision's source is its instrument's).
+    pub sources: Vec<String>,
+}
+
+fn provision_json(p: &Provision, instruments: &[LegalInstrument]) -> ProvisionJson {
+    ProvisionJson {
+        id: p.id.to_string(),
+        instrument: p.instrument_id.clone(),
+        article: p.article.clone(),
+        theme: p.theme.clone(),
+        rights: p.rights.iter().map(|r| r.slug().to_owned()).collect(),
+        binds: p.binds.iter().map(|l| l.slug().to_owned()).collect(),
+        summary: p.summary.clone(),
+        verified: p.verified,
+        sources: instruments
+            .iter()
+            .find(|i| i.id == p.instrument_id)
+            .map(|i| i.provenance.sources.clone())
+            .unwrap_or_default(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InstrumentList {
+    pub total: u64,
+    pub items: Vec<InstrumentJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InstrumentDetail {
+    #[serde(flatten)]
+    pub instrument: InstrumentJson,
+    pub provisions: Vec<ProvisionJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProvisionList {
+    pub total: u64,
+    pub items: Vec<ProvisionJson>,
+}
+
+/// Legal instruments (international, federal, state, municipal) with their sources.
+#[utoipa::path(get, path = "/api/v1/legal-instruments", tag = "legal",
+    params(("level" = Option<String>, Query, description = "internacional, federal, estatal or municipal")),
+    responses(
+        (status = 200, body = InstrumentList),
+        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
+    ))]
+pub async fn list_instruments(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<InstrumentList> {
+    let params = Params::parse(query.as_deref())?;
+    let level = params.parse_with("level", InstrumentLevel::parse)?;
+    let items: Vec<InstrumentJson> = app
+        .db
+        .legal_instruments()
+        .await?
+        .iter()
+        .filter(|i| level.is_none_or(|l| i.level == l))
+        .map(InstrumentJson::from)
+        .collect();
+    Ok(Json(InstrumentList {
+        total: items.len() as u64,
+        items,
+    }))
+}
+
+/// One legal instrument with its provisions.
+#[utoipa::path(get, path = "/api/v1/legal-instruments/{id}", tag = "legal",
+    params(("id" = String, Path, description = "The instrument's short id", example = "ley-migracion")),
+    responses((status = 200, body = InstrumentDetail), (status = 404, body = ErrorBody)))]
+pub async fn get_instrument(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<InstrumentDetail> {
+    let instruments = app.db.legal_instruments().await?;
+    let instrument = instruments
+        .iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| ApiError::not_found("no legal instrument with that id"))?;
+    let provisions = app
+        .db
+        .provisions()
+        .await?
+        .iter()
+        .filter(|p| p.instrument_id == id)
+        .map(|p| provision_json(p, &instruments))
+        .collect();
+    Ok(Json(InstrumentDetail {
+        instrument: instrument.into(),
+        provisions,
+    }))
+}
+
+/// Provisions, by instrument, right or level of government bound.
+#[utoipa::path(get, path = "/api/v1/provisions", tag = "legal",
+    params(
+        ("instrument" = Option<String>, Query, description = "An instrument's short id"),
+        ("right" = Option<String>, Query, description = "A right's slug, e.g. salud; provisions on every right (todos) are included"),
+        ("level" = Option<String>, Query, description = "federal, estatal or municipal")
+    ),
+    responses(
+        (status = 200, body = ProvisionList),
+        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
+    ))]
+pub async fn list_provisions(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<ProvisionList> {
+    let params = Params::parse(query.as_deref())?;
+    let right = params.parse_with("right", Right::parse)?;
+    let level = params.parse_with("level", GovernmentLevel::parse)?;
+    let instrument = params.get("instrument");
+    let instruments = app.db.legal_instruments().await?;
+    let items: Vec<ProvisionJson> = app
+        .db
+        .provisions()
+        .await?
+        .iter()
+        .filter(|p| instrument.is_none_or(|i| p.instrument_id == i))
+        .filter(|p| right.is_none_or(|r| p.rights.contains(&r) || p.rights.contains(&Right::All)))
+        .filter(|p| level.is_none_or(|l| p.binds.contains(&l)))
+        .map(|p| provision_json(p, &instruments))
+        .collect();
+    Ok(Json(ProvisionList {
+        total: items.len() as u64,
+        items,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CellJson {
+    /// federal, estatal or municipal.
+    pub level: String,
+    pub provisions: Vec<ProvisionJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RightRowJson {
+    /// The right's slug (`todos`: provisions on every right).
+    pub right: String,
+    pub cells: Vec<CellJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CovidMeasureJson {
+    pub date: String,
+    /// nacional, federal or local.
+    pub level: String,
+    pub actor: String,
+    pub measure: String,
+    #[serde(flatten)]
+    pub provenance: Sources,
+}
+
+impl From<&CovidMeasure> for CovidMeasureJson {
+    fn from(c: &CovidMeasure) -> Self {
+        CovidMeasureJson {
+            date: c.date.to_string(),
+            level: c.level.slug().to_owned(),
+            actor: c.actor.clone(),
+            measure: c.measure.clone(),
+            provenance: (&c.provenance).into(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LevelJson {
+    /// federal, estatal or municipal.
+    pub level: String,
+    /// Distinct provisions binding this level, over all rights.
+    pub provisions: u64,
+    /// COVID-19 measures taken at this level (local ones count for both state and municipal).
+    pub covid_measures: Vec<CovidMeasureJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResponsibilitiesJson {
+    pub levels: Vec<LevelJson>,
+    pub rights: Vec<RightRowJson>,
+}
+
+/// Rights × levels of government: the provisions that bind each level for each right.
+#[utoipa::path(get, path = "/api/v1/responsibilities", tag = "legal",
+    responses((status = 200, body = ResponsibilitiesJson), (status = 500, body = ErrorBody)))]
+pub async fn responsibilities(State(app): State<AppState>) -> ApiResult<ResponsibilitiesJson> {
+    let instruments = app.db.legal_instruments().await?;
+    let matrix = Matrix::from_provisions(&app.db.provisions().await?);
+    let covid = app.db.covid_measures().await?;
+    Ok(Json(ResponsibilitiesJson {
+        levels: GovernmentLevel::ALL
+            .iter()
+            .map(|&level| LevelJson {
+                level: level.slug().to_owned(),
+                provisions: matrix.load(level) as u64,
+                covid_measures: covid
+                    .iter()
+                    .filter(|c| measure_applies(c.level, level))
+                    .map(CovidMeasureJson::from)
+                    .collect(),
+            })
+            .collect(),
+        rights: matrix
+            .rights()
+            .into_iter()
+            .map(|right| RightRowJson {
+                right: right.slug().to_owned(),
+                cells: GovernmentLevel::ALL
+                    .iter()
+                    .map(|&level| CellJson {
+                        level: level.slug().to_owned(),
+                        provisions: matrix
+                            .cell(right, level)
+                            .iter()
+                            .map(|p| provision_json(p, &instruments))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}

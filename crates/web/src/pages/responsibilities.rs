@@ -1,0 +1,155 @@
+//! The responsibilities matrix: rights × levels of government, and one page
+//! per cell with the provisions behind it.
+
+use super::{Chrome, Ctx, PageError, PageResult, render};
+use crate::AppState;
+use acoge_domain::{
+    legal::{CovidMeasure, LegalInstrument, Provision},
+    responsibilities::{Matrix, measure_applies},
+    taxonomy::{GovernmentLevel, Right},
+};
+use askama::Template;
+use axum::extract::{Path, State};
+
+/// One row of the matrix: a right and its count per level.
+pub struct Row {
+    pub right: Right,
+    /// (level, provisions, heat 0–4) in `GovernmentLevel::ALL` order.
+    pub cells: Vec<(GovernmentLevel, u64, usize)>,
+}
+
+/// The heat class of a cell with `count` provisions when the fullest has
+/// `largest`: 0 for none, then four steps.
+fn heat(count: usize, largest: usize) -> usize {
+    if count == 0 || largest == 0 {
+        0
+    } else {
+        (count * 4).div_ceil(largest).clamp(1, 4)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "responsibilities.html")]
+struct MatrixPage {
+    chrome: Chrome,
+    levels: Vec<(GovernmentLevel, u64)>,
+    rows: Vec<Row>,
+}
+
+impl MatrixPage {
+    /// Height of the heat map's drawing.
+    fn svg_height(&self) -> usize {
+        SVG_TOP + self.rows.len() * SVG_ROW
+    }
+}
+
+/// The heat map's geometry (user units): a label column, then one column
+/// per level; rows of equal height under a header.
+const SVG_TOP: usize = 28;
+const SVG_ROW: usize = 24;
+
+pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+    let matrix = Matrix::from_provisions(&app.db.provisions().await?);
+    let largest = matrix.largest_cell();
+    let rows = matrix
+        .rights()
+        .into_iter()
+        .map(|right| Row {
+            right,
+            cells: GovernmentLevel::ALL
+                .iter()
+                .map(|&level| {
+                    let count = matrix.cell(right, level).len();
+                    (level, count as u64, heat(count, largest))
+                })
+                .collect(),
+        })
+        .collect();
+    render(&MatrixPage {
+        chrome: ctx.chrome(ctx.tr.t("responsibilities-title"), "responsibilities"),
+        levels: GovernmentLevel::ALL
+            .iter()
+            .map(|&level| (level, matrix.load(level) as u64))
+            .collect(),
+        rows,
+    })
+}
+
+/// A provision with the instrument it belongs to.
+pub struct Basis {
+    pub provision: Provision,
+    pub instrument: Option<LegalInstrument>,
+}
+
+#[derive(Template)]
+#[template(path = "responsibility.html")]
+struct CellPage {
+    chrome: Chrome,
+    /// The cell's own provisions, then those on every right that bind
+    /// this level: (heading, provisions).
+    sections: Vec<(String, Vec<Basis>)>,
+    covid: Vec<CovidMeasure>,
+}
+
+pub async fn cell(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((right, level)): Path<(String, String)>,
+) -> PageResult {
+    let right = Right::parse(&right).map_err(|_| PageError::not_found())?;
+    let level = GovernmentLevel::parse(&level).map_err(|_| PageError::not_found())?;
+    let instruments = app.db.legal_instruments().await?;
+    let matrix = Matrix::from_provisions(&app.db.provisions().await?);
+    let with_instrument = |provisions: &[Provision]| -> Vec<Basis> {
+        provisions
+            .iter()
+            .map(|p| Basis {
+                instrument: instruments
+                    .iter()
+                    .find(|i| i.id == p.instrument_id)
+                    .cloned(),
+                provision: p.clone(),
+            })
+            .collect()
+    };
+    let mut sections = vec![(
+        ctx.tr.t("responsibilities-provisions"),
+        with_instrument(matrix.cell(right, level)),
+    )];
+    if right != Right::All {
+        sections.push((
+            ctx.tr.t("responsibilities-general"),
+            with_instrument(matrix.cell(Right::All, level)),
+        ));
+    }
+    let title = format!(
+        "{} · {}",
+        ctx.tr.label(right.message_key()),
+        ctx.tr.label(level.message_key())
+    );
+    render(&CellPage {
+        chrome: ctx.chrome(title, "responsibilities"),
+        sections,
+        covid: app
+            .db
+            .covid_measures()
+            .await?
+            .into_iter()
+            .filter(|c| measure_applies(c.level, level))
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heat;
+
+    #[test]
+    fn heat_has_four_steps_above_none() {
+        assert_eq!(heat(0, 5), 0);
+        assert_eq!(heat(1, 5), 1);
+        assert_eq!(heat(3, 5), 3);
+        assert_eq!(heat(5, 5), 4);
+        assert_eq!(heat(0, 0), 0);
+    }
+}
