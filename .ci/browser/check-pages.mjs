@@ -89,6 +89,8 @@ const PAGES = [
   { path: '/responsabilidades?lang=en' },
   { path: '/responsabilidades/salud/federal' },
   { path: '/responsabilidades/todos/municipal?lang=en' },
+  { path: '/municipios/07089/mandato' },
+  { path: '/municipios/08037/mandato?lang=en' },
   { path: '/estados/02' },
 ];
 

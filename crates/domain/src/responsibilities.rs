@@ -6,7 +6,8 @@
 //! "no recorded basis", not "no responsibility".
 
 use crate::{
-    legal::{MeasureLevel, Provision},
+    Cvegeo, StateKey,
+    legal::{LegalInstrument, MeasureLevel, Provision},
     taxonomy::{GovernmentLevel, Right},
 };
 use std::collections::BTreeMap;
@@ -72,6 +73,62 @@ impl Matrix {
     }
 }
 
+/// What one level of government must guarantee in a place: each right with
+/// the provisions that bind that level for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelMandate {
+    pub level: GovernmentLevel,
+    pub rights: Vec<(Right, Vec<Provision>)>,
+}
+
+/// The mandate ("mandato") of a municipality, its state and the federation:
+/// nearest level first, rights with no recorded provision left out.
+pub fn mandate(matrix: &Matrix) -> Vec<LevelMandate> {
+    [
+        GovernmentLevel::Municipal,
+        GovernmentLevel::State,
+        GovernmentLevel::Federal,
+    ]
+    .into_iter()
+    .map(|level| LevelMandate {
+        level,
+        rights: matrix
+            .rights()
+            .into_iter()
+            .filter_map(|right| {
+                let provisions = matrix.cell(right, level);
+                (!provisions.is_empty()).then(|| (right, provisions.to_vec()))
+            })
+            .collect(),
+    })
+    .collect()
+}
+
+/// Whether an instrument is law in a municipality: national instruments
+/// everywhere ("MX"), a state's in that state, a municipality's there.
+pub fn applies_in(instrument: &LegalInstrument, state: &StateKey, municipality: &Cvegeo) -> bool {
+    let jurisdiction = instrument.jurisdiction.trim();
+    jurisdiction == "MX" || jurisdiction == state.as_str() || jurisdiction == municipality.as_str()
+}
+
+/// The provisions whose instrument is law in a municipality.
+pub fn in_force(
+    provisions: Vec<Provision>,
+    instruments: &[LegalInstrument],
+    state: &StateKey,
+    municipality: &Cvegeo,
+) -> Vec<Provision> {
+    provisions
+        .into_iter()
+        .filter(|p| {
+            instruments
+                .iter()
+                .find(|i| i.id == p.instrument_id)
+                .is_some_and(|i| applies_in(i, state, municipality))
+        })
+        .collect()
+}
+
 /// Whether a COVID-19 measure was taken at `level`: federal measures (and
 /// national ones, taken by the federation for the whole country) bind the
 /// federal level; local ones the state or municipal level, which the data
@@ -126,6 +183,48 @@ mod tests {
         assert_eq!(matrix.load(Municipal), 1);
         assert_eq!(matrix.largest_cell(), 1);
         assert_eq!(Matrix::from_provisions(&[]).load(Federal), 0);
+    }
+
+    #[test]
+    fn a_mandate_lists_each_level_nearest_first_with_its_rights() {
+        use GovernmentLevel::*;
+        let health = provision("4", &[Right::Health], &[Federal, State]);
+        let everyone = provision("1", &[Right::All], &[Federal, State, Municipal]);
+        let levels = mandate(&Matrix::from_provisions(&[
+            health.clone(),
+            everyone.clone(),
+        ]));
+        assert_eq!(
+            levels.iter().map(|l| l.level).collect::<Vec<_>>(),
+            [Municipal, State, Federal]
+        );
+        assert_eq!(levels[0].rights, [(Right::All, vec![everyone.clone()])]);
+        assert_eq!(
+            levels[1].rights,
+            [(Right::All, vec![everyone]), (Right::Health, vec![health])]
+        );
+    }
+
+    #[test]
+    fn national_instruments_apply_everywhere_and_state_ones_in_their_state() {
+        let instrument = |jurisdiction: &str| LegalInstrument {
+            id: "x".into(),
+            level: crate::legal::InstrumentLevel::Federal,
+            jurisdiction: jurisdiction.into(),
+            name: "x".into(),
+            published: None,
+            notes: None,
+            provenance: crate::Provenance {
+                sources: Vec::new(),
+                verified: false,
+            },
+        };
+        let chiapas = StateKey::parse("07").unwrap();
+        let tapachula = Cvegeo::parse("07089").unwrap();
+        assert!(applies_in(&instrument("MX"), &chiapas, &tapachula));
+        assert!(applies_in(&instrument("07"), &chiapas, &tapachula));
+        assert!(applies_in(&instrument("07089"), &chiapas, &tapachula));
+        assert!(!applies_in(&instrument("02"), &chiapas, &tapachula));
     }
 
     #[test]

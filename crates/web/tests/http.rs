@@ -148,7 +148,7 @@ fn html_lang(body: &str) -> &str {
 }
 
 /// Every page of the site, by address (filled in with real ids at run time).
-const PAGES: [&str; 17] = [
+const PAGES: [&str; 18] = [
     "/",
     "/estados",
     "/estados/07",
@@ -164,6 +164,7 @@ const PAGES: [&str; 17] = [
     "/responsabilidades",
     "/responsabilidades/salud/municipal",
     "/responsabilidades/todos/federal",
+    "/municipios/07089/mandato",
     "/buscar",
     "/buscar?q=migrantes",
 ];

@@ -608,3 +608,14 @@ responsibilities-general = Provisions on every right
 responsibilities-none = No provision recorded.
 responsibilities-covid = COVID-19 measures at this level of government
 responsibilities-covid-none = No measure recorded for this level of government.
+
+municipality-mandate-link = What the municipality, its state and the federation must guarantee here, and on what basis
+mandate-title = Mandate in { $name }
+mandate-back = ← { $name }
+mandate-intro = What the municipality, its state and the federation must guarantee here, right by right, according to the recorded provisions that bind each level of government, with their article. Each right leads to its provisions and sources.
+mandate-municipal = The municipality of { $name }
+mandate-state = The state of { $name }
+mandate-federal = The federation
+mandate-state-laws = State law on migrants in { $name }
+mandate-no-state-law = Acoge has no specific state law on migrants recorded for this state.
+mandate-harmonization = How this state's law measures up to federal law

@@ -608,3 +608,14 @@ responsibilities-general = Disposiciones sobre todos los derechos
 responsibilities-none = Ninguna disposición registrada.
 responsibilities-covid = Medidas por la COVID-19 de este orden de gobierno
 responsibilities-covid-none = Ninguna medida registrada para este orden de gobierno.
+
+municipality-mandate-link = Qué deben garantizar aquí el municipio, el estado y la federación, y con qué fundamento
+mandate-title = Mandato en { $name }
+mandate-back = ← { $name }
+mandate-intro = Lo que el municipio, su estado y la federación deben garantizar aquí, derecho por derecho, según las disposiciones registradas que obligan a cada orden de gobierno, con su artículo. Cada derecho lleva a sus disposiciones y fuentes.
+mandate-municipal = El municipio de { $name }
+mandate-state = El estado de { $name }
+mandate-federal = La federación
+mandate-state-laws = Ley estatal sobre personas migrantes en { $name }
+mandate-no-state-law = Acoge no tiene registrada una ley estatal específica sobre personas migrantes en este estado.
+mandate-harmonization = Cómo se armoniza la ley de este estado con la ley federal

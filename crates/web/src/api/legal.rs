@@ -5,8 +5,9 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::schema::Sources;
 use crate::{AppState, params::Params};
 use acoge_domain::{
+    Cvegeo,
     legal::{CovidMeasure, InstrumentLevel, LegalInstrument, Provision},
-    responsibilities::{Matrix, measure_applies},
+    responsibilities::{Matrix, in_force, mandate, measure_applies},
     taxonomy::{GovernmentLevel, Right},
 };
 use axum::{
@@ -282,5 +283,91 @@ pub async fn responsibilities(State(app): State<AppState>) -> ApiResult<Responsi
                     .collect(),
             })
             .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MandateRightJson {
+    pub right: String,
+    pub provisions: Vec<ProvisionJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MandateLevelJson {
+    /// municipal, estatal or federal (nearest first).
+    pub level: String,
+    pub rights: Vec<MandateRightJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StateLawJson {
+    pub name: String,
+    pub published: Option<String>,
+    #[serde(flatten)]
+    pub provenance: Sources,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MandateJson {
+    pub cvegeo: String,
+    pub name: String,
+    pub cve_ent: String,
+    pub levels: Vec<MandateLevelJson>,
+    /// The state's specific laws on migrants; empty when none is recorded.
+    pub state_laws: Vec<StateLawJson>,
+}
+
+/// What a municipality, its state and the federation must guarantee there, with the provisions that say so.
+#[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/mandate", tag = "legal",
+    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits", example = "07089")),
+    responses((status = 200, body = MandateJson), (status = 404, body = ErrorBody)))]
+pub async fn municipality_mandate(
+    State(app): State<AppState>,
+    Path(cvegeo): Path<String>,
+) -> ApiResult<MandateJson> {
+    let missing = || ApiError::not_found("no municipality with that CVEGEO");
+    let key = Cvegeo::parse(&cvegeo).map_err(|_| missing())?;
+    let municipality = app.db.municipality(&key).await?.ok_or_else(missing)?;
+    let instruments = app.db.legal_instruments().await?;
+    let in_force = in_force(
+        app.db.provisions().await?,
+        &instruments,
+        &municipality.state_key,
+        &key,
+    );
+    let levels = mandate(&Matrix::from_provisions(&in_force))
+        .into_iter()
+        .map(|level| MandateLevelJson {
+            level: level.level.slug().to_owned(),
+            rights: level
+                .rights
+                .iter()
+                .map(|(right, provisions)| MandateRightJson {
+                    right: right.slug().to_owned(),
+                    provisions: provisions
+                        .iter()
+                        .map(|p| provision_json(p, &instruments))
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let state_laws = app
+        .db
+        .state_laws(Some(&municipality.state_key))
+        .await?
+        .iter()
+        .map(|law| StateLawJson {
+            name: law.name.clone(),
+            published: law.published.map(|d| d.to_string()),
+            provenance: (&law.provenance).into(),
+        })
+        .collect();
+    Ok(Json(MandateJson {
+        cvegeo: key.as_str().to_owned(),
+        cve_ent: municipality.state_key.as_str().to_owned(),
+        name: municipality.name,
+        levels,
+        state_laws,
     }))
 }

@@ -103,5 +103,6 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(legal::get_instrument))
         .routes(routes!(legal::list_provisions))
         .routes(routes!(legal::responsibilities))
+        .routes(routes!(legal::municipality_mandate))
         .routes(routes!(search::search))
 }

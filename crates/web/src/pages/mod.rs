@@ -48,6 +48,10 @@ pub fn routes() -> Router<AppState> {
         .route("/estados/{cve_ent}", get(geo::state))
         .route("/municipios", get(geo::municipalities))
         .route("/municipios/{cvegeo}", get(geo::municipality))
+        .route(
+            "/municipios/{cvegeo}/mandato",
+            get(responsibilities::municipality_mandate),
+        )
         .route("/organizaciones", get(organizations::list))
         .route("/organizaciones/{id}", get(organizations::show))
         .route("/eventos", get(events::list))

@@ -4,8 +4,9 @@
 use super::{Chrome, Ctx, PageError, PageResult, render};
 use crate::AppState;
 use acoge_domain::{
-    legal::{CovidMeasure, LegalInstrument, Provision},
-    responsibilities::{Matrix, measure_applies},
+    Cvegeo,
+    legal::{CovidMeasure, LegalInstrument, Provision, StateLaw},
+    responsibilities::{LevelMandate, Matrix, in_force, mandate, measure_applies},
     taxonomy::{GovernmentLevel, Right},
 };
 use askama::Template;
@@ -137,6 +138,68 @@ pub async fn cell(
             .into_iter()
             .filter(|c| measure_applies(c.level, level))
             .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "mandate.html")]
+struct MandatePage {
+    chrome: Chrome,
+    cvegeo: String,
+    name: String,
+    state_key: String,
+    state_name: String,
+    levels: Vec<LevelMandate>,
+    state_laws: Vec<StateLaw>,
+}
+
+impl MandatePage {
+    /// The heading of a level's section: the municipality, its state, or the federation.
+    fn level_heading(&self, level: &GovernmentLevel) -> String {
+        let tr = &self.chrome.tr;
+        match level {
+            GovernmentLevel::Municipal => tr.with_text("mandate-municipal", "name", &self.name),
+            GovernmentLevel::State => tr.with_text("mandate-state", "name", &self.state_name),
+            GovernmentLevel::Federal => tr.t("mandate-federal"),
+        }
+    }
+}
+
+/// What a municipality, its state and the federation must guarantee there.
+pub async fn municipality_mandate(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> PageResult {
+    let cvegeo = Cvegeo::parse(&key).map_err(|_| PageError::not_found())?;
+    let db = &app.db;
+    let municipality = db
+        .municipality(&cvegeo)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let state_name = db
+        .state(&municipality.state_key)
+        .await?
+        .map(|s| s.state.name)
+        .unwrap_or_default();
+    let instruments = db.legal_instruments().await?;
+    let in_force = in_force(
+        db.provisions().await?,
+        &instruments,
+        &municipality.state_key,
+        &cvegeo,
+    );
+    let title = ctx
+        .tr
+        .with_text("mandate-title", "name", &municipality.name);
+    render(&MandatePage {
+        chrome: ctx.chrome(title, "municipalities"),
+        cvegeo: cvegeo.as_str().to_owned(),
+        name: municipality.name,
+        state_key: municipality.state_key.as_str().to_owned(),
+        state_name,
+        levels: mandate(&Matrix::from_provisions(&in_force)),
+        state_laws: db.state_laws(Some(&municipality.state_key)).await?,
     })
 }
 

@@ -135,3 +135,54 @@ async fn the_matrix_counts_what_the_provisions_say_and_each_cell_shows_them() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_municipality_s_mandate_lists_each_level_with_its_articles_and_its_state_law() {
+    for backend in test_backends() {
+        let mandate = api(backend, "/api/v1/municipalities/07089/mandate").await;
+        assert_eq!(mandate["name"], "Tapachula");
+        assert_eq!(mandate["cve_ent"], "07");
+        let levels = mandate["levels"].as_array().unwrap();
+        let order: Vec<&str> = levels
+            .iter()
+            .map(|l| l["level"].as_str().unwrap())
+            .collect();
+        assert_eq!(order, ["municipal", "estatal", "federal"], "nearest first");
+        for level in levels {
+            for right in level["rights"].as_array().unwrap() {
+                for p in right["provisions"].as_array().unwrap() {
+                    assert!(p["binds"].as_array().unwrap().contains(&level["level"]));
+                    assert!(p["rights"].as_array().unwrap().contains(&right["right"]));
+                }
+            }
+        }
+        let federal_rights = levels[2]["rights"].as_array().unwrap();
+        assert!(federal_rights.iter().any(|r| r["right"] == "salud"));
+        // Chiapas has a specific law on migrants in the reference data.
+        let laws = mandate["state_laws"].as_array().unwrap();
+        assert!(!laws.is_empty() && laws.iter().all(|l| l["sources"].is_array()));
+        assert_eq!(
+            get(backend, "/api/v1/municipalities/99999/mandate", &[])
+                .await
+                .status,
+            404
+        );
+
+        let municipality = get(backend, "/municipios/07089", &[]).await.body;
+        assert!(municipality.contains("href=\"/municipios/07089/mandato\""));
+        let page = get(backend, "/municipios/07089/mandato", &[]).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("El municipio de Tapachula"));
+        assert!(page.body.contains("El estado de Chiapas"));
+        assert!(
+            page.body
+                .contains("href=\"/responsabilidades/salud/federal\"")
+        );
+        let english = get(backend, "/municipios/07089/mandato?lang=en", &[]).await;
+        assert!(english.body.contains("The federation"));
+        assert_eq!(
+            get(backend, "/municipios/99999/mandato", &[]).await.status,
+            404
+        );
+    }
+}
