@@ -140,22 +140,34 @@ struct MunicipalityPage {
     practices: Vec<(uuid::Uuid, String)>,
 }
 
+/// The municipality an address names, with its state's name; a malformed or
+/// unknown key is a 404.
+pub(super) async fn municipality_and_state(
+    app: &AppState,
+    key: &str,
+) -> Result<(Cvegeo, Municipality, String), PageError> {
+    let cvegeo = Cvegeo::parse(key).map_err(|_| PageError::not_found())?;
+    let municipality = app
+        .db
+        .municipality(&cvegeo)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let state_name = app
+        .db
+        .state(&municipality.state_key)
+        .await?
+        .map(|s| s.state.name)
+        .unwrap_or_default();
+    Ok((cvegeo, municipality, state_name))
+}
+
 pub async fn municipality(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(key): Path<String>,
 ) -> PageResult {
-    let cvegeo = Cvegeo::parse(&key).map_err(|_| PageError::not_found())?;
+    let (cvegeo, municipality, state_name) = municipality_and_state(&app, &key).await?;
     let db = &app.db;
-    let municipality = db
-        .municipality(&cvegeo)
-        .await?
-        .ok_or_else(PageError::not_found)?;
-    let state_name = db
-        .state(&municipality.state_key)
-        .await?
-        .map(|s| s.state.name)
-        .unwrap_or_default();
     let filter = OrganizationFilter {
         municipality: Some(cvegeo.clone()),
         ..Default::default()

@@ -4,7 +4,6 @@
 use super::{Chrome, Ctx, PageError, PageResult, render};
 use crate::AppState;
 use acoge_domain::{
-    Cvegeo,
     legal::{CovidMeasure, LegalInstrument, Provision, StateLaw},
     responsibilities::{LevelMandate, Matrix, in_force, mandate, measure_applies},
     taxonomy::{GovernmentLevel, Right},
@@ -171,17 +170,8 @@ pub async fn municipality_mandate(
     ctx: Ctx,
     Path(key): Path<String>,
 ) -> PageResult {
-    let cvegeo = Cvegeo::parse(&key).map_err(|_| PageError::not_found())?;
+    let (cvegeo, municipality, state_name) = super::geo::municipality_and_state(&app, &key).await?;
     let db = &app.db;
-    let municipality = db
-        .municipality(&cvegeo)
-        .await?
-        .ok_or_else(PageError::not_found)?;
-    let state_name = db
-        .state(&municipality.state_key)
-        .await?
-        .map(|s| s.state.name)
-        .unwrap_or_default();
     let instruments = db.legal_instruments().await?;
     let in_force = in_force(
         db.provisions().await?,
