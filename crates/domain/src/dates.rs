@@ -60,6 +60,14 @@ impl PartialDate {
     pub fn is_complete(&self) -> bool {
         self.day.is_some()
     }
+
+    /// Whether the date starts after `today`: "2031" is after 2030-12-31,
+    /// "2026-11" is not after 2026-11-28 (it may be today).
+    pub fn is_after(&self, today: jiff::civil::Date) -> bool {
+        let month = i8::try_from(self.month.unwrap_or(1)).unwrap_or(1);
+        let day = i8::try_from(self.day.unwrap_or(1)).unwrap_or(1);
+        (self.year, month, day) > (today.year(), today.month(), today.day())
+    }
 }
 
 impl fmt::Display for PartialDate {
@@ -91,6 +99,15 @@ impl From<PartialDate> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_date_is_after_today_only_when_its_first_day_is() {
+        let today = jiff::civil::date(2026, 11, 28);
+        let after = |v: &str| PartialDate::parse(v).unwrap().is_after(today);
+        assert!(after("2027") && after("2026-12") && after("2026-11-29"));
+        assert!(!after("2026") && !after("2026-11") && !after("2026-11-28"));
+        assert!(!after("2020-11-10"));
+    }
 
     #[test]
     fn keeps_the_precision_of_the_source() {

@@ -298,6 +298,21 @@ impl<K: std::hash::Hash + Eq> UniqueKeys<K> {
     }
 }
 
+/// An optional date that must not be in the future: a law or a measure
+/// dated after today is a typo, not a fact.
+fn past_date(row: &Row<'_>, column: &str) -> Result<Option<PartialDate>, FormatError> {
+    let date = PartialDate::parse_optional(row.text(column)).map_err(|e| row.error(column, e))?;
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    match date {
+        Some(date) if date.is_after(today) => {
+            Err(row.error(column, format!("{date} is in the future")))
+        }
+        other => Ok(other),
+    }
+}
+
 fn provenance(
     row: &Row<'_>,
     source_column: &str,
@@ -587,8 +602,7 @@ fn parse_instruments(text: &str) -> Result<Vec<LegalInstrument>, FormatError> {
                 level: row.parse_with("nivel", InstrumentLevel::parse)?,
                 jurisdiction: row.required("ambito")?.to_owned(),
                 name: row.required("nombre")?.to_owned(),
-                published: PartialDate::parse_optional(row.text("fecha_publicacion"))
-                    .map_err(|e| row.error("fecha_publicacion", e))?,
+                published: past_date(&row, "fecha_publicacion")?,
                 notes: row.optional("notas"),
                 provenance: provenance(&row, "fuente", row.yes_no("verificado")?)?,
             })
@@ -666,8 +680,7 @@ fn parse_state_laws(text: &str, states: &HashSet<StateKey>) -> Result<Vec<StateL
                 id: Uuid::now_v7(),
                 state_key,
                 name,
-                published: PartialDate::parse_optional(row.text("fecha_publicacion"))
-                    .map_err(|e| row.error("fecha_publicacion", e))?,
+                published: past_date(&row, "fecha_publicacion")?,
                 notes: row.optional("notas"),
                 provenance: provenance(&row, "fuente", row.yes_no("verificado")?)?,
             })
@@ -684,7 +697,8 @@ fn parse_covid_measures(text: &str) -> Result<Vec<CovidMeasure>, FormatError> {
     let mut unique = UniqueKeys::new();
     file.rows()
         .map(|row| {
-            let date = row.parse_with("fecha", PartialDate::parse)?;
+            let date = past_date(&row, "fecha")?
+                .ok_or_else(|| row.error("fecha", "a date is required"))?;
             let actor = row.required("actor")?.to_owned();
             let measure = row.required("medida")?.to_owned();
             unique.check(&row, "medida", (date, actor.clone(), measure.clone()))?;
@@ -889,6 +903,24 @@ mod tests {
         assert_eq!(err.file, "mx_municipios.csv");
         assert_eq!(err.column.as_deref(), Some("poblacion_2020"));
         assert_eq!(err.line, 174, "Tapachula's physical line in the file");
+    }
+
+    #[test]
+    fn a_date_in_the_future_is_refused_with_its_cell() {
+        let files = ReferenceFiles::embedded();
+        let broken =
+            files
+                .get("instrumentos_legales.csv")
+                .replacen(",1917-02-05,", ",2999-02-05,", 1);
+        let err = files
+            .with_file("instrumentos_legales.csv", broken)
+            .parse()
+            .unwrap_err();
+        assert_eq!(
+            (err.line, err.column.as_deref()),
+            (2, Some("fecha_publicacion"))
+        );
+        assert!(err.message.contains("2999-02-05 is in the future"), "{err}");
     }
 
     #[test]
