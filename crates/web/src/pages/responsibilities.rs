@@ -41,10 +41,33 @@ impl MatrixPage {
     fn svg_height(&self) -> usize {
         SVG_TOP + self.rows.len() * SVG_ROW
     }
+
+    /// Top of the row of the `row`-th right.
+    fn row_y(&self, row: &usize) -> usize {
+        SVG_TOP + row * SVG_ROW
+    }
+
+    /// Left edge of the `column`-th level's cells.
+    fn column_x(&self, column: &usize) -> usize {
+        SVG_LABELS + column * SVG_COLUMN
+    }
+
+    fn cell_width(&self) -> usize {
+        SVG_CELL
+    }
+
+    /// Centre of the `column`-th level's cells, where its texts sit.
+    fn column_centre(&self, column: &usize) -> usize {
+        self.column_x(column) + SVG_CELL / 2
+    }
 }
 
 /// The heat map's geometry (user units): a label column, then one column
 /// per level; rows of equal height under a header.
+const SVG_LABELS: usize = 188;
+const SVG_COLUMN: usize = 66;
+/// A cell's width: a column less the gap between cells.
+const SVG_CELL: usize = 64;
 const SVG_TOP: usize = 28;
 const SVG_ROW: usize = 24;
 
