@@ -362,4 +362,22 @@ mod tests {
         assert_eq!(placements.len(), 300);
         check_inside_and_apart(&placements, &frame);
     }
+
+    #[test]
+    fn one_component_of_three_hundred_fits_apart() {
+        // The worst case for the O(n²) step: every node repels every other.
+        let mut pairs: Vec<(u128, u128)> = (1..300).map(|i| (i, i + 1)).collect();
+        pairs.extend((1..=300).step_by(5).map(|i| (i, (i + 120) % 300 + 1)));
+        let network = network(300, &pairs);
+        assert_eq!(network.components.len(), 1);
+        let frame = Frame {
+            width: 1200.0,
+            height: 900.0,
+            margin: 10.0,
+        };
+        let started = std::time::Instant::now();
+        let placements = layout(&network, &frame).unwrap();
+        eprintln!("300 nodes laid out in {:?}", started.elapsed());
+        check_inside_and_apart(&placements, &frame);
+    }
 }
