@@ -372,6 +372,48 @@ mod tests {
     }
 
     #[test]
+    fn the_nearest_place_of_work_is_the_one_named() {
+        let mut facts = community();
+        // Salud Norte (3) opens health services in Tenosique and Huixtla.
+        for (n, at) in [(31, "27017"), (32, "07035")] {
+            facts.services.push(ServiceFacts {
+                id: Uuid::from_u128(n),
+                organization: Uuid::from_u128(3),
+                sectors: vec![Sector::Health],
+                municipality: cvegeo(at),
+            });
+        }
+        let suggestions = suggest_partners(&cvegeo("07089"), Sector::Health, &facts, 10);
+        let salud_norte = suggestions
+            .iter()
+            .find(|s| s.organization == Uuid::from_u128(3))
+            .unwrap();
+        assert_eq!(
+            salud_norte.reasons[0],
+            Reason::ActiveInSectorNearby {
+                municipality: cvegeo("07035"),
+                distance_km: distance(TAPACHULA, HUIXTLA)
+            }
+        );
+        // Both shared contexts now: COMAR via Juárez, southern border via Tenosique.
+        let contexts: Vec<MigrationContext> = salud_norte
+            .reasons
+            .iter()
+            .filter_map(|r| match r {
+                Reason::ActiveInSameContext { context, .. } => Some(*context),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            contexts,
+            vec![
+                MigrationContext::SouthernBorder,
+                MigrationContext::ComarOffice
+            ]
+        );
+    }
+
+    #[test]
     fn the_limit_keeps_the_best() {
         let suggestions = suggest_partners(&cvegeo("07089"), Sector::Health, &community(), 2);
         let ids: Vec<Uuid> = suggestions.iter().map(|s| s.organization).collect();
