@@ -70,19 +70,38 @@ pub fn layout(network: &AllianceNetwork, frame: &Frame) -> Result<Vec<Placement>
     }
     let index_of = |id: &Uuid| network.nodes.binary_search_by_key(id, |n| n.id).ok();
 
-    // Lay out each component around its own origin.
-    let mut drawings: Vec<(Vec<usize>, Vec<Point>)> = Vec::new();
-    for component in &network.components {
-        let members: Vec<usize> = component.members.iter().filter_map(index_of).collect();
-        let local = |node: usize| members.binary_search(&node).ok();
-        let edges: Vec<(usize, usize)> = network
-            .edges
-            .iter()
-            .filter_map(|e| Some((local(index_of(&e.a)?)?, local(index_of(&e.b)?)?)))
-            .collect();
-        let points = force_directed(members.len(), &edges);
-        drawings.push((members, points));
+    // Each node's index within its component, and each component's edges
+    // in those indices, found in one pass (many singletons must stay cheap).
+    let mut members: Vec<Vec<usize>> = network
+        .components
+        .iter()
+        .map(|c| c.members.iter().filter_map(index_of).collect())
+        .collect();
+    let mut local = vec![0; network.nodes.len()];
+    for list in &members {
+        for (position, &node) in list.iter().enumerate() {
+            local[node] = position;
+        }
     }
+    let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); members.len()];
+    for edge in &network.edges {
+        if let (Some(a), Some(b)) = (index_of(&edge.a), index_of(&edge.b)) {
+            let component = network.nodes[a].component;
+            if let Some(list) = edges.get_mut(component) {
+                list.push((local[a], local[b]));
+            }
+        }
+    }
+
+    // Lay out each component around its own origin.
+    let drawings: Vec<(Vec<usize>, Vec<Point>)> = members
+        .drain(..)
+        .zip(&edges)
+        .map(|(nodes, edges)| {
+            let points = force_directed(nodes.len(), edges);
+            (nodes, points)
+        })
+        .collect();
 
     // Pack the components' boxes in rows, aiming at the frame's proportions.
     let boxes: Vec<(Point, Point)> = drawings.iter().map(|(_, p)| bounds(p)).collect();

@@ -111,6 +111,17 @@ pub fn suggest_partners(
         .map(|(id, _)| id)
         .collect();
 
+    // Who each organization is allied with among those present here, read
+    // once rather than once per candidate.
+    let mut local_allies: BTreeMap<Uuid, BTreeSet<Uuid>> = BTreeMap::new();
+    for alliance in &facts.alliances {
+        for partner in alliance.members.iter().filter(|m| present_here.contains(m)) {
+            for member in alliance.members.iter().filter(|m| *m != partner) {
+                local_allies.entry(*member).or_default().insert(*partner);
+            }
+        }
+    }
+
     let mut seen = BTreeSet::new();
     let mut suggestions: Vec<Suggestion> = Vec::new();
     for organization in &facts.organizations {
@@ -171,13 +182,10 @@ pub fn suggest_partners(
             }
         }
 
-        let partners: BTreeSet<Uuid> = facts
-            .alliances
-            .iter()
-            .filter(|a| a.members.contains(&organization.id))
-            .flat_map(|a| a.members.iter().copied())
-            .filter(|id| *id != organization.id && present_here.contains(id))
-            .collect();
+        let partners = local_allies
+            .get(&organization.id)
+            .cloned()
+            .unwrap_or_default();
         score += LOCAL_PARTNER_POINTS * partners.len().min(LOCAL_PARTNERS_COUNTED) as f64;
         reasons.extend(
             partners
