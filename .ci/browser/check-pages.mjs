@@ -92,6 +92,9 @@ const PAGES = [
   { path: '/municipios/07089/mandato' },
   { path: '/municipios/08037/mandato?lang=en' },
   { path: '/estados/02' },
+  { path: '/marco-legal/instrumentos/cpeum' },
+  { path: '/marco-legal/instrumentos/ley-migracion?lang=en' },
+  { fromApi: '/api/v1/provisions', template: '/marco-legal/disposiciones/{id}' },
 ];
 
 // Checked signed in as the CI administrator (a role that may see them all), in
@@ -106,6 +109,10 @@ const SIGNED_IN_PAGES = [
   { path: '/practicas/nueva?lang=en' },
   { path: '/mis-practicas' },
   { path: '/notificaciones' },
+  { path: '/marco-legal/instrumentos/nuevo' },
+  { path: '/marco-legal/instrumentos/cpeum/editar?lang=en' },
+  { path: '/marco-legal/instrumentos/cpeum/disposiciones/nueva' },
+  { fromApi: '/api/v1/provisions', template: '/marco-legal/disposiciones/{id}/editar' },
 ];
 
 const CI_EMAIL = process.env.ACOGE_CI_EMAIL || '';

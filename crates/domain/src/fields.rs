@@ -35,6 +35,13 @@ pub enum FieldProblem {
     Covid19HowRequired,
     UnknownSection,
     NoDecision,
+    InvalidIdentifier,
+    IdentifierTaken,
+    FutureDate,
+    NothingChanged,
+    UnknownInstrument,
+    ArticleTaken,
+    ReformNotLater,
 }
 
 impl FieldProblem {
@@ -61,6 +68,13 @@ impl FieldProblem {
             FieldProblem::Covid19HowRequired => "field-covid19-how-required",
             FieldProblem::UnknownSection => "field-unknown-section",
             FieldProblem::NoDecision => "field-no-decision",
+            FieldProblem::InvalidIdentifier => "field-invalid-identifier",
+            FieldProblem::IdentifierTaken => "field-identifier-taken",
+            FieldProblem::FutureDate => "field-future-date",
+            FieldProblem::NothingChanged => "field-nothing-changed",
+            FieldProblem::UnknownInstrument => "field-unknown-instrument",
+            FieldProblem::ArticleTaken => "field-article-taken",
+            FieldProblem::ReformNotLater => "field-reform-not-later",
         }
     }
 }
@@ -89,7 +103,76 @@ impl fmt::Display for FieldProblem {
             FieldProblem::Covid19HowRequired => "say how the practice responded to COVID-19",
             FieldProblem::UnknownSection => "unknown narrative section",
             FieldProblem::NoDecision => "choose a decision",
+            FieldProblem::InvalidIdentifier => {
+                "lower-case letters, digits and hyphens, 2 to 60 characters"
+            }
+            FieldProblem::IdentifierTaken => "another record already has this identifier",
+            FieldProblem::FutureDate => "the date is in the future",
+            FieldProblem::NothingChanged => "the change leaves the record as it was",
+            FieldProblem::UnknownInstrument => "no such legal instrument",
+            FieldProblem::ArticleTaken => {
+                "the instrument already has a provision with this article"
+            }
+            FieldProblem::ReformNotLater => "a reform takes effect after the version it replaces",
         };
         f.write_str(text)
+    }
+}
+
+// Helpers the domain's validators share.
+
+pub(crate) fn problem(field: &'static str, problem: FieldProblem) -> FieldError {
+    FieldError { field, problem }
+}
+
+/// Parses every non-empty value of `values` with `parse`, de-duplicated and sorted.
+pub(crate) fn terms<T: Ord>(
+    field: &'static str,
+    values: &[String],
+    parse: impl Fn(&str) -> Option<T>,
+    errors: &mut Vec<FieldError>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        match parse(value) {
+            Some(term) => out.push(term),
+            None => {
+                errors.push(problem(field, FieldProblem::UnknownTerm));
+                break;
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub(crate) fn text(
+    field: &'static str,
+    value: &str,
+    max_chars: usize,
+    required: bool,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    let value = value.trim();
+    if required && value.is_empty() {
+        errors.push(problem(field, FieldProblem::Required));
+    } else if value.chars().count() > max_chars {
+        errors.push(problem(field, FieldProblem::TooLong));
+    }
+    value.to_owned()
+}
+
+pub(crate) fn date(
+    field: &'static str,
+    value: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<crate::dates::PartialDate> {
+    match crate::dates::PartialDate::parse_optional(value) {
+        Ok(date) => date,
+        Err(_) => {
+            errors.push(problem(field, FieldProblem::InvalidDate));
+            None
+        }
     }
 }

@@ -52,9 +52,15 @@ pub struct Provision {
     /// Levels of government this provision binds.
     pub binds: Vec<GovernmentLevel>,
     pub summary: String,
-    /// A provision's source is its instrument's; this flag says whether the
-    /// summary itself was checked.
+    /// The date this text took effect, when recorded (a reform sets it).
+    pub in_force_from: Option<PartialDate>,
+    /// A source of its own; otherwise the provision's source is its
+    /// instrument's.
+    pub source: Option<String>,
+    /// Whether the summary itself was checked against the source.
     pub verified: bool,
+    /// Starts at 1; every correction, reform or verification adds one.
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

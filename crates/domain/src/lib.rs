@@ -11,6 +11,7 @@ pub mod geo;
 pub mod keys;
 pub mod lang;
 pub mod legal;
+pub mod legal_change;
 pub mod organization;
 pub mod page;
 pub mod practice;

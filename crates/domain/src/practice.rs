@@ -6,7 +6,7 @@ use crate::{
     Cvegeo,
     accounts::{Actor, Capability, Denied, authorize},
     dates::PartialDate,
-    fields::{FieldError, FieldProblem},
+    fields::{FieldError, FieldProblem, date, problem, terms, text},
     provenance::is_web_address,
     taxonomy::{GovernmentLevel, Right, vocabulary},
 };
@@ -165,58 +165,6 @@ pub struct PracticeContent {
     pub resources: String,
     pub evidence: Vec<String>,
     pub contact_organization: Option<Uuid>,
-}
-
-fn problem(field: &'static str, problem: FieldProblem) -> FieldError {
-    FieldError { field, problem }
-}
-
-/// Parses every non-empty value of `values` with `parse`, de-duplicated and sorted.
-fn terms<T: Ord>(
-    field: &'static str,
-    values: &[String],
-    parse: impl Fn(&str) -> Option<T>,
-    errors: &mut Vec<FieldError>,
-) -> Vec<T> {
-    let mut out = Vec::new();
-    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        match parse(value) {
-            Some(term) => out.push(term),
-            None => {
-                errors.push(problem(field, FieldProblem::UnknownTerm));
-                break;
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn text(
-    field: &'static str,
-    value: &str,
-    max_chars: usize,
-    required: bool,
-    errors: &mut Vec<FieldError>,
-) -> String {
-    let value = value.trim();
-    if required && value.is_empty() {
-        errors.push(problem(field, FieldProblem::Required));
-    } else if value.chars().count() > max_chars {
-        errors.push(problem(field, FieldProblem::TooLong));
-    }
-    value.to_owned()
-}
-
-fn date(field: &'static str, value: &str, errors: &mut Vec<FieldError>) -> Option<PartialDate> {
-    match PartialDate::parse_optional(value) {
-        Ok(date) => date,
-        Err(_) => {
-            errors.push(problem(field, FieldProblem::InvalidDate));
-            None
-        }
-    }
 }
 
 /// The first day a partial date may mean, and the last, for ordering checks.

@@ -154,7 +154,10 @@ mod tests {
             rights: rights.to_vec(),
             binds: binds.to_vec(),
             summary: "resumen".into(),
+            in_force_from: None,
+            source: None,
             verified: true,
+            version: 1,
         }
     }
 

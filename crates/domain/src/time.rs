@@ -17,6 +17,15 @@ impl Timestamp {
         Self::from_jiff(jiff::Timestamp::now())
     }
 
+    /// Today's date in UTC. Mexico is behind UTC, so a date that is today
+    /// anywhere in Mexico is never after it: dates checked against it are
+    /// refused only when surely in the future.
+    pub fn today() -> jiff::civil::Date {
+        jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+    }
+
     pub fn from_micros(micros: i64) -> Self {
         Self(micros)
     }

@@ -302,9 +302,7 @@ impl<K: std::hash::Hash + Eq> UniqueKeys<K> {
 /// dated after today is a typo, not a fact.
 fn past_date(row: &Row<'_>, column: &str) -> Result<Option<PartialDate>, FormatError> {
     let date = PartialDate::parse_optional(row.text(column)).map_err(|e| row.error(column, e))?;
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
+    let today = acoge_domain::Timestamp::today();
     match date {
         Some(date) if date.is_after(today) => {
             Err(row.error(column, format!("{date} is in the future")))
@@ -651,7 +649,10 @@ fn parse_provisions(
                 rights: row.list_with("derechos", '|', Right::parse)?,
                 binds: row.list_with("nivel_responsable", '|', GovernmentLevel::parse)?,
                 summary: row.required("resumen")?.to_owned(),
+                in_force_from: None,
+                source: None,
                 verified: row.yes_no("verificado")?,
+                version: 1,
             })
         })
         .collect()

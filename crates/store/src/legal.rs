@@ -52,6 +52,9 @@ struct ProvisionRow {
     theme: String,
     summary: String,
     verified: bool,
+    in_force_from: Option<String>,
+    source: Option<String>,
+    version: i32,
 }
 
 #[derive(sqlx::FromRow)]
@@ -87,11 +90,24 @@ struct AsylumRow {
 
 impl Db {
     pub async fn legal_instruments(&self) -> Result<Vec<LegalInstrument>, StoreError> {
+        self.instruments_where(None).await
+    }
+
+    pub async fn legal_instrument(&self, id: &str) -> Result<Option<LegalInstrument>, StoreError> {
+        Ok(self.instruments_where(Some(id)).await?.into_iter().next())
+    }
+
+    async fn instruments_where(
+        &self,
+        id: Option<&str>,
+    ) -> Result<Vec<LegalInstrument>, StoreError> {
         let rows: Vec<InstrumentRow> = dispatch!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, level, jurisdiction, name, published, notes, verified, sources
-                 FROM legal_instruments ORDER BY level DESC, published, id",
+                 FROM legal_instruments WHERE ($1 IS NULL OR id = $1)
+                 ORDER BY level DESC, published, id",
             )
+            .bind(id)
             .fetch_all(pool)
             .await?
         });
@@ -114,21 +130,39 @@ impl Db {
 
     /// Provisions with their rights and levels, in instrument and article order.
     pub async fn provisions(&self) -> Result<Vec<Provision>, StoreError> {
+        self.provisions_where(None).await
+    }
+
+    pub async fn provision(&self, id: Uuid) -> Result<Option<Provision>, StoreError> {
+        Ok(self.provisions_where(Some(id)).await?.into_iter().next())
+    }
+
+    async fn provisions_where(&self, id: Option<Uuid>) -> Result<Vec<Provision>, StoreError> {
         /// (provision id, slug) pairs of a junction table.
         type Tags = Vec<(Uuid, String)>;
         let (rows, rights, levels): (Vec<ProvisionRow>, Tags, Tags) = dispatch!(self, |pool| {
             let rows = sqlx::query_as(
-                "SELECT id, instrument_id, article, theme, summary, verified FROM provisions
-                     ORDER BY instrument_id, id",
+                "SELECT id, instrument_id, article, theme, summary, verified, in_force_from,
+                    source, version
+                 FROM provisions WHERE ($1 IS NULL OR id = $1) ORDER BY instrument_id, id",
             )
+            .bind(id)
             .fetch_all(pool)
             .await?;
-            let rights = sqlx::query_as("SELECT provision_id, right_slug FROM provision_rights")
-                .fetch_all(pool)
-                .await?;
-            let levels = sqlx::query_as("SELECT provision_id, level FROM provision_levels")
-                .fetch_all(pool)
-                .await?;
+            let rights = sqlx::query_as(
+                "SELECT provision_id, right_slug FROM provision_rights
+                 WHERE ($1 IS NULL OR provision_id = $1)",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+            let levels = sqlx::query_as(
+                "SELECT provision_id, level FROM provision_levels
+                 WHERE ($1 IS NULL OR provision_id = $1)",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
             (rows, rights, levels)
         });
         let mut rights_of: HashMap<Uuid, Vec<Right>> = HashMap::new();
@@ -143,14 +177,13 @@ impl Db {
                 .map_err(|e| StoreError::corrupt("provision_levels", "level", e))?;
             levels_of.entry(id).or_default().push(level);
         }
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|r| {
                 let mut rights = rights_of.remove(&r.id).unwrap_or_default();
                 rights.sort();
                 let mut binds = levels_of.remove(&r.id).unwrap_or_default();
                 binds.sort();
-                Provision {
+                Ok(Provision {
                     id: r.id,
                     instrument_id: r.instrument_id,
                     article: r.article,
@@ -158,10 +191,13 @@ impl Db {
                     rights,
                     binds,
                     summary: r.summary,
+                    in_force_from: date("provisions", "in_force_from", r.in_force_from)?,
+                    source: r.source,
                     verified: r.verified,
-                }
+                    version: r.version,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// State laws on migrants, of one state or of all.

@@ -12,6 +12,7 @@ mod events;
 mod fts_anchor;
 mod geo;
 mod legal;
+mod legal_changes;
 mod organizations;
 mod outbox;
 mod practices;
@@ -29,6 +30,7 @@ pub use error::StoreError;
 pub use events::EventSummary;
 pub use fts_anchor::{AnchorDocument, AnchorResults};
 pub use geo::{ContextEntry, ContextScope, KeyFigures, MunicipalityFilter, StateOverview};
+pub use legal_changes::{Change, LegalVersion};
 pub use organizations::OrganizationFilter;
 pub use outbox::{ChangeFeed, OutboxEntry, Wake};
 pub use practices::{

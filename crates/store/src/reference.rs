@@ -187,7 +187,8 @@ impl Db {
                      ON CONFLICT (id) DO UPDATE SET level = excluded.level,
                         jurisdiction = excluded.jurisdiction, name = excluded.name,
                         published = excluded.published, notes = excluded.notes,
-                        verified = excluded.verified, sources = excluded.sources",
+                        verified = excluded.verified, sources = excluded.sources
+                     WHERE legal_instruments.curated = false",
                 )
                 .bind(&i.id)
                 .bind(i.level.slug())
@@ -204,11 +205,14 @@ impl Db {
             progress(data.instruments.len() as u64);
 
             for p in &data.provisions {
-                let id: Uuid = sqlx::query_scalar(
+                // A provision a moderator changed is curated: the data files
+                // no longer speak for it, so the upsert returns no row.
+                let id: Option<Uuid> = sqlx::query_scalar(
                     "INSERT INTO provisions (id, instrument_id, article, theme, summary, verified)
                      VALUES ($1, $2, $3, $4, $5, $6)
                      ON CONFLICT (instrument_id, article) DO UPDATE SET theme = excluded.theme,
                         summary = excluded.summary, verified = excluded.verified
+                     WHERE provisions.curated = false
                      RETURNING id",
                 )
                 .bind(p.id)
@@ -217,8 +221,9 @@ impl Db {
                 .bind(&p.theme)
                 .bind(&p.summary)
                 .bind(p.verified)
-                .fetch_one(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
+                let Some(id) = id else { continue };
                 sqlx::query("DELETE FROM provision_rights WHERE provision_id = $1")
                     .bind(id)
                     .execute(&mut *tx)

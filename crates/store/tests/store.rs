@@ -917,3 +917,6 @@ mod demo;
 
 #[path = "store/search.rs"]
 mod search;
+
+#[path = "store/legal_changes.rs"]
+mod legal_changes;

@@ -9,6 +9,7 @@ pub mod auth;
 mod cookies;
 mod format;
 pub mod i18n;
+mod legal_changes;
 pub mod mail;
 mod map;
 mod markdown;

@@ -6,6 +6,7 @@ use acoge_domain::{
     Lang,
     event::{EventKind, LinkKind},
     legal::{InstrumentLevel, MeasureLevel},
+    legal_change::ChangeKind,
     organization::{OrganizationKind, Scope},
     taxonomy::{GovernmentLevel, MigrationContext, Right},
 };
@@ -148,7 +149,7 @@ fn html_lang(body: &str) -> &str {
 }
 
 /// Every page of the site, by address (filled in with real ids at run time).
-const PAGES: [&str; 18] = [
+const PAGES: [&str; 20] = [
     "/",
     "/estados",
     "/estados/07",
@@ -165,9 +166,17 @@ const PAGES: [&str; 18] = [
     "/responsabilidades/salud/municipal",
     "/responsabilidades/todos/federal",
     "/municipios/07089/mandato",
+    "/marco-legal/instrumentos/cpeum",
+    "/marco-legal/instrumentos/ley-migracion",
     "/buscar",
     "/buscar?q=migrantes",
 ];
+
+async fn provision_page(backend: Backend) -> String {
+    let provisions = get(backend, "/api/v1/provisions", &[]).await.json();
+    let id = provisions["items"][0]["id"].as_str().unwrap().to_owned();
+    format!("/marco-legal/disposiciones/{id}")
+}
 
 async fn all_pages(backend: Backend) -> Vec<String> {
     let organizations = get(backend, "/api/v1/organizations?per_page=1", &[])
@@ -177,7 +186,10 @@ async fn all_pages(backend: Backend) -> Vec<String> {
     PAGES
         .iter()
         .map(|p| (*p).to_owned())
-        .chain([format!("/organizaciones/{id}")])
+        .chain([
+            format!("/organizaciones/{id}"),
+            provision_page(backend).await,
+        ])
         .collect()
 }
 
@@ -561,6 +573,7 @@ fn both_languages_have_every_message_and_every_vocabulary_label() {
         MeasureLevel::ALL.iter().map(|t| t.message_key()).collect(),
         EventKind::ALL.iter().map(|t| t.message_key()).collect(),
         LinkKind::ALL.iter().map(|t| t.message_key()).collect(),
+        ChangeKind::ALL.iter().map(|t| t.message_key()).collect(),
     ]
     .concat();
     for key in labels {

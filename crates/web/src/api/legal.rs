@@ -59,13 +59,17 @@ pub struct ProvisionJson {
     pub binds: Vec<String>,
     /// A short summary, in Spanish.
     pub summary: String,
+    /// The date this text took effect (YYYY, YYYY-MM or YYYY-MM-DD), when recorded.
+    pub in_force_from: Option<String>,
     /// False means "por verificar": the summary was not checked against the text.
     pub verified: bool,
-    /// The instrument's sources (a provision's source is its instrument's).
+    /// The provision's own source when it has one, otherwise its instrument's.
     pub sources: Vec<String>,
+    /// 1 as loaded; each correction, reform or verification adds one.
+    pub version: i32,
 }
 
-fn provision_json(p: &Provision, instruments: &[LegalInstrument]) -> ProvisionJson {
+pub(super) fn provision_json(p: &Provision, instruments: &[LegalInstrument]) -> ProvisionJson {
     ProvisionJson {
         id: p.id.to_string(),
         instrument: p.instrument_id.clone(),
@@ -74,12 +78,17 @@ fn provision_json(p: &Provision, instruments: &[LegalInstrument]) -> ProvisionJs
         rights: p.rights.iter().map(|r| r.slug().to_owned()).collect(),
         binds: p.binds.iter().map(|l| l.slug().to_owned()).collect(),
         summary: p.summary.clone(),
+        in_force_from: p.in_force_from.map(|d| d.to_string()),
         verified: p.verified,
-        sources: instruments
-            .iter()
-            .find(|i| i.id == p.instrument_id)
-            .map(|i| i.provenance.sources.clone())
-            .unwrap_or_default(),
+        sources: match &p.source {
+            Some(source) => vec![source.clone()],
+            None => instruments
+                .iter()
+                .find(|i| i.id == p.instrument_id)
+                .map(|i| i.provenance.sources.clone())
+                .unwrap_or_default(),
+        },
+        version: p.version,
     }
 }
 

@@ -8,6 +8,7 @@ mod events;
 mod geo;
 mod harmonization;
 mod legal;
+mod legal_changes;
 mod members;
 mod organizations;
 mod practices;
@@ -83,6 +84,12 @@ guarded! {
     "PATCH" "/api/v1/practices/{id}" => Contribute => practices::patch_practice,
     "POST" "/api/v1/practices/{id}/submit" => Contribute => practices::submit_practice,
     "POST" "/api/v1/practices/{id}/reviews" => Review => practices::review_practice,
+    "POST" "/api/v1/legal-instruments" => Moderate => legal_changes::create_instrument,
+    "PATCH" "/api/v1/legal-instruments/{id}" => Moderate => legal_changes::patch_instrument,
+    "POST" "/api/v1/legal-instruments/{id}/verify" => Moderate => legal_changes::verify_instrument,
+    "POST" "/api/v1/legal-instruments/{id}/provisions" => Moderate => legal_changes::create_provision,
+    "PATCH" "/api/v1/provisions/{id}" => Moderate => legal_changes::patch_provision,
+    "POST" "/api/v1/provisions/{id}/verify" => Moderate => legal_changes::verify_provision,
 }
 
 pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
@@ -102,6 +109,8 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(legal::list_instruments))
         .routes(routes!(legal::get_instrument))
         .routes(routes!(legal::list_provisions))
+        .routes(routes!(legal_changes::get_provision))
+        .routes(routes!(legal_changes::instrument_versions))
         .routes(routes!(legal::responsibilities))
         .routes(routes!(legal::municipality_mandate))
         .routes(routes!(search::search))

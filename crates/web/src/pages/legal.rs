@@ -2,6 +2,7 @@
 
 use super::{Chrome, Ctx, PageResult, render};
 use crate::AppState;
+use acoge_domain::accounts::{Capability, authorize};
 use acoge_domain::legal::{AsylumApplications, CovidMeasure, LegalInstrument, Provision, StateLaw};
 use askama::Template;
 use axum::extract::State;
@@ -21,6 +22,7 @@ struct LegalPage {
     state_laws: Vec<(StateLaw, String)>,
     covid: Vec<CovidMeasure>,
     asylum: Vec<AsylumApplications>,
+    moderator: bool,
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
@@ -67,5 +69,6 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         state_laws,
         covid: db.covid_measures().await?,
         asylum: db.asylum_applications().await?,
+        moderator: authorize(ctx.actor(), Capability::Moderate).is_ok(),
     })
 }

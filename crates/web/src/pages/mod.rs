@@ -11,6 +11,7 @@ mod harmonization;
 mod home;
 mod invitations;
 mod legal;
+mod legal_records;
 mod members;
 mod organizations;
 mod practices;
@@ -57,6 +58,30 @@ pub fn routes() -> Router<AppState> {
         .route("/eventos", get(events::list))
         .route("/eventos/{id}", get(events::show))
         .route("/marco-legal", get(legal::show))
+        .route(
+            "/marco-legal/instrumentos/nuevo",
+            get(legal_records::new_instrument_form),
+        )
+        .route(
+            "/marco-legal/instrumentos/{id}",
+            get(legal_records::show_instrument),
+        )
+        .route(
+            "/marco-legal/instrumentos/{id}/editar",
+            get(legal_records::edit_instrument_form),
+        )
+        .route(
+            "/marco-legal/instrumentos/{id}/disposiciones/nueva",
+            get(legal_records::new_provision_form),
+        )
+        .route(
+            "/marco-legal/disposiciones/{id}",
+            get(legal_records::show_provision),
+        )
+        .route(
+            "/marco-legal/disposiciones/{id}/editar",
+            get(legal_records::edit_provision_form),
+        )
         .route("/acerca", get(about::show))
         .route("/entrar", get(account::login_form))
         .route("/recuperar", get(account::recover))
@@ -126,6 +151,12 @@ form_writes! {
     "/practicas/{id}/enviar" => Contribute => practices::submit,
     "/practicas/{id}/respuesta" => Contribute => practices::reply,
     "/practicas/{id}/revisar" => Review => practices::review,
+    "/marco-legal/instrumentos/nuevo" => Moderate => legal_records::create_instrument,
+    "/marco-legal/instrumentos/{id}/editar" => Moderate => legal_records::edit_instrument,
+    "/marco-legal/instrumentos/{id}/verificar" => Moderate => legal_records::verify_instrument,
+    "/marco-legal/instrumentos/{id}/disposiciones/nueva" => Moderate => legal_records::create_provision,
+    "/marco-legal/disposiciones/{id}/editar" => Moderate => legal_records::edit_provision,
+    "/marco-legal/disposiciones/{id}/verificar" => Moderate => legal_records::verify_provision,
 }
 
 /// What the layout of every page needs.

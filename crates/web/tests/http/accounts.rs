@@ -745,6 +745,18 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         "POST /invitaciones" | "POST /miembros/{id}/restablecer" | "POST /api/v1/invitations" => {
             moderates
         }
+        "POST /marco-legal/instrumentos/nuevo"
+        | "POST /marco-legal/instrumentos/{id}/editar"
+        | "POST /marco-legal/instrumentos/{id}/verificar"
+        | "POST /marco-legal/instrumentos/{id}/disposiciones/nueva"
+        | "POST /marco-legal/disposiciones/{id}/editar"
+        | "POST /marco-legal/disposiciones/{id}/verificar"
+        | "POST /api/v1/legal-instruments"
+        | "PATCH /api/v1/legal-instruments/{id}"
+        | "POST /api/v1/legal-instruments/{id}/verify"
+        | "POST /api/v1/legal-instruments/{id}/provisions"
+        | "PATCH /api/v1/provisions/{id}"
+        | "POST /api/v1/provisions/{id}/verify" => moderates,
         "POST /miembros/{id}/rol" => role == Some(Administrator),
         "POST /practicas/nueva"
         | "POST /practicas/{id}/editar"

@@ -186,3 +186,414 @@ async fn a_municipality_s_mandate_lists_each_level_with_its_articles_and_its_sta
         );
     }
 }
+
+/// A fresh instrument id, since tests share one server per backend.
+fn fresh_id(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}",
+        &uuid::Uuid::now_v7().simple().to_string()[20..]
+    )
+}
+
+#[tokio::test]
+async fn moderators_add_correct_reform_and_verify_through_the_api_and_bad_input_stores_nothing() {
+    use super::accounts::db;
+    use super::practices::{Api, token};
+    use acoge_domain::accounts::Role;
+    use serde_json::json;
+    for backend in test_backends() {
+        let db = db(backend).await;
+        let api = Api::new(backend);
+        let (moderator_id, moderator) = token(&db, Role::Moderator, None).await;
+        let (_, member) = token(&db, Role::Member, None).await;
+        let id = fresh_id("reglamento");
+        let instrument = json!({
+            "id": id, "level": "municipal", "jurisdiction": "MX-BC",
+            "name": "Reglamento de prueba", "published": "2019-06",
+            "sources": ["https://example.org/reglamento.pdf"]
+        });
+
+        let (status, _) = api
+            .call(
+                "POST",
+                "/api/v1/legal-instruments",
+                None,
+                Some(instrument.clone()),
+            )
+            .await;
+        assert_eq!(status, 401);
+        let (status, _) = api
+            .call(
+                "POST",
+                "/api/v1/legal-instruments",
+                Some(&member),
+                Some(instrument.clone()),
+            )
+            .await;
+        assert_eq!(status, 403);
+
+        // Every bad field is named; nothing is stored.
+        let mut bad = instrument.clone();
+        bad["published"] = json!("2031-01-01");
+        bad["sources"] = json!([]);
+        let (status, body) = api
+            .call(
+                "POST",
+                "/api/v1/legal-instruments",
+                Some(&moderator),
+                Some(bad),
+            )
+            .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["error"]["field"], "published");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("sources")
+        );
+        let (status, _) = api
+            .call(
+                "GET",
+                &format!("/api/v1/legal-instruments/{id}"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, 404, "nothing stored");
+
+        let (status, body) = api
+            .call(
+                "POST",
+                "/api/v1/legal-instruments",
+                Some(&moderator),
+                Some(instrument.clone()),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["verified"], false);
+        let (status, body) = api
+            .call(
+                "POST",
+                "/api/v1/legal-instruments",
+                Some(&moderator),
+                Some(instrument),
+            )
+            .await;
+        assert_eq!((status, body["error"]["field"].clone()), (422, json!("id")));
+
+        let provisions = format!("/api/v1/legal-instruments/{id}/provisions");
+        let provision = json!({
+            "article": "12", "theme": "salud", "rights": ["salud"], "binds": ["municipal"],
+            "summary": "Atención médica sin importar la situación migratoria",
+            "in_force_from": "2019-06"
+        });
+        let (status, body) = api
+            .call(
+                "POST",
+                "/api/v1/legal-instruments/no-such-law/provisions",
+                Some(&moderator),
+                Some(provision.clone()),
+            )
+            .await;
+        assert_eq!(status, 404, "{body}");
+        let mut bad = provision.clone();
+        bad["rights"] = json!(["volar"]);
+        let (status, body) = api
+            .call("POST", &provisions, Some(&moderator), Some(bad))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].clone()),
+            (422, json!("rights"))
+        );
+        let (status, body) = api
+            .call(
+                "POST",
+                &provisions,
+                Some(&moderator),
+                Some(provision.clone()),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["version"], 1);
+        assert_eq!(
+            body["sources"],
+            json!(["https://example.org/reglamento.pdf"])
+        );
+        let path = format!("/api/v1/provisions/{}", body["id"].as_str().unwrap());
+        let (status, body) = api
+            .call("POST", &provisions, Some(&moderator), Some(provision))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].clone()),
+            (422, json!("article"))
+        );
+
+        // A correction needs a note; a reform a later date, not in the future.
+        let attempts = [
+            (
+                json!({"kind": "correccion", "summary": "Otro texto"}),
+                "note",
+            ),
+            (
+                json!({"kind": "reforma", "summary": "Otro texto", "in_force_from": ""}),
+                "in_force_from",
+            ),
+            (
+                json!({"kind": "reforma", "summary": "Otro texto", "in_force_from": "2018"}),
+                "in_force_from",
+            ),
+            (
+                json!({"kind": "reforma", "summary": "Otro texto", "in_force_from": "2099"}),
+                "in_force_from",
+            ),
+            (json!({"kind": "correccion", "note": "nada"}), "kind"),
+            (
+                json!({"kind": "alta", "note": "x", "summary": "Otro"}),
+                "kind",
+            ),
+        ];
+        for (patch, field) in attempts {
+            let (status, body) = api
+                .call("PATCH", &path, Some(&moderator), Some(patch.clone()))
+                .await;
+            assert_eq!(status, 422, "{patch}: {body}");
+            assert_eq!(body["error"]["field"], field, "{patch}: {body}");
+        }
+        let (status, body) = api
+            .call("PATCH", &path, Some(&moderator), Some(json!({"kind": "correccion", "theme": "salud y atención", "note": "tema incompleto"})))
+            .await;
+        assert_eq!((status, body["version"].clone()), (200, json!(2)), "{body}");
+        let (status, body) = api
+            .call("PATCH", &path, Some(&moderator), Some(json!({"kind": "reforma", "summary": "Texto reformado", "in_force_from": "2023-02-01"})))
+            .await;
+        assert_eq!((status, body["version"].clone()), (200, json!(3)), "{body}");
+        let (status, body) = api
+            .call("POST", &format!("{path}/verify"), Some(&moderator), None)
+            .await;
+        assert_eq!(
+            (status, body["verified"].clone()),
+            (200, json!(true)),
+            "{body}"
+        );
+        let (status, body) = api
+            .call("POST", &format!("{path}/verify"), Some(&moderator), None)
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].clone()),
+            (422, json!("verified"))
+        );
+
+        // Old versions stay readable, each with why it changed.
+        let (_, detail) = api.call("GET", &path, None, None).await;
+        let versions = detail["versions"].as_array().unwrap();
+        let kinds: Vec<&str> = versions
+            .iter()
+            .map(|v| v["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["alta", "correccion", "reforma", "verificacion"]);
+        assert_eq!(
+            versions[0]["content"]["summary"],
+            "Atención médica sin importar la situación migratoria"
+        );
+        assert_eq!(versions[1]["note"], "tema incompleto");
+        assert_eq!(versions[2]["content"]["in_force_from"], "2023-02-01");
+        assert_eq!(detail["summary"], "Texto reformado");
+
+        // The matrix follows: the new provision binds municipalities on health.
+        let cell = api_json(&api, "/api/v1/provisions?right=salud&level=municipal").await;
+        assert!(
+            cell["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["instrument"] == id.as_str())
+        );
+
+        // The instrument's correction needs a note; its history shows it.
+        let instrument_path = format!("/api/v1/legal-instruments/{id}");
+        let (status, body) = api
+            .call(
+                "PATCH",
+                &instrument_path,
+                Some(&moderator),
+                Some(json!({"name": "Reglamento corregido", "note": ""})),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].clone()),
+            (422, json!("note"))
+        );
+        let (status, body) = api
+            .call(
+                "PATCH",
+                &instrument_path,
+                Some(&moderator),
+                Some(json!({"name": "Reglamento corregido", "note": "nombre oficial"})),
+            )
+            .await;
+        assert_eq!(
+            (status, body["name"].clone()),
+            (200, json!("Reglamento corregido"))
+        );
+        let history = api_json(&api, &format!("{instrument_path}/versions")).await;
+        assert_eq!(history["versions"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            history["versions"][0]["content"]["name"],
+            "Reglamento de prueba"
+        );
+
+        let log = db
+            .audit_log(
+                Some(moderator_id),
+                acoge_domain::page::PageRequest::first(20),
+            )
+            .await
+            .unwrap();
+        let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
+        for action in [
+            "instrument.create",
+            "provision.create",
+            "provision.correct",
+            "provision.reform",
+            "provision.verify",
+            "instrument.correct",
+        ] {
+            assert!(
+                actions.contains(&action),
+                "{backend:?}: {action} in {actions:?}"
+            );
+        }
+    }
+}
+
+async fn api_json(api: &super::practices::Api, path: &str) -> Value {
+    let (status, body) = api.call("GET", path, None, None).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+#[tokio::test]
+async fn the_moderators_forms_work_without_javascript_and_keep_what_was_typed() {
+    use super::accounts::{Browser, account_in, db};
+    use acoge_domain::accounts::Role;
+    let backend = acoge_store::Backend::Sqlite;
+    let db = db(backend).await;
+    let member = account_in(&db, Role::Member, None).await;
+    let mut visitor = Browser::signed_in(backend, &db, member.id).await;
+    assert_eq!(
+        visitor.get("/marco-legal/instrumentos/nuevo").await.status,
+        403
+    );
+    let page = visitor.get("/marco-legal/instrumentos/cpeum").await;
+    assert!(!page.body.contains("/editar"), "members see no edit links");
+    let anonymous = Browser::new(backend)
+        .get("/marco-legal/instrumentos/nuevo")
+        .await;
+    assert_eq!(anonymous.status, 303);
+
+    let moderator = account_in(&db, Role::Moderator, None).await;
+    let mut browser = Browser::signed_in(backend, &db, moderator.id).await;
+    let form = browser.get("/marco-legal/instrumentos/nuevo").await;
+    assert_eq!(form.status, 200);
+    let id = fresh_id("ley-estatal");
+    let bad = browser
+        .post(
+            "/marco-legal/instrumentos/nuevo",
+            &[
+                ("id", "Ley Estatal"),
+                ("level", "estatal"),
+                ("jurisdiction", "MX-CHP"),
+                ("name", "Ley de Chiapas de prueba"),
+                ("published", "2099"),
+                ("sources", "no es una dirección"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    for field in ["id", "published", "sources"] {
+        assert!(
+            bad.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}"
+        );
+    }
+    assert!(bad.body.contains("value=\"Ley de Chiapas de prueba\""));
+    assert!(bad.body.contains("no es una dirección"));
+    let good = browser
+        .post(
+            "/marco-legal/instrumentos/nuevo",
+            &[
+                ("id", id.as_str()),
+                ("level", "estatal"),
+                ("jurisdiction", "MX-CHP"),
+                ("name", "Ley de Chiapas de prueba"),
+                ("published", "2020"),
+                ("sources", "https://example.org/ley.pdf"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, 303);
+    assert_eq!(good.location, format!("/marco-legal/instrumentos/{id}"));
+
+    let new_provision = format!("/marco-legal/instrumentos/{id}/disposiciones/nueva");
+    let created = browser
+        .post(
+            &new_provision,
+            &[
+                ("article", "5"),
+                ("theme", "educación"),
+                ("rights", "educacion"),
+                ("binds", "estatal"),
+                ("summary", "Inscripción escolar sin documentos"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let provision_page = created.location.clone();
+    let edit = format!("{provision_page}/editar");
+    let refused = browser
+        .post(
+            &edit,
+            &[
+                ("kind", "reforma"),
+                ("article", "5"),
+                ("theme", "educación"),
+                ("rights", "educacion"),
+                ("binds", "estatal"),
+                ("summary", "Texto reformado que no se pierde"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("id=\"in_force_from-error\""));
+    assert!(refused.body.contains("Texto reformado que no se pierde"));
+    assert!(refused.body.contains("value=\"reforma\" checked"));
+    let reformed = browser
+        .post(
+            &edit,
+            &[
+                ("kind", "reforma"),
+                ("article", "5"),
+                ("theme", "educación"),
+                ("rights", "educacion"),
+                ("binds", "estatal"),
+                ("summary", "Texto reformado que no se pierde"),
+                ("in_force_from", "2024-03"),
+            ],
+        )
+        .await;
+    assert_eq!(reformed.status, 303);
+    let page = browser.get(&provision_page).await;
+    assert!(page.body.contains("Texto reformado que no se pierde"));
+    assert!(
+        page.body.contains("Inscripción escolar sin documentos"),
+        "the old text stays readable"
+    );
+    assert!(page.body.contains("Reforma") && page.body.contains("por verificar"));
+    let verified = browser
+        .post(&format!("{provision_page}/verificar"), &[])
+        .await;
+    assert_eq!(verified.status, 303);
+    let page = browser.get(&format!("{provision_page}?lang=en")).await;
+    assert!(page.body.contains("Verification") && page.body.contains("History"));
+}

@@ -19,7 +19,7 @@ async fn organizations(db: &Db) -> Vec<Uuid> {
         .collect()
 }
 
-async fn token(db: &Db, role: Role, org: Option<Uuid>) -> (Uuid, String) {
+pub(super) async fn token(db: &Db, role: Role, org: Option<Uuid>) -> (Uuid, String) {
     let member = account_in(db, role, org).await;
     let token = secrets::new_api_token().unwrap();
     db.create_api_token(member.id, "t", &secrets::hash_secret(&token))
@@ -28,20 +28,20 @@ async fn token(db: &Db, role: Role, org: Option<Uuid>) -> (Uuid, String) {
     (member.id, token)
 }
 
-struct Api {
+pub(super) struct Api {
     base: String,
     client: reqwest::Client,
 }
 
 impl Api {
-    fn new(backend: Backend) -> Self {
+    pub(super) fn new(backend: Backend) -> Self {
         Self {
             base: base(backend),
             client: reqwest::Client::new(),
         }
     }
 
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: &str,
         path: &str,

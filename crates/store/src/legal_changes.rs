@@ -1,0 +1,494 @@
+//! Moderators' changes to instruments and provisions. Each change, in one
+//! transaction: the record's new content, a version row keeping the content
+//! and why it changed, an audit entry with before and after, and an outbox row
+//! so the search index follows.
+
+use crate::{
+    Db, StoreError,
+    audit::{AuditRecord, record_audit},
+    db::{BeginWrite, dispatch},
+    outbox::record_change,
+    time::DbTime,
+};
+use acoge_domain::{
+    Timestamp,
+    legal_change::{ChangeKind, InstrumentContent, ProvisionContent},
+};
+use serde::{Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+
+/// One version of an instrument or a provision, oldest first in a history.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegalVersion<T> {
+    pub version: i32,
+    pub kind: ChangeKind,
+    pub content: T,
+    pub note: Option<String>,
+    /// The moderator's display name; `None` for the reference data or a
+    /// deleted account.
+    pub edited_by_name: Option<String>,
+    /// When the version was recorded; `None` for the reference data as it
+    /// stood before the first change.
+    pub recorded_at: Option<Timestamp>,
+}
+
+/// Who changes what, and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub editor: Uuid,
+    pub kind: ChangeKind,
+    pub note: Option<&'a str>,
+}
+
+fn json<T: Serialize>(content: &T) -> Result<String, StoreError> {
+    serde_json::to_string(content).map_err(|e| StoreError::corrupt("legal_versions", "content", e))
+}
+
+type VersionRow = (
+    i32,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<DbTime>,
+);
+
+fn versions<T: DeserializeOwned>(
+    rows: Vec<VersionRow>,
+) -> Result<Vec<LegalVersion<T>>, StoreError> {
+    const TABLE: &str = "legal_versions";
+    rows.into_iter()
+        .map(|(version, kind, content, note, edited_by_name, at)| {
+            Ok(LegalVersion {
+                version,
+                kind: ChangeKind::parse(&kind)
+                    .map_err(|e| StoreError::corrupt(TABLE, "kind", e))?,
+                content: serde_json::from_str(&content)
+                    .map_err(|e| StoreError::corrupt(TABLE, "content", e))?,
+                note,
+                edited_by_name,
+                // The baseline written before a first change has no real date.
+                recorded_at: at
+                    .map(|t| t.0)
+                    .filter(|_| kind != ChangeKind::Import.slug()),
+            })
+        })
+        .collect()
+}
+
+/// Writes the version row (and, before a record's first change, the
+/// reference data's content as its baseline version).
+macro_rules! write_version {
+    ($tx:ident, $entity:expr, $id:expr, $before:expr, $next:expr, $change:expr, $now:expr) => {{
+        let has_history: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM legal_versions WHERE entity = $1 AND entity_id = $2)",
+        )
+        .bind($entity)
+        .bind($id)
+        .fetch_one(&mut *$tx)
+        .await?;
+        if let (false, Some((version, content))) = (has_history, $before) {
+            sqlx::query(
+                "INSERT INTO legal_versions (entity, entity_id, version, kind, content, note,
+                    edited_by, created_at) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6)",
+            )
+            .bind($entity)
+            .bind($id)
+            .bind(version)
+            .bind(ChangeKind::Import.slug())
+            .bind(content)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        let (version, content): (i32, &String) = $next;
+        let change: Change<'_> = $change;
+        sqlx::query(
+            "INSERT INTO legal_versions (entity, entity_id, version, kind, content, note,
+                edited_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind($entity)
+        .bind($id)
+        .bind(version)
+        .bind(change.kind.slug())
+        .bind(content)
+        .bind(change.note)
+        .bind(change.editor)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// Replaces a provision's rights and levels.
+macro_rules! write_provision_tags {
+    ($tx:ident, $id:expr, $content:expr) => {{
+        let content: &ProvisionContent = $content;
+        sqlx::query("DELETE FROM provision_rights WHERE provision_id = $1")
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+        for right in &content.rights {
+            sqlx::query("INSERT INTO provision_rights (provision_id, right_slug) VALUES ($1, $2)")
+                .bind($id)
+                .bind(right.slug())
+                .execute(&mut *$tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM provision_levels WHERE provision_id = $1")
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+        for level in &content.binds {
+            sqlx::query("INSERT INTO provision_levels (provision_id, level) VALUES ($1, $2)")
+                .bind($id)
+                .bind(level.slug())
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+
+impl Db {
+    /// Adds an instrument. A taken id is `Conflict { field: "id" }`.
+    pub async fn create_instrument(
+        &self,
+        id: &str,
+        content: &InstrumentContent,
+        editor: Uuid,
+    ) -> Result<(), StoreError> {
+        let now = DbTime(Timestamp::now());
+        let after = json(content)?;
+        let change = Change {
+            editor,
+            kind: ChangeKind::Creation,
+            note: None,
+        };
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let taken: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM legal_instruments WHERE id = $1)")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if taken {
+                return Err(StoreError::Conflict { field: "id" });
+            }
+            sqlx::query(
+                "INSERT INTO legal_instruments (id, level, jurisdiction, name, published, notes,
+                    verified, sources, version, curated)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, true)",
+            )
+            .bind(id)
+            .bind(content.level.slug())
+            .bind(&content.jurisdiction)
+            .bind(&content.name)
+            .bind(content.published.map(|d| d.to_string()))
+            .bind(&content.notes)
+            .bind(content.verified)
+            .bind(content.sources.join(" | "))
+            .execute(&mut *tx)
+            .await?;
+            write_version!(
+                tx,
+                "instrument",
+                id,
+                None::<(i32, String)>,
+                (1, &after),
+                change,
+                now
+            );
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(editor),
+                    action: "instrument.create",
+                    entity: "instrument",
+                    entity_id: id.to_owned(),
+                    before: None,
+                    after: serde_json::from_str(&after).ok(),
+                }
+            );
+            record_change!(tx, "instrument", id, now);
+            tx.commit().await?;
+            crate::outbox::announce();
+        });
+        Ok(())
+    }
+
+    /// Changes an instrument (a correction or a verification). Returns the
+    /// new version, or `None` when there is no such instrument.
+    pub async fn update_instrument(
+        &self,
+        id: &str,
+        content: &InstrumentContent,
+        change: Change<'_>,
+    ) -> Result<Option<i32>, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let after = json(content)?;
+        let current = self.legal_instrument(id).await?;
+        let Some(current) = current else {
+            return Ok(None);
+        };
+        let before = json(&InstrumentContent::of(&current))?;
+        let version = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let version: Option<i32> =
+                sqlx::query_scalar("SELECT version FROM legal_instruments WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(version) = version else {
+                return Ok(None);
+            };
+            sqlx::query(
+                "UPDATE legal_instruments SET level = $2, jurisdiction = $3, name = $4,
+                    published = $5, notes = $6, verified = $7, sources = $8, version = $9,
+                    curated = true
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(content.level.slug())
+            .bind(&content.jurisdiction)
+            .bind(&content.name)
+            .bind(content.published.map(|d| d.to_string()))
+            .bind(&content.notes)
+            .bind(content.verified)
+            .bind(content.sources.join(" | "))
+            .bind(version + 1)
+            .execute(&mut *tx)
+            .await?;
+            write_version!(
+                tx,
+                "instrument",
+                id,
+                Some((version, &before)),
+                (version + 1, &after),
+                change,
+                now
+            );
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(change.editor),
+                    action: audit_action("instrument", change.kind),
+                    entity: "instrument",
+                    entity_id: id.to_owned(),
+                    before: serde_json::from_str(&before).ok(),
+                    after: serde_json::from_str(&after).ok(),
+                }
+            );
+            record_change!(tx, "instrument", id, now);
+            tx.commit().await?;
+            crate::outbox::announce();
+            version + 1
+        });
+        Ok(Some(version))
+    }
+
+    /// Adds a provision to an instrument. An article the instrument already
+    /// has is `Conflict { field: "article" }`; a missing instrument is
+    /// `MissingReference`.
+    pub async fn create_provision(
+        &self,
+        instrument_id: &str,
+        content: &ProvisionContent,
+        editor: Uuid,
+    ) -> Result<Uuid, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let after = json(content)?;
+        let id = Uuid::now_v7();
+        let change = Change {
+            editor,
+            kind: ChangeKind::Creation,
+            note: None,
+        };
+        let key = id.to_string();
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let exists: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM legal_instruments WHERE id = $1)")
+                    .bind(instrument_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if !exists {
+                return Err(StoreError::MissingReference(format!(
+                    "no legal instrument {instrument_id}"
+                )));
+            }
+            let taken: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM provisions WHERE instrument_id = $1 AND article = $2)",
+            )
+            .bind(instrument_id)
+            .bind(&content.article)
+            .fetch_one(&mut *tx)
+            .await?;
+            if taken {
+                return Err(StoreError::Conflict { field: "article" });
+            }
+            sqlx::query(
+                "INSERT INTO provisions (id, instrument_id, article, theme, summary, verified,
+                    in_force_from, source, version, curated)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, true)",
+            )
+            .bind(id)
+            .bind(instrument_id)
+            .bind(&content.article)
+            .bind(&content.theme)
+            .bind(&content.summary)
+            .bind(content.verified)
+            .bind(content.in_force_from.map(|d| d.to_string()))
+            .bind(&content.source)
+            .execute(&mut *tx)
+            .await?;
+            write_provision_tags!(tx, id, content);
+            write_version!(
+                tx,
+                "provision",
+                &key,
+                None::<(i32, String)>,
+                (1, &after),
+                change,
+                now
+            );
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(editor),
+                    action: "provision.create",
+                    entity: "provision",
+                    entity_id: key.clone(),
+                    before: None,
+                    after: serde_json::from_str(&after).ok(),
+                }
+            );
+            record_change!(tx, "provision", id, now);
+            tx.commit().await?;
+            crate::outbox::announce();
+        });
+        Ok(id)
+    }
+
+    /// Changes a provision (a correction, a reform or a verification).
+    /// Returns the new version, or `None` when there is no such provision.
+    pub async fn update_provision(
+        &self,
+        id: Uuid,
+        content: &ProvisionContent,
+        change: Change<'_>,
+    ) -> Result<Option<i32>, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let after = json(content)?;
+        let Some(current) = self.provision(id).await? else {
+            return Ok(None);
+        };
+        let before = json(&ProvisionContent::of(&current))?;
+        let key = id.to_string();
+        let version = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let row: Option<(i32, String)> =
+                sqlx::query_as("SELECT version, instrument_id FROM provisions WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((version, instrument_id)) = row else {
+                return Ok(None);
+            };
+            let taken: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM provisions
+                    WHERE instrument_id = $1 AND article = $2 AND id <> $3)",
+            )
+            .bind(&instrument_id)
+            .bind(&content.article)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if taken {
+                return Err(StoreError::Conflict { field: "article" });
+            }
+            sqlx::query(
+                "UPDATE provisions SET article = $2, theme = $3, summary = $4, verified = $5,
+                    in_force_from = $6, source = $7, version = $8, curated = true
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(&content.article)
+            .bind(&content.theme)
+            .bind(&content.summary)
+            .bind(content.verified)
+            .bind(content.in_force_from.map(|d| d.to_string()))
+            .bind(&content.source)
+            .bind(version + 1)
+            .execute(&mut *tx)
+            .await?;
+            write_provision_tags!(tx, id, content);
+            write_version!(
+                tx,
+                "provision",
+                &key,
+                Some((version, &before)),
+                (version + 1, &after),
+                change,
+                now
+            );
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(change.editor),
+                    action: audit_action("provision", change.kind),
+                    entity: "provision",
+                    entity_id: key.clone(),
+                    before: serde_json::from_str(&before).ok(),
+                    after: serde_json::from_str(&after).ok(),
+                }
+            );
+            record_change!(tx, "provision", id, now);
+            tx.commit().await?;
+            crate::outbox::announce();
+            version + 1
+        });
+        Ok(Some(version))
+    }
+
+    /// An instrument's versions, oldest first; empty while it is as the
+    /// reference data gave it.
+    pub async fn instrument_versions(
+        &self,
+        id: &str,
+    ) -> Result<Vec<LegalVersion<InstrumentContent>>, StoreError> {
+        versions(self.version_rows("instrument", id).await?)
+    }
+
+    /// A provision's versions, oldest first; empty while it is as the
+    /// reference data gave it.
+    pub async fn provision_versions(
+        &self,
+        id: Uuid,
+    ) -> Result<Vec<LegalVersion<ProvisionContent>>, StoreError> {
+        versions(self.version_rows("provision", &id.to_string()).await?)
+    }
+
+    async fn version_rows(&self, entity: &str, id: &str) -> Result<Vec<VersionRow>, StoreError> {
+        Ok(dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT v.version, v.kind, v.content, v.note, m.display_name, v.created_at
+                 FROM legal_versions v LEFT JOIN members m ON m.id = v.edited_by
+                 WHERE v.entity = $1 AND v.entity_id = $2 ORDER BY v.version",
+            )
+            .bind(entity)
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
+
+fn audit_action(entity: &str, kind: ChangeKind) -> &'static str {
+    match (entity, kind) {
+        ("instrument", ChangeKind::Verification) => "instrument.verify",
+        ("instrument", _) => "instrument.correct",
+        (_, ChangeKind::Verification) => "provision.verify",
+        (_, ChangeKind::Reform) => "provision.reform",
+        _ => "provision.correct",
+    }
+}

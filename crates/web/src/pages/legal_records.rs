@@ -1,0 +1,462 @@
+//! One instrument or one provision with its history, and the moderators'
+//! forms to add, correct, reform and verify them.
+
+use super::{Chrome, Ctx, PageError, PageFailure, PageResult, form::FormData, render};
+use crate::{
+    AppState,
+    legal_changes::{self, LegalChangeError},
+};
+use acoge_domain::{
+    accounts::{Capability, Denied, authorize},
+    fields::FieldError,
+    legal::{InstrumentLevel, LegalInstrument, Provision},
+    legal_change::{
+        ChangeInput, ChangeKind, InstrumentContent, InstrumentInput, ProvisionContent,
+        ProvisionInput,
+    },
+    taxonomy::{GovernmentLevel, Right},
+};
+use acoge_store::LegalVersion;
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+impl From<LegalChangeError> for PageError {
+    fn from(error: LegalChangeError) -> Self {
+        match error {
+            LegalChangeError::NotFound => PageError::not_found(),
+            LegalChangeError::Denied(Denied::NotSignedIn | Denied::Forbidden)
+            | LegalChangeError::Invalid(_) => PageError::Failure(PageFailure::Forbidden),
+            LegalChangeError::Store(e) => e.into(),
+        }
+    }
+}
+
+fn provision_id(id: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(id).map_err(|_| PageError::not_found())
+}
+
+fn error_keys(errors: &[FieldError]) -> BTreeMap<&'static str, &'static str> {
+    errors
+        .iter()
+        .map(|e| (e.field, e.problem.message_key()))
+        .collect()
+}
+
+fn may_moderate(ctx: &Ctx) -> bool {
+    authorize(ctx.actor(), Capability::Moderate).is_ok()
+}
+
+async fn instrument(app: &AppState, id: &str) -> Result<LegalInstrument, PageError> {
+    app.db
+        .legal_instrument(id)
+        .await?
+        .ok_or_else(PageError::not_found)
+}
+
+async fn provision(app: &AppState, id: Uuid) -> Result<Provision, PageError> {
+    app.db.provision(id).await?.ok_or_else(PageError::not_found)
+}
+
+#[derive(Template)]
+#[template(path = "legal_instrument.html")]
+struct InstrumentPage {
+    chrome: Chrome,
+    instrument: LegalInstrument,
+    provisions: Vec<Provision>,
+    versions: Vec<LegalVersion<InstrumentContent>>,
+    moderator: bool,
+    csrf: String,
+}
+
+pub async fn show_instrument(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let instrument = instrument(&app, &id).await?;
+    let provisions = app
+        .db
+        .provisions()
+        .await?
+        .into_iter()
+        .filter(|p| p.instrument_id == instrument.id)
+        .collect();
+    render(&InstrumentPage {
+        chrome: ctx.chrome(instrument.name.clone(), "legal"),
+        versions: app.db.instrument_versions(&instrument.id).await?,
+        instrument,
+        provisions,
+        moderator: may_moderate(&ctx),
+        csrf: ctx.csrf(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "legal_provision.html")]
+struct ProvisionPage {
+    chrome: Chrome,
+    provision: Provision,
+    instrument: LegalInstrument,
+    versions: Vec<LegalVersion<ProvisionContent>>,
+    moderator: bool,
+    csrf: String,
+}
+
+pub async fn show_provision(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let provision = provision(&app, provision_id(&id)?).await?;
+    let instrument = instrument(&app, &provision.instrument_id).await?;
+    let title = format!(
+        "{} · {}",
+        ctx.tr
+            .with_text("legal-article", "article", &provision.article),
+        instrument.name
+    );
+    render(&ProvisionPage {
+        chrome: ctx.chrome(title, "legal"),
+        versions: app.db.provision_versions(provision.id).await?,
+        provision,
+        instrument,
+        moderator: may_moderate(&ctx),
+        csrf: ctx.csrf(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "legal_instrument_form.html")]
+struct InstrumentForm {
+    chrome: Chrome,
+    csrf: String,
+    action: String,
+    /// False when editing: an id never changes.
+    creating: bool,
+    input: InstrumentInput,
+    sources_text: String,
+    change: ChangeInput,
+    levels: &'static [InstrumentLevel],
+    errors: BTreeMap<&'static str, &'static str>,
+}
+
+fn instrument_form(
+    ctx: &Ctx,
+    action: String,
+    input: InstrumentInput,
+    change: ChangeInput,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let creating = action.ends_with("/nuevo");
+    let title = ctx.tr.t(if creating {
+        "legal-new-instrument"
+    } else {
+        "legal-edit-instrument"
+    });
+    let page = render(&InstrumentForm {
+        chrome: ctx.chrome(title, "legal"),
+        csrf: ctx.csrf(),
+        action,
+        creating,
+        sources_text: input.sources.join("\n"),
+        input,
+        change,
+        levels: InstrumentLevel::ALL,
+        errors: error_keys(errors),
+    })?;
+    Ok((status, page).into_response())
+}
+
+fn instrument_input(form: &FormData) -> InstrumentInput {
+    InstrumentInput {
+        id: form.get("id").to_owned(),
+        level: form.get("level").to_owned(),
+        jurisdiction: form.get("jurisdiction").to_owned(),
+        name: form.get("name").to_owned(),
+        published: form.get("published").to_owned(),
+        notes: form.get("notes").to_owned(),
+        sources: form.get("sources").lines().map(str::to_owned).collect(),
+        verified: form.checked("verified"),
+    }
+}
+
+fn change_input(form: &FormData) -> ChangeInput {
+    ChangeInput {
+        kind: form.get("kind").to_owned(),
+        note: form.get("note").to_owned(),
+    }
+}
+
+pub async fn new_instrument_form(ctx: Ctx) -> Result<Response, PageError> {
+    ctx.require(Capability::Moderate)?;
+    let input = InstrumentInput {
+        level: InstrumentLevel::Federal.slug().to_owned(),
+        jurisdiction: "MX".into(),
+        ..InstrumentInput::default()
+    };
+    let action = "/marco-legal/instrumentos/nuevo".to_owned();
+    instrument_form(
+        &ctx,
+        action,
+        input,
+        ChangeInput::default(),
+        &[],
+        StatusCode::OK,
+    )
+}
+
+pub async fn create_instrument(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let input = instrument_input(&form);
+    match legal_changes::create_instrument(&app, ctx.actor(), &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response()),
+        Err(LegalChangeError::Invalid(errors)) => instrument_form(
+            &ctx,
+            "/marco-legal/instrumentos/nuevo".into(),
+            input,
+            ChangeInput::default(),
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn edit_instrument_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    ctx.require(Capability::Moderate)?;
+    let current = instrument(&app, &id).await?;
+    let input = InstrumentContent::of(&current).to_input(&current.id);
+    let action = format!("/marco-legal/instrumentos/{}/editar", current.id);
+    instrument_form(
+        &ctx,
+        action,
+        input,
+        ChangeInput::default(),
+        &[],
+        StatusCode::OK,
+    )
+}
+
+pub async fn edit_instrument(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let mut input = instrument_input(&form);
+    input.id = id.clone();
+    let change = change_input(&form);
+    match legal_changes::edit_instrument(&app, ctx.actor(), &id, &input, &change).await {
+        Ok(_) => Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response()),
+        Err(LegalChangeError::Invalid(errors)) => instrument_form(
+            &ctx,
+            format!("/marco-legal/instrumentos/{id}/editar"),
+            input,
+            change,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn verify_instrument(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    match legal_changes::verify_instrument(&app, ctx.actor(), &id).await {
+        // Already verified: nothing to do, the page shows it.
+        Ok(_) | Err(LegalChangeError::Invalid(_)) => {
+            Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "legal_provision_form.html")]
+struct ProvisionForm {
+    chrome: Chrome,
+    csrf: String,
+    action: String,
+    instrument: LegalInstrument,
+    /// False when adding: a new provision has no change kind or note.
+    editing: bool,
+    input: ProvisionInput,
+    change: ChangeInput,
+    rights: &'static [Right],
+    levels: &'static [GovernmentLevel],
+    kinds: &'static [ChangeKind],
+    errors: BTreeMap<&'static str, &'static str>,
+}
+
+impl ProvisionForm {
+    fn has(&self, list: &[String], value: &str) -> bool {
+        list.iter().any(|v| v == value)
+    }
+}
+
+struct ProvisionFormState {
+    action: String,
+    instrument: LegalInstrument,
+    editing: bool,
+    input: ProvisionInput,
+    change: ChangeInput,
+}
+
+fn provision_form(
+    ctx: &Ctx,
+    state: ProvisionFormState,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let title = ctx.tr.t(if state.editing {
+        "legal-edit-provision"
+    } else {
+        "legal-new-provision"
+    });
+    let page = render(&ProvisionForm {
+        chrome: ctx.chrome(title, "legal"),
+        csrf: ctx.csrf(),
+        action: state.action,
+        instrument: state.instrument,
+        editing: state.editing,
+        input: state.input,
+        change: state.change,
+        rights: Right::ALL,
+        levels: GovernmentLevel::ALL,
+        kinds: ChangeKind::EDITS,
+        errors: error_keys(errors),
+    })?;
+    Ok((status, page).into_response())
+}
+
+fn provision_input(form: &FormData) -> ProvisionInput {
+    ProvisionInput {
+        article: form.get("article").to_owned(),
+        theme: form.get("theme").to_owned(),
+        rights: form.get_all("rights"),
+        binds: form.get_all("binds"),
+        summary: form.get("summary").to_owned(),
+        in_force_from: form.get("in_force_from").to_owned(),
+        source: form.get("source").to_owned(),
+        verified: form.checked("verified"),
+    }
+}
+
+pub async fn new_provision_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    ctx.require(Capability::Moderate)?;
+    let instrument = instrument(&app, &id).await?;
+    let state = ProvisionFormState {
+        action: format!(
+            "/marco-legal/instrumentos/{}/disposiciones/nueva",
+            instrument.id
+        ),
+        instrument,
+        editing: false,
+        input: ProvisionInput::default(),
+        change: ChangeInput::default(),
+    };
+    provision_form(&ctx, state, &[], StatusCode::OK)
+}
+
+pub async fn create_provision(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let input = provision_input(&form);
+    match legal_changes::create_provision(&app, ctx.actor(), &id, &input).await {
+        Ok(new_id) => {
+            Ok(Redirect::to(&format!("/marco-legal/disposiciones/{new_id}")).into_response())
+        }
+        Err(LegalChangeError::Invalid(errors)) => {
+            let state = ProvisionFormState {
+                action: format!("/marco-legal/instrumentos/{id}/disposiciones/nueva"),
+                instrument: instrument(&app, &id).await?,
+                editing: false,
+                input,
+                change: ChangeInput::default(),
+            };
+            provision_form(&ctx, state, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn edit_provision_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    ctx.require(Capability::Moderate)?;
+    let current = provision(&app, provision_id(&id)?).await?;
+    let state = ProvisionFormState {
+        action: format!("/marco-legal/disposiciones/{}/editar", current.id),
+        instrument: instrument(&app, &current.instrument_id).await?,
+        editing: true,
+        input: ProvisionContent::of(&current).to_input(),
+        change: ChangeInput::default(),
+    };
+    provision_form(&ctx, state, &[], StatusCode::OK)
+}
+
+pub async fn edit_provision(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let id = provision_id(&id)?;
+    let input = provision_input(&form);
+    let change = change_input(&form);
+    match legal_changes::edit_provision(&app, ctx.actor(), id, &input, &change).await {
+        Ok(_) => Ok(Redirect::to(&format!("/marco-legal/disposiciones/{id}")).into_response()),
+        Err(LegalChangeError::Invalid(errors)) => {
+            let current = provision(&app, id).await?;
+            let state = ProvisionFormState {
+                action: format!("/marco-legal/disposiciones/{id}/editar"),
+                instrument: instrument(&app, &current.instrument_id).await?,
+                editing: true,
+                input,
+                change,
+            };
+            provision_form(&ctx, state, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn verify_provision(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = provision_id(&id)?;
+    match legal_changes::verify_provision(&app, ctx.actor(), id).await {
+        Ok(_) | Err(LegalChangeError::Invalid(_)) => {
+            Ok(Redirect::to(&format!("/marco-legal/disposiciones/{id}")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
