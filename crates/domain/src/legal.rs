@@ -52,6 +52,10 @@ pub struct Provision {
     /// Levels of government this provision binds.
     pub binds: Vec<GovernmentLevel>,
     pub summary: String,
+    /// The institutions the provision names as responsible (INM, COMAR, a
+    /// Procuraduría de Protección...), as a moderator recorded them; empty
+    /// until someone has.
+    pub institutions: Vec<String>,
     /// The date this text took effect, when recorded (a reform sets it).
     pub in_force_from: Option<PartialDate>,
     /// A source of its own; otherwise the provision's source is its

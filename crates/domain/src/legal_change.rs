@@ -79,6 +79,9 @@ pub struct ProvisionInput {
     pub binds: Vec<String>,
     #[serde(default)]
     pub summary: String,
+    /// Institutions the provision names as responsible, one per entry.
+    #[serde(default)]
+    pub institutions: Vec<String>,
     /// The date this text of the provision took effect.
     #[serde(default)]
     pub in_force_from: String,
@@ -109,6 +112,9 @@ pub struct ProvisionContent {
     pub rights: Vec<Right>,
     pub binds: Vec<GovernmentLevel>,
     pub summary: String,
+    /// Versions written before institutions were recorded have none.
+    #[serde(default)]
+    pub institutions: Vec<String>,
     pub in_force_from: Option<PartialDate>,
     pub source: Option<String>,
     pub verified: bool,
@@ -230,6 +236,7 @@ impl ProvisionInput {
             errors.push(problem("binds", FieldProblem::Required));
         }
         let summary = text("summary", &self.summary, 1000, true, &mut errors);
+        let institutions = institutions(&self.institutions, &mut errors);
         let in_force_from = past_date("in_force_from", &self.in_force_from, today, &mut errors);
         let source = self.source.trim();
         if !source.is_empty() && !is_web_address(source) {
@@ -244,11 +251,27 @@ impl ProvisionInput {
             rights,
             binds,
             summary,
+            institutions,
             in_force_from,
             source: optional(source.to_owned()),
             verified: self.verified,
         })
     }
+}
+
+/// Institution names, trimmed and de-duplicated in the order given.
+fn institutions(values: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        if value.chars().count() > 120 || out.len() == 20 {
+            errors.push(problem("institutions", FieldProblem::TooLong));
+            break;
+        }
+        if !out.iter().any(|o| o == value) {
+            out.push(value.to_owned());
+        }
+    }
+    out
 }
 
 impl ChangeInput {
@@ -376,6 +399,7 @@ impl ProvisionContent {
             rights: provision.rights.clone(),
             binds: provision.binds.clone(),
             summary: provision.summary.clone(),
+            institutions: provision.institutions.clone(),
             in_force_from: provision.in_force_from,
             source: provision.source.clone(),
             verified: provision.verified,
@@ -389,6 +413,7 @@ impl ProvisionContent {
             rights: self.rights.iter().map(|r| r.slug().to_owned()).collect(),
             binds: self.binds.iter().map(|l| l.slug().to_owned()).collect(),
             summary: self.summary.clone(),
+            institutions: self.institutions.clone(),
             in_force_from: self
                 .in_force_from
                 .map(|d| d.to_string())
@@ -414,6 +439,7 @@ mod tests {
             rights: vec!["educacion".into()],
             binds: vec!["federal".into(), "estatal".into()],
             summary: "Acceso a la educación sin importar la situación migratoria".into(),
+            institutions: vec![" SEP ".into(), "SEP".into(), String::new()],
             in_force_from: "2011-05-25".into(),
             source: String::new(),
             verified: false,
@@ -449,6 +475,7 @@ mod tests {
             [GovernmentLevel::Federal, GovernmentLevel::State]
         );
         assert_eq!(content.source, None);
+        assert_eq!(content.institutions, ["SEP"]);
     }
 
     #[test]

@@ -154,6 +154,7 @@ mod tests {
             rights: rights.to_vec(),
             binds: binds.to_vec(),
             summary: "resumen".into(),
+            institutions: Vec::new(),
             in_force_from: None,
             source: None,
             verified: true,

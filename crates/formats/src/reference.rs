@@ -649,6 +649,7 @@ fn parse_provisions(
                 rights: row.list_with("derechos", '|', Right::parse)?,
                 binds: row.list_with("nivel_responsable", '|', GovernmentLevel::parse)?,
                 summary: row.required("resumen")?.to_owned(),
+                institutions: Vec::new(),
                 in_force_from: None,
                 source: None,
                 verified: row.yes_no("verificado")?,

@@ -55,6 +55,7 @@ struct ProvisionRow {
     in_force_from: Option<String>,
     source: Option<String>,
     version: i32,
+    institutions: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -143,7 +144,7 @@ impl Db {
         let (rows, rights, levels): (Vec<ProvisionRow>, Tags, Tags) = dispatch!(self, |pool| {
             let rows = sqlx::query_as(
                 "SELECT id, instrument_id, article, theme, summary, verified, in_force_from,
-                    source, version
+                    source, version, institutions
                  FROM provisions WHERE ($1 IS NULL OR id = $1) ORDER BY instrument_id, id",
             )
             .bind(id)
@@ -191,6 +192,8 @@ impl Db {
                     rights,
                     binds,
                     summary: r.summary,
+                    institutions: serde_json::from_str(&r.institutions)
+                        .map_err(|e| StoreError::corrupt("provisions", "institutions", e))?,
                     in_force_from: date("provisions", "in_force_from", r.in_force_from)?,
                     source: r.source,
                     verified: r.verified,

@@ -297,6 +297,7 @@ impl Db {
     ) -> Result<Uuid, StoreError> {
         let now = DbTime(Timestamp::now());
         let after = json(content)?;
+        let institutions = json(&content.institutions)?;
         let id = Uuid::now_v7();
         let change = Change {
             editor,
@@ -328,8 +329,8 @@ impl Db {
             }
             sqlx::query(
                 "INSERT INTO provisions (id, instrument_id, article, theme, summary, verified,
-                    in_force_from, source, version, curated)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, true)",
+                    in_force_from, source, institutions, version, curated)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, true)",
             )
             .bind(id)
             .bind(instrument_id)
@@ -339,6 +340,7 @@ impl Db {
             .bind(content.verified)
             .bind(content.in_force_from.map(|d| d.to_string()))
             .bind(&content.source)
+            .bind(&institutions)
             .execute(&mut *tx)
             .await?;
             write_provision_tags!(tx, id, content);
@@ -379,6 +381,7 @@ impl Db {
     ) -> Result<Option<i32>, StoreError> {
         let now = DbTime(Timestamp::now());
         let after = json(content)?;
+        let institutions = json(&content.institutions)?;
         let Some(current) = self.provision(id).await? else {
             return Ok(None);
         };
@@ -408,7 +411,8 @@ impl Db {
             }
             sqlx::query(
                 "UPDATE provisions SET article = $2, theme = $3, summary = $4, verified = $5,
-                    in_force_from = $6, source = $7, version = $8, curated = true
+                    in_force_from = $6, source = $7, version = $8, institutions = $9,
+                    curated = true
                  WHERE id = $1",
             )
             .bind(id)
@@ -419,6 +423,7 @@ impl Db {
             .bind(content.in_force_from.map(|d| d.to_string()))
             .bind(&content.source)
             .bind(version + 1)
+            .bind(&institutions)
             .execute(&mut *tx)
             .await?;
             write_provision_tags!(tx, id, content);

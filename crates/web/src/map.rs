@@ -86,8 +86,16 @@ pub struct Region {
     pub label: String,
 }
 
+/// A point to mark on the map (a municipality's seat), sized by what it counts.
+pub struct Marker {
+    pub lon: f64,
+    pub lat: f64,
+    pub radius: f64,
+    pub label: String,
+}
+
 /// A standalone SVG document with a title for assistive technology.
-pub fn svg(title: &str, regions: &[Region]) -> String {
+pub fn svg(title: &str, regions: &[Region], markers: &[Marker]) -> String {
     let mut out = format!(
         // Presentation attributes, not a <style> element: the site's
         // Content-Security-Policy allows no inline styles.
@@ -105,7 +113,21 @@ pub fn svg(title: &str, regions: &[Region]) -> String {
             escape(&region.label)
         );
     }
-    out.push_str("</g></svg>");
+    out.push_str("</g>");
+    if !markers.is_empty() {
+        out.push_str(r##"<g fill="#b35c00" fill-opacity=".8" stroke="#fff" stroke-width=".8">"##);
+        for marker in markers {
+            let (x, y) = project(marker.lon, marker.lat);
+            let _ = write!(
+                out,
+                r#"<circle cx="{x}" cy="{y}" r="{:.1}"><title>{}</title></circle>"#,
+                marker.radius,
+                escape(&marker.label)
+            );
+        }
+        out.push_str("</g>");
+    }
+    out.push_str("</svg>");
     out
 }
 
@@ -128,7 +150,26 @@ mod tests {
         assert_eq!(d.matches('L').count(), 4, "{d}");
         let speck = serde_json::json!({"type": "Polygon", "coordinates": [[[-100.0, 20.0], [-100.001, 20.0], [-100.0, 20.001]]]});
         assert_eq!(path_data(&speck), "");
-        let svg = svg("Mapa <de> México", &[]);
+        let svg = svg("Mapa <de> México", &[], &[]);
         assert!(svg.contains("role=\"img\"") && svg.contains("Mapa &lt;de&gt; México"));
+        assert!(!svg.contains("<circle"));
+    }
+
+    #[test]
+    fn markers_sit_at_their_projected_point_inside_the_frame() {
+        let tapachula = Marker {
+            lon: -92.26,
+            lat: 14.9,
+            radius: 3.0,
+            label: "Tapachula: 5".into(),
+        };
+        let svg = svg("Mapa", &[], &[tapachula]);
+        let (x, y) = project(-92.26, 14.9);
+        assert!(
+            svg.contains(&format!(r#"cx="{x}" cy="{y}" r="3.0""#)),
+            "{svg}"
+        );
+        assert!(x > 0 && (x as f64) < WIDTH && y > 0 && (y as f64) < height());
+        assert!(svg.contains("<title>Tapachula: 5</title>"));
     }
 }

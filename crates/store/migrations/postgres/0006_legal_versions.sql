@@ -5,6 +5,8 @@ ALTER TABLE legal_instruments ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE legal_instruments ADD COLUMN curated BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE provisions ADD COLUMN in_force_from TEXT;
 ALTER TABLE provisions ADD COLUMN source TEXT;
+-- A JSON array of the institution names a moderator recorded.
+ALTER TABLE provisions ADD COLUMN institutions TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE provisions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE provisions ADD COLUMN curated BOOLEAN NOT NULL DEFAULT false;
 

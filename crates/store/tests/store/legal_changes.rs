@@ -133,6 +133,7 @@ async fn instruments_and_provisions_added_by_moderators_refuse_taken_keys() {
             rights: vec![acoge_domain::taxonomy::Right::Health],
             binds: vec![acoge_domain::taxonomy::GovernmentLevel::Municipal],
             summary: "Atención médica de primer nivel sin importar la situación migratoria".into(),
+            institutions: vec!["Dirección Municipal de Salud".into()],
             in_force_from: None,
             source: None,
             verified: false,

@@ -182,6 +182,9 @@ legal-no-provisions = No provisions of this instrument are recorded yet.
 legal-history = History
 legal-history-none = Unchanged since the reference data.
 legal-history-reference = Reference data
+legal-field-institutions = Institutions the provision names as responsible (one per line)
+legal-institutions = Responsible institutions
+legal-institutions-none = Not recorded yet.
 
 about-title = About Acoge
 about-origin = Acoge grew out of the webinar of 10 November 2020 where municipal governments, shelters, civil-society networks, United Nations and cooperation agencies set out to build a community of practice for the inclusion of migrant people in Mexico.
@@ -641,6 +644,7 @@ responsibilities-load = Distinct provisions binding each level
 responsibilities-note = Source: the legal provisions recorded in Acoge, each linked to its instrument; those marked "unverified" have not been checked against the text.
 responsibilities-back = ← All rights
 responsibilities-cell-intro = The recorded provisions that bind this level of government to guarantee this right, with their instrument and source.
+responsibilities-institutions-none = No provision of this cell has the institutions it names recorded yet; moderators record them from each provision's page, with its source.
 responsibilities-provisions = Provisions on this right
 responsibilities-general = Provisions on every right
 responsibilities-none = No provision recorded.

@@ -182,6 +182,9 @@ legal-no-provisions = Aún no hay disposiciones registradas de este instrumento.
 legal-history = Historial
 legal-history-none = Sin cambios desde los datos de referencia.
 legal-history-reference = Datos de referencia
+legal-field-institutions = Instituciones que la disposición nombra como responsables (una por línea)
+legal-institutions = Instituciones responsables
+legal-institutions-none = Aún no registradas.
 
 about-title = Acerca de Acoge
 about-origin = Acoge nació del webinario del 10 de noviembre de 2020 en que gobiernos municipales, albergues, redes de la sociedad civil, agencias de Naciones Unidas y de cooperación se propusieron construir una comunidad de práctica para la inclusión de personas migrantes en México.
@@ -641,6 +644,7 @@ responsibilities-load = Disposiciones distintas que obligan a cada orden
 responsibilities-note = Fuente: las disposiciones del marco legal registradas en Acoge, cada una con el vínculo a su instrumento; las marcadas «por verificar» no se han cotejado con el texto.
 responsibilities-back = ← Todos los derechos
 responsibilities-cell-intro = Las disposiciones registradas que obligan a este orden de gobierno a garantizar este derecho, con su instrumento y su fuente.
+responsibilities-institutions-none = Ninguna disposición de esta celda tiene aún registradas las instituciones que nombra; los moderadores las registran desde la página de cada disposición, con su fuente.
 responsibilities-provisions = Disposiciones sobre este derecho
 responsibilities-general = Disposiciones sobre todos los derechos
 responsibilities-none = Ninguna disposición registrada.

@@ -59,6 +59,9 @@ pub struct ProvisionJson {
     pub binds: Vec<String>,
     /// A short summary, in Spanish.
     pub summary: String,
+    /// Institutions the provision names as responsible, as a moderator
+    /// recorded them; empty until someone has.
+    pub institutions: Vec<String>,
     /// The date this text took effect (YYYY, YYYY-MM or YYYY-MM-DD), when recorded.
     pub in_force_from: Option<String>,
     /// False means "por verificar": the summary was not checked against the text.
@@ -78,6 +81,7 @@ pub(super) fn provision_json(p: &Provision, instruments: &[LegalInstrument]) -> 
         rights: p.rights.iter().map(|r| r.slug().to_owned()).collect(),
         binds: p.binds.iter().map(|l| l.slug().to_owned()).collect(),
         summary: p.summary.clone(),
+        institutions: p.institutions.clone(),
         in_force_from: p.in_force_from.map(|d| d.to_string()),
         verified: p.verified,
         sources: match &p.source {

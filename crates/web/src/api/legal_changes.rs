@@ -103,6 +103,9 @@ pub struct NewProvisionBody {
     /// federal, estatal, municipal; at least one.
     pub binds: Vec<String>,
     pub summary: String,
+    /// Institutions the provision names as responsible.
+    #[serde(default)]
+    pub institutions: Vec<String>,
     /// The date this text took effect: YYYY, YYYY-MM or YYYY-MM-DD.
     #[serde(default)]
     pub in_force_from: Option<String>,
@@ -128,6 +131,7 @@ pub struct ProvisionPatchBody {
     pub rights: Option<Vec<String>>,
     pub binds: Option<Vec<String>>,
     pub summary: Option<String>,
+    pub institutions: Option<Vec<String>>,
     pub in_force_from: Option<String>,
     pub source: Option<String>,
     pub verified: Option<bool>,
@@ -176,6 +180,7 @@ pub struct ProvisionContentJson {
     pub rights: Vec<String>,
     pub binds: Vec<String>,
     pub summary: String,
+    pub institutions: Vec<String>,
     pub in_force_from: Option<String>,
     pub source: Option<String>,
     pub verified: bool,
@@ -190,6 +195,7 @@ impl From<ProvisionContent> for ProvisionContentJson {
             article: c.article,
             theme: c.theme,
             summary: c.summary,
+            institutions: c.institutions,
             source: c.source,
             verified: c.verified,
         }
@@ -391,6 +397,7 @@ pub async fn create_provision(
         rights: body.rights,
         binds: body.binds,
         summary: body.summary,
+        institutions: body.institutions,
         in_force_from: body.in_force_from.unwrap_or_default(),
         source: body.source.unwrap_or_default(),
         verified: body.verified,
@@ -435,6 +442,7 @@ pub async fn patch_provision(
     keep(body.in_force_from, &mut input.in_force_from);
     keep(body.source, &mut input.source);
     input.rights = body.rights.unwrap_or(input.rights);
+    input.institutions = body.institutions.unwrap_or(input.institutions);
     input.binds = body.binds.unwrap_or(input.binds);
     input.verified = body.verified.unwrap_or(input.verified);
     let change = ChangeInput {

@@ -129,7 +129,7 @@ pub async fn map_svg(State(app): State<AppState>, ctx: Ctx) -> Result<Response, 
             })
         })
         .collect();
-    let svg = map::svg(&ctx.tr.t("harmonization-map-title"), &regions);
+    let svg = map::svg(&ctx.tr.t("harmonization-map-title"), &regions, &[]);
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),

@@ -298,6 +298,7 @@ struct ProvisionForm {
     /// False when adding: a new provision has no change kind or note.
     editing: bool,
     input: ProvisionInput,
+    institutions_text: String,
     change: ChangeInput,
     rights: &'static [Right],
     levels: &'static [GovernmentLevel],
@@ -336,6 +337,7 @@ fn provision_form(
         action: state.action,
         instrument: state.instrument,
         editing: state.editing,
+        institutions_text: state.input.institutions.join("\n"),
         input: state.input,
         change: state.change,
         rights: Right::ALL,
@@ -353,6 +355,11 @@ fn provision_input(form: &FormData) -> ProvisionInput {
         rights: form.get_all("rights"),
         binds: form.get_all("binds"),
         summary: form.get("summary").to_owned(),
+        institutions: form
+            .get("institutions")
+            .lines()
+            .map(str::to_owned)
+            .collect(),
         in_force_from: form.get("in_force_from").to_owned(),
         source: form.get("source").to_owned(),
         verified: form.checked("verified"),

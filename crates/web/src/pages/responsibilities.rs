@@ -111,6 +111,8 @@ struct CellPage {
     /// The cell's own provisions, then those on every right that bind
     /// this level: (heading, provisions).
     sections: Vec<(String, Vec<Basis>)>,
+    /// Every institution the cell's provisions name, in first-seen order.
+    institutions: Vec<String>,
     covid: Vec<CovidMeasure>,
 }
 
@@ -150,9 +152,18 @@ pub async fn cell(
         ctx.tr.label(right.message_key()),
         ctx.tr.label(level.message_key())
     );
+    let mut institutions: Vec<String> = Vec::new();
+    for basis in sections.iter().flat_map(|(_, bases)| bases) {
+        for name in &basis.provision.institutions {
+            if !institutions.contains(name) {
+                institutions.push(name.clone());
+            }
+        }
+    }
     render(&CellPage {
         chrome: ctx.chrome(title, "responsibilities"),
         sections,
+        institutions,
         covid: app
             .db
             .covid_measures()

@@ -116,8 +116,9 @@ async fn the_matrix_counts_what_the_provisions_say_and_each_cell_shows_them() {
             .await
             .body;
         assert!(
-            cell.contains("/marco-legal#i-cpeum"),
-            "the article links its instrument"
+            cell.contains("href=\"/marco-legal/instrumentos/cpeum\"")
+                && cell.contains("href=\"/marco-legal/disposiciones/"),
+            "the article links its instrument and its own page"
         );
         assert!(
             cell.contains("COMAR"),
@@ -361,7 +362,7 @@ async fn moderators_add_correct_reform_and_verify_through_the_api_and_bad_input_
             assert_eq!(body["error"]["field"], field, "{patch}: {body}");
         }
         let (status, body) = api
-            .call("PATCH", &path, Some(&moderator), Some(json!({"kind": "correccion", "theme": "salud y atención", "note": "tema incompleto"})))
+            .call("PATCH", &path, Some(&moderator), Some(json!({"kind": "correccion", "theme": "salud y atención", "institutions": ["Dirección de Salud Municipal de prueba"], "note": "tema incompleto"})))
             .await;
         assert_eq!((status, body["version"].clone()), (200, json!(2)), "{body}");
         let (status, body) = api
@@ -409,6 +410,8 @@ async fn moderators_add_correct_reform_and_verify_through_the_api_and_bad_input_
                 .iter()
                 .any(|p| p["instrument"] == id.as_str())
         );
+        let page = super::get(backend, "/responsabilidades/salud/municipal", &[]).await;
+        assert!(page.body.contains("Dirección de Salud Municipal de prueba"));
 
         // The instrument's correction needs a note; its history shows it.
         let instrument_path = format!("/api/v1/legal-instruments/{id}");
