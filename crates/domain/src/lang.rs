@@ -52,7 +52,7 @@ impl Lang {
 }
 
 /// A text kept in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bilingual {
     pub es: String,
     pub en: String,

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod dates;
+pub mod discussion;
 pub mod event;
 pub mod fields;
 pub mod geo;

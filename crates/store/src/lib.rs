@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod db;
 mod demo;
+mod discussions;
 mod error;
 mod events;
 mod fts_anchor;
@@ -26,6 +27,7 @@ pub use accounts::{ApiTokenRecord, InvitationRecord, LinkProblem, MemberRecord, 
 pub use audit::{AuditEntry, AuditRecord};
 pub use db::{Backend, Db};
 pub use demo::DEMO_BATCH;
+pub use discussions::{Contributed, NewContribution, QueuedContribution};
 pub use error::StoreError;
 pub use events::EventSummary;
 pub use fts_anchor::{AnchorDocument, AnchorResults};

@@ -130,6 +130,9 @@ pub struct NotificationRecord {
     pub kind: String,
     pub practice_id: Option<Uuid>,
     pub practice_title: Option<String>,
+    /// For a new contribution in a followed thread.
+    pub discussion_id: Option<Uuid>,
+    pub discussion_question: Option<acoge_domain::lang::Bilingual>,
     pub created_at: Timestamp,
     pub read: bool,
 }
@@ -1034,13 +1037,18 @@ impl Db {
             String,
             Option<Uuid>,
             Option<String>,
+            Option<Uuid>,
+            Option<String>,
+            Option<String>,
             DbTime,
             Option<DbTime>,
         );
         let rows: Vec<Row> = dispatch!(self, |pool| {
             sqlx::query_as(
-                "SELECT n.id, n.kind, n.practice_id, p.title, n.created_at, n.read_at FROM notifications n
+                "SELECT n.id, n.kind, n.practice_id, p.title, n.discussion_id, d.question_es,
+                    d.question_en, n.created_at, n.read_at FROM notifications n
                  LEFT JOIN practices p ON p.id = n.practice_id
+                 LEFT JOIN discussions d ON d.id = n.discussion_id
                  WHERE n.member_id = $1 ORDER BY n.created_at DESC LIMIT 100",
             )
             .bind(member)
@@ -1050,13 +1058,19 @@ impl Db {
         Ok(rows
             .into_iter()
             .map(
-                |(id, kind, practice_id, practice_title, at, read)| NotificationRecord {
-                    id,
-                    kind,
-                    practice_id,
-                    practice_title,
-                    created_at: at.0,
-                    read: read.is_some(),
+                |(id, kind, practice_id, practice_title, discussion_id, es, en, at, read)| {
+                    NotificationRecord {
+                        id,
+                        kind,
+                        practice_id,
+                        practice_title,
+                        discussion_id,
+                        discussion_question: es
+                            .zip(en)
+                            .map(|(es, en)| acoge_domain::lang::Bilingual { es, en }),
+                        created_at: at.0,
+                        read: read.is_some(),
+                    }
                 },
             )
             .collect())

@@ -399,6 +399,30 @@ impl Db {
             }
             progress(data.events.len() as u64);
 
+            // Each guiding question is a discussion thread from the start.
+            let questions: Vec<(Uuid, i32, String, String)> = sqlx::query_as(
+                "SELECT q.event_id, q.position, q.text_es, q.text_en FROM event_guiding_questions q
+                 WHERE NOT EXISTS (SELECT 1 FROM discussions d
+                    WHERE d.event_id = q.event_id AND d.position = q.position)
+                 ORDER BY q.event_id, q.position",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for (event_id, position, es, en) in questions {
+                sqlx::query(
+                    "INSERT INTO discussions (id, event_id, position, question_es, question_en,
+                        status, created_at) VALUES ($1, $2, $3, $4, $5, 'abierta', $6)",
+                )
+                .bind(Uuid::now_v7())
+                .bind(event_id)
+                .bind(position)
+                .bind(es)
+                .bind(en)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+
             // Harmonization is pure reference data: the set replaces what was there.
             sqlx::query("DELETE FROM harmonization_findings")
                 .execute(&mut *tx)

@@ -920,3 +920,6 @@ mod search;
 
 #[path = "store/legal_changes.rs"]
 mod legal_changes;
+
+#[path = "store/discussions.rs"]
+mod discussions;
