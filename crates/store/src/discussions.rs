@@ -527,25 +527,25 @@ impl Db {
                 contribution_flags f WHERE f.contribution_id = c.id AND f.resolved_at IS NULL)
              ORDER BY c.created_at"
         );
-        let (rows, reasons, questions): (
-            Vec<ContributionRow>,
-            Vec<(Uuid, String)>,
-            Vec<(Uuid, String, String)>,
-        ) = dispatch!(self, |pool| {
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .fetch_all(pool)
-                .await?;
-            let reasons = sqlx::query_as(
+        type Reasons = Vec<(Uuid, String)>;
+        type Questions = Vec<(Uuid, String, String)>;
+        let (rows, reasons, questions): (Vec<ContributionRow>, Reasons, Questions) =
+            dispatch!(self, |pool| {
+                let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                    .fetch_all(pool)
+                    .await?;
+                let reasons = sqlx::query_as(
                 "SELECT contribution_id, reason FROM contribution_flags WHERE resolved_at IS NULL
                  ORDER BY created_at",
             )
             .fetch_all(pool)
             .await?;
-            let questions = sqlx::query_as("SELECT id, question_es, question_en FROM discussions")
-                .fetch_all(pool)
-                .await?;
-            (rows, reasons, questions)
-        });
+                let questions =
+                    sqlx::query_as("SELECT id, question_es, question_en FROM discussions")
+                        .fetch_all(pool)
+                        .await?;
+                (rows, reasons, questions)
+            });
         let questions: HashMap<Uuid, Bilingual> = questions
             .into_iter()
             .map(|(id, es, en)| (id, Bilingual { es, en }))
