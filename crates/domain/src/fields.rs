@@ -35,6 +35,14 @@ pub enum FieldProblem {
     Covid19HowRequired,
     UnknownSection,
     NoDecision,
+    /// An alliance needs two or more organizations.
+    TooFewMembers,
+    /// A service is offered somewhere: it needs a municipality.
+    NoLocation,
+    /// Coordinates fall outside Mexico's extent.
+    OutsideMexico,
+    /// Another organization has this name in the same place.
+    DuplicateName,
 }
 
 impl FieldProblem {
@@ -61,6 +69,10 @@ impl FieldProblem {
             FieldProblem::Covid19HowRequired => "field-covid19-how-required",
             FieldProblem::UnknownSection => "field-unknown-section",
             FieldProblem::NoDecision => "field-no-decision",
+            FieldProblem::TooFewMembers => "field-too-few-members",
+            FieldProblem::NoLocation => "field-no-location",
+            FieldProblem::OutsideMexico => "field-outside-mexico",
+            FieldProblem::DuplicateName => "field-duplicate-name",
         }
     }
 }
@@ -89,6 +101,10 @@ impl fmt::Display for FieldProblem {
             FieldProblem::Covid19HowRequired => "say how the practice responded to COVID-19",
             FieldProblem::UnknownSection => "unknown narrative section",
             FieldProblem::NoDecision => "choose a decision",
+            FieldProblem::TooFewMembers => "an alliance has at least two organizations",
+            FieldProblem::NoLocation => "a service needs the municipality where it is offered",
+            FieldProblem::OutsideMexico => "the coordinates are outside Mexico",
+            FieldProblem::DuplicateName => "another organization has this name in the same place",
         };
         f.write_str(text)
     }

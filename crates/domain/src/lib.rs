@@ -4,7 +4,9 @@
 //! API, the importers and the store.
 
 pub mod accounts;
+pub mod alliance;
 pub mod dates;
+pub mod directory;
 pub mod event;
 pub mod fields;
 pub mod geo;
@@ -17,6 +19,7 @@ pub mod practice;
 pub mod provenance;
 pub mod reference;
 pub mod responsibilities;
+pub mod service;
 pub mod taxonomy;
 pub mod time;
 

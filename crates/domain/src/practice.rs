@@ -167,12 +167,12 @@ pub struct PracticeContent {
     pub contact_organization: Option<Uuid>,
 }
 
-fn problem(field: &'static str, problem: FieldProblem) -> FieldError {
+pub(crate) fn problem(field: &'static str, problem: FieldProblem) -> FieldError {
     FieldError { field, problem }
 }
 
 /// Parses every non-empty value of `values` with `parse`, de-duplicated and sorted.
-fn terms<T: Ord>(
+pub(crate) fn terms<T: Ord>(
     field: &'static str,
     values: &[String],
     parse: impl Fn(&str) -> Option<T>,
@@ -193,7 +193,7 @@ fn terms<T: Ord>(
     out
 }
 
-fn text(
+pub(crate) fn text(
     field: &'static str,
     value: &str,
     max_chars: usize,
@@ -209,7 +209,11 @@ fn text(
     value.to_owned()
 }
 
-fn date(field: &'static str, value: &str, errors: &mut Vec<FieldError>) -> Option<PartialDate> {
+pub(crate) fn date(
+    field: &'static str,
+    value: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<PartialDate> {
     match PartialDate::parse_optional(value) {
         Ok(date) => date,
         Err(_) => {
@@ -220,7 +224,7 @@ fn date(field: &'static str, value: &str, errors: &mut Vec<FieldError>) -> Optio
 }
 
 /// The first day a partial date may mean, and the last, for ordering checks.
-fn bounds(date: &PartialDate) -> ((i16, u8, u8), (i16, u8, u8)) {
+pub(crate) fn bounds(date: &PartialDate) -> ((i16, u8, u8), (i16, u8, u8)) {
     let first = (date.year, date.month.unwrap_or(1), date.day.unwrap_or(1));
     let last = (date.year, date.month.unwrap_or(12), date.day.unwrap_or(31));
     (first, last)
