@@ -4,9 +4,11 @@
 //! version numbers.
 
 mod accounts;
+mod alliances;
 mod audit;
 mod db;
 mod demo;
+mod directory;
 mod error;
 mod events;
 mod fts_anchor;
@@ -19,12 +21,15 @@ mod reference;
 mod rows;
 pub mod scratch;
 mod search_feed;
+mod services;
 mod time;
 
 pub use accounts::{ApiTokenRecord, InvitationRecord, LinkProblem, MemberRecord, NewMember};
+pub use alliances::AllianceRecord;
 pub use audit::{AuditEntry, AuditRecord};
 pub use db::{Backend, Db};
 pub use demo::DEMO_BATCH;
+pub use directory::SERVICES_DATASET;
 pub use error::StoreError;
 pub use events::EventSummary;
 pub use fts_anchor::{AnchorDocument, AnchorResults};
@@ -37,3 +42,4 @@ pub use practices::{
 };
 pub use reference::{ImportOutcome, ImportProgress};
 pub use search_feed::{SearchableKind, SearchableMunicipality};
+pub use services::{NearbyService, ServiceFilter, ServiceRecord};

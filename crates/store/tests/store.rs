@@ -915,5 +915,8 @@ mod practices {
 #[path = "store/demo.rs"]
 mod demo;
 
+#[path = "store/directory.rs"]
+mod directory;
+
 #[path = "store/search.rs"]
 mod search;
