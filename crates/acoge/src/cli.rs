@@ -142,6 +142,12 @@ enum TokenCommand {
 enum ImportCommand {
     /// The example practices written from the reference data (after `reference`).
     Examples,
+    /// Organizations and their services, in the `servicios_migrantes.csv` format
+    /// (after `reference`).
+    Services {
+        /// The file to read; the copy built into the binary when left out.
+        file: Option<PathBuf>,
+    },
     /// The reference data of Mexico (states, municipalities, organizations, laws, events).
     Reference {
         /// Read the files from this folder instead of the copy built into the binary.
@@ -223,6 +229,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let db = cli.connect().await?;
             import::reference(&db, None, false).await?;
+            import::services(&db, None, false).await?;
             import::examples(&db, false).await?;
             let options = acoge_web::Options {
                 public_url: public_url.clone(),
@@ -278,6 +285,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let db = cli.connect().await?;
             import::examples(&db, true).await
+        }
+        Command::Import {
+            what: ImportCommand::Services { file },
+        } => {
+            let db = cli.connect().await?;
+            import::services(&db, file.as_deref(), true).await
         }
         Command::Import {
             what: ImportCommand::Reference { from },

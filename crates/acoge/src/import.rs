@@ -1,4 +1,5 @@
-//! `acoge import reference`: parse everything, then write it in one transaction.
+//! `acoge import reference|services|examples`: parse everything, then write it
+//! in one transaction.
 
 use crate::cli::Failure;
 use acoge_formats::reference::ReferenceFiles;
@@ -37,6 +38,75 @@ pub async fn reference(db: &Db, from: Option<&Path>, verbose: bool) -> Result<()
         }
         ImportOutcome::AlreadyCurrent => {
             eprintln!("acoge: reference data already up to date; nothing changed");
+        }
+    }
+    Ok(())
+}
+
+/// Imports a services file (`servicios_migrantes.csv` format; the copy built
+/// into the binary when `file` is `None`) unless this exact file is already
+/// in. Rows are checked against the places in the database, so the reference
+/// data comes first.
+pub async fn services(db: &Db, file: Option<&Path>, verbose: bool) -> Result<(), Failure> {
+    use acoge_formats::{FormatError, services};
+
+    let (name, text) = match file {
+        Some(path) => {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| FormatError::file(&name, e.to_string()))?;
+            (name, text)
+        }
+        None => (
+            services::SERVICES_FILE.to_owned(),
+            services::embedded_services().to_owned(),
+        ),
+    };
+    let digest = acoge_formats::reference::digest_of(&text);
+    if db
+        .dataset_digest(acoge_store::SERVICES_DATASET)
+        .await?
+        .as_deref()
+        == Some(digest.as_str())
+    {
+        if verbose {
+            eprintln!("acoge: services already up to date; nothing changed");
+        }
+        return Ok(());
+    }
+    let (states, municipalities) = db.known_places().await?;
+    let data = services::parse_services(
+        &name,
+        &text,
+        &services::Places {
+            states,
+            municipalities,
+        },
+    )?;
+    for note in data.records.iter().flat_map(|r| &r.notes) {
+        tracing::info!(file = %name, "{note}");
+    }
+    let bar = ProgressBar::new(data.record_count()).with_message("services");
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} records ({elapsed})")
+    {
+        bar.set_style(style);
+    }
+    let outcome = db.import_directory(&data, &digest, &|n| bar.inc(n)).await?;
+    bar.finish_and_clear();
+    match outcome {
+        ImportOutcome::Imported(_) => {
+            let unplaced = data.records.iter().filter(|r| !r.notes.is_empty()).count();
+            tracing::info!(records = data.record_count(), "services imported");
+            eprintln!(
+                "acoge: imported {} organizations and {} services ({unplaced} organizations \
+                 without a municipality keep their services as sectors)",
+                data.records.len(),
+                data.service_count()
+            );
+        }
+        ImportOutcome::AlreadyCurrent => {
+            eprintln!("acoge: services already up to date; nothing changed");
         }
     }
     Ok(())

@@ -122,6 +122,43 @@ fn importing_twice_changes_nothing_and_a_bad_row_imports_nothing() {
 }
 
 #[test]
+fn importing_services_reports_a_bad_cell_and_then_loads_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = acoge(dir.path(), &["import", "reference"]);
+    assert!(reference.status.success(), "{}", stderr(&reference));
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/servicios_migrantes.csv"
+    ))
+    .unwrap();
+    let file = dir.path().join("servicios.csv");
+    let broken = shipped.replacen(",02,02004,", ",02,02999,", 1);
+    let bad_line = broken.lines().position(|l| l.contains("02999")).unwrap() + 1;
+    std::fs::write(&file, broken).unwrap();
+    let path = file.to_str().unwrap();
+
+    let failed = acoge(dir.path(), &["import", "services", path]);
+    assert_one_clear_line(&failed, 3, &format!("line {bad_line}, column cvegeo"));
+    assert!(stderr(&failed).contains("nothing was imported"));
+
+    std::fs::write(&file, shipped).unwrap();
+    let first = acoge(dir.path(), &["import", "services", path]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("imported 60 organizations and 165 services"),
+        "{}",
+        stderr(&first)
+    );
+    let second = acoge(dir.path(), &["import", "services", path]);
+    assert!(second.status.success());
+    assert!(
+        stderr(&second).contains("services already up to date; nothing changed"),
+        "{}",
+        stderr(&second)
+    );
+}
+
+#[test]
 fn a_missing_data_folder_names_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let output = acoge(

@@ -42,6 +42,14 @@ pub enum FieldProblem {
     UnknownInstrument,
     ArticleTaken,
     ReformNotLater,
+    /// An alliance needs two or more organizations.
+    TooFewMembers,
+    /// A service is offered somewhere: it needs a municipality.
+    NoLocation,
+    /// Coordinates fall outside Mexico's extent.
+    OutsideMexico,
+    /// Another organization has this name in the same place.
+    DuplicateName,
 }
 
 impl FieldProblem {
@@ -75,6 +83,10 @@ impl FieldProblem {
             FieldProblem::UnknownInstrument => "field-unknown-instrument",
             FieldProblem::ArticleTaken => "field-article-taken",
             FieldProblem::ReformNotLater => "field-reform-not-later",
+            FieldProblem::TooFewMembers => "field-too-few-members",
+            FieldProblem::NoLocation => "field-no-location",
+            FieldProblem::OutsideMexico => "field-outside-mexico",
+            FieldProblem::DuplicateName => "field-duplicate-name",
         }
     }
 }
@@ -114,6 +126,10 @@ impl fmt::Display for FieldProblem {
                 "the instrument already has a provision with this article"
             }
             FieldProblem::ReformNotLater => "a reform takes effect after the version it replaces",
+            FieldProblem::TooFewMembers => "an alliance has at least two organizations",
+            FieldProblem::NoLocation => "a service needs the municipality where it is offered",
+            FieldProblem::OutsideMexico => "the coordinates are outside Mexico",
+            FieldProblem::DuplicateName => "another organization has this name in the same place",
         };
         f.write_str(text)
     }

@@ -4,7 +4,9 @@
 //! API, the importers and the store.
 
 pub mod accounts;
+pub mod alliance;
 pub mod dates;
+pub mod directory;
 pub mod discussion;
 pub mod event;
 pub mod fields;
@@ -19,6 +21,7 @@ pub mod practice;
 pub mod provenance;
 pub mod reference;
 pub mod responsibilities;
+pub mod service;
 pub mod taxonomy;
 pub mod time;
 

@@ -168,7 +168,7 @@ pub struct PracticeContent {
 }
 
 /// The first day a partial date may mean, and the last, for ordering checks.
-fn bounds(date: &PartialDate) -> ((i16, u8, u8), (i16, u8, u8)) {
+pub(crate) fn bounds(date: &PartialDate) -> ((i16, u8, u8), (i16, u8, u8)) {
     let first = (date.year, date.month.unwrap_or(1), date.day.unwrap_or(1));
     let last = (date.year, date.month.unwrap_or(12), date.day.unwrap_or(31));
     (first, last)

@@ -6,5 +6,6 @@ pub mod csv_rows;
 pub mod error;
 pub mod examples;
 pub mod reference;
+pub mod services;
 
 pub use error::FormatError;

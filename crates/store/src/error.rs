@@ -27,6 +27,10 @@ pub enum StoreError {
     /// A unique value is taken (e.g. an email); `field` names it.
     #[error("{field} is already taken")]
     Conflict { field: &'static str },
+    /// A value the store refuses to hold, named by field (e.g. an alliance
+    /// of one organization, a name taken in its place).
+    #[error("{0}")]
+    Invalid(acoge_domain::fields::FieldError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     /// The operation exists on the other backend only.

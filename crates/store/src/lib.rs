@@ -4,9 +4,11 @@
 //! version numbers.
 
 mod accounts;
+mod alliances;
 mod audit;
 mod db;
 mod demo;
+mod directory;
 mod discussions;
 mod error;
 mod events;
@@ -21,12 +23,15 @@ mod reference;
 mod rows;
 pub mod scratch;
 mod search_feed;
+mod services;
 mod time;
 
 pub use accounts::{ApiTokenRecord, InvitationRecord, LinkProblem, MemberRecord, NewMember};
+pub use alliances::AllianceRecord;
 pub use audit::{AuditEntry, AuditRecord};
 pub use db::{Backend, Db};
 pub use demo::DEMO_BATCH;
+pub use directory::SERVICES_DATASET;
 pub use discussions::{Contributed, NewContribution, QueuedContribution};
 pub use error::StoreError;
 pub use events::EventSummary;
@@ -41,3 +46,4 @@ pub use practices::{
 };
 pub use reference::{ImportOutcome, ImportProgress};
 pub use search_feed::{SearchableKind, SearchableMunicipality};
+pub use services::{NearbyService, ServiceFilter, ServiceRecord};

@@ -915,6 +915,9 @@ mod practices {
 #[path = "store/demo.rs"]
 mod demo;
 
+#[path = "store/directory.rs"]
+mod directory;
+
 #[path = "store/search.rs"]
 mod search;
 

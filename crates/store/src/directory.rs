@@ -1,0 +1,645 @@
+//! The directory: importing the services data set, members editing their
+//! organization's entry, moderators verifying it, and the facts the analyses read.
+
+use crate::{
+    Db, ImportOutcome, ImportProgress, StoreError,
+    accounts::is_unique_violation,
+    audit::{AuditRecord, record_audit},
+    db::{BeginWrite, dispatch},
+    outbox::record_change,
+    time::DbTime,
+};
+use acoge_analysis::facts::{
+    Facts, MunicipalityFacts, OrganizationFacts, ServiceFacts, Territory as FactTerritory,
+};
+use acoge_domain::{
+    Cvegeo, StateKey, Timestamp,
+    directory::{DirectoryData, DirectoryEdit, DirectoryEntry, NameKey, Territory},
+    fields::{FieldError, FieldProblem},
+    geo::{Coordinates, fold_name},
+    organization::OrganizationKind,
+    practice::Sector,
+    taxonomy::MigrationContext,
+};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// The name the services data set's digest is recorded under.
+pub const SERVICES_DATASET: &str = "servicios";
+
+/// Rewrites `$table` rows (`$column` values) of organization `$id` in `$tx`,
+/// keeping the ones there (`replace == false`) or replacing them.
+macro_rules! write_set {
+    ($tx:ident, $table:literal, $column:literal, $id:expr, $values:expr, $replace:expr) => {{
+        if $replace {
+            sqlx::query(concat!(
+                "DELETE FROM ",
+                $table,
+                " WHERE organization_id = $1"
+            ))
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for value in $values {
+            sqlx::query(concat!(
+                "INSERT INTO ",
+                $table,
+                " (organization_id, ",
+                $column,
+                ") VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            ))
+            .bind($id)
+            .bind(value)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// A unique violation on an organization is a name taken in its place.
+fn name_conflict(error: sqlx::Error) -> StoreError {
+    if is_unique_violation(&error) {
+        StoreError::Invalid(FieldError {
+            field: "name",
+            problem: FieldProblem::DuplicateName,
+        })
+    } else {
+        StoreError::Database(error)
+    }
+}
+
+/// Which stored organization of the same folded name a record is: the one in
+/// the same place, else the only one whose place contains or is contained in
+/// the record's (a national row and the same name seated in a state; a state
+/// and one of its municipalities). Several such candidates are ambiguous: none.
+fn same_organization(place: &str, candidates: &[(Uuid, String)]) -> Option<Uuid> {
+    if let Some((id, _)) = candidates.iter().find(|(_, p)| p == place) {
+        return Some(*id);
+    }
+    let compatible: Vec<Uuid> = candidates
+        .iter()
+        .filter(|(_, p)| p.starts_with(place) || place.starts_with(p.as_str()))
+        .map(|(id, _)| *id)
+        .collect();
+    match compatible.as_slice() {
+        [id] => Some(*id),
+        _ => None,
+    }
+}
+
+/// Organizations (id, name, kind, seat), their sectors and territories,
+/// active services (id, organization, municipality) and their sectors,
+/// municipalities (key, seat) and their contexts.
+type FactRows = (
+    Vec<(Uuid, String, String, Option<String>)>,
+    Vec<(Uuid, String)>,
+    Vec<(Uuid, String)>,
+    Vec<(Uuid, Uuid, String)>,
+    Vec<(Uuid, String)>,
+    Vec<(String, Option<f64>, Option<f64>)>,
+    Vec<(String, String)>,
+);
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    website: Option<String>,
+    contact: Option<String>,
+    founded: Option<i32>,
+    verified_at: Option<DbTime>,
+    verified_by: Option<Uuid>,
+}
+
+fn sector(table: &'static str, slug: &str) -> Result<Sector, StoreError> {
+    Sector::parse(slug).map_err(|e| StoreError::corrupt(table, "sector", e))
+}
+
+fn territory(table: &'static str, key: &str) -> Result<Territory, StoreError> {
+    Territory::parse(key).ok_or_else(|| StoreError::corrupt(table, "territory", key))
+}
+
+impl Db {
+    /// Writes a directory data set in one transaction: all of it or none of it.
+    ///
+    /// Organizations are matched by folded name and place (municipality, else
+    /// state, else none), so ids stay stable and running twice changes
+    /// nothing. An organization already in the directory keeps its own
+    /// record (the reference file or its members own it): the import adds
+    /// sectors, territories, website and founding year it lacks, and services.
+    /// Services are matched by organization, municipality and name.
+    pub async fn import_directory(
+        &self,
+        data: &DirectoryData,
+        digest: &str,
+        progress: ImportProgress<'_>,
+    ) -> Result<ImportOutcome, StoreError> {
+        let now = DbTime(Timestamp::now());
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let current: Option<String> =
+                sqlx::query_scalar("SELECT digest FROM reference_imports WHERE dataset = $1")
+                    .bind(SERVICES_DATASET)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if current.as_deref() == Some(digest) {
+                return Ok(ImportOutcome::AlreadyCurrent);
+            }
+            for record in &data.records {
+                let o = &record.organization;
+                let key = NameKey::of(o);
+                let candidates: Vec<(Uuid, String)> = sqlx::query_as(
+                    "SELECT id, COALESCE(cvegeo, cve_ent, '') FROM organizations
+                     WHERE name_folded = $1",
+                )
+                .bind(&key.name_folded)
+                .fetch_all(&mut *tx)
+                .await?;
+                let existing = same_organization(&key.place, &candidates);
+                let id = match existing {
+                    Some(id) => {
+                        sqlx::query(
+                            "UPDATE organizations SET website = COALESCE(website, $2),
+                                founded = COALESCE(founded, $3)
+                             WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(&record.entry.website)
+                        .bind(record.entry.founded.map(i32::from))
+                        .execute(&mut *tx)
+                        .await?;
+                        id
+                    }
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO organizations (id, name, name_folded, acronym, kind,
+                                scope, cve_ent, cvegeo, founding_organizer, description, verified,
+                                sources, created_at, updated_at, website, founded)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                                $13, $14, $15)",
+                        )
+                        .bind(o.id)
+                        .bind(&o.name)
+                        .bind(fold_name(&o.name))
+                        .bind(&o.acronym)
+                        .bind(o.kind.slug())
+                        .bind(o.scope.slug())
+                        .bind(o.state_key.as_ref().map(|k| k.as_str()))
+                        .bind(o.cvegeo.as_ref().map(|k| k.as_str()))
+                        .bind(o.founding_organizer)
+                        .bind(&o.description)
+                        .bind(o.provenance.verified)
+                        .bind(o.provenance.joined_sources())
+                        .bind(now)
+                        .bind(&record.entry.website)
+                        .bind(record.entry.founded.map(i32::from))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(name_conflict)?;
+                        o.id
+                    }
+                };
+                write_set!(
+                    tx,
+                    "organization_sectors",
+                    "sector",
+                    id,
+                    record.entry.sectors.iter().map(|s| s.slug()),
+                    false
+                );
+                write_set!(
+                    tx,
+                    "organization_territories",
+                    "territory",
+                    id,
+                    record.entry.territories.iter().map(Territory::key),
+                    false
+                );
+                record_change!(tx, "organization", id, now);
+                for s in &record.services {
+                    let service_id: Uuid = sqlx::query_scalar(
+                        "INSERT INTO services (id, organization_id, name, description,
+                            eligibility, cost, hours, how_to_access, capacity, cvegeo, address,
+                            lat, lon, status, status_note, last_verified, verified, sources,
+                            created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                            $15, $16, $17, $18, $19, $19)
+                         ON CONFLICT (organization_id, cvegeo, name) DO UPDATE SET
+                            description = excluded.description,
+                            eligibility = excluded.eligibility, cost = excluded.cost,
+                            hours = excluded.hours, how_to_access = excluded.how_to_access,
+                            capacity = excluded.capacity, address = excluded.address,
+                            lat = excluded.lat, lon = excluded.lon, status = excluded.status,
+                            status_note = excluded.status_note,
+                            last_verified = excluded.last_verified,
+                            verified = excluded.verified, sources = excluded.sources,
+                            updated_at = excluded.updated_at
+                         RETURNING id",
+                    )
+                    .bind(s.id)
+                    .bind(id)
+                    .bind(&s.name)
+                    .bind(&s.description)
+                    .bind(&s.eligibility)
+                    .bind(s.cost.slug())
+                    .bind(&s.hours)
+                    .bind(&s.how_to_access)
+                    .bind(s.capacity.and_then(|c| i32::try_from(c).ok()))
+                    .bind(s.location.cvegeo.as_str())
+                    .bind(&s.location.address)
+                    .bind(s.location.coordinates.map(|c| c.lat))
+                    .bind(s.location.coordinates.map(|c| c.lon))
+                    .bind(s.status.slug())
+                    .bind(s.status.note())
+                    .bind(s.last_verified.map(|d| d.to_string()))
+                    .bind(s.provenance.verified)
+                    .bind(s.provenance.joined_sources())
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query("DELETE FROM service_terms WHERE service_id = $1")
+                        .bind(service_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let terms = s
+                        .sectors
+                        .iter()
+                        .map(|t| ("sector", t.slug().to_owned()))
+                        .chain(
+                            s.populations
+                                .iter()
+                                .map(|t| ("population", t.slug().to_owned())),
+                        )
+                        .chain(s.languages.iter().map(|t| ("language", t.clone())));
+                    for (facet, term) in terms {
+                        sqlx::query(
+                            "INSERT INTO service_terms (service_id, facet, term) VALUES ($1, $2, $3)",
+                        )
+                        .bind(service_id)
+                        .bind(facet)
+                        .bind(term)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    record_change!(tx, "service", service_id, now);
+                }
+                progress(1 + record.services.len() as u64);
+            }
+            sqlx::query(
+                "INSERT INTO reference_imports (dataset, digest, imported_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (dataset) DO UPDATE SET digest = excluded.digest,
+                    imported_at = excluded.imported_at",
+            )
+            .bind(SERVICES_DATASET)
+            .bind(digest)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: None,
+                    action: "directory.import",
+                    entity: "dataset",
+                    entity_id: SERVICES_DATASET.to_owned(),
+                    before: current.map(|d| serde_json::json!({ "digest": d })),
+                    after: Some(serde_json::json!({
+                        "digest": digest,
+                        "organizations": data.records.len(),
+                        "services": data.service_count(),
+                    })),
+                }
+            );
+            tx.commit().await?;
+            crate::outbox::announce();
+        });
+        Ok(ImportOutcome::Imported(data.record_count()))
+    }
+
+    /// The states and municipalities the database knows, to check a data file against.
+    pub async fn known_places(&self) -> Result<(HashSet<StateKey>, HashSet<Cvegeo>), StoreError> {
+        let (states, municipalities): (Vec<String>, Vec<String>) = dispatch!(self, |pool| {
+            (
+                sqlx::query_scalar("SELECT cve_ent FROM states")
+                    .fetch_all(pool)
+                    .await?,
+                sqlx::query_scalar("SELECT cvegeo FROM municipalities")
+                    .fetch_all(pool)
+                    .await?,
+            )
+        });
+        let states = states
+            .iter()
+            .map(|k| StateKey::parse(k).map_err(|e| StoreError::corrupt("states", "cve_ent", e)))
+            .collect::<Result<_, _>>()?;
+        let municipalities = municipalities
+            .iter()
+            .map(|k| {
+                Cvegeo::parse(k).map_err(|e| StoreError::corrupt("municipalities", "cvegeo", e))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((states, municipalities))
+    }
+
+    /// An organization's directory entry; `None` when there is no such organization.
+    pub async fn directory_entry(&self, id: Uuid) -> Result<Option<DirectoryEntry>, StoreError> {
+        let (row, sectors, territories): (Option<EntryRow>, Vec<String>, Vec<String>) =
+            dispatch!(self, |pool| {
+                (
+                    sqlx::query_as(
+                        "SELECT website, contact, founded, verified_at, verified_by
+                         FROM organizations WHERE id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?,
+                    sqlx::query_scalar(
+                        "SELECT sector FROM organization_sectors WHERE organization_id = $1
+                         ORDER BY sector",
+                    )
+                    .bind(id)
+                    .fetch_all(pool)
+                    .await?,
+                    sqlx::query_scalar(
+                        "SELECT territory FROM organization_territories
+                         WHERE organization_id = $1 ORDER BY territory",
+                    )
+                    .bind(id)
+                    .fetch_all(pool)
+                    .await?,
+                )
+            });
+        let Some(row) = row else { return Ok(None) };
+        let mut sectors = sectors
+            .iter()
+            .map(|s| sector("organization_sectors", s))
+            .collect::<Result<Vec<_>, _>>()?;
+        sectors.sort();
+        let mut territories = territories
+            .iter()
+            .map(|t| territory("organization_territories", t))
+            .collect::<Result<Vec<_>, _>>()?;
+        territories.sort();
+        Ok(Some(DirectoryEntry {
+            sectors,
+            territories,
+            website: row.website,
+            contact: row.contact,
+            founded: row.founded.and_then(|y| i16::try_from(y).ok()),
+            verified_at: row.verified_at.map(|t| t.0),
+            verified_by: row.verified_by,
+        }))
+    }
+
+    /// A member edits their organization's entry (who may is the caller's
+    /// rule). Replaces sectors and territories; a moderator's verification
+    /// stays, dated, so readers see when it was checked. `false` when there is
+    /// no such organization.
+    pub async fn update_organization_directory(
+        &self,
+        id: Uuid,
+        edit: &DirectoryEdit,
+        actor: Uuid,
+    ) -> Result<bool, StoreError> {
+        let Some(before) = self.directory_entry(id).await? else {
+            return Ok(false);
+        };
+        let now = DbTime(Timestamp::now());
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let updated = sqlx::query(
+                "UPDATE organizations SET website = $2, contact = $3, founded = $4,
+                    updated_at = $5
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(&edit.website)
+            .bind(&edit.contact)
+            .bind(edit.founded.map(i32::from))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Ok(false);
+            }
+            write_set!(
+                tx,
+                "organization_sectors",
+                "sector",
+                id,
+                edit.sectors.iter().map(|s| s.slug()),
+                true
+            );
+            write_set!(
+                tx,
+                "organization_territories",
+                "territory",
+                id,
+                edit.territories.iter().map(Territory::key),
+                true
+            );
+            record_change!(tx, "organization", id, now);
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(actor),
+                    action: "organization.directory",
+                    entity: "organization",
+                    entity_id: id.to_string(),
+                    before: serde_json::to_value(&before).ok(),
+                    after: serde_json::to_value(edit).ok(),
+                }
+            );
+            tx.commit().await?;
+            crate::outbox::announce();
+        });
+        Ok(true)
+    }
+
+    /// A moderator vouches for an organization's entry today. `false` when
+    /// there is no such organization.
+    pub async fn verify_organization(&self, id: Uuid, moderator: Uuid) -> Result<bool, StoreError> {
+        let now = Timestamp::now();
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let updated = sqlx::query(
+                "UPDATE organizations SET verified_at = $2, verified_by = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(DbTime(now))
+            .bind(moderator)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Ok(false);
+            }
+            record_change!(tx, "organization", id, DbTime(now));
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(moderator),
+                    action: "organization.verify",
+                    entity: "organization",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(serde_json::json!({ "verified_at": now.to_string() })),
+                }
+            );
+            tx.commit().await?;
+            crate::outbox::announce();
+        });
+        Ok(true)
+    }
+
+    /// What the analyses read (`acoge_analysis::Facts`): every organization
+    /// with its sectors and territories, active services, alliances declared
+    /// and derived, and every municipality with its seat and contexts.
+    pub async fn analysis_facts(&self) -> Result<Facts, StoreError> {
+        let (orgs, sectors, territories, services, service_sectors, municipalities, contexts): FactRows = dispatch!(self, |pool| {
+            (
+                sqlx::query_as("SELECT id, name, kind, cvegeo FROM organizations ORDER BY id")
+                    .fetch_all(pool)
+                    .await?,
+                sqlx::query_as("SELECT organization_id, sector FROM organization_sectors")
+                    .fetch_all(pool)
+                    .await?,
+                sqlx::query_as("SELECT organization_id, territory FROM organization_territories")
+                    .fetch_all(pool)
+                    .await?,
+                sqlx::query_as(
+                    "SELECT id, organization_id, cvegeo FROM services
+                     WHERE status = 'activo' ORDER BY id",
+                )
+                .fetch_all(pool)
+                .await?,
+                sqlx::query_as(
+                    "SELECT t.service_id, t.term FROM service_terms t
+                     JOIN services s ON s.id = t.service_id
+                     WHERE t.facet = 'sector' AND s.status = 'activo'",
+                )
+                .fetch_all(pool)
+                .await?,
+                sqlx::query_as(
+                    "SELECT cvegeo, seat_lat, seat_lon FROM municipalities ORDER BY cvegeo",
+                )
+                .fetch_all(pool)
+                .await?,
+                sqlx::query_as("SELECT cvegeo, context FROM municipal_contexts")
+                    .fetch_all(pool)
+                    .await?,
+            )
+        });
+        let mut org_sectors: HashMap<Uuid, Vec<Sector>> = HashMap::new();
+        for (id, slug) in &sectors {
+            org_sectors
+                .entry(*id)
+                .or_default()
+                .push(sector("organization_sectors", slug)?);
+        }
+        let mut serves: HashMap<Uuid, Vec<FactTerritory>> = HashMap::new();
+        for (id, key) in &territories {
+            let place = match territory("organization_territories", key)? {
+                Territory::Municipality(cvegeo) => FactTerritory::Municipality(cvegeo),
+                Territory::State(state) => FactTerritory::State(state),
+            };
+            serves.entry(*id).or_default().push(place);
+        }
+        let cvegeo = |table: &'static str, key: &str| {
+            Cvegeo::parse(key).map_err(|e| StoreError::corrupt(table, "cvegeo", e))
+        };
+        let organizations = orgs
+            .into_iter()
+            .map(|(id, name, kind, seat)| {
+                let mut sectors = org_sectors.remove(&id).unwrap_or_default();
+                sectors.sort();
+                let mut serves = serves.remove(&id).unwrap_or_default();
+                serves.sort();
+                Ok(OrganizationFacts {
+                    id,
+                    name,
+                    kind: OrganizationKind::parse(&kind)
+                        .map_err(|e| StoreError::corrupt("organizations", "kind", e))?,
+                    sectors,
+                    seat: seat.map(|k| cvegeo("organizations", &k)).transpose()?,
+                    serves,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut by_service: HashMap<Uuid, Vec<Sector>> = HashMap::new();
+        for (id, slug) in &service_sectors {
+            by_service
+                .entry(*id)
+                .or_default()
+                .push(sector("service_terms", slug)?);
+        }
+        let services = services
+            .into_iter()
+            .map(|(id, organization, place)| {
+                let mut sectors = by_service.remove(&id).unwrap_or_default();
+                sectors.sort();
+                Ok(ServiceFacts {
+                    id,
+                    organization,
+                    sectors,
+                    municipality: cvegeo("services", &place)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut by_place: HashMap<String, Vec<MigrationContext>> = HashMap::new();
+        for (place, context) in &contexts {
+            by_place.entry(place.clone()).or_default().push(
+                MigrationContext::parse(context)
+                    .map_err(|e| StoreError::corrupt("municipal_contexts", "context", e))?,
+            );
+        }
+        let municipalities = municipalities
+            .into_iter()
+            .map(|(key, lat, lon)| {
+                let mut contexts = by_place.remove(&key).unwrap_or_default();
+                contexts.sort();
+                contexts.dedup();
+                Ok(MunicipalityFacts {
+                    cvegeo: cvegeo("municipalities", &key)?,
+                    // Stored seats were checked on import; a bad one is left off the map.
+                    seat: lat
+                        .zip(lon)
+                        .and_then(|(lat, lon)| Coordinates::in_mexico(lat, lon).ok()),
+                    contexts,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let alliances = self
+            .alliances()
+            .await?
+            .into_iter()
+            .map(|record| acoge_analysis::facts::AllianceFacts {
+                id: record.alliance.id,
+                members: record.alliance.members,
+            })
+            .collect();
+        Ok(Facts {
+            organizations,
+            services,
+            alliances,
+            municipalities,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_organization;
+    use uuid::Uuid;
+
+    #[test]
+    fn a_record_is_the_organization_of_the_same_name_in_a_compatible_place() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let stored = [(a, "09".to_owned()), (b, "02004".to_owned())];
+        assert_eq!(same_organization("02004", &stored), Some(b));
+        assert_eq!(same_organization("09010", &stored), Some(a));
+        assert_eq!(same_organization("07", &stored), None);
+        assert_eq!(same_organization("", &stored), None, "ambiguous");
+        assert_eq!(same_organization("", &stored[..1]), Some(a));
+    }
+}

@@ -1,0 +1,235 @@
+//! Reading services: by place and sector, and near a municipality.
+
+use crate::{Db, StoreError, db::dispatch, rows::provenance};
+use acoge_domain::{
+    Cvegeo, StateKey,
+    dates::PartialDate,
+    geo::Coordinates,
+    practice::{Population, Sector},
+    service::{Service, ServiceCost, ServiceLocation, ServiceStatus},
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+const TABLE: &str = "services";
+
+#[derive(Debug, Clone, Default)]
+pub struct ServiceFilter {
+    pub municipality: Option<Cvegeo>,
+    pub state: Option<StateKey>,
+    pub sector: Option<Sector>,
+    /// Closed services are left out unless asked for.
+    pub include_closed: bool,
+}
+
+/// A service with the names a list shows beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceRecord {
+    pub service: Service,
+    pub organization_name: String,
+    pub municipality_name: String,
+}
+
+/// A service and how far it is from the place asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearbyService {
+    pub record: ServiceRecord,
+    pub distance_km: f64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    description: String,
+    eligibility: String,
+    cost: String,
+    hours: String,
+    how_to_access: String,
+    capacity: Option<i32>,
+    cvegeo: String,
+    address: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    status: String,
+    status_note: Option<String>,
+    last_verified: Option<String>,
+    verified: bool,
+    sources: String,
+    organization_name: String,
+    municipality_name: String,
+    seat_lat: Option<f64>,
+    seat_lon: Option<f64>,
+}
+
+const SELECT: &str = "SELECT s.id, s.organization_id, s.name, s.description, s.eligibility,
+        s.cost, s.hours, s.how_to_access, s.capacity, s.cvegeo, s.address, s.lat, s.lon,
+        s.status, s.status_note, s.last_verified, s.verified, s.sources,
+        o.name AS organization_name, m.name AS municipality_name, m.seat_lat, m.seat_lon
+     FROM services s
+     JOIN organizations o ON o.id = s.organization_id
+     JOIN municipalities m ON m.cvegeo = s.cvegeo";
+
+const WHERE: &str = "WHERE ($1 IS NULL OR s.cvegeo = $1)
+        AND ($2 IS NULL OR m.cve_ent = $2)
+        AND ($3 IS NULL OR EXISTS (SELECT 1 FROM service_terms f WHERE f.service_id = s.id
+            AND f.facet = 'sector' AND f.term = $3))
+        AND ($4 OR s.status = 'activo')";
+
+type Terms = HashMap<Uuid, Vec<(String, String)>>;
+
+impl ServiceRow {
+    /// Where to measure from: the service's own point, else its municipality's seat.
+    fn point(&self) -> Option<Coordinates> {
+        let (lat, lon) = self
+            .lat
+            .zip(self.lon)
+            .or(self.seat_lat.zip(self.seat_lon))?;
+        Some(Coordinates { lat, lon })
+    }
+
+    fn into_record(self, terms: &mut Terms) -> Result<ServiceRecord, StoreError> {
+        let mut sectors = Vec::new();
+        let mut populations = Vec::new();
+        let mut languages = Vec::new();
+        for (facet, term) in terms.remove(&self.id).unwrap_or_default() {
+            match facet.as_str() {
+                "sector" => sectors.push(
+                    Sector::parse(&term).map_err(|e| StoreError::corrupt(TABLE, "sector", e))?,
+                ),
+                "population" => populations.push(
+                    Population::parse(&term)
+                        .map_err(|e| StoreError::corrupt(TABLE, "population", e))?,
+                ),
+                _ => languages.push(term),
+            }
+        }
+        sectors.sort();
+        populations.sort();
+        languages.sort();
+        Ok(ServiceRecord {
+            service: Service {
+                id: self.id,
+                organization_id: self.organization_id,
+                name: self.name,
+                description: self.description,
+                sectors,
+                populations,
+                eligibility: self.eligibility,
+                languages,
+                cost: ServiceCost::parse(&self.cost)
+                    .map_err(|e| StoreError::corrupt(TABLE, "cost", e))?,
+                hours: self.hours,
+                how_to_access: self.how_to_access,
+                capacity: self.capacity.and_then(|c| u32::try_from(c).ok()),
+                location: ServiceLocation {
+                    cvegeo: Cvegeo::parse(&self.cvegeo)
+                        .map_err(|e| StoreError::corrupt(TABLE, "cvegeo", e))?,
+                    address: self.address,
+                    coordinates: self
+                        .lat
+                        .zip(self.lon)
+                        .map(|(lat, lon)| Coordinates { lat, lon }),
+                },
+                status: ServiceStatus::from_parts(&self.status, self.status_note)
+                    .ok_or_else(|| StoreError::corrupt(TABLE, "status", &self.status))?,
+                last_verified: self
+                    .last_verified
+                    .as_deref()
+                    .map(PartialDate::parse)
+                    .transpose()
+                    .map_err(|e| StoreError::corrupt(TABLE, "last_verified", e))?,
+                provenance: provenance(TABLE, &self.sources, self.verified)?,
+            },
+            organization_name: self.organization_name,
+            municipality_name: self.municipality_name,
+        })
+    }
+}
+
+impl Db {
+    /// Rows and their terms for `filter`, in name order.
+    async fn service_rows(
+        &self,
+        filter: &ServiceFilter,
+    ) -> Result<(Vec<ServiceRow>, Terms), StoreError> {
+        let municipality = filter.municipality.as_ref().map(|k| k.as_str().to_owned());
+        let state = filter.state.as_ref().map(|k| k.as_str().to_owned());
+        let sector = filter.sector.map(|s| s.slug());
+        let (rows, term_rows): (Vec<ServiceRow>, Vec<(Uuid, String, String)>) =
+            dispatch!(self, |pool| {
+                let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "{SELECT} {WHERE} ORDER BY o.name_folded, s.name, s.id"
+                )))
+                .bind(&municipality)
+                .bind(&state)
+                .bind(sector)
+                .bind(filter.include_closed)
+                .fetch_all(pool)
+                .await?;
+                let terms = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT t.service_id, t.facet, t.term FROM service_terms t
+                     JOIN services s ON s.id = t.service_id
+                     JOIN municipalities m ON m.cvegeo = s.cvegeo {WHERE}"
+                )))
+                .bind(&municipality)
+                .bind(&state)
+                .bind(sector)
+                .bind(filter.include_closed)
+                .fetch_all(pool)
+                .await?;
+                (rows, terms)
+            });
+        let mut terms: Terms = HashMap::new();
+        for (id, facet, term) in term_rows {
+            terms.entry(id).or_default().push((facet, term));
+        }
+        Ok((rows, terms))
+    }
+
+    /// Services by municipality, state and sector, ordered by organization then name.
+    pub async fn services(&self, filter: &ServiceFilter) -> Result<Vec<ServiceRecord>, StoreError> {
+        let (rows, mut terms) = self.service_rows(filter).await?;
+        rows.into_iter()
+            .map(|row| row.into_record(&mut terms))
+            .collect()
+    }
+
+    /// Active services within `radius_km` of a municipality's seat, nearest
+    /// first (ties by organization and service name). Distances are
+    /// great-circle, computed here so both backends agree to the bit; a
+    /// service is placed at its own coordinates, else at its municipality's
+    /// seat. `None` when the municipality is unknown or has no seat coordinates.
+    pub async fn services_near(
+        &self,
+        cvegeo: &Cvegeo,
+        radius_km: f64,
+    ) -> Result<Option<Vec<NearbyService>>, StoreError> {
+        let seat: Option<(Option<f64>, Option<f64>)> = dispatch!(self, |pool| {
+            sqlx::query_as("SELECT seat_lat, seat_lon FROM municipalities WHERE cvegeo = $1")
+                .bind(cvegeo.as_str())
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some((Some(lat), Some(lon))) = seat else {
+            return Ok(None);
+        };
+        let origin = Coordinates { lat, lon };
+        let (rows, mut terms) = self.service_rows(&ServiceFilter::default()).await?;
+        let mut near = Vec::new();
+        for row in rows {
+            let Some(point) = row.point() else { continue };
+            let distance_km = origin.distance_km(&point);
+            if distance_km <= radius_km {
+                near.push(NearbyService {
+                    record: row.into_record(&mut terms)?,
+                    distance_km,
+                });
+            }
+        }
+        // The rows came in name order and the sort is stable, so ties keep it.
+        near.sort_by(|a, b| a.distance_km.total_cmp(&b.distance_km));
+        Ok(Some(near))
+    }
+}
