@@ -95,6 +95,9 @@ const PAGES = [
   { path: '/marco-legal/instrumentos/cpeum' },
   { path: '/marco-legal/instrumentos/ley-migracion?lang=en' },
   { fromApi: '/api/v1/provisions', template: '/marco-legal/disposiciones/{id}' },
+  { path: '/discusiones' },
+  { fromApi: '/api/v1/discussions', template: '/discusiones/{id}' },
+  { path: '/eventos/lav-2020-11-10/relatoria?lang=en' },
 ];
 
 // Checked signed in as the CI administrator (a role that may see them all), in
@@ -113,6 +116,9 @@ const SIGNED_IN_PAGES = [
   { path: '/marco-legal/instrumentos/cpeum/editar?lang=en' },
   { path: '/marco-legal/instrumentos/cpeum/disposiciones/nueva' },
   { fromApi: '/api/v1/provisions', template: '/marco-legal/disposiciones/{id}/editar' },
+  { path: '/moderacion' },
+  { fromApi: '/api/v1/discussions', template: '/discusiones/{id}' },
+  { fromApi: '/api/v1/discussions', template: '/discusiones/{id}/relatoria/editar' },
 ];
 
 const CI_EMAIL = process.env.ACOGE_CI_EMAIL || '';

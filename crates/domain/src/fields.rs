@@ -50,6 +50,7 @@ pub enum FieldProblem {
     OutsideMexico,
     /// Another organization has this name in the same place.
     DuplicateName,
+    UnknownCitation,
 }
 
 impl FieldProblem {
@@ -87,6 +88,7 @@ impl FieldProblem {
             FieldProblem::NoLocation => "field-no-location",
             FieldProblem::OutsideMexico => "field-outside-mexico",
             FieldProblem::DuplicateName => "field-duplicate-name",
+            FieldProblem::UnknownCitation => "field-unknown-citation",
         }
     }
 }
@@ -130,6 +132,9 @@ impl fmt::Display for FieldProblem {
             FieldProblem::NoLocation => "a service needs the municipality where it is offered",
             FieldProblem::OutsideMexico => "the coordinates are outside Mexico",
             FieldProblem::DuplicateName => "another organization has this name in the same place",
+            FieldProblem::UnknownCitation => {
+                "the text cites an address that names no published record"
+            }
         };
         f.write_str(text)
     }

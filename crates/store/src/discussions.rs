@@ -714,6 +714,16 @@ impl Db {
             .collect())
     }
 
+    /// The thread a contribution belongs to.
+    pub async fn contribution_discussion(&self, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+        Ok(dispatch!(self, |pool| {
+            sqlx::query_scalar("SELECT discussion_id FROM contributions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
     /// Which of `ids` name no record of their kind (practices must be
     /// published to be cited).
     pub async fn missing_citations(

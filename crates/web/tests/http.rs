@@ -21,6 +21,8 @@ use std::{collections::HashMap, net::SocketAddr, sync::OnceLock};
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/discussions.rs"]
+mod discussions;
 #[path = "http/legal.rs"]
 mod legal;
 #[path = "http/mail.rs"]
@@ -149,7 +151,7 @@ fn html_lang(body: &str) -> &str {
 }
 
 /// Every page of the site, by address (filled in with real ids at run time).
-const PAGES: [&str; 20] = [
+const PAGES: [&str; 22] = [
     "/",
     "/estados",
     "/estados/07",
@@ -168,6 +170,8 @@ const PAGES: [&str; 20] = [
     "/municipios/07089/mandato",
     "/marco-legal/instrumentos/cpeum",
     "/marco-legal/instrumentos/ley-migracion",
+    "/discusiones",
+    "/eventos/lav-2020-11-10/relatoria",
     "/buscar",
     "/buscar?q=migrantes",
 ];
@@ -176,6 +180,12 @@ async fn provision_page(backend: Backend) -> String {
     let provisions = get(backend, "/api/v1/provisions", &[]).await.json();
     let id = provisions["items"][0]["id"].as_str().unwrap().to_owned();
     format!("/marco-legal/disposiciones/{id}")
+}
+
+async fn thread_page(backend: Backend) -> String {
+    let threads = get(backend, "/api/v1/discussions", &[]).await.json();
+    let id = threads["items"][0]["id"].as_str().unwrap().to_owned();
+    format!("/discusiones/{id}")
 }
 
 async fn all_pages(backend: Backend) -> Vec<String> {
@@ -189,6 +199,7 @@ async fn all_pages(backend: Backend) -> Vec<String> {
         .chain([
             format!("/organizaciones/{id}"),
             provision_page(backend).await,
+            thread_page(backend).await,
         ])
         .collect()
 }

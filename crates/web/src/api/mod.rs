@@ -3,6 +3,7 @@
 //! "max_per_page", "items"}`. The OpenAPI 3.1 document is generated from these
 //! handlers by utoipa.
 
+mod discussions;
 mod error;
 mod events;
 mod geo;
@@ -90,6 +91,7 @@ guarded! {
     "POST" "/api/v1/legal-instruments/{id}/provisions" => Moderate => legal_changes::create_provision,
     "PATCH" "/api/v1/provisions/{id}" => Moderate => legal_changes::patch_provision,
     "POST" "/api/v1/provisions/{id}/verify" => Moderate => legal_changes::verify_provision,
+    "POST" "/api/v1/discussions/{id}/contributions" => Contribute => discussions::create_contribution,
 }
 
 pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
@@ -110,6 +112,9 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(legal::get_instrument))
         .routes(routes!(legal::list_provisions))
         .routes(routes!(legal_changes::get_provision))
+        .routes(routes!(discussions::list_discussions))
+        .routes(routes!(discussions::get_discussion))
+        .routes(routes!(discussions::list_syntheses))
         .routes(routes!(legal_changes::instrument_versions))
         .routes(routes!(legal::responsibilities))
         .routes(routes!(legal::municipality_mandate))

@@ -4,6 +4,7 @@
 mod about;
 mod account;
 mod audit;
+mod discussions;
 mod events;
 mod form;
 mod geo;
@@ -57,6 +58,22 @@ pub fn routes() -> Router<AppState> {
         .route("/organizaciones/{id}", get(organizations::show))
         .route("/eventos", get(events::list))
         .route("/eventos/{id}", get(events::show))
+        .route("/eventos/{id}/relatoria", get(discussions::event_synthesis))
+        .route(
+            "/eventos/{id}/relatoria.md",
+            get(discussions::event_synthesis_markdown),
+        )
+        .route(
+            "/eventos/{id}/relatoria.html",
+            get(discussions::event_synthesis_html),
+        )
+        .route("/discusiones", get(discussions::list))
+        .route("/discusiones/{id}", get(discussions::show))
+        .route(
+            "/discusiones/{id}/relatoria/editar",
+            get(discussions::edit_synthesis_form),
+        )
+        .route("/moderacion", get(discussions::queue))
         .route("/marco-legal", get(legal::show))
         .route(
             "/marco-legal/instrumentos/nuevo",
@@ -157,6 +174,11 @@ form_writes! {
     "/marco-legal/instrumentos/{id}/disposiciones/nueva" => Moderate => legal_records::create_provision,
     "/marco-legal/disposiciones/{id}/editar" => Moderate => legal_records::edit_provision,
     "/marco-legal/disposiciones/{id}/verificar" => Moderate => legal_records::verify_provision,
+    "/discusiones/{id}/contribuciones" => Contribute => discussions::contribute,
+    "/discusiones/{id}/estado" => Moderate => discussions::set_status,
+    "/discusiones/{id}/relatoria/editar" => Moderate => discussions::save_synthesis,
+    "/contribuciones/{id}/senalar" => Contribute => discussions::flag,
+    "/contribuciones/{id}/moderar" => Moderate => discussions::moderate,
 }
 
 /// What the layout of every page needs.

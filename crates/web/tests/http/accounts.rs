@@ -756,7 +756,13 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /api/v1/legal-instruments/{id}/verify"
         | "POST /api/v1/legal-instruments/{id}/provisions"
         | "PATCH /api/v1/provisions/{id}"
-        | "POST /api/v1/provisions/{id}/verify" => moderates,
+        | "POST /api/v1/provisions/{id}/verify"
+        | "POST /discusiones/{id}/estado"
+        | "POST /discusiones/{id}/relatoria/editar"
+        | "POST /contribuciones/{id}/moderar" => moderates,
+        "POST /discusiones/{id}/contribuciones"
+        | "POST /contribuciones/{id}/senalar"
+        | "POST /api/v1/discussions/{id}/contributions" => signed_in,
         "POST /miembros/{id}/rol" => role == Some(Administrator),
         "POST /practicas/nueva"
         | "POST /practicas/{id}/editar"

@@ -1,0 +1,292 @@
+//! Discussions, contributions and syntheses.
+
+use super::{
+    ApiError,
+    error::{ApiResult, ErrorBody},
+};
+use crate::{
+    AppState,
+    auth::RequestAuth,
+    discussions::{self, DiscussionError},
+};
+use acoge_domain::{
+    accounts::{Actor, Denied},
+    discussion::{Citation, Contribution, Discussion, Synthesis, may_read},
+};
+use axum::{
+    Extension, Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+impl From<DiscussionError> for ApiError {
+    fn from(error: DiscussionError) -> Self {
+        match error {
+            DiscussionError::Invalid(errors) => ApiError::fields(&errors),
+            DiscussionError::NotFound => ApiError::not_found("no such discussion or contribution"),
+            DiscussionError::NotOpen(status) => ApiError::status(
+                StatusCode::CONFLICT,
+                "discussion_not_open",
+                format!("the discussion is {status}; it takes no more contributions"),
+            ),
+            DiscussionError::Denied(Denied::NotSignedIn) => ApiError::status(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send an API token".into(),
+            ),
+            DiscussionError::Denied(Denied::Forbidden) => ApiError::status(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "your role does not allow this".into(),
+            ),
+            DiscussionError::Store(e) => e.into(),
+        }
+    }
+}
+
+fn id_of(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::not_found("no such discussion or contribution"))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionJson {
+    pub es: String,
+    pub en: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DiscussionJson {
+    pub id: Uuid,
+    /// The event's slug, when the thread is one of its guiding questions.
+    pub event: Option<String>,
+    /// 1-based position of the guiding question in its event.
+    pub position: Option<i32>,
+    pub question: QuestionJson,
+    /// abierta, cerrada or archivada.
+    pub status: String,
+    /// Contributions everyone can see.
+    pub contributions: u64,
+    pub created_at: String,
+}
+
+impl From<Discussion> for DiscussionJson {
+    fn from(d: Discussion) -> Self {
+        Self {
+            id: d.id,
+            event: d.event_slug,
+            position: d.position,
+            question: QuestionJson {
+                es: d.question.es,
+                en: d.question.en,
+            },
+            status: d.status.slug().to_owned(),
+            contributions: d.visible_contributions,
+            created_at: d.created_at.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CitationJson {
+    /// practica, organizacion, disposicion or contribucion.
+    pub kind: String,
+    pub id: Uuid,
+}
+
+fn citations(list: &[Citation]) -> Vec<CitationJson> {
+    list.iter()
+        .map(|c| CitationJson {
+            kind: c.kind.slug().to_owned(),
+            id: c.id,
+        })
+        .collect()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContributionJson {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    /// The author's display name; null once the account is deleted.
+    pub author: Option<String>,
+    pub organization: Option<String>,
+    /// Markdown; null when the caller may not read it (held or hidden).
+    pub body: Option<String>,
+    /// visible, retenida or oculta.
+    pub visibility: String,
+    pub citations: Vec<CitationJson>,
+    pub created_at: String,
+}
+
+fn contribution_json(actor: &Actor, c: Contribution) -> ContributionJson {
+    let readable = may_read(actor, &c);
+    ContributionJson {
+        id: c.id,
+        parent_id: c.parent_id,
+        author: c.author_name,
+        organization: c.organization_name,
+        body: readable.then_some(c.body),
+        visibility: c.visibility.slug().to_owned(),
+        citations: if readable {
+            citations(&c.citations)
+        } else {
+            Vec::new()
+        },
+        created_at: c.created_at.to_string(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DiscussionList {
+    pub total: u64,
+    pub items: Vec<DiscussionJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DiscussionDetail {
+    #[serde(flatten)]
+    pub discussion: DiscussionJson,
+    /// Oldest first; replies name their parent.
+    pub items: Vec<ContributionJson>,
+}
+
+/// Discussion threads (archived ones left out), newest event first.
+#[utoipa::path(get, path = "/api/v1/discussions", tag = "discussions",
+    responses((status = 200, body = DiscussionList)))]
+pub async fn list_discussions(State(app): State<AppState>) -> ApiResult<DiscussionList> {
+    let items: Vec<DiscussionJson> = app
+        .db
+        .discussions(None, false)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(DiscussionList {
+        total: items.len() as u64,
+        items,
+    }))
+}
+
+async fn detail(app: &AppState, actor: &Actor, id: Uuid) -> Result<DiscussionDetail, ApiError> {
+    let discussion = app
+        .db
+        .discussion(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such discussion or contribution"))?;
+    let items = app
+        .db
+        .contributions(id)
+        .await?
+        .into_iter()
+        .map(|c| contribution_json(actor, c))
+        .collect();
+    Ok(DiscussionDetail {
+        discussion: discussion.into(),
+        items,
+    })
+}
+
+/// One thread with its contributions; held or hidden ones come without body.
+#[utoipa::path(get, path = "/api/v1/discussions/{id}", tag = "discussions",
+    params(("id" = Uuid, Path, description = "Discussion id")),
+    responses((status = 200, body = DiscussionDetail), (status = 404, body = ErrorBody)))]
+pub async fn get_discussion(
+    State(app): State<AppState>,
+    auth: Option<Extension<RequestAuth>>,
+    Path(id): Path<String>,
+) -> ApiResult<DiscussionDetail> {
+    let actor = auth.map(|Extension(a)| a.actor).unwrap_or(Actor::Anonymous);
+    Ok(Json(detail(&app, &actor, id_of(&id)?).await?))
+}
+
+/// A contribution, or a reply to one of the thread's contributions.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionBody {
+    /// Markdown, up to 10,000 characters. Addresses of practices,
+    /// organizations, provisions (and `#c-<id>` of contributions) are cited.
+    pub body: String,
+    #[serde(default)]
+    pub parent_id: Option<Uuid>,
+}
+
+/// Adds a contribution to an open thread (members).
+#[utoipa::path(post, path = "/api/v1/discussions/{id}/contributions", tag = "discussions", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Discussion id")),
+    request_body = ContributionBody,
+    responses((status = 201, body = ContributionJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The discussion is closed or archived"),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
+pub async fn create_contribution(
+    State(app): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<ContributionJson>), ApiError> {
+    let id = id_of(&id)?;
+    let body: ContributionBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let new = discussions::contribute(&app, &auth.actor, id, body.parent_id, &body.body).await?;
+    let contribution = app
+        .db
+        .contributions(id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == new)
+        .ok_or_else(|| ApiError::not_found("no such discussion or contribution"))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(contribution_json(&auth.actor, contribution)),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SynthesisJson {
+    pub discussion_id: Uuid,
+    /// Markdown sections.
+    pub findings: String,
+    pub agreements: String,
+    pub pending: String,
+    pub citations: Vec<CitationJson>,
+    pub author: Option<String>,
+    pub updated_at: String,
+}
+
+impl From<Synthesis> for SynthesisJson {
+    fn from(s: Synthesis) -> Self {
+        Self {
+            discussion_id: s.discussion_id,
+            citations: citations(&s.citations),
+            findings: s.content.findings,
+            agreements: s.content.agreements,
+            pending: s.content.pending,
+            author: s.author_name,
+            updated_at: s.updated_at.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SynthesisList {
+    pub total: u64,
+    pub items: Vec<SynthesisJson>,
+}
+
+/// Published syntheses (relatorías), one per guiding question, newest first.
+#[utoipa::path(get, path = "/api/v1/syntheses", tag = "discussions",
+    responses((status = 200, body = SynthesisList)))]
+pub async fn list_syntheses(State(app): State<AppState>) -> ApiResult<SynthesisList> {
+    let items: Vec<SynthesisJson> = app
+        .db
+        .syntheses(&[])
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(SynthesisList {
+        total: items.len() as u64,
+        items,
+    }))
+}

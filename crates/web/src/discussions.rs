@@ -1,0 +1,179 @@
+//! Discussion operations shared by pages and the API: authorize (the
+//! domain's capabilities), check with the domain's rules, make sure every
+//! cited record exists, then store.
+
+use crate::AppState;
+use acoge_domain::{
+    accounts::{Actor, Capability, Denied, authorize},
+    discussion::{
+        Citation, ContributionError, Decision, DiscussionStatus, FlagReason, SynthesisInput,
+        Visibility, check_contribution, citations_in,
+    },
+    fields::{FieldError, FieldProblem},
+};
+use acoge_store::{Contributed, NewContribution, StoreError};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscussionError {
+    #[error("invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error("the discussion is {0}")]
+    NotOpen(DiscussionStatus),
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error("no such discussion or contribution")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn invalid(field: &'static str, problem: FieldProblem) -> DiscussionError {
+    DiscussionError::Invalid(vec![FieldError { field, problem }])
+}
+
+fn member(actor: &Actor, capability: Capability) -> Result<Uuid, Denied> {
+    authorize(actor, capability)?;
+    actor.id().ok_or(Denied::NotSignedIn)
+}
+
+/// Every cited record must exist (a practice must be published).
+async fn check_citations(
+    app: &AppState,
+    field: &'static str,
+    citations: &[Citation],
+) -> Result<(), DiscussionError> {
+    if app.db.missing_citations(citations).await?.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid(field, FieldProblem::UnknownCitation))
+    }
+}
+
+/// Adds a member's contribution (or reply); returns its id.
+pub async fn contribute(
+    app: &AppState,
+    actor: &Actor,
+    discussion_id: Uuid,
+    parent_id: Option<Uuid>,
+    body: &str,
+) -> Result<Uuid, DiscussionError> {
+    let author = member(actor, Capability::Contribute)?;
+    let discussion = app
+        .db
+        .discussion(discussion_id)
+        .await?
+        .ok_or(DiscussionError::NotFound)?;
+    let body = check_contribution(discussion.status, body).map_err(|e| match e {
+        ContributionError::NotOpen(status) => DiscussionError::NotOpen(status),
+        ContributionError::Invalid(error) => DiscussionError::Invalid(vec![error]),
+    })?;
+    let citations = citations_in(&body);
+    check_citations(app, "body", &citations).await?;
+    let organization_id = actor.member().and_then(|m| m.organization_id);
+    let new = NewContribution {
+        discussion_id,
+        parent_id,
+        author_id: author,
+        organization_id,
+        body: &body,
+        citations: &citations,
+    };
+    match app.db.add_contribution(&new).await? {
+        Contributed::Added(id) => Ok(id),
+        Contributed::NotOpen(status) => Err(DiscussionError::NotOpen(status)),
+        Contributed::NoSuchParent => Err(invalid("parent_id", FieldProblem::UnknownTerm)),
+        Contributed::NoSuchDiscussion => Err(DiscussionError::NotFound),
+    }
+}
+
+/// A member flags a contribution; returns its visibility after.
+pub async fn flag(
+    app: &AppState,
+    actor: &Actor,
+    contribution_id: Uuid,
+    reason: &str,
+    note: &str,
+) -> Result<Visibility, DiscussionError> {
+    let flagger = member(actor, Capability::Contribute)?;
+    let reason = match FlagReason::parse(reason.trim()) {
+        Ok(reason) => reason,
+        Err(_) if reason.trim().is_empty() => {
+            return Err(invalid("reason", FieldProblem::Required));
+        }
+        Err(_) => return Err(invalid("reason", FieldProblem::UnknownTerm)),
+    };
+    let note = note.trim();
+    if note.chars().count() > 1000 {
+        return Err(invalid("note", FieldProblem::TooLong));
+    }
+    let note = (!note.is_empty()).then_some(note);
+    app.db
+        .flag_contribution(contribution_id, flagger, reason, note)
+        .await?
+        .ok_or(DiscussionError::NotFound)
+}
+
+/// A moderator keeps or hides a contribution.
+pub async fn moderate(
+    app: &AppState,
+    actor: &Actor,
+    contribution_id: Uuid,
+    decision: &str,
+    reason: &str,
+) -> Result<(), DiscussionError> {
+    let moderator = member(actor, Capability::Moderate)?;
+    let decision =
+        Decision::parse(decision.trim(), reason).map_err(|e| DiscussionError::Invalid(vec![e]))?;
+    if app
+        .db
+        .moderate_contribution(contribution_id, moderator, &decision)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(DiscussionError::NotFound)
+    }
+}
+
+/// A moderator opens, closes or archives a thread.
+pub async fn set_status(
+    app: &AppState,
+    actor: &Actor,
+    discussion_id: Uuid,
+    status: &str,
+) -> Result<(), DiscussionError> {
+    let moderator = member(actor, Capability::Moderate)?;
+    let status = DiscussionStatus::parse(status.trim())
+        .map_err(|_| invalid("status", FieldProblem::UnknownTerm))?;
+    if app
+        .db
+        .set_discussion_status(discussion_id, status, moderator)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(DiscussionError::NotFound)
+    }
+}
+
+/// A moderator writes a question's synthesis.
+pub async fn save_synthesis(
+    app: &AppState,
+    actor: &Actor,
+    discussion_id: Uuid,
+    input: &SynthesisInput,
+) -> Result<(), DiscussionError> {
+    let moderator = member(actor, Capability::Moderate)?;
+    let content = input.validate().map_err(DiscussionError::Invalid)?;
+    check_citations(app, "findings", &content.citations()).await?;
+    if app
+        .db
+        .save_synthesis(discussion_id, &content, moderator)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(DiscussionError::NotFound)
+    }
+}

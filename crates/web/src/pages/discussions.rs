@@ -1,0 +1,593 @@
+//! Discussion threads, contributions, flags, the moderation queue and the
+//! syntheses (relatorías), as pages that work without JavaScript.
+
+use super::{Chrome, Ctx, PageError, PageFailure, PageResult, form::FormData, render};
+use crate::{
+    AppState,
+    discussions::{self, DiscussionError},
+    markdown::to_safe_html,
+};
+use acoge_domain::{
+    accounts::{Capability, Denied, authorize},
+    discussion::{
+        Citation, CitedKind, Contribution, Discussion, DiscussionStatus, FlagReason, Synthesis,
+        SynthesisContent, SynthesisInput, may_read,
+    },
+    event::Event,
+    fields::FieldError,
+};
+use acoge_store::QueuedContribution;
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+impl From<DiscussionError> for PageError {
+    fn from(error: DiscussionError) -> Self {
+        match error {
+            DiscussionError::NotFound => PageError::not_found(),
+            DiscussionError::Denied(Denied::NotSignedIn | Denied::Forbidden)
+            | DiscussionError::Invalid(_)
+            | DiscussionError::NotOpen(_) => PageError::Failure(PageFailure::Forbidden),
+            DiscussionError::Store(e) => e.into(),
+        }
+    }
+}
+
+fn uuid(id: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(id).map_err(|_| PageError::not_found())
+}
+
+/// A cited record as a link.
+pub struct CitedLink {
+    pub href: String,
+    pub label: String,
+}
+
+/// Names the records a text cites, for the links under it.
+async fn cited_links(app: &AppState, citations: &[Citation]) -> Result<Vec<CitedLink>, PageError> {
+    let mut links = Vec::new();
+    for citation in citations {
+        let id = citation.id;
+        let link = match citation.kind {
+            CitedKind::Practice => app.db.practice(id).await?.map(|p| CitedLink {
+                href: format!("/practicas/{id}"),
+                label: p.content.title,
+            }),
+            CitedKind::Organization => app.db.organization(id).await?.map(|o| CitedLink {
+                href: format!("/organizaciones/{id}"),
+                label: o.display_name(),
+            }),
+            CitedKind::Provision => app.db.provision(id).await?.map(|p| CitedLink {
+                href: format!("/marco-legal/disposiciones/{id}"),
+                label: format!("{} {}", p.instrument_id, p.article),
+            }),
+            CitedKind::Contribution => Some(CitedLink {
+                href: format!("#c-{id}"),
+                label: format!("#c-{}", &id.simple().to_string()[24..]),
+            }),
+        };
+        links.extend(link);
+    }
+    Ok(links)
+}
+
+#[derive(Template)]
+#[template(path = "discussions.html")]
+struct ListPage {
+    chrome: Chrome,
+    discussions: Vec<Discussion>,
+}
+
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+    render(&ListPage {
+        chrome: ctx.chrome(ctx.tr.t("discussions-title"), "events"),
+        discussions: app.db.discussions(None, false).await?,
+    })
+}
+
+/// One contribution as the viewer may see it.
+pub struct ContributionView {
+    pub contribution: Contribution,
+    /// Sanitized HTML of the body, when the viewer may read it.
+    pub html: Option<String>,
+    pub cited: Vec<CitedLink>,
+    /// Replies follow their contribution, indented.
+    pub is_reply: bool,
+}
+
+/// What the forms of the thread page carry back after an error.
+#[derive(Default)]
+pub struct Typed {
+    pub body: String,
+    pub parent_id: Option<Uuid>,
+    pub errors: BTreeMap<&'static str, &'static str>,
+    /// The status that refused the contribution, if that was the problem.
+    pub refused: Option<DiscussionStatus>,
+    /// Which contribution's flag form had the error.
+    pub flag_for: Option<Uuid>,
+}
+
+#[derive(Template)]
+#[template(path = "discussion.html")]
+struct ThreadPage {
+    chrome: Chrome,
+    discussion: Discussion,
+    event: Option<Event>,
+    contributions: Vec<ContributionView>,
+    synthesis: Option<Synthesis>,
+    /// Whether the thread takes contributions.
+    open: bool,
+    signed_in: bool,
+    moderator: bool,
+    csrf: String,
+    typed: Typed,
+    statuses: &'static [DiscussionStatus],
+    reasons: &'static [FlagReason],
+}
+
+#[derive(serde::Deserialize)]
+pub struct ThreadQuery {
+    responder: Option<String>,
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<ThreadQuery>,
+) -> Result<Response, PageError> {
+    let typed = Typed {
+        parent_id: query
+            .responder
+            .as_deref()
+            .and_then(|r| Uuid::parse_str(r).ok()),
+        ..Typed::default()
+    };
+    thread_page(&app, &ctx, uuid(&id)?, typed, StatusCode::OK).await
+}
+
+async fn thread_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    typed: Typed,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let discussion = app
+        .db
+        .discussion(id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let event = match &discussion.event_slug {
+        Some(slug) => app.db.event(slug).await?,
+        None => None,
+    };
+    let mut top: Vec<ContributionView> = Vec::new();
+    let mut replies: Vec<ContributionView> = Vec::new();
+    for contribution in app.db.contributions(id).await? {
+        let readable = may_read(ctx.actor(), &contribution);
+        let view = ContributionView {
+            html: readable.then(|| to_safe_html(&contribution.body)),
+            cited: if readable {
+                cited_links(app, &contribution.citations).await?
+            } else {
+                Vec::new()
+            },
+            is_reply: contribution.parent_id.is_some(),
+            contribution,
+        };
+        if view.is_reply {
+            replies.push(view);
+        } else {
+            top.push(view);
+        }
+    }
+    // Oldest first, each contribution followed by its replies.
+    let mut views = Vec::with_capacity(top.len() + replies.len());
+    for view in top {
+        let id = view.contribution.id;
+        views.push(view);
+        let (mine, rest): (Vec<_>, Vec<_>) = replies
+            .into_iter()
+            .partition(|r| r.contribution.parent_id == Some(id));
+        views.extend(mine);
+        replies = rest;
+    }
+    let synthesis = app.db.syntheses(&[id]).await?.into_iter().next();
+    let page = render(&ThreadPage {
+        chrome: ctx.chrome(ctx.tr.pick(&discussion.question).to_owned(), "events"),
+        open: discussion.status == DiscussionStatus::Open,
+        discussion,
+        event,
+        contributions: views,
+        synthesis,
+        signed_in: ctx.member().is_some(),
+        moderator: authorize(ctx.actor(), Capability::Moderate).is_ok(),
+        csrf: ctx.csrf(),
+        typed,
+        statuses: DiscussionStatus::ALL,
+        reasons: FlagReason::ALL,
+    })?;
+    Ok((status, page).into_response())
+}
+
+fn error_keys(errors: &[FieldError]) -> BTreeMap<&'static str, &'static str> {
+    errors
+        .iter()
+        .map(|e| (e.field, e.problem.message_key()))
+        .collect()
+}
+
+pub async fn contribute(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let id = uuid(&id)?;
+    let body = form.get("body").to_owned();
+    let parent_id = Uuid::parse_str(form.get("parent_id")).ok();
+    match discussions::contribute(&app, ctx.actor(), id, parent_id, &body).await {
+        Ok(new) => Ok(Redirect::to(&format!("/discusiones/{id}#c-{new}")).into_response()),
+        Err(DiscussionError::Invalid(errors)) => {
+            let typed = Typed {
+                body,
+                parent_id,
+                errors: error_keys(&errors),
+                ..Typed::default()
+            };
+            thread_page(&app, &ctx, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        // The thread closed: say so and give the text back, so nothing is lost.
+        Err(DiscussionError::NotOpen(status)) => {
+            let typed = Typed {
+                body,
+                parent_id,
+                refused: Some(status),
+                ..Typed::default()
+            };
+            thread_page(&app, &ctx, id, typed, StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The thread a contribution belongs to, for redirects.
+async fn thread_of(app: &AppState, contribution: Uuid) -> Result<Uuid, PageError> {
+    app.db
+        .contribution_discussion(contribution)
+        .await?
+        .ok_or_else(PageError::not_found)
+}
+
+pub async fn flag(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let id = uuid(&id)?;
+    let thread = thread_of(&app, id).await?;
+    match discussions::flag(&app, ctx.actor(), id, form.get("reason"), form.get("note")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/discusiones/{thread}#c-{id}")).into_response()),
+        Err(DiscussionError::Invalid(errors)) => {
+            let typed = Typed {
+                errors: error_keys(&errors),
+                flag_for: Some(id),
+                ..Typed::default()
+            };
+            thread_page(&app, &ctx, thread, typed, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn set_status(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let id = uuid(&id)?;
+    match discussions::set_status(&app, ctx.actor(), id, form.get("status")).await {
+        Ok(()) | Err(DiscussionError::Invalid(_)) => {
+            Ok(Redirect::to(&format!("/discusiones/{id}")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "moderation.html")]
+struct QueuePage {
+    chrome: Chrome,
+    queue: Vec<QueuedContribution>,
+    csrf: String,
+    errors: BTreeMap<&'static str, &'static str>,
+    failed: Option<Uuid>,
+}
+
+async fn queue_page(
+    app: &AppState,
+    ctx: &Ctx,
+    errors: &[FieldError],
+    failed: Option<Uuid>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    ctx.require(Capability::Moderate)?;
+    let page = render(&QueuePage {
+        chrome: ctx.chrome(ctx.tr.t("moderation-title"), "account"),
+        queue: app.db.moderation_queue().await?,
+        csrf: ctx.csrf(),
+        errors: error_keys(errors),
+        failed,
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn queue(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    queue_page(&app, &ctx, &[], None, StatusCode::OK).await
+}
+
+pub async fn moderate(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let id = uuid(&id)?;
+    let outcome = discussions::moderate(
+        &app,
+        ctx.actor(),
+        id,
+        form.get("decision"),
+        form.get("reason"),
+    )
+    .await;
+    match outcome {
+        Ok(()) => Ok(Redirect::to("/moderacion").into_response()),
+        Err(DiscussionError::Invalid(errors)) => {
+            queue_page(
+                &app,
+                &ctx,
+                &errors,
+                Some(id),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "synthesis_form.html")]
+struct SynthesisForm {
+    chrome: Chrome,
+    discussion: Discussion,
+    input: SynthesisInput,
+    csrf: String,
+    errors: BTreeMap<&'static str, &'static str>,
+}
+
+async fn synthesis_form(
+    app: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    input: Option<SynthesisInput>,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    ctx.require(Capability::Moderate)?;
+    let discussion = app
+        .db
+        .discussion(id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let input = match input {
+        Some(input) => input,
+        None => app
+            .db
+            .syntheses(&[id])
+            .await?
+            .into_iter()
+            .next()
+            .map(|s| SynthesisInput {
+                findings: s.content.findings,
+                agreements: s.content.agreements,
+                pending: s.content.pending,
+            })
+            .unwrap_or_default(),
+    };
+    let page = render(&SynthesisForm {
+        chrome: ctx.chrome(ctx.tr.t("synthesis-edit-title"), "events"),
+        discussion,
+        input,
+        csrf: ctx.csrf(),
+        errors: error_keys(errors),
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn edit_synthesis_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    synthesis_form(&app, &ctx, uuid(&id)?, None, &[], StatusCode::OK).await
+}
+
+pub async fn save_synthesis(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let id = uuid(&id)?;
+    let input = SynthesisInput {
+        findings: form.get("findings").to_owned(),
+        agreements: form.get("agreements").to_owned(),
+        pending: form.get("pending").to_owned(),
+    };
+    match discussions::save_synthesis(&app, ctx.actor(), id, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/discusiones/{id}#relatoria")).into_response()),
+        Err(DiscussionError::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            synthesis_form(&app, &ctx, id, Some(input), &errors, status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One guiding question of an event with its synthesis, rendered.
+pub struct QuestionSynthesis {
+    pub discussion: Discussion,
+    pub synthesis: Option<Synthesis>,
+    /// (findings, agreements, pending) as sanitized HTML.
+    pub html: Option<(String, String, String)>,
+    pub cited: Vec<CitedLink>,
+}
+
+async fn event_syntheses(
+    app: &AppState,
+    slug: &str,
+) -> Result<(Event, Vec<QuestionSynthesis>), PageError> {
+    let event = app.db.event(slug).await?.ok_or_else(PageError::not_found)?;
+    let discussions = app.db.discussions(Some(event.id), true).await?;
+    let ids: Vec<Uuid> = discussions.iter().map(|d| d.id).collect();
+    let mut syntheses = app.db.syntheses(&ids).await?;
+    let mut out = Vec::new();
+    for discussion in discussions {
+        let synthesis = syntheses
+            .iter()
+            .position(|s| s.discussion_id == discussion.id)
+            .map(|i| syntheses.swap_remove(i));
+        let cited = match &synthesis {
+            Some(s) => cited_links(app, &s.citations).await?,
+            None => Vec::new(),
+        };
+        out.push(QuestionSynthesis {
+            html: synthesis.as_ref().map(|s| {
+                let c: &SynthesisContent = &s.content;
+                (
+                    to_safe_html(&c.findings),
+                    to_safe_html(&c.agreements),
+                    to_safe_html(&c.pending),
+                )
+            }),
+            discussion,
+            synthesis,
+            cited,
+        });
+    }
+    Ok((event, out))
+}
+
+#[derive(Template)]
+#[template(path = "synthesis.html")]
+struct SynthesisPage {
+    chrome: Chrome,
+    event: Event,
+    questions: Vec<QuestionSynthesis>,
+}
+
+pub async fn event_synthesis(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let (event, questions) = event_syntheses(&app, &id).await?;
+    let title = format!(
+        "{} · {}",
+        ctx.tr.t("synthesis-title"),
+        event.title.get(ctx.tr.lang)
+    );
+    render(&SynthesisPage {
+        chrome: ctx.chrome(title, "events"),
+        event,
+        questions,
+    })
+}
+
+/// The event's synthesis as Markdown: the text as written, with each
+/// question as a heading.
+pub async fn event_synthesis_markdown(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (event, questions) = event_syntheses(&app, &id).await?;
+    let tr = ctx.tr;
+    let mut out = format!(
+        "# {}: {}\n\n",
+        tr.t("synthesis-title"),
+        event.title.get(tr.lang)
+    );
+    for q in &questions {
+        out.push_str(&format!("## {}\n\n", tr.pick(&q.discussion.question)));
+        match &q.synthesis {
+            Some(s) => {
+                for (key, text) in [
+                    ("synthesis-findings", &s.content.findings),
+                    ("synthesis-agreements", &s.content.agreements),
+                    ("synthesis-pending", &s.content.pending),
+                ] {
+                    out.push_str(&format!("### {}\n\n{}\n\n", tr.t(key), text.trim()));
+                }
+            }
+            None => out.push_str(&format!("{}\n\n", tr.t("synthesis-none"))),
+        }
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/markdown; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"relatoria.md\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "synthesis_document.html")]
+struct SynthesisDocument {
+    tr: crate::i18n::Tr,
+    title: String,
+    questions: Vec<QuestionSynthesis>,
+}
+
+/// The event's synthesis as one standalone HTML file to keep or send: no
+/// links to the site's style sheet, its own small print-friendly style.
+pub async fn event_synthesis_html(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (event, questions) = event_syntheses(&app, &id).await?;
+    let title = format!(
+        "{}: {}",
+        ctx.tr.t("synthesis-title"),
+        event.title.get(ctx.tr.lang)
+    );
+    let document = render(&SynthesisDocument {
+        tr: ctx.tr,
+        title,
+        questions,
+    })?;
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"relatoria.html\"",
+        )],
+        document,
+    )
+        .into_response())
+}

@@ -1,0 +1,257 @@
+//! Discussions through HTTP: threads from the founding webinar's questions,
+//! contributions with citations, flags, moderation, syntheses and exports.
+
+use super::accounts::{Browser, account_in, db};
+use super::practices::{Api, token};
+use super::test_backends;
+use acoge_domain::{accounts::Role, discussion::DiscussionStatus};
+use acoge_store::Backend;
+use serde_json::json;
+use uuid::Uuid;
+
+async fn first_thread(api: &Api) -> String {
+    let (status, list) = api.call("GET", "/api/v1/discussions", None, None).await;
+    assert_eq!(status, 200);
+    assert!(list["total"].as_u64().unwrap() >= 4, "{list}");
+    list["items"][0]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn members_contribute_through_the_api_citing_records_and_closed_threads_refuse() {
+    for backend in test_backends() {
+        let db = db(backend).await;
+        let api = Api::new(backend);
+        let thread = first_thread(&api).await;
+        let path = format!("/api/v1/discussions/{thread}/contributions");
+        let (_, member) = token(&db, Role::Member, None).await;
+
+        let (status, _) = api
+            .call("POST", &path, None, Some(json!({"body": "Hola"})))
+            .await;
+        assert_eq!(status, 401);
+        let (status, body) = api
+            .call("POST", &path, Some(&member), Some(json!({"body": "  "})))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].clone()),
+            (422, json!("body"))
+        );
+        let ghost = format!("Ver /practicas/{}", Uuid::now_v7());
+        let (status, body) = api
+            .call("POST", &path, Some(&member), Some(json!({"body": ghost})))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].clone()),
+            (422, json!("body")),
+            "{body}"
+        );
+
+        let provision = db.provisions().await.unwrap()[0].id;
+        let text = format!("El municipio debe actuar: /marco-legal/disposiciones/{provision}");
+        let (status, created) = api
+            .call("POST", &path, Some(&member), Some(json!({"body": text})))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["citations"][0]["kind"], "disposicion");
+        let parent = created["id"].as_str().unwrap();
+        let (status, reply) = api
+            .call(
+                "POST",
+                &path,
+                Some(&member),
+                Some(json!({"body": "Y el estado también", "parent_id": parent})),
+            )
+            .await;
+        assert_eq!((status, reply["parent_id"].as_str()), (201, Some(parent)));
+
+        let (_, detail) = api
+            .call("GET", &format!("/api/v1/discussions/{thread}"), None, None)
+            .await;
+        assert_eq!(detail["items"].as_array().unwrap().len(), 2);
+        assert_eq!(detail["contributions"], 2);
+
+        let moderator = account_in(&db, Role::Moderator, None).await;
+        let id = Uuid::parse_str(&thread).unwrap();
+        db.set_discussion_status(id, DiscussionStatus::Closed, moderator.id)
+            .await
+            .unwrap();
+        let (status, body) = api
+            .call("POST", &path, Some(&member), Some(json!({"body": "tarde"})))
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].clone()),
+            (409, json!("discussion_not_open"))
+        );
+        let (_, detail) = api
+            .call("GET", &format!("/api/v1/discussions/{thread}"), None, None)
+            .await;
+        assert_eq!(
+            detail["items"].as_array().unwrap().len(),
+            2,
+            "nothing stored"
+        );
+    }
+}
+
+#[tokio::test]
+async fn three_flags_hold_a_contribution_until_a_moderator_decides_with_a_reason() {
+    let backend = Backend::Sqlite;
+    let db = db(backend).await;
+    let api = Api::new(backend);
+    let thread = first_thread(&api).await;
+    let author = account_in(&db, Role::Member, None).await;
+    let mut ana = Browser::signed_in(backend, &db, author.id).await;
+    let page = ana.get(&format!("/discusiones/{thread}")).await;
+    assert_eq!(page.status, 200);
+    let empty = ana
+        .post(
+            &format!("/discusiones/{thread}/contribuciones"),
+            &[("body", " ")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("id=\"body-error\""));
+    let sent = ana
+        .post(
+            &format!("/discusiones/{thread}/contribuciones"),
+            &[("body", "Texto **polémico** <script>x</script>")],
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    let contribution = sent.location.rsplit("#c-").next().unwrap().to_owned();
+    let shown = ana.get(&format!("/discusiones/{thread}")).await;
+    assert!(shown.body.contains("<strong>polémico</strong>") && !shown.body.contains("<script>x"));
+
+    // A flag needs a reason; the form says so and nothing is stored.
+    let flag_path = format!("/contribuciones/{contribution}/senalar");
+    let mut flaggers = Vec::new();
+    for _ in 0..3 {
+        let member = account_in(&db, Role::Member, None).await;
+        let mut browser = Browser::signed_in(backend, &db, member.id).await;
+        browser.get(&format!("/discusiones/{thread}")).await;
+        flaggers.push(browser);
+    }
+    let refused = flaggers[0].post(&flag_path, &[("reason", "")]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("role=\"alert\""));
+    for browser in &mut flaggers {
+        let flagged = browser.post(&flag_path, &[("reason", "ofensiva")]).await;
+        assert_eq!(flagged.status, 303);
+    }
+    let anonymous = Browser::new(backend)
+        .get(&format!("/discusiones/{thread}"))
+        .await;
+    assert!(!anonymous.body.contains("polémico"), "held from the public");
+    let own = ana.get(&format!("/discusiones/{thread}")).await;
+    assert!(
+        own.body.contains("polémico") && own.body.contains("Retenida"),
+        "the author still sees it"
+    );
+
+    let moderator = account_in(&db, Role::Moderator, None).await;
+    let mut mod_browser = Browser::signed_in(backend, &db, moderator.id).await;
+    let queue = mod_browser.get("/moderacion").await;
+    assert_eq!(queue.status, 200);
+    assert!(queue.body.contains("polémico") && queue.body.contains("Ofensiva"));
+    let moderate = format!("/contribuciones/{contribution}/moderar");
+    let no_reason = mod_browser
+        .post(&moderate, &[("decision", "ocultar"), ("reason", "")])
+        .await;
+    assert_eq!(no_reason.status, 422);
+    let hidden = mod_browser
+        .post(
+            &moderate,
+            &[("decision", "ocultar"), ("reason", "Lenguaje ofensivo")],
+        )
+        .await;
+    assert_eq!(hidden.status, 303);
+    let own = ana.get(&format!("/discusiones/{thread}")).await;
+    assert!(
+        own.body.contains("Lenguaje ofensivo"),
+        "the author sees why"
+    );
+    let queue = mod_browser.get("/moderacion").await;
+    assert!(!queue.body.contains("polémico"));
+    assert_eq!(ana.get("/moderacion").await.status, 403);
+}
+
+#[tokio::test]
+async fn a_closed_thread_gives_the_text_back_and_syntheses_are_published_and_exported() {
+    let backend = Backend::Sqlite;
+    let db = db(backend).await;
+    let api = Api::new(backend);
+    let thread = first_thread(&api).await;
+    let moderator = account_in(&db, Role::Moderator, None).await;
+    let mut browser = Browser::signed_in(backend, &db, moderator.id).await;
+    browser.get(&format!("/discusiones/{thread}")).await;
+    let closed = browser
+        .post(
+            &format!("/discusiones/{thread}/estado"),
+            &[("status", "cerrada")],
+        )
+        .await;
+    assert_eq!(closed.status, 303);
+    let refused = browser
+        .post(
+            &format!("/discusiones/{thread}/contribuciones"),
+            &[("body", "Un texto largo que no se pierde")],
+        )
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("Un texto largo que no se pierde"));
+
+    let form = browser
+        .get(&format!("/discusiones/{thread}/relatoria/editar"))
+        .await;
+    assert_eq!(form.status, 200);
+    let save = format!("/discusiones/{thread}/relatoria/editar");
+    let empty = browser
+        .post(
+            &save,
+            &[
+                ("findings", "Hallazgo uno"),
+                ("agreements", ""),
+                ("pending", " "),
+            ],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty.body.contains("id=\"agreements-error\"")
+            && empty.body.contains("id=\"pending-error\"")
+    );
+    assert!(empty.body.contains("Hallazgo uno"), "what was typed stays");
+    let saved = browser
+        .post(
+            &save,
+            &[
+                ("findings", "Los municipios **coordinan** albergues"),
+                ("agreements", "Reunión mensual"),
+                ("pending", "Ninguno"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+
+    let page = Browser::new(backend)
+        .get("/eventos/lav-2020-11-10/relatoria")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<strong>coordinan</strong>") && page.body.contains("Reunión mensual")
+    );
+    let markdown = Browser::new(backend)
+        .get("/eventos/lav-2020-11-10/relatoria.md")
+        .await;
+    assert!(
+        markdown.body.starts_with("# Relatoría")
+            && markdown.body.contains("### Acuerdos\n\nReunión mensual")
+    );
+    let html = Browser::new(backend)
+        .get("/eventos/lav-2020-11-10/relatoria.html?lang=en")
+        .await;
+    assert!(html.body.starts_with("<!DOCTYPE html>") && html.body.contains("<h3>Agreements</h3>"));
+    assert!(!html.body.contains("stylesheet"), "standalone");
+    let (_, syntheses) = api.call("GET", "/api/v1/syntheses", None, None).await;
+    assert_eq!(syntheses["items"][0]["agreements"], "Reunión mensual");
+}
