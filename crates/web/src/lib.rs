@@ -7,6 +7,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod cookies;
+mod directory;
 mod discussions;
 mod format;
 pub mod i18n;
@@ -15,6 +16,7 @@ pub mod mail;
 mod map;
 mod markdown;
 mod negotiation;
+mod network_svg;
 mod pages;
 mod params;
 mod practices;
@@ -43,6 +45,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub search: Arc<SearchIndex>,
+    /// The directory's analyses, recomputed when the outbox moves.
+    pub analysis: Arc<directory::AnalysisCache>,
     /// Stops the search follower when the last clone of the state is dropped.
     _follower: Arc<tokio::sync::watch::Sender<bool>>,
 }
@@ -128,6 +132,7 @@ impl AppState {
         Ok(Self {
             db,
             search,
+            analysis: Arc::default(),
             _follower: Arc::new(follower),
             config: Arc::new(Config {
                 secure_cookies: public_url

@@ -1,0 +1,224 @@
+//! Who does what where: the analyses of the directory (alliance network,
+//! sector coverage, partner suggestions), computed from the store's facts and
+//! cached until the outbox moves, so pages and the API share one result.
+
+use crate::AppState;
+use acoge_analysis::{
+    AllianceNetwork, Coverage, Facts, Placement, Suggestion, analyze_network, layout,
+    sector_coverage, suggest_partners,
+};
+use acoge_domain::{Cvegeo, practice::Sector};
+use acoge_store::StoreError;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// One computation of the analyses, valid while the outbox stays at `position`.
+pub struct Analysis {
+    pub position: i64,
+    pub facts: Facts,
+    /// Every organization, allied or not (metrics are over the whole directory).
+    pub network: AllianceNetwork,
+    /// The drawing: only organizations with at least one alliance.
+    pub drawn: AllianceNetwork,
+    pub placements: Vec<Placement>,
+}
+
+/// The last analysis, shared by every request of this instance.
+#[derive(Default)]
+pub struct AnalysisCache(Mutex<Option<Arc<Analysis>>>);
+
+impl AnalysisCache {
+    /// The analysis of the data as it is now. Reads the outbox position first,
+    /// so a change landing meanwhile makes the next call compute again.
+    pub async fn current(&self, app: &AppState) -> Result<Arc<Analysis>, StoreError> {
+        let position = app.db.outbox_head().await?;
+        let mut slot = self.0.lock().await;
+        if let Some(cached) = slot.as_ref()
+            && cached.position == position
+        {
+            return Ok(cached.clone());
+        }
+        let facts = app.db.analysis_facts().await?;
+        let ids: Vec<_> = facts.organizations.iter().map(|o| o.id).collect();
+        let network = analyze_network(&ids, &facts.alliances);
+        let allied: Vec<_> = network
+            .nodes
+            .iter()
+            .filter(|n| n.degree > 0)
+            .map(|n| n.id)
+            .collect();
+        let drawn = analyze_network(&allied, &facts.alliances);
+        // The frame is a constant with room to spare, so layout cannot refuse it.
+        let placements = layout(&drawn, &crate::network_svg::FRAME).unwrap_or_default();
+        let analysis = Arc::new(Analysis {
+            position,
+            facts,
+            network,
+            drawn,
+            placements,
+        });
+        *slot = Some(analysis.clone());
+        Ok(analysis)
+    }
+}
+
+/// How many partners a gap's suggestions list.
+pub const SUGGESTIONS: usize = 5;
+
+impl Analysis {
+    pub fn coverage(&self, municipality: &Cvegeo) -> Coverage {
+        sector_coverage(municipality, &self.facts)
+    }
+
+    /// Suggested partners for each gap of the municipality, in sector order.
+    pub fn suggestions(&self, municipality: &Cvegeo) -> Vec<(Sector, Vec<Suggestion>)> {
+        self.coverage(municipality)
+            .gaps
+            .into_iter()
+            .map(|sector| {
+                let suggestions = suggest_partners(municipality, sector, &self.facts, SUGGESTIONS);
+                (sector, suggestions)
+            })
+            .collect()
+    }
+
+    pub fn organization_name(&self, id: uuid::Uuid) -> Option<&str> {
+        self.facts
+            .organizations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.as_str())
+    }
+}
+
+/// Why a directory change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("invalid fields")]
+    Invalid(Vec<acoge_domain::fields::FieldError>),
+    #[error(transparent)]
+    Denied(#[from] acoge_domain::accounts::Denied),
+    #[error("no such organization")]
+    NotFound,
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for DirectoryError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Invalid(field) => Self::Invalid(vec![field]),
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// A member declares an alliance their organization is part of (moderators
+/// may declare any); returns its id.
+pub async fn declare_alliance(
+    app: &AppState,
+    actor: &acoge_domain::accounts::Actor,
+    input: &acoge_domain::alliance::AllianceInput,
+) -> Result<uuid::Uuid, DirectoryError> {
+    use acoge_domain::accounts::{Capability, Denied, authorize};
+    use acoge_domain::fields::{FieldError, FieldProblem};
+    authorize(actor, Capability::Contribute)?;
+    let member = actor.member().ok_or(Denied::NotSignedIn)?;
+    let alliance = input.validate().map_err(DirectoryError::Invalid)?;
+    unknown_places(app, &alliance.territory).await?;
+    let mut errors = Vec::new();
+    if !app
+        .db
+        .missing_organizations(&alliance.members)
+        .await?
+        .is_empty()
+    {
+        errors.push(FieldError {
+            field: "members",
+            problem: FieldProblem::UnknownOrganization,
+        });
+    }
+    let moderates = authorize(actor, Capability::Moderate).is_ok();
+    let own = member
+        .organization_id
+        .is_some_and(|org| alliance.members.contains(&org));
+    if errors.is_empty() && !moderates && !own {
+        // Members speak for their own organization's alliances only.
+        return Err(Denied::Forbidden.into());
+    }
+    if !errors.is_empty() {
+        return Err(DirectoryError::Invalid(errors));
+    }
+    Ok(app.db.create_alliance(&alliance, Some(member.id)).await?)
+}
+
+/// A member edits their own organization's entry; moderators any.
+pub async fn edit_entry(
+    app: &AppState,
+    actor: &acoge_domain::accounts::Actor,
+    organization: uuid::Uuid,
+    input: &acoge_domain::directory::DirectoryInput,
+) -> Result<(), DirectoryError> {
+    use acoge_domain::accounts::{Capability, Denied, authorize};
+    authorize(actor, Capability::Contribute)?;
+    let member = actor.member().ok_or(Denied::NotSignedIn)?;
+    let moderates = authorize(actor, Capability::Moderate).is_ok();
+    if !moderates && member.organization_id != Some(organization) {
+        return Err(Denied::Forbidden.into());
+    }
+    let edit = input.validate().map_err(DirectoryError::Invalid)?;
+    unknown_places(app, &edit.territories).await?;
+    if app
+        .db
+        .update_organization_directory(organization, &edit, member.id)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(DirectoryError::NotFound)
+    }
+}
+
+/// A moderator confirms an organization's entry against its sources.
+pub async fn verify_entry(
+    app: &AppState,
+    actor: &acoge_domain::accounts::Actor,
+    organization: uuid::Uuid,
+) -> Result<(), DirectoryError> {
+    use acoge_domain::accounts::{Capability, Denied, authorize};
+    authorize(actor, Capability::Moderate)?;
+    let moderator = actor.id().ok_or(Denied::NotSignedIn)?;
+    if app.db.verify_organization(organization, moderator).await? {
+        Ok(())
+    } else {
+        Err(DirectoryError::NotFound)
+    }
+}
+
+/// Refuses territories that name no municipality or state of Mexico.
+async fn unknown_places(
+    app: &AppState,
+    territories: &[acoge_domain::directory::Territory],
+) -> Result<(), DirectoryError> {
+    use acoge_domain::directory::Territory;
+    use acoge_domain::fields::{FieldError, FieldProblem};
+    let (states, municipalities) = app.db.known_places().await?;
+    let mut errors = Vec::new();
+    for territory in territories {
+        let (known, field) = match territory {
+            Territory::Municipality(m) => (municipalities.contains(m), "municipalities"),
+            Territory::State(s) => (states.contains(s), "states"),
+        };
+        if !known && !errors.iter().any(|e: &FieldError| e.field == field) {
+            errors.push(FieldError {
+                field,
+                problem: FieldProblem::UnknownMunicipality,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(DirectoryError::Invalid(errors))
+    }
+}
