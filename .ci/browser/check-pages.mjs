@@ -98,6 +98,14 @@ const PAGES = [
   { path: '/discusiones' },
   { fromApi: '/api/v1/discussions', template: '/discusiones/{id}' },
   { path: '/eventos/lav-2020-11-10/relatoria?lang=en' },
+  { path: '/servicios' },
+  { path: '/servicios?estado=07&sector=salud&lang=en' },
+  { path: '/alianzas' },
+  { path: '/red' },
+  { path: '/mapa?lang=en' },
+  { path: '/municipios/07089/servicios' },
+  { path: '/municipios/02004/aliados-posibles' },
+  { path: '/municipios/08037/aliados-posibles?lang=en' },
 ];
 
 // Checked signed in as the CI administrator (a role that may see them all), in
@@ -119,6 +127,8 @@ const SIGNED_IN_PAGES = [
   { path: '/moderacion' },
   { fromApi: '/api/v1/discussions', template: '/discusiones/{id}' },
   { fromApi: '/api/v1/discussions', template: '/discusiones/{id}/relatoria/editar' },
+  { path: '/alianzas/nueva' },
+  { fromApi: '/api/v1/organizations?per_page=1', template: '/organizaciones/{id}/editar' },
 ];
 
 const CI_EMAIL = process.env.ACOGE_CI_EMAIL || '';

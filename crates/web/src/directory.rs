@@ -162,6 +162,9 @@ pub async fn edit_entry(
     use acoge_domain::accounts::{Capability, Denied, authorize};
     authorize(actor, Capability::Contribute)?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
+    if app.db.organization(organization).await?.is_none() {
+        return Err(DirectoryError::NotFound);
+    }
     let moderates = authorize(actor, Capability::Moderate).is_ok();
     if !moderates && member.organization_id != Some(organization) {
         return Err(Denied::Forbidden.into());

@@ -21,6 +21,8 @@ use std::{collections::HashMap, net::SocketAddr, sync::OnceLock};
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/directory_pages.rs"]
+mod directory_pages;
 #[path = "http/discussions.rs"]
 mod discussions;
 #[path = "http/legal.rs"]
@@ -151,7 +153,7 @@ fn html_lang(body: &str) -> &str {
 }
 
 /// Every page of the site, by address (filled in with real ids at run time).
-const PAGES: [&str; 22] = [
+const PAGES: [&str; 28] = [
     "/",
     "/estados",
     "/estados/07",
@@ -171,6 +173,12 @@ const PAGES: [&str; 22] = [
     "/marco-legal/instrumentos/cpeum",
     "/marco-legal/instrumentos/ley-migracion",
     "/discusiones",
+    "/servicios",
+    "/alianzas",
+    "/red",
+    "/mapa",
+    "/municipios/07089/servicios",
+    "/municipios/02004/aliados-posibles",
     "/eventos/lav-2020-11-10/relatoria",
     "/buscar",
     "/buscar?q=migrantes",

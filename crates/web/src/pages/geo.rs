@@ -138,6 +138,7 @@ struct MunicipalityPage {
     contexts: Vec<ContextEntry>,
     organizations: Vec<Organization>,
     practices: Vec<(uuid::Uuid, String)>,
+    coverage: Vec<super::coverage::SectorRow>,
 }
 
 /// The municipality an address names, with its state's name; a malformed or
@@ -198,6 +199,7 @@ pub async fn municipality(
         .collect();
     render(&MunicipalityPage {
         chrome: ctx.chrome(title, "municipalities"),
+        coverage: super::coverage::sector_rows(&app, &cvegeo).await?,
         practices,
         contexts: db
             .municipal_contexts(ContextScope::Municipality(&cvegeo))

@@ -3,7 +3,9 @@
 
 mod about;
 mod account;
+mod alliances;
 mod audit;
+mod coverage;
 mod discussions;
 mod events;
 mod form;
@@ -18,6 +20,7 @@ mod organizations;
 mod practices;
 mod responsibilities;
 mod search;
+mod services;
 
 pub use form::FormData;
 pub use harmonization::rows as harmonization_rows;
@@ -56,6 +59,23 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/organizaciones", get(organizations::list))
         .route("/organizaciones/{id}", get(organizations::show))
+        .route("/organizaciones/{id}/editar", get(organizations::edit_form))
+        .route("/servicios", get(services::list))
+        .route("/municipios/{cvegeo}/servicios", get(services::near))
+        .route(
+            "/municipios/{cvegeo}/aliados-posibles",
+            get(coverage::suggestions),
+        )
+        .route(
+            "/municipios/{cvegeo}/ubicacion.svg",
+            get(coverage::locator_svg),
+        )
+        .route("/alianzas", get(alliances::list))
+        .route("/alianzas/nueva", get(alliances::new_form))
+        .route("/red", get(alliances::network))
+        .route("/red.svg", get(alliances::network_svg))
+        .route("/mapa", get(alliances::directory_map))
+        .route("/mapa.svg", get(alliances::directory_map_svg))
         .route("/eventos", get(events::list))
         .route("/eventos/{id}", get(events::show))
         .route("/eventos/{id}/relatoria", get(discussions::event_synthesis))
@@ -175,6 +195,9 @@ form_writes! {
     "/marco-legal/disposiciones/{id}/editar" => Moderate => legal_records::edit_provision,
     "/marco-legal/disposiciones/{id}/verificar" => Moderate => legal_records::verify_provision,
     "/discusiones/{id}/contribuciones" => Contribute => discussions::contribute,
+    "/organizaciones/{id}/editar" => Contribute => organizations::edit,
+    "/organizaciones/{id}/verificar" => Moderate => organizations::verify,
+    "/alianzas/nueva" => Contribute => alliances::create,
     "/discusiones/{id}/estado" => Moderate => discussions::set_status,
     "/discusiones/{id}/relatoria/editar" => Moderate => discussions::save_synthesis,
     "/contribuciones/{id}/senalar" => Contribute => discussions::flag,

@@ -2,8 +2,15 @@
 
 use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
 use crate::{AppState, params::Params};
-use acoge_domain::{StateKey, organization::Organization};
-use acoge_store::{EventSummary, OrganizationFilter, StateOverview};
+use acoge_domain::{
+    StateKey,
+    accounts::{Capability, authorize},
+    directory::{DirectoryEntry, DirectoryInput, Territory},
+    organization::Organization,
+};
+use acoge_store::{
+    AllianceRecord, EventSummary, OrganizationFilter, ServiceFilter, ServiceRecord, StateOverview,
+};
 use askama::Template;
 use axum::extract::{Path, State};
 use uuid::Uuid;
@@ -74,6 +81,41 @@ struct ShowPage {
     state_name: Option<String>,
     events: Vec<EventSummary>,
     practices: Vec<(Uuid, String)>,
+    entry: Option<DirectoryEntry>,
+    /// Territories served: (address, name).
+    territories: Vec<(String, String)>,
+    services: Vec<ServiceRecord>,
+    alliances: Vec<AllianceRecord>,
+    can_edit: bool,
+    moderator: bool,
+    csrf: String,
+}
+
+/// Where each territory's page is, and its name.
+async fn territory_names(
+    app: &AppState,
+    territories: &[Territory],
+) -> Result<Vec<(String, String)>, PageError> {
+    let mut out = Vec::new();
+    for territory in territories {
+        out.push(match territory {
+            Territory::Municipality(cvegeo) => {
+                let name = app.db.municipality(cvegeo).await?.map(|m| m.name);
+                (
+                    format!("/municipios/{cvegeo}"),
+                    name.unwrap_or_else(|| cvegeo.to_string()),
+                )
+            }
+            Territory::State(key) => {
+                let name = app.db.state(key).await?.map(|s| s.state.name);
+                (
+                    format!("/estados/{key}"),
+                    name.unwrap_or_else(|| key.to_string()),
+                )
+            }
+        });
+    }
+    Ok(out)
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
@@ -111,7 +153,36 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
         .into_iter()
         .map(|p| (p.id, p.content.title))
         .collect();
+    let entry = db.directory_entry(id).await?;
+    let territories = match &entry {
+        Some(entry) => territory_names(&app, &entry.territories).await?,
+        None => Vec::new(),
+    };
+    let services = db
+        .services(&ServiceFilter {
+            include_closed: true,
+            ..ServiceFilter::default()
+        })
+        .await?
+        .into_iter()
+        .filter(|s| s.service.organization_id == id)
+        .collect();
+    let alliances = db
+        .alliances()
+        .await?
+        .into_iter()
+        .filter(|a| a.alliance.members.contains(&id))
+        .collect();
+    let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
+    let own = ctx.member().and_then(|m| m.organization_id) == Some(id);
     render(&ShowPage {
+        entry,
+        territories,
+        services,
+        alliances,
+        can_edit: moderator || own,
+        moderator,
+        csrf: ctx.csrf(),
         chrome: ctx.chrome(organization.display_name(), "organizations"),
         practices,
         events: db.events_organized_by(id).await?,
@@ -119,4 +190,146 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
         seat,
         state_name,
     })
+}
+
+#[derive(Template)]
+#[template(path = "directory_form.html")]
+struct EditPage {
+    chrome: Chrome,
+    csrf: String,
+    id: Uuid,
+    name: String,
+    input: DirectoryInput,
+    municipalities_text: String,
+    states_text: String,
+    sectors: &'static [acoge_domain::practice::Sector],
+    errors: std::collections::BTreeMap<&'static str, &'static str>,
+}
+
+impl EditPage {
+    fn has(&self, list: &[String], value: &str) -> bool {
+        list.iter().any(|v| v == value)
+    }
+}
+
+async fn edit_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    input: Option<DirectoryInput>,
+    errors: &[acoge_domain::fields::FieldError],
+    status: axum::http::StatusCode,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    let member = ctx.require(Capability::Contribute)?;
+    let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
+    if !moderator && member.organization_id != Some(id) {
+        return Err(PageError::Failure(super::PageFailure::Forbidden));
+    }
+    let organization = app
+        .db
+        .organization(id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let input = match input {
+        Some(input) => input,
+        None => match app.db.directory_entry(id).await? {
+            Some(entry) => DirectoryInput {
+                sectors: entry.sectors.iter().map(|s| s.slug().to_owned()).collect(),
+                municipalities: entry
+                    .territories
+                    .iter()
+                    .filter_map(|t| match t {
+                        Territory::Municipality(m) => Some(m.to_string()),
+                        Territory::State(_) => None,
+                    })
+                    .collect(),
+                states: entry
+                    .territories
+                    .iter()
+                    .filter_map(|t| match t {
+                        Territory::State(s) => Some(s.to_string()),
+                        Territory::Municipality(_) => None,
+                    })
+                    .collect(),
+                website: entry.website.unwrap_or_default(),
+                contact: entry.contact.unwrap_or_default(),
+                founded: entry.founded.map(|y| y.to_string()).unwrap_or_default(),
+            },
+            None => DirectoryInput::default(),
+        },
+    };
+    let page = render(&EditPage {
+        chrome: ctx.chrome(ctx.tr.t("directory-edit"), "organizations"),
+        csrf: ctx.csrf(),
+        id,
+        name: organization.display_name(),
+        municipalities_text: input.municipalities.join(", "),
+        states_text: input.states.join(", "),
+        input,
+        sectors: acoge_domain::practice::Sector::ALL,
+        errors: errors
+            .iter()
+            .map(|e| (e.field, e.problem.message_key()))
+            .collect(),
+    })?;
+    Ok((status, page).into_response())
+}
+
+fn organization_id(id: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(id).map_err(|_| PageError::not_found())
+}
+
+pub async fn edit_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, PageError> {
+    let id = organization_id(&id)?;
+    edit_page(&app, &ctx, id, None, &[], axum::http::StatusCode::OK).await
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: super::form::FormData,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::{IntoResponse, Redirect};
+    let id = organization_id(&id)?;
+    let list = |name: &str| -> Vec<String> {
+        form.get(name)
+            .split([',', ' ', '\n'])
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let input = DirectoryInput {
+        sectors: form.get_all("sectors"),
+        municipalities: list("municipalities"),
+        states: list("states"),
+        website: form.get("website").to_owned(),
+        contact: form.get("contact").to_owned(),
+        founded: form.get("founded").to_owned(),
+    };
+    match crate::directory::edit_entry(&app, ctx.actor(), id, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/organizaciones/{id}")).into_response()),
+        Err(crate::directory::DirectoryError::Invalid(errors)) => {
+            let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            edit_page(&app, &ctx, id, Some(input), &errors, status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn verify(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::{IntoResponse, Redirect};
+    let id = organization_id(&id)?;
+    crate::directory::verify_entry(&app, ctx.actor(), id).await?;
+    Ok(Redirect::to(&format!("/organizaciones/{id}")).into_response())
 }

@@ -760,8 +760,11 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /discusiones/{id}/estado"
         | "POST /discusiones/{id}/relatoria/editar"
         | "POST /contribuciones/{id}/moderar" => moderates,
+        "POST /organizaciones/{id}/verificar" => moderates,
         "POST /discusiones/{id}/contribuciones"
         | "POST /contribuciones/{id}/senalar"
+        | "POST /organizaciones/{id}/editar"
+        | "POST /alianzas/nueva"
         | "POST /api/v1/discussions/{id}/contributions" => signed_in,
         "POST /miembros/{id}/rol" => role == Some(Administrator),
         "POST /practicas/nueva"

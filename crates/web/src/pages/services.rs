@@ -1,0 +1,94 @@
+//! Services: the list with filters, and what a municipality has there and
+//! near it, written for a basic phone on slow data.
+
+use super::{Chrome, Ctx, PageResult, geo::municipality_and_state, render};
+use crate::{AppState, params::Params};
+use acoge_domain::{StateKey, practice::Sector};
+use acoge_store::{NearbyService, ServiceFilter, ServiceRecord, StateOverview};
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+
+/// How far "near" reaches from a municipality's seat.
+pub const NEAR_KM: f64 = 150.0;
+
+#[derive(Template)]
+#[template(path = "services.html")]
+struct ListPage {
+    chrome: Chrome,
+    services: Vec<ServiceRecord>,
+    states: Vec<StateOverview>,
+    sectors: &'static [Sector],
+    selected_state: String,
+    selected_sector: String,
+}
+
+pub async fn list(State(app): State<AppState>, ctx: Ctx, RawQuery(query): RawQuery) -> PageResult {
+    let params = Params::parse(query.as_deref())?;
+    let state = params.parse_with("estado", StateKey::parse)?;
+    let sector = params.parse_with("sector", Sector::parse)?;
+    let filter = ServiceFilter {
+        state: state.clone(),
+        sector,
+        ..ServiceFilter::default()
+    };
+    render(&ListPage {
+        chrome: ctx.chrome(ctx.tr.t("services-title"), "organizations"),
+        services: app.db.services(&filter).await?,
+        states: app.db.states().await?,
+        sectors: Sector::ALL,
+        selected_state: state.map(|s| s.to_string()).unwrap_or_default(),
+        selected_sector: sector.map(|s| s.slug().to_owned()).unwrap_or_default(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "services_near.html")]
+struct NearPage {
+    chrome: Chrome,
+    cvegeo: String,
+    name: String,
+    here: Vec<NearbyService>,
+    near: Vec<NearbyService>,
+    /// False when the municipality has no seat coordinates to measure from.
+    measured: bool,
+    near_km: String,
+}
+
+pub async fn near(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String>) -> PageResult {
+    let (cvegeo, municipality, _) = municipality_and_state(&app, &key).await?;
+    let found = app.db.services_near(&cvegeo, NEAR_KM).await?;
+    let measured = found.is_some();
+    let (here, near): (Vec<_>, Vec<_>) = match found {
+        Some(all) => all
+            .into_iter()
+            .partition(|s| s.record.service.location.cvegeo == cvegeo),
+        // No coordinates: still list what is in the municipality itself.
+        None => (
+            app.db
+                .services(&ServiceFilter {
+                    municipality: Some(cvegeo.clone()),
+                    ..ServiceFilter::default()
+                })
+                .await?
+                .into_iter()
+                .map(|record| NearbyService {
+                    record,
+                    distance_km: 0.0,
+                })
+                .collect(),
+            Vec::new(),
+        ),
+    };
+    let title = ctx
+        .tr
+        .with_text("services-near-title", "name", &municipality.name);
+    render(&NearPage {
+        chrome: ctx.chrome(title, "municipalities"),
+        cvegeo: cvegeo.to_string(),
+        name: municipality.name,
+        here,
+        near,
+        measured,
+        near_km: format!("{NEAR_KM:.0}"),
+    })
+}

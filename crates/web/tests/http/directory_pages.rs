@@ -1,0 +1,211 @@
+//! The directory's pages: alliances declared through the form, the network
+//! and the map drawn from them, organizations' entries edited by their own
+//! members and checked by moderators, a municipality's coverage and services.
+
+use super::accounts::{Browser, account_in, db};
+use super::{get, test_backends};
+use acoge_domain::{accounts::Role, page::PageRequest};
+use acoge_store::{Backend, OrganizationFilter};
+
+async fn two_organizations(db: &acoge_store::Db, skip: usize) -> (String, String, String, String) {
+    let orgs = db
+        .organizations(&OrganizationFilter::default(), PageRequest::first(100))
+        .await
+        .unwrap()
+        .items;
+    let (a, b) = (&orgs[skip], &orgs[skip + 1]);
+    (
+        a.id.to_string(),
+        a.name.clone(),
+        b.id.to_string(),
+        b.name.clone(),
+    )
+}
+
+#[tokio::test]
+async fn a_member_declares_an_alliance_and_the_network_and_map_show_it() {
+    for backend in test_backends() {
+        let db = db(backend).await;
+        let (a, a_name, b, b_name) = two_organizations(&db, 16).await;
+        let member = account_in(&db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
+        let mut browser = Browser::signed_in(backend, &db, member.id).await;
+        let form = browser.get("/alianzas/nueva").await;
+        assert_eq!(form.status, 200);
+        assert!(
+            form.body.contains(&format!("value=\"{a}\" checked")),
+            "own organization ticked"
+        );
+
+        let alone = browser
+            .post(
+                "/alianzas/nueva",
+                &[
+                    ("name", "Red de prueba"),
+                    ("members", &a),
+                    ("kind", "convenio"),
+                ],
+            )
+            .await;
+        assert_eq!(alone.status, 422);
+        assert!(
+            alone.body.contains("id=\"members-error\"")
+                && alone.body.contains("value=\"Red de prueba\"")
+        );
+        let outside = browser
+            .post(
+                "/alianzas/nueva",
+                &[
+                    ("name", "Red de prueba"),
+                    ("members", &a),
+                    ("members", &b),
+                    ("kind", "convenio"),
+                    ("municipalities", "99999"),
+                ],
+            )
+            .await;
+        assert_eq!(outside.status, 422, "an unknown municipality is named");
+        assert!(outside.body.contains("id=\"municipalities-error\""));
+        let made = browser
+            .post(
+                "/alianzas/nueva",
+                &[
+                    ("name", "Red de prueba"),
+                    ("members", &a),
+                    ("members", &b),
+                    ("kind", "convenio"),
+                    ("sectors", "salud"),
+                    ("municipalities", "02004"),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, 303, "{}", made.body);
+
+        let list = get(backend, "/alianzas", &[]).await;
+        assert!(list.body.contains("Red de prueba") && list.body.contains("Convenio formal"));
+        let network = get(backend, "/red", &[]).await;
+        assert!(network.body.contains(&a_name) && network.body.contains(&b_name));
+        let picture = get(backend, "/red.svg", &[]).await;
+        assert!(picture.body.starts_with("<svg") && picture.body.matches("<circle").count() >= 2);
+        assert!(picture.body.contains("<line"));
+
+        // Someone whose organization is in neither may not speak for them.
+        let (c, _, d, _) = two_organizations(&db, 18).await;
+        let stranger = browser
+            .post(
+                "/alianzas/nueva",
+                &[
+                    ("name", "Ajena"),
+                    ("members", &c),
+                    ("members", &d),
+                    ("kind", "convenio"),
+                ],
+            )
+            .await;
+        assert_eq!(stranger.status, 403);
+
+        let map = get(backend, "/mapa", &[]).await;
+        assert_eq!(map.status, 200);
+        assert_eq!(map.body.matches("<tr><th scope=\"row\">").count(), 32);
+        let svg = get(backend, "/mapa.svg", &[]).await;
+        assert!(svg.body.starts_with("<svg") && svg.body.matches("<path").count() >= 32);
+    }
+}
+
+#[tokio::test]
+async fn members_edit_their_own_entry_and_moderators_check_it() {
+    let backend = Backend::Sqlite;
+    let db = db(backend).await;
+    let (a, _, b, _) = two_organizations(&db, 20).await;
+    let member = account_in(&db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
+    let mut browser = Browser::signed_in(backend, &db, member.id).await;
+    let edit = format!("/organizaciones/{a}/editar");
+    assert_eq!(browser.get(&edit).await.status, 200);
+    assert_eq!(
+        browser
+            .get(&format!("/organizaciones/{b}/editar"))
+            .await
+            .status,
+        403
+    );
+    let bad = browser
+        .post(
+            &edit,
+            &[
+                ("sectors", "salud"),
+                ("municipalities", "99999"),
+                ("website", "no es web"),
+                ("contact", "Oficina central"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("id=\"website-error\"")
+            || bad.body.contains("id=\"municipalities-error\"")
+    );
+    assert!(
+        bad.body.contains("value=\"Oficina central\""),
+        "what was typed stays"
+    );
+    let good = browser
+        .post(
+            &edit,
+            &[
+                ("sectors", "salud"),
+                ("sectors", "educacion"),
+                ("municipalities", "07089"),
+                ("website", "https://example.org"),
+                ("contact", "Oficina central"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, 303, "{}", good.body);
+    let page = browser.get(&format!("/organizaciones/{a}")).await;
+    assert!(page.body.contains("Tapachula") && page.body.contains("Oficina central"));
+    assert!(page.body.contains("Salud") && page.body.contains("por verificar"));
+
+    let moderator = account_in(&db, Role::Moderator, None).await;
+    let mut checker = Browser::signed_in(backend, &db, moderator.id).await;
+    checker.get(&format!("/organizaciones/{a}")).await;
+    let verified = checker
+        .post(&format!("/organizaciones/{a}/verificar"), &[])
+        .await;
+    assert_eq!(verified.status, 303);
+    let page = checker.get(&format!("/organizaciones/{a}")).await;
+    assert!(page.body.contains("Revisado por moderación"));
+}
+
+#[tokio::test]
+async fn a_municipality_shows_its_coverage_map_services_and_possible_partners() {
+    for backend in test_backends() {
+        let page = get(backend, "/municipios/07089", &[]).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Cobertura por sector") && page.body.contains("ubicacion.svg"));
+        assert_eq!(
+            page.body.matches("class=\"cov-").count(),
+            11,
+            "every sector"
+        );
+        let locator = get(backend, "/municipios/07089/ubicacion.svg", &[]).await;
+        assert!(locator.body.starts_with("<svg") && locator.body.contains("<circle"));
+        assert!(locator.body.contains("<title>Tapachula</title>"));
+        for path in [
+            "/municipios/07089/aliados-posibles",
+            "/municipios/07089/servicios",
+            "/servicios",
+            "/servicios?sector=salud&estado=07",
+        ] {
+            assert_eq!(get(backend, path, &[]).await.status, 200, "{path}");
+        }
+        assert_eq!(
+            get(backend, "/servicios?sector=volar", &[]).await.status,
+            400
+        );
+        assert_eq!(
+            get(backend, "/municipios/99999/servicios", &[])
+                .await
+                .status,
+            404
+        );
+    }
+}
