@@ -8,6 +8,7 @@ mod error;
 mod events;
 mod geo;
 mod harmonization;
+mod hsds;
 mod legal;
 mod legal_changes;
 mod members;
@@ -115,6 +116,10 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(discussions::list_discussions))
         .routes(routes!(discussions::get_discussion))
         .routes(routes!(discussions::list_syntheses))
+        .routes(routes!(hsds::list_services))
+        .routes(routes!(hsds::get_service))
+        .routes(routes!(hsds::list_organizations))
+        .routes(routes!(hsds::get_organization))
         .routes(routes!(legal_changes::instrument_versions))
         .routes(routes!(legal::responsibilities))
         .routes(routes!(legal::municipality_mandate))

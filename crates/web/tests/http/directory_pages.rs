@@ -209,3 +209,39 @@ async fn a_municipality_shows_its_coverage_map_services_and_possible_partners() 
         );
     }
 }
+
+#[tokio::test]
+async fn the_directory_exports_as_hsds_pages_with_clear_errors() {
+    for backend in test_backends() {
+        let orgs = get(backend, "/api/v1/hsds/organizations?per_page=5", &[]).await;
+        assert_eq!(orgs.status, 200);
+        let page = orgs.json();
+        assert!(page["total_items"].as_u64().unwrap() >= 20);
+        assert_eq!(page["size"], 5);
+        assert_eq!(page["first_page"], true);
+        let first = &page["contents"][0];
+        assert!(
+            first["id"].is_string()
+                && first["name"].is_string()
+                && first["description"].is_string()
+        );
+        let one = get(
+            backend,
+            &format!(
+                "/api/v1/hsds/organizations/{}",
+                first["id"].as_str().unwrap()
+            ),
+            &[],
+        )
+        .await;
+        assert_eq!(one.json()["name"], first["name"]);
+        let missing = format!("/api/v1/hsds/services/{}", uuid::Uuid::now_v7());
+        assert_eq!(get(backend, &missing, &[]).await.status, 404);
+        let bad = get(backend, "/api/v1/hsds/services?page=0", &[]).await;
+        assert_eq!(
+            (bad.status, bad.json()["error"]["parameter"].clone()),
+            (400, "page".into())
+        );
+        assert_eq!(get(backend, "/api/v1/hsds/services", &[]).await.status, 200);
+    }
+}
