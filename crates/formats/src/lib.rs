@@ -6,6 +6,7 @@ pub mod csv_rows;
 pub mod error;
 pub mod examples;
 pub mod hsds;
+pub mod hxl;
 pub mod reference;
 pub mod services;
 

@@ -766,6 +766,7 @@ services-title = Services
 services-intro = Services for migrants by state and sector, with their source. Those marked "to be verified" have no recent evidence.
 services-capacity = { $count } places
 services-closed = Closed
+services-csv = Download as CSV (with HXL hashtags)
 services-near-title = Services in { $name } and nearby
 services-near-intro = Services in the municipality and in others within the distance shown of its seat, nearest first. Confirm opening hours before going.
 services-here = In { $name }

@@ -766,6 +766,7 @@ services-title = Servicios
 services-intro = Servicios para personas migrantes por estado y sector, con su fuente. Los marcados «por verificar» no tienen evidencia reciente.
 services-capacity = { $count } lugares
 services-closed = Cerrado
+services-csv = Descargar en CSV (con etiquetas HXL)
 services-near-title = Servicios en { $name } y cerca
 services-near-intro = Servicios en el municipio y en otros a menos de la distancia indicada de su cabecera, del más cercano al más lejano. Confirme horarios antes de ir.
 services-here = En { $name }

@@ -61,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/organizaciones/{id}", get(organizations::show))
         .route("/organizaciones/{id}/editar", get(organizations::edit_form))
         .route("/servicios", get(services::list))
+        .route("/servicios.csv", get(services::csv))
         .route("/municipios/{cvegeo}/servicios", get(services::near))
         .route(
             "/municipios/{cvegeo}/aliados-posibles",

@@ -92,3 +92,60 @@ pub async fn near(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String>
         near_km: format!("{NEAR_KM:.0}"),
     })
 }
+
+/// Every service as a CSV table with HXL hashtags (one row per sector), for
+/// spreadsheets and humanitarian tools; the same filters as the list.
+pub async fn csv(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<axum::response::Response, super::PageError> {
+    use axum::{http::header, response::IntoResponse};
+    use std::collections::HashMap;
+    let params = Params::parse(query.as_deref())?;
+    let filter = ServiceFilter {
+        state: params.parse_with("estado", StateKey::parse)?,
+        sector: params.parse_with("sector", Sector::parse)?,
+        include_closed: true,
+        ..ServiceFilter::default()
+    };
+    let records = app.db.services(&filter).await?;
+    let states: HashMap<String, String> = app
+        .db
+        .states()
+        .await?
+        .into_iter()
+        .map(|s| (s.state.key.to_string(), s.state.name))
+        .collect();
+    let mut kinds: HashMap<uuid::Uuid, &'static str> = HashMap::new();
+    for record in &records {
+        let id = record.service.organization_id;
+        if let std::collections::hash_map::Entry::Vacant(slot) = kinds.entry(id) {
+            let kind = app.db.organization(id).await?.map(|o| o.kind.slug());
+            slot.insert(kind.unwrap_or(""));
+        }
+    }
+    let rows: Vec<acoge_formats::hxl::ServiceRow<'_>> = records
+        .iter()
+        .map(|r| acoge_formats::hxl::ServiceRow {
+            service: &r.service,
+            organization_name: &r.organization_name,
+            organization_kind: kinds.get(&r.service.organization_id).copied().unwrap_or(""),
+            municipality_name: &r.municipality_name,
+            state_name: states
+                .get(r.service.location.cvegeo.state().as_str())
+                .map_or("", String::as_str),
+        })
+        .collect();
+    let body = acoge_formats::hxl::services_csv(&rows).map_err(super::PageError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"servicios-acoge.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -245,3 +245,26 @@ async fn the_directory_exports_as_hsds_pages_with_clear_errors() {
         assert_eq!(get(backend, "/api/v1/hsds/services", &[]).await.status, 200);
     }
 }
+
+#[tokio::test]
+async fn the_services_table_carries_hxl_hashtags_and_refuses_bad_filters() {
+    for backend in test_backends() {
+        let table = get(backend, "/servicios.csv", &[]).await;
+        assert_eq!(table.status, 200);
+        assert!(
+            table.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let mut lines = table.body.lines();
+        assert!(lines.next().unwrap().starts_with("Organización,"));
+        assert!(lines.next().unwrap().starts_with("#org +name,#org +id"));
+        assert_eq!(
+            get(backend, "/servicios.csv?sector=volar", &[])
+                .await
+                .status,
+            400
+        );
+    }
+}

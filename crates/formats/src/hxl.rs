@@ -1,0 +1,128 @@
+//! Services as a 3W-style table ("who does what where") with HXL hashtags,
+//! the Humanitarian Exchange Language that HDX and OCHA's tools read: a header
+//! row for people, a hashtag row for machines, then one row per service and
+//! sector. The CI checks the file with libhxl against a schema.
+
+use acoge_domain::service::{Service, ServiceStatus};
+
+/// One service with the names a table shows beside it.
+pub struct ServiceRow<'a> {
+    pub service: &'a Service,
+    pub organization_name: &'a str,
+    pub organization_kind: &'a str,
+    pub municipality_name: &'a str,
+    pub state_name: &'a str,
+}
+
+const COLUMNS: [(&str, &str); 14] = [
+    ("Organización", "#org +name"),
+    ("Id de la organización", "#org +id"),
+    ("Tipo de organización", "#org +type"),
+    ("Servicio", "#service +name"),
+    ("Id del servicio", "#service +id"),
+    ("Sector", "#sector"),
+    ("Clave del estado", "#adm1 +code"),
+    ("Estado", "#adm1 +name"),
+    ("Clave del municipio", "#adm2 +code"),
+    ("Municipio", "#adm2 +name"),
+    ("Costo", "#service +cost"),
+    ("Estado del servicio", "#status"),
+    ("Fuentes", "#meta +source"),
+    ("Verificado", "#meta +verified"),
+];
+
+/// The table as CSV text. One row per sector of each service, as 3W tables
+/// count presence per sector.
+pub fn services_csv(rows: &[ServiceRow<'_>]) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(COLUMNS.map(|(label, _)| label))?;
+    writer.write_record(COLUMNS.map(|(_, tag)| tag))?;
+    for row in rows {
+        let s = row.service;
+        let status = match s.status {
+            ServiceStatus::Active => "activo",
+            ServiceStatus::Closed(_) => "cerrado",
+        };
+        for sector in &s.sectors {
+            writer.write_record([
+                row.organization_name,
+                &s.organization_id.to_string(),
+                row.organization_kind,
+                &s.name,
+                &s.id.to_string(),
+                sector.slug(),
+                s.location.cvegeo.state().as_str(),
+                row.state_name,
+                s.location.cvegeo.as_str(),
+                row.municipality_name,
+                s.cost.slug(),
+                status,
+                &s.provenance.joined_sources(),
+                if s.provenance.verified { "si" } else { "no" },
+            ])?;
+        }
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use acoge_domain::{
+        Cvegeo, Provenance,
+        practice::Sector,
+        service::{ServiceCost, ServiceLocation},
+    };
+    use uuid::Uuid;
+
+    #[test]
+    fn a_hashtag_row_follows_the_header_and_each_sector_is_a_row() {
+        let service = Service {
+            id: Uuid::now_v7(),
+            organization_id: Uuid::now_v7(),
+            name: "Atención, \"médica\"".into(),
+            description: String::new(),
+            sectors: vec![Sector::Health, Sector::MentalHealth],
+            populations: vec![],
+            eligibility: String::new(),
+            languages: vec![],
+            cost: ServiceCost::Free,
+            hours: String::new(),
+            how_to_access: String::new(),
+            capacity: None,
+            location: ServiceLocation {
+                cvegeo: Cvegeo::parse("07089").unwrap(),
+                address: None,
+                coordinates: None,
+            },
+            status: ServiceStatus::Active,
+            last_verified: None,
+            provenance: Provenance {
+                sources: vec![
+                    "https://example.org/a".into(),
+                    "https://example.org/b".into(),
+                ],
+                verified: false,
+            },
+        };
+        let csv = services_csv(&[ServiceRow {
+            service: &service,
+            organization_name: "Casa",
+            organization_kind: "albergue",
+            municipality_name: "Tapachula",
+            state_name: "Chiapas",
+        }])
+        .unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert!(lines[1].starts_with("#org +name,#org +id"));
+        assert!(lines[2].contains(",salud,07,Chiapas,07089,Tapachula,gratuito,activo,"));
+        assert!(lines[3].contains(",salud_mental,"));
+        assert!(
+            lines[2].contains("\"Atención, \"\"médica\"\"\""),
+            "quoted as CSV"
+        );
+        assert!(lines[2].ends_with("https://example.org/a | https://example.org/b,no"));
+    }
+}
