@@ -7,6 +7,7 @@ use crate::{
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
     outbox::record_change,
+    service_writes::write_service_terms,
     time::DbTime,
 };
 use acoge_analysis::facts::{
@@ -256,30 +257,7 @@ impl Db {
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
-                    sqlx::query("DELETE FROM service_terms WHERE service_id = $1")
-                        .bind(service_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let terms = s
-                        .sectors
-                        .iter()
-                        .map(|t| ("sector", t.slug().to_owned()))
-                        .chain(
-                            s.populations
-                                .iter()
-                                .map(|t| ("population", t.slug().to_owned())),
-                        )
-                        .chain(s.languages.iter().map(|t| ("language", t.clone())));
-                    for (facet, term) in terms {
-                        sqlx::query(
-                            "INSERT INTO service_terms (service_id, facet, term) VALUES ($1, $2, $3)",
-                        )
-                        .bind(service_id)
-                        .bind(facet)
-                        .bind(term)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                    write_service_terms!(tx, service_id, s);
                     record_change!(tx, "service", service_id, now);
                 }
                 progress(1 + record.services.len() as u64);

@@ -23,6 +23,7 @@ mod reference;
 mod rows;
 pub mod scratch;
 mod search_feed;
+mod service_writes;
 mod services;
 mod time;
 
