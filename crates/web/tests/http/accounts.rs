@@ -757,12 +757,17 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /api/v1/legal-instruments/{id}/provisions"
         | "PATCH /api/v1/provisions/{id}"
         | "POST /api/v1/provisions/{id}/verify"
+        | "POST /api/v1/organizations/{id}/verify"
         | "POST /discusiones/{id}/estado"
         | "POST /discusiones/{id}/relatoria/editar"
         | "POST /contribuciones/{id}/moderar" => moderates,
         "POST /discusiones/{id}/contribuciones"
         | "POST /contribuciones/{id}/senalar"
-        | "POST /api/v1/discussions/{id}/contributions" => signed_in,
+        | "POST /api/v1/discussions/{id}/contributions"
+        | "POST /api/v1/alliances" => signed_in,
+        // The id names no organization, so only a moderator gets past the
+        // rule that members edit their own organization's entry (then 404).
+        "PATCH /api/v1/organizations/{id}/directory" => moderates,
         "POST /miembros/{id}/rol" => role == Some(Administrator),
         "POST /practicas/nueva"
         | "POST /practicas/{id}/editar"
