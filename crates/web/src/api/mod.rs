@@ -13,6 +13,7 @@ mod harmonization;
 mod legal;
 mod legal_changes;
 mod members;
+mod network;
 mod organizations;
 mod practices;
 mod schema;
@@ -128,6 +129,6 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(directory::services_near))
         .routes(routes!(directory::coverage))
         .routes(routes!(directory::suggestions))
-        .routes(routes!(directory::network))
+        .routes(routes!(network::network))
         .routes(routes!(alliances::list_alliances))
 }
