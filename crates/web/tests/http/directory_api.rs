@@ -499,3 +499,57 @@ async fn members_edit_their_entry_and_moderators_verify_it() {
         assert_eq!(status, 404);
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_directory_operation_and_its_statuses() {
+    let api = Api::new(acoge_store::Backend::Sqlite);
+    let (status, doc) = api.call("GET", "/api/openapi.json", None, None).await;
+    assert_eq!(status, 200);
+    let statuses = |path: &str, method: &str| -> Vec<String> {
+        doc["paths"][path][method]["responses"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{method} {path} is documented"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    for (path, expected) in [
+        ("/api/v1/services", &["200", "400"][..]),
+        (
+            "/api/v1/municipalities/{cvegeo}/services",
+            &["200", "400", "404"],
+        ),
+        ("/api/v1/municipalities/{cvegeo}/coverage", &["200", "404"]),
+        (
+            "/api/v1/municipalities/{cvegeo}/suggestions",
+            &["200", "404"],
+        ),
+        ("/api/v1/network", &["200"]),
+        ("/api/v1/alliances", &["200", "400"]),
+    ] {
+        let got = statuses(path, "get");
+        for status in expected {
+            assert!(
+                got.contains(&(*status).to_owned()),
+                "GET {path} documents {status}"
+            );
+        }
+    }
+    for (method, path) in [
+        ("post", "/api/v1/alliances"),
+        ("patch", "/api/v1/organizations/{id}/directory"),
+        ("post", "/api/v1/organizations/{id}/verify"),
+    ] {
+        let got = statuses(path, method);
+        for status in ["401", "403", "404", "409", "413", "429", "503"] {
+            assert!(
+                got.contains(&status.to_owned()),
+                "{method} {path} documents {status}"
+            );
+        }
+        assert!(doc["paths"][path][method]["security"].is_array(), "{path}");
+    }
+    for status in ["201", "422"] {
+        assert!(statuses("/api/v1/alliances", "post").contains(&status.to_owned()));
+    }
+}
