@@ -21,6 +21,8 @@ use std::{collections::HashMap, net::SocketAddr, sync::OnceLock};
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/directory_api.rs"]
+mod directory_api;
 #[path = "http/directory_pages.rs"]
 mod directory_pages;
 #[path = "http/discussions.rs"]
@@ -80,6 +82,7 @@ fn start_with(backend: Backend, options: Options) -> (SocketAddr, String) {
                 .import_reference(&files.parse().unwrap(), &files.digest(), &|_| {})
                 .await
                 .unwrap();
+            import_services(&scratch.db).await;
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send((listener.local_addr().unwrap(), scratch.url.clone()))
                 .unwrap();
@@ -94,6 +97,27 @@ fn start_with(backend: Backend, options: Options) -> (SocketAddr, String) {
         });
     });
     rx.recv().unwrap()
+}
+
+/// The shipped services file, read and stored the way `acoge serve` does
+/// (`acoge import services`): parsed against the places in the database, then
+/// `import_directory`.
+async fn import_services(db: &acoge_store::Db) {
+    use acoge_formats::services;
+    let text = services::embedded_services();
+    let (states, municipalities) = db.known_places().await.unwrap();
+    let data = services::parse_services(
+        services::SERVICES_FILE,
+        text,
+        &services::Places {
+            states,
+            municipalities,
+        },
+    )
+    .unwrap();
+    db.import_directory(&data, &acoge_formats::reference::digest_of(text), &|_| {})
+        .await
+        .unwrap();
 }
 
 struct Answer {

@@ -3,6 +3,8 @@
 //! "max_per_page", "items"}`. The OpenAPI 3.1 document is generated from these
 //! handlers by utoipa.
 
+mod alliances;
+mod directory;
 mod discussions;
 mod error;
 mod events;
@@ -12,6 +14,7 @@ mod hsds;
 mod legal;
 mod legal_changes;
 mod members;
+mod network;
 mod organizations;
 mod practices;
 mod schema;
@@ -37,7 +40,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
     ),
     tags(
         (name = "places", description = "States and municipalities of Mexico (INEGI)"),
-        (name = "directory", description = "Organizations of the field"),
+        (name = "directory", description = "Organizations of the field, their services, alliances, the alliance network, and each municipality's sector coverage, gaps and suggested partners"),
         (name = "events", description = "Events of the community"),
         (name = "members", description = "Accounts (bearer token required)"),
         (name = "practices", description = "Good practices, their review and versions"),
@@ -93,6 +96,9 @@ guarded! {
     "PATCH" "/api/v1/provisions/{id}" => Moderate => legal_changes::patch_provision,
     "POST" "/api/v1/provisions/{id}/verify" => Moderate => legal_changes::verify_provision,
     "POST" "/api/v1/discussions/{id}/contributions" => Contribute => discussions::create_contribution,
+    "POST" "/api/v1/alliances" => Contribute => alliances::create_alliance,
+    "PATCH" "/api/v1/organizations/{id}/directory" => Contribute => alliances::patch_directory,
+    "POST" "/api/v1/organizations/{id}/verify" => Moderate => alliances::verify_organization,
 }
 
 pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
@@ -124,4 +130,10 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(legal::responsibilities))
         .routes(routes!(legal::municipality_mandate))
         .routes(routes!(search::search))
+        .routes(routes!(directory::list_services))
+        .routes(routes!(directory::services_near))
+        .routes(routes!(directory::coverage))
+        .routes(routes!(directory::suggestions))
+        .routes(routes!(network::network))
+        .routes(routes!(alliances::list_alliances))
 }

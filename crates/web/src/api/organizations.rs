@@ -1,7 +1,7 @@
 use super::{
     ApiError,
     error::{ApiResult, ErrorBody},
-    schema::{OrganizationJson, OrganizationList, page_of},
+    schema::{OrganizationJson, OrganizationList},
 };
 use crate::{AppState, params::Params};
 use acoge_domain::{Cvegeo, StateKey, page::PageRequest};
@@ -12,7 +12,9 @@ use axum::{
 };
 use uuid::Uuid;
 
-/// Organizations of the directory, filtered by the state or municipality of their seat.
+/// Organizations of the directory, filtered by the state or municipality of
+/// their seat, each with its directory entry (sectors, territories served,
+/// website, contact, founding year, moderator's verification).
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "directory",
     params(
         ("state" = Option<String>, Query, description = "INEGI state key of the seat"),
@@ -41,8 +43,12 @@ pub async fn list_organizations(
     };
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
     let page = app.db.organizations(&filter, request).await?;
-    let (total, request, items) = page_of(page, request, OrganizationJson::from);
-    Ok(Json(OrganizationList::new(total, request, items)))
+    let mut items = Vec::with_capacity(page.items.len());
+    for organization in page.items {
+        let entry = app.db.directory_entry(organization.id).await?;
+        items.push(OrganizationJson::new(organization, entry));
+    }
+    Ok(Json(OrganizationList::new(page.total, request, items)))
 }
 
 /// One organization.
@@ -56,5 +62,6 @@ pub async fn get_organization(
     let missing = || ApiError::not_found("no organization with that id");
     let id = Uuid::parse_str(&id).map_err(|_| missing())?;
     let organization = app.db.organization(id).await?.ok_or_else(missing)?;
-    Ok(Json(organization.into()))
+    let entry = app.db.directory_entry(id).await?;
+    Ok(Json(OrganizationJson::new(organization, entry)))
 }

@@ -2,6 +2,7 @@
 
 use acoge_domain::{
     Provenance,
+    directory::{DirectoryEntry, Territory},
     event::{Event, Schedule},
     geo::{Coordinates, Municipality},
     organization::Organization,
@@ -61,6 +62,8 @@ list_type!(StateList, StateJson);
 list_type!(MunicipalityList, MunicipalityJson);
 list_type!(OrganizationList, OrganizationJson);
 list_type!(EventList, EventSummaryJson);
+list_type!(ServiceList, super::directory::ServiceJson);
+list_type!(AllianceList, super::alliances::AllianceJson);
 
 pub fn page_of<T, J>(
     page: Page<T>,
@@ -196,12 +199,65 @@ pub struct OrganizationJson {
     pub founding_organizer: bool,
     pub description: String,
     #[serde(flatten)]
+    pub directory: DirectoryJson,
+    #[serde(flatten)]
     pub provenance: Sources,
 }
 
-impl From<Organization> for OrganizationJson {
-    fn from(o: Organization) -> Self {
+/// Places served: whole municipalities (CVEGEO) and whole states (INEGI key).
+#[derive(Serialize, ToSchema, Default)]
+pub struct TerritoriesJson {
+    pub municipalities: Vec<String>,
+    pub states: Vec<String>,
+}
+
+impl TerritoriesJson {
+    pub fn of(territories: &[Territory]) -> Self {
+        let mut json = Self::default();
+        for territory in territories {
+            match territory {
+                Territory::Municipality(m) => json.municipalities.push(m.to_string()),
+                Territory::State(s) => json.states.push(s.to_string()),
+            }
+        }
+        json
+    }
+}
+
+/// An organization's directory entry.
+#[derive(Serialize, ToSchema, Default)]
+pub struct DirectoryJson {
+    /// Sector slugs it works in, e.g. salud, alojamiento.
+    pub sectors: Vec<String>,
+    /// Where it works besides its seat.
+    pub territories: TerritoriesJson,
+    pub website: Option<String>,
+    /// The organization's own contact (office phone, general email).
+    pub contact: Option<String>,
+    /// Founding year (or the year it began this work).
+    pub founded: Option<i16>,
+    /// When a moderator last checked the entry; null if never.
+    pub verified_at: Option<String>,
+}
+
+impl From<DirectoryEntry> for DirectoryJson {
+    fn from(e: DirectoryEntry) -> Self {
         Self {
+            sectors: e.sectors.iter().map(|s| s.slug().to_owned()).collect(),
+            territories: TerritoriesJson::of(&e.territories),
+            website: e.website,
+            contact: e.contact,
+            founded: e.founded,
+            verified_at: e.verified_at.map(|t| t.to_string()),
+        }
+    }
+}
+
+impl OrganizationJson {
+    /// The organization with its directory entry (`None`: an empty entry).
+    pub fn new(o: Organization, entry: Option<DirectoryEntry>) -> Self {
+        Self {
+            directory: entry.map(Into::into).unwrap_or_default(),
             id: o.id,
             provenance: (&o.provenance).into(),
             name: o.name,

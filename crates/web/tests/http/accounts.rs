@@ -757,6 +757,7 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /api/v1/legal-instruments/{id}/provisions"
         | "PATCH /api/v1/provisions/{id}"
         | "POST /api/v1/provisions/{id}/verify"
+        | "POST /api/v1/organizations/{id}/verify"
         | "POST /discusiones/{id}/estado"
         | "POST /discusiones/{id}/relatoria/editar"
         | "POST /contribuciones/{id}/moderar" => moderates,
@@ -765,7 +766,10 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /contribuciones/{id}/senalar"
         | "POST /organizaciones/{id}/editar"
         | "POST /alianzas/nueva"
-        | "POST /api/v1/discussions/{id}/contributions" => signed_in,
+        | "POST /api/v1/discussions/{id}/contributions"
+        | "POST /api/v1/alliances"
+        // The id names no organization: a 404 once past the guard.
+        | "PATCH /api/v1/organizations/{id}/directory" => signed_in,
         "POST /miembros/{id}/rol" => role == Some(Administrator),
         "POST /practicas/nueva"
         | "POST /practicas/{id}/editar"

@@ -83,7 +83,11 @@ async fn a_member_declares_an_alliance_and_the_network_and_map_show_it() {
         let list = get(backend, "/alianzas", &[]).await;
         assert!(list.body.contains("Red de prueba") && list.body.contains("Convenio formal"));
         let network = get(backend, "/red", &[]).await;
-        assert!(network.body.contains(&a_name) && network.body.contains(&b_name));
+        assert!(
+            network.body.contains(&format!("/organizaciones/{a}"))
+                && network.body.contains(&format!("/organizaciones/{b}")),
+            "{a_name} and {b_name} are in the network's table"
+        );
         let picture = get(backend, "/red.svg", &[]).await;
         assert!(picture.body.starts_with("<svg") && picture.body.matches("<circle").count() >= 2);
         assert!(picture.body.contains("<line"));

@@ -1,0 +1,314 @@
+//! The directory's writes and alliances: declaring an alliance, editing an
+//! organization's entry, a moderator verifying it. The rules live in
+//! `crate::directory` (shared with the pages).
+
+use super::{
+    ApiError,
+    directory::NamedRef,
+    error::{ApiResult, ErrorBody},
+    schema::{AllianceList, OrganizationJson, TerritoriesJson},
+};
+use crate::{
+    AppState,
+    auth::RequestAuth,
+    directory::{self, DirectoryError},
+    params::Params,
+};
+use acoge_domain::{
+    accounts::Denied,
+    alliance::AllianceInput,
+    directory::{DirectoryInput, Territory},
+    page::PageRequest,
+};
+use acoge_store::AllianceRecord;
+use axum::{
+    Extension, Json,
+    extract::{Path, RawQuery, State},
+    http::StatusCode,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+impl From<DirectoryError> for ApiError {
+    fn from(error: DirectoryError) -> Self {
+        match error {
+            DirectoryError::Invalid(errors) => ApiError::fields(&errors),
+            DirectoryError::NotFound => ApiError::not_found("no organization with that id"),
+            DirectoryError::Denied(Denied::NotSignedIn) => ApiError::status(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send an API token".into(),
+            ),
+            DirectoryError::Denied(Denied::Forbidden) => ApiError::status(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "members speak for their own organization; moderators for any".into(),
+            ),
+            DirectoryError::Store(e) => e.into(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AllianceJson {
+    /// The alliance's id; for a derived alliance, the practice's id.
+    pub id: Uuid,
+    pub name: String,
+    /// convenio, practica_conjunta or red_canalizacion.
+    pub kind: String,
+    /// At least two organizations.
+    pub members: Vec<NamedRef>,
+    /// Sector slugs it works in.
+    pub sectors: Vec<String>,
+    /// Where it works.
+    pub territory: TerritoriesJson,
+    /// YYYY, YYYY-MM or YYYY-MM-DD.
+    pub started: Option<String>,
+    pub ended: Option<String>,
+    /// Where it is documented (an address; for a derived alliance the practice's page).
+    pub source: Option<String>,
+    /// Its members span at least two of government, civil society and international actors.
+    pub intersectoral: bool,
+    /// Declared by a member (true) or derived from a published practice (false).
+    pub declared: bool,
+    /// The published practice it comes from, for derived alliances.
+    pub derived_from_practice: Option<Uuid>,
+}
+
+impl From<AllianceRecord> for AllianceJson {
+    fn from(r: AllianceRecord) -> Self {
+        let a = r.alliance;
+        Self {
+            id: a.id,
+            name: a.name,
+            kind: a.kind.slug().to_owned(),
+            members: a
+                .members
+                .iter()
+                .zip(r.member_names)
+                .map(|(id, name)| NamedRef { id: *id, name })
+                .collect(),
+            sectors: a.sectors.iter().map(|s| s.slug().to_owned()).collect(),
+            territory: TerritoriesJson::of(&a.territory),
+            started: a.started.map(|d| d.to_string()),
+            ended: a.ended.map(|d| d.to_string()),
+            source: a.source,
+            intersectoral: r.intersectoral,
+            declared: a.derived_from_practice.is_none(),
+            derived_from_practice: a.derived_from_practice,
+        }
+    }
+}
+
+/// Alliances: those members declared (oldest first), then those derived from
+/// published practices (a lead and its partners in the directory).
+#[utoipa::path(get, path = "/api/v1/alliances", tag = "directory",
+    params(
+        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
+    ),
+    responses(
+        (status = 200, body = AllianceList),
+        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
+    ))]
+pub async fn list_alliances(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<AllianceList> {
+    let params = Params::parse(query.as_deref())?;
+    let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
+    let alliances = app.db.alliances().await?;
+    let total = alliances.len() as u64;
+    let skip = usize::try_from(request.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(request.limit()).unwrap_or(0);
+    let items = alliances
+        .into_iter()
+        .skip(skip)
+        .take(take)
+        .map(AllianceJson::from)
+        .collect();
+    Ok(Json(AllianceList::new(total, request, items)))
+}
+
+/// An alliance to declare. Every field is checked; all problems are reported
+/// at once, the first one in `field`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllianceBody {
+    pub name: String,
+    /// Organization ids, at least two different ones; the caller's own
+    /// organization among them unless the caller is a moderator.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Sector slugs.
+    #[serde(default)]
+    pub sectors: Vec<String>,
+    /// CVEGEOs where it works.
+    #[serde(default)]
+    pub municipalities: Vec<String>,
+    /// INEGI state keys where it works (the whole state).
+    #[serde(default)]
+    pub states: Vec<String>,
+    /// convenio, practica_conjunta or red_canalizacion.
+    pub kind: String,
+    /// YYYY, YYYY-MM or YYYY-MM-DD.
+    #[serde(default)]
+    pub started: Option<String>,
+    #[serde(default)]
+    pub ended: Option<String>,
+    /// An http or https address documenting it.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Declares an alliance between organizations (members for their own
+/// organization's alliances; moderators for any).
+#[utoipa::path(post, path = "/api/v1/alliances", tag = "directory", security(("bearer" = [])),
+    request_body = AllianceBody,
+    responses((status = 201, body = AllianceJson), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "The caller's organization is not a member and the caller is not a moderator"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "A field is invalid (fewer than two organizations, an unknown organization or place); `field` names it; nothing is stored")))]
+pub async fn create_alliance(
+    State(app): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<AllianceJson>), ApiError> {
+    let body: AllianceBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let input = AllianceInput {
+        name: body.name,
+        members: body.members,
+        sectors: body.sectors,
+        municipalities: body.municipalities,
+        states: body.states,
+        kind: body.kind,
+        started: body.started.unwrap_or_default(),
+        ended: body.ended.unwrap_or_default(),
+        source: body.source.unwrap_or_default(),
+    };
+    let id = directory::declare_alliance(&app, &auth.actor, &input).await?;
+    let alliance = app
+        .db
+        .alliances()
+        .await?
+        .into_iter()
+        .find(|a| a.alliance.id == id)
+        .ok_or_else(|| ApiError::not_found("no such alliance"))?;
+    Ok((StatusCode::CREATED, Json(alliance.into())))
+}
+
+/// A founding year, as a number or as text ("" clears it).
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum FoundedValue {
+    Year(i64),
+    Text(String),
+}
+
+/// Changes to an organization's directory entry: the fields sent replace
+/// the entry's, the others keep it. Send `[]` or `""` to clear one.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryBody {
+    /// Sector slugs.
+    #[serde(default)]
+    pub sectors: Option<Vec<String>>,
+    /// CVEGEOs it serves.
+    #[serde(default)]
+    pub municipalities: Option<Vec<String>>,
+    /// INEGI state keys it serves as a whole.
+    #[serde(default)]
+    pub states: Option<Vec<String>>,
+    /// An http or https address.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// The organization's own contact (office phone, general email); never a person's.
+    #[serde(default)]
+    pub contact: Option<String>,
+    /// Four digits, not before 1500.
+    #[serde(default)]
+    pub founded: Option<FoundedValue>,
+}
+
+fn organization_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::not_found("no organization with that id"))
+}
+
+async fn organization_json(app: &AppState, id: Uuid) -> ApiResult<OrganizationJson> {
+    let organization = app
+        .db
+        .organization(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no organization with that id"))?;
+    let entry = app.db.directory_entry(id).await?;
+    Ok(Json(OrganizationJson::new(organization, entry)))
+}
+
+/// Edits an organization's directory entry (its members; moderators any).
+/// A moderator's earlier verification stays, dated.
+#[utoipa::path(patch, path = "/api/v1/organizations/{id}/directory", tag = "directory", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Organization id (UUID)")),
+    request_body = DirectoryBody,
+    responses((status = 200, body = OrganizationJson), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "The caller is not a member of the organization nor a moderator"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
+pub async fn patch_directory(
+    State(app): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<OrganizationJson> {
+    let id = organization_id(&id)?;
+    let body: DirectoryBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    // An unknown organization still goes through the rule, so who may not
+    // edit learns nothing; the service answers 404 to those who may.
+    let current = app.db.directory_entry(id).await?.unwrap_or_default();
+    let (mut municipalities, mut states) = (Vec::new(), Vec::new());
+    for territory in &current.territories {
+        match territory {
+            Territory::Municipality(m) => municipalities.push(m.to_string()),
+            Territory::State(s) => states.push(s.to_string()),
+        }
+    }
+    let input = DirectoryInput {
+        sectors: body.sectors.unwrap_or_else(|| {
+            current
+                .sectors
+                .iter()
+                .map(|s| s.slug().to_owned())
+                .collect()
+        }),
+        municipalities: body.municipalities.unwrap_or(municipalities),
+        states: body.states.unwrap_or(states),
+        website: body.website.or(current.website).unwrap_or_default(),
+        contact: body.contact.or(current.contact).unwrap_or_default(),
+        founded: match body.founded {
+            Some(FoundedValue::Year(year)) => year.to_string(),
+            Some(FoundedValue::Text(text)) => text,
+            None => current.founded.map(|y| y.to_string()).unwrap_or_default(),
+        },
+    };
+    directory::edit_entry(&app, &auth.actor, id, &input).await?;
+    organization_json(&app, id).await
+}
+
+/// A moderator confirms an organization's entry against its sources
+/// (`verified_at` becomes now).
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/verify", tag = "directory", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Organization id (UUID)")),
+    responses((status = 200, body = OrganizationJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody)))]
+pub async fn verify_organization(
+    State(app): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path(id): Path<String>,
+) -> ApiResult<OrganizationJson> {
+    let id = organization_id(&id)?;
+    directory::verify_entry(&app, &auth.actor, id).await?;
+    organization_json(&app, id).await
+}
