@@ -211,6 +211,10 @@ async fn a_municipality_shows_its_coverage_map_services_and_possible_partners() 
                 .status,
             404
         );
+        let tijuana = get(backend, "/municipios/02004", &[]).await.body;
+        assert!(tijuana.contains("cov-local"), "Tijuana's shelters cover housing");
+        let near = get(backend, "/municipios/07089/servicios", &[]).await.body;
+        assert!(near.contains("km") && near.matches("<li>").count() > 3);
     }
 }
 
