@@ -129,6 +129,8 @@ const SIGNED_IN_PAGES = [
   { fromApi: '/api/v1/discussions', template: '/discusiones/{id}/relatoria/editar' },
   { path: '/alianzas/nueva' },
   { fromApi: '/api/v1/organizations?per_page=1', template: '/organizaciones/{id}/editar' },
+  { fromApi: '/api/v1/organizations?per_page=1', template: '/organizaciones/{id}/servicios/nuevo' },
+  { fromApi: '/api/v1/services?per_page=1', template: '/servicios/{id}/editar' },
 ];
 
 const CI_EMAIL = process.env.ACOGE_CI_EMAIL || '';

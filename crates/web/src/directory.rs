@@ -225,3 +225,63 @@ async fn unknown_places(
         Err(DirectoryError::Invalid(errors))
     }
 }
+
+/// A member adds or changes a service of their own organization (moderators:
+/// any). Only moderators mark a service verified. Returns its id.
+pub async fn save_service(
+    app: &AppState,
+    actor: &acoge_domain::accounts::Actor,
+    existing: Option<uuid::Uuid>,
+    input: &acoge_domain::service::ServiceInput,
+) -> Result<uuid::Uuid, DirectoryError> {
+    use acoge_domain::accounts::{Capability, Denied, authorize};
+    use acoge_domain::fields::{FieldError, FieldProblem};
+    authorize(actor, Capability::Contribute)?;
+    let member = actor.member().ok_or(Denied::NotSignedIn)?;
+    let moderates = authorize(actor, Capability::Moderate).is_ok();
+    let mut service = input.validate().map_err(DirectoryError::Invalid)?;
+    if !moderates {
+        service.provenance.verified = false;
+    }
+    let speaks_for = |org: uuid::Uuid| moderates || member.organization_id == Some(org);
+    if let Some(id) = existing {
+        let current = service_by_id(app, id)
+            .await?
+            .ok_or(DirectoryError::NotFound)?;
+        if !speaks_for(current.organization_id) {
+            return Err(Denied::Forbidden.into());
+        }
+    }
+    if !speaks_for(service.organization_id) {
+        return Err(Denied::Forbidden.into());
+    }
+    match app.db.save_service(&service, existing, member.id).await {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => Err(DirectoryError::NotFound),
+        Err(StoreError::Conflict { field: "name" }) => {
+            Err(DirectoryError::Invalid(vec![FieldError {
+                field: "name",
+                problem: FieldProblem::DuplicateName,
+            }]))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A service, closed ones included.
+pub async fn service_by_id(
+    app: &AppState,
+    id: uuid::Uuid,
+) -> Result<Option<acoge_domain::service::Service>, StoreError> {
+    let filter = acoge_store::ServiceFilter {
+        include_closed: true,
+        ..Default::default()
+    };
+    Ok(app
+        .db
+        .services(&filter)
+        .await?
+        .into_iter()
+        .map(|r| r.service)
+        .find(|s| s.id == id))
+}

@@ -62,6 +62,11 @@ pub fn routes() -> Router<AppState> {
         .route("/organizaciones/{id}/editar", get(organizations::edit_form))
         .route("/servicios", get(services::list))
         .route("/servicios.csv", get(services::csv))
+        .route(
+            "/organizaciones/{id}/servicios/nuevo",
+            get(services::new_form),
+        )
+        .route("/servicios/{id}/editar", get(services::edit_form))
         .route("/municipios/{cvegeo}/servicios", get(services::near))
         .route(
             "/municipios/{cvegeo}/aliados-posibles",
@@ -199,6 +204,8 @@ form_writes! {
     "/organizaciones/{id}/editar" => Contribute => organizations::edit,
     "/organizaciones/{id}/verificar" => Moderate => organizations::verify,
     "/alianzas/nueva" => Contribute => alliances::create,
+    "/organizaciones/{id}/servicios/nuevo" => Contribute => services::create,
+    "/servicios/{id}/editar" => Contribute => services::edit,
     "/discusiones/{id}/estado" => Moderate => discussions::set_status,
     "/discusiones/{id}/relatoria/editar" => Moderate => discussions::save_synthesis,
     "/contribuciones/{id}/senalar" => Contribute => discussions::flag,

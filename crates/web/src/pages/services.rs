@@ -149,3 +149,231 @@ pub async fn csv(
     )
         .into_response())
 }
+
+#[derive(Template)]
+#[template(path = "service_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    csrf: String,
+    action: String,
+    organization: (uuid::Uuid, String),
+    input: acoge_domain::service::ServiceInput,
+    languages_text: String,
+    sources_text: String,
+    sectors: &'static [Sector],
+    populations: &'static [acoge_domain::practice::Population],
+    costs: &'static [acoge_domain::service::ServiceCost],
+    moderator: bool,
+    errors: std::collections::BTreeMap<&'static str, &'static str>,
+}
+
+impl FormPage {
+    fn has(&self, list: &[String], value: &str) -> bool {
+        list.iter().any(|v| v == value)
+    }
+}
+
+async fn form_page(
+    app: &AppState,
+    ctx: &Ctx,
+    action: String,
+    input: acoge_domain::service::ServiceInput,
+    errors: &[acoge_domain::fields::FieldError],
+    status: axum::http::StatusCode,
+) -> Result<axum::response::Response, super::PageError> {
+    use acoge_domain::accounts::{Capability, authorize};
+    use axum::response::IntoResponse;
+    let member = ctx.require(Capability::Contribute)?;
+    let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
+    let org_id =
+        uuid::Uuid::parse_str(&input.organization_id).map_err(|_| super::PageError::not_found())?;
+    let organization = app
+        .db
+        .organization(org_id)
+        .await?
+        .ok_or_else(super::PageError::not_found)?;
+    if !moderator && member.organization_id != Some(org_id) {
+        return Err(super::PageError::Failure(super::PageFailure::Forbidden));
+    }
+    let title = ctx.tr.t(if action.ends_with("/nuevo") {
+        "services-new"
+    } else {
+        "services-edit"
+    });
+    let page = render(&FormPage {
+        chrome: ctx.chrome(title, "organizations"),
+        csrf: ctx.csrf(),
+        action,
+        organization: (org_id, organization.display_name()),
+        languages_text: input.languages.join(", "),
+        sources_text: input.sources.join("\n"),
+        input,
+        sectors: Sector::ALL,
+        populations: acoge_domain::practice::Population::ALL,
+        costs: acoge_domain::service::ServiceCost::ALL,
+        moderator,
+        errors: errors
+            .iter()
+            .map(|e| (e.field, e.problem.message_key()))
+            .collect(),
+    })?;
+    Ok((status, page).into_response())
+}
+
+fn service_input(
+    organization_id: String,
+    form: &super::form::FormData,
+) -> acoge_domain::service::ServiceInput {
+    acoge_domain::service::ServiceInput {
+        organization_id,
+        name: form.get("name").to_owned(),
+        description: form.get("description").to_owned(),
+        sectors: form.get_all("sectors"),
+        populations: form.get_all("populations"),
+        eligibility: form.get("eligibility").to_owned(),
+        languages: form
+            .get("languages")
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        cost: form.get("cost").to_owned(),
+        hours: form.get("hours").to_owned(),
+        how_to_access: form.get("how_to_access").to_owned(),
+        capacity: form.get("capacity").to_owned(),
+        cvegeo: form.get("location").to_owned(),
+        address: form.get("address").to_owned(),
+        latitude: form.get("latitude").to_owned(),
+        longitude: form.get("longitude").to_owned(),
+        status: form.get("status").to_owned(),
+        closure_note: form.get("closure_note").to_owned(),
+        last_verified: form.get("last_verified").to_owned(),
+        sources: form.get("sources").lines().map(str::to_owned).collect(),
+        verified: form.checked("verified"),
+    }
+}
+
+pub async fn new_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, super::PageError> {
+    let input = acoge_domain::service::ServiceInput {
+        organization_id: id.clone(),
+        ..Default::default()
+    };
+    let action = format!("/organizaciones/{id}/servicios/nuevo");
+    form_page(&app, &ctx, action, input, &[], axum::http::StatusCode::OK).await
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: super::form::FormData,
+) -> Result<axum::response::Response, super::PageError> {
+    save(
+        &app,
+        &ctx,
+        None,
+        service_input(id.clone(), &form),
+        format!("/organizaciones/{id}/servicios/nuevo"),
+    )
+    .await
+}
+
+async fn save(
+    app: &AppState,
+    ctx: &Ctx,
+    existing: Option<uuid::Uuid>,
+    input: acoge_domain::service::ServiceInput,
+    action: String,
+) -> Result<axum::response::Response, super::PageError> {
+    use axum::response::{IntoResponse, Redirect};
+    match crate::directory::save_service(app, ctx.actor(), existing, &input).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/organizaciones/{}", input.organization_id)).into_response())
+        }
+        Err(crate::directory::DirectoryError::Invalid(errors)) => {
+            let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            form_page(app, ctx, action, input, &errors, status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn edit_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, super::PageError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| super::PageError::not_found())?;
+    let service = crate::directory::service_by_id(&app, id)
+        .await?
+        .ok_or_else(super::PageError::not_found)?;
+    let input = acoge_domain::service::ServiceInput {
+        organization_id: service.organization_id.to_string(),
+        name: service.name,
+        description: service.description,
+        sectors: service
+            .sectors
+            .iter()
+            .map(|s| s.slug().to_owned())
+            .collect(),
+        populations: service
+            .populations
+            .iter()
+            .map(|p| p.slug().to_owned())
+            .collect(),
+        eligibility: service.eligibility,
+        languages: service.languages,
+        cost: service.cost.slug().to_owned(),
+        hours: service.hours,
+        how_to_access: service.how_to_access,
+        capacity: service.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        cvegeo: service.location.cvegeo.to_string(),
+        address: service.location.address.unwrap_or_default(),
+        latitude: service
+            .location
+            .coordinates
+            .map(|c| c.lat.to_string())
+            .unwrap_or_default(),
+        longitude: service
+            .location
+            .coordinates
+            .map(|c| c.lon.to_string())
+            .unwrap_or_default(),
+        status: service.status.slug().to_owned(),
+        closure_note: service.status.note().unwrap_or_default().to_owned(),
+        last_verified: service
+            .last_verified
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        sources: service.provenance.sources,
+        verified: service.provenance.verified,
+    };
+    let action = format!("/servicios/{id}/editar");
+    form_page(&app, &ctx, action, input, &[], axum::http::StatusCode::OK).await
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: super::form::FormData,
+) -> Result<axum::response::Response, super::PageError> {
+    let service_id = uuid::Uuid::parse_str(&id).map_err(|_| super::PageError::not_found())?;
+    let current = crate::directory::service_by_id(&app, service_id)
+        .await?
+        .ok_or_else(super::PageError::not_found)?;
+    let input = service_input(current.organization_id.to_string(), &form);
+    save(
+        &app,
+        &ctx,
+        Some(service_id),
+        input,
+        format!("/servicios/{id}/editar"),
+    )
+    .await
+}

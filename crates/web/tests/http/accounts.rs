@@ -766,6 +766,8 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /contribuciones/{id}/senalar"
         | "POST /organizaciones/{id}/editar"
         | "POST /alianzas/nueva"
+        | "POST /organizaciones/{id}/servicios/nuevo"
+        | "POST /servicios/{id}/editar"
         | "POST /api/v1/discussions/{id}/contributions"
         | "POST /api/v1/alliances"
         // The id names no organization: a 404 once past the guard.

@@ -212,7 +212,10 @@ async fn a_municipality_shows_its_coverage_map_services_and_possible_partners() 
             404
         );
         let tijuana = get(backend, "/municipios/02004", &[]).await.body;
-        assert!(tijuana.contains("cov-local"), "Tijuana's shelters cover housing");
+        assert!(
+            tijuana.contains("cov-local"),
+            "Tijuana's shelters cover housing"
+        );
         let near = get(backend, "/municipios/07089/servicios", &[]).await.body;
         assert!(near.contains("km") && near.matches("<li>").count() > 3);
     }
@@ -273,6 +276,94 @@ async fn the_services_table_carries_hxl_hashtags_and_refuses_bad_filters() {
                 .await
                 .status,
             400
+        );
+    }
+}
+
+#[tokio::test]
+async fn members_add_services_of_their_own_organization_and_bad_places_are_named() {
+    for backend in test_backends() {
+        let db = db(backend).await;
+        let (a, _, b, _) = two_organizations(&db, 22).await;
+        let member = account_in(&db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
+        let mut browser = Browser::signed_in(backend, &db, member.id).await;
+        let new = format!("/organizaciones/{a}/servicios/nuevo");
+        assert_eq!(browser.get(&new).await.status, 200);
+        assert_eq!(
+            browser
+                .get(&format!("/organizaciones/{b}/servicios/nuevo"))
+                .await
+                .status,
+            403
+        );
+        let nowhere = browser
+            .post(
+                &new,
+                &[
+                    ("name", "Asesoría jurídica gratuita"),
+                    ("sectors", "asesoria_juridica"),
+                    ("location", ""),
+                ],
+            )
+            .await;
+        assert_eq!(nowhere.status, 422);
+        assert!(
+            nowhere.body.contains("id=\"location-error\""),
+            "a service with no location"
+        );
+        assert!(
+            nowhere
+                .body
+                .contains("value=\"Asesoría jurídica gratuita\"")
+        );
+        let abroad = browser
+            .post(
+                &new,
+                &[
+                    ("name", "Asesoría jurídica gratuita"),
+                    ("location", "07089"),
+                    ("latitude", "40.4"),
+                    ("longitude", "-3.7"),
+                ],
+            )
+            .await;
+        assert_eq!(abroad.status, 422);
+        assert!(
+            abroad.body.contains("id=\"coordinates-error\""),
+            "coordinates outside Mexico"
+        );
+        let made = browser
+            .post(
+                &new,
+                &[
+                    ("name", "Asesoría jurídica gratuita"),
+                    ("sectors", "asesoria_juridica"),
+                    ("location", "07089"),
+                    ("cost", "gratuito"),
+                    ("verified", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, 303, "{}", made.body);
+        let again = browser
+            .post(
+                &new,
+                &[
+                    ("name", "Asesoría jurídica gratuita"),
+                    ("location", "07089"),
+                ],
+            )
+            .await;
+        assert_eq!(again.status, 422, "the same name in the same municipality");
+        assert!(again.body.contains("id=\"name-error\""));
+        let near = get(backend, "/municipios/07089/servicios", &[]).await.body;
+        let listed = near
+            .split("Asesoría jurídica gratuita")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            listed.contains("por verificar"),
+            "a member cannot mark it verified"
         );
     }
 }
