@@ -51,6 +51,7 @@ pub enum FieldProblem {
     /// Another organization has this name in the same place.
     DuplicateName,
     UnknownCitation,
+    FrameworkNotAccepted,
 }
 
 impl FieldProblem {
@@ -89,6 +90,7 @@ impl FieldProblem {
             FieldProblem::OutsideMexico => "field-outside-mexico",
             FieldProblem::DuplicateName => "field-duplicate-name",
             FieldProblem::UnknownCitation => "field-unknown-citation",
+            FieldProblem::FrameworkNotAccepted => "field-framework-not-accepted",
         }
     }
 }
@@ -134,6 +136,9 @@ impl fmt::Display for FieldProblem {
             FieldProblem::DuplicateName => "another organization has this name in the same place",
             FieldProblem::UnknownCitation => {
                 "the text cites an address that names no published record"
+            }
+            FieldProblem::FrameworkNotAccepted => {
+                "the organization has not accepted the collaboration framework"
             }
         };
         f.write_str(text)

@@ -24,6 +24,7 @@ pub mod responsibilities;
 pub mod service;
 pub mod taxonomy;
 pub mod time;
+pub mod working_group;
 
 pub use keys::{Cvegeo, KeyError, StateKey};
 pub use lang::Lang;

@@ -26,6 +26,7 @@ mod search_feed;
 mod service_writes;
 mod services;
 mod time;
+mod working_groups;
 
 pub use accounts::{ApiTokenRecord, InvitationRecord, LinkProblem, MemberRecord, NewMember};
 pub use alliances::AllianceRecord;

@@ -926,3 +926,6 @@ mod legal_changes;
 
 #[path = "store/discussions.rs"]
 mod discussions;
+
+#[path = "store/working_groups.rs"]
+mod working_groups;

@@ -6,6 +6,7 @@
 mod api;
 mod assets;
 pub mod auth;
+mod community;
 mod cookies;
 mod directory;
 mod discussions;

@@ -21,6 +21,8 @@ use std::{collections::HashMap, net::SocketAddr, sync::OnceLock};
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/community.rs"]
+mod community;
 #[path = "http/directory_api.rs"]
 mod directory_api;
 #[path = "http/directory_pages.rs"]
@@ -177,7 +179,7 @@ fn html_lang(body: &str) -> &str {
 }
 
 /// Every page of the site, by address (filled in with real ids at run time).
-const PAGES: [&str; 28] = [
+const PAGES: [&str; 30] = [
     "/",
     "/estados",
     "/estados/07",
@@ -197,6 +199,8 @@ const PAGES: [&str; 28] = [
     "/marco-legal/instrumentos/cpeum",
     "/marco-legal/instrumentos/ley-migracion",
     "/discusiones",
+    "/grupos",
+    "/marco-de-colaboracion",
     "/servicios",
     "/alianzas",
     "/red",

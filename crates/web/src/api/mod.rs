@@ -4,6 +4,7 @@
 //! handlers by utoipa.
 
 mod alliances;
+mod community;
 mod directory;
 mod discussions;
 mod error;
@@ -122,6 +123,8 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(discussions::list_discussions))
         .routes(routes!(discussions::get_discussion))
         .routes(routes!(discussions::list_syntheses))
+        .routes(routes!(community::list_groups))
+        .routes(routes!(community::get_group))
         .routes(routes!(hsds::list_services))
         .routes(routes!(hsds::get_service))
         .routes(routes!(hsds::list_organizations))

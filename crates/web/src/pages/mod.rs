@@ -5,6 +5,7 @@ mod about;
 mod account;
 mod alliances;
 mod audit;
+mod community;
 mod coverage;
 mod discussions;
 mod events;
@@ -94,6 +95,14 @@ pub fn routes() -> Router<AppState> {
             get(discussions::event_synthesis_html),
         )
         .route("/discusiones", get(discussions::list))
+        .route("/grupos", get(community::list))
+        .route("/grupos/nuevo", get(community::new_form))
+        .route("/grupos/{slug}", get(community::show))
+        .route("/marco-de-colaboracion", get(community::framework))
+        .route(
+            "/marco-de-colaboracion/editar",
+            get(community::edit_framework_form),
+        )
         .route("/discusiones/{id}", get(discussions::show))
         .route(
             "/discusiones/{id}/relatoria/editar",
@@ -204,6 +213,11 @@ form_writes! {
     "/organizaciones/{id}/editar" => Contribute => organizations::edit,
     "/organizaciones/{id}/verificar" => Moderate => organizations::verify,
     "/alianzas/nueva" => Contribute => alliances::create,
+    "/grupos/nuevo" => ManageMembers => community::create,
+    "/grupos/{slug}/unirse" => Contribute => community::join,
+    "/grupos/{slug}/salir" => Contribute => community::leave,
+    "/marco-de-colaboracion/editar" => ManageMembers => community::publish_framework,
+    "/marco-de-colaboracion/aceptar" => Contribute => community::accept,
     "/organizaciones/{id}/servicios/nuevo" => Contribute => services::create,
     "/servicios/{id}/editar" => Contribute => services::edit,
     "/discusiones/{id}/estado" => Moderate => discussions::set_status,

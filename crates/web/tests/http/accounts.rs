@@ -772,7 +772,12 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /api/v1/alliances"
         // The id names no organization: a 404 once past the guard.
         | "PATCH /api/v1/organizations/{id}/directory" => signed_in,
-        "POST /miembros/{id}/rol" => role == Some(Administrator),
+        "POST /miembros/{id}/rol"
+        | "POST /grupos/nuevo"
+        | "POST /marco-de-colaboracion/editar" => role == Some(Administrator),
+        "POST /grupos/{slug}/unirse"
+        | "POST /grupos/{slug}/salir"
+        | "POST /marco-de-colaboracion/aceptar" => signed_in,
         "POST /practicas/nueva"
         | "POST /practicas/{id}/editar"
         | "POST /practicas/{id}/enviar"

@@ -1,0 +1,318 @@
+//! Working groups, the collaboration framework and its acceptances.
+
+use crate::{
+    Db, StoreError,
+    audit::{AuditRecord, record_audit},
+    db::{BeginWrite, dispatch},
+    time::DbTime,
+};
+use acoge_domain::{
+    Timestamp,
+    lang::Bilingual,
+    working_group::{FrameworkVersion, GroupContent, WorkingGroup},
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+type GroupRow = (Uuid, String, String, String, String, String);
+
+impl Db {
+    /// Adds a working group; a taken slug is `Conflict { field: "slug" }`.
+    pub async fn create_working_group(
+        &self,
+        content: &GroupContent,
+        moderators: &[Uuid],
+        actor: Uuid,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        let now = DbTime(Timestamp::now());
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let taken: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM working_groups WHERE slug = $1)")
+                    .bind(&content.slug)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if taken {
+                return Err(StoreError::Conflict { field: "slug" });
+            }
+            sqlx::query(
+                "INSERT INTO working_groups (id, slug, name_es, name_en, description_es,
+                    description_en, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(&content.slug)
+            .bind(&content.name.es)
+            .bind(&content.name.en)
+            .bind(&content.description.es)
+            .bind(&content.description.en)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            for member in moderators {
+                sqlx::query(
+                    "INSERT INTO working_group_moderators (group_id, member_id) VALUES ($1, $2)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(member)
+                .execute(&mut *tx)
+                .await?;
+            }
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(actor),
+                    action: "working_group.create",
+                    entity: "working_group",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: serde_json::to_value(content).ok(),
+                }
+            );
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    /// Every working group with its moderators and member organizations.
+    pub async fn working_groups(&self) -> Result<Vec<WorkingGroup>, StoreError> {
+        type Named = Vec<(Uuid, Uuid, String)>;
+        let (groups, moderators, organizations): (Vec<GroupRow>, Named, Named) =
+            dispatch!(self, |pool| {
+                let groups = sqlx::query_as(
+                    "SELECT id, slug, name_es, name_en, description_es, description_en
+                     FROM working_groups ORDER BY name_es",
+                )
+                .fetch_all(pool)
+                .await?;
+                let moderators = sqlx::query_as(
+                    "SELECT g.group_id, g.member_id, m.display_name FROM working_group_moderators g
+                     JOIN members m ON m.id = g.member_id ORDER BY m.display_name",
+                )
+                .fetch_all(pool)
+                .await?;
+                let organizations = sqlx::query_as(
+                    "SELECT g.group_id, g.organization_id, o.name
+                     FROM working_group_organizations g
+                     JOIN organizations o ON o.id = g.organization_id ORDER BY o.name",
+                )
+                .fetch_all(pool)
+                .await?;
+                (groups, moderators, organizations)
+            });
+        let mut moderators_of: HashMap<Uuid, Vec<String>> = HashMap::new();
+        for (group, _, name) in moderators {
+            moderators_of.entry(group).or_default().push(name);
+        }
+        let mut organizations_of: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
+        for (group, id, name) in organizations {
+            organizations_of.entry(group).or_default().push((id, name));
+        }
+        Ok(groups
+            .into_iter()
+            .map(
+                |(id, slug, name_es, name_en, description_es, description_en)| WorkingGroup {
+                    id,
+                    content: GroupContent {
+                        slug,
+                        name: Bilingual {
+                            es: name_es,
+                            en: name_en,
+                        },
+                        description: Bilingual {
+                            es: description_es,
+                            en: description_en,
+                        },
+                    },
+                    moderators: moderators_of.remove(&id).unwrap_or_default(),
+                    organizations: organizations_of.remove(&id).unwrap_or_default(),
+                },
+            )
+            .collect())
+    }
+
+    /// An organization joins (or, with `join` false, leaves) a group. Returns
+    /// false when there is no such group.
+    pub async fn set_group_membership(
+        &self,
+        group: Uuid,
+        organization: Uuid,
+        join: bool,
+        actor: Uuid,
+    ) -> Result<bool, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let found = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let exists: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM working_groups WHERE id = $1)")
+                    .bind(group)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if !exists {
+                return Ok(false);
+            }
+            if join {
+                sqlx::query(
+                    "INSERT INTO working_group_organizations (group_id, organization_id, joined_at)
+                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(group)
+                .bind(organization)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                sqlx::query(
+                    "DELETE FROM working_group_organizations
+                     WHERE group_id = $1 AND organization_id = $2",
+                )
+                .bind(group)
+                .bind(organization)
+                .execute(&mut *tx)
+                .await?;
+            }
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(actor),
+                    action: if join {
+                        "working_group.join"
+                    } else {
+                        "working_group.leave"
+                    },
+                    entity: "working_group",
+                    entity_id: group.to_string(),
+                    before: None,
+                    after: Some(serde_json::json!({ "organization": organization })),
+                }
+            );
+            tx.commit().await?;
+            true
+        });
+        Ok(found)
+    }
+
+    /// Publishes a new version of the framework; returns its number.
+    pub async fn publish_framework(
+        &self,
+        body: &Bilingual,
+        editor: Uuid,
+    ) -> Result<i32, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let version = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let last: Option<i32> =
+                sqlx::query_scalar("SELECT MAX(version) FROM framework_versions")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let version = last.unwrap_or(0) + 1;
+            sqlx::query(
+                "INSERT INTO framework_versions (version, body_es, body_en, edited_by, published_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(version)
+            .bind(&body.es)
+            .bind(&body.en)
+            .bind(editor)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(editor),
+                    action: "framework.publish",
+                    entity: "framework",
+                    entity_id: version.to_string(),
+                    before: None,
+                    after: serde_json::to_value(body).ok(),
+                }
+            );
+            tx.commit().await?;
+            version
+        });
+        Ok(version)
+    }
+
+    /// Every version of the framework, newest first.
+    pub async fn framework_versions(&self) -> Result<Vec<FrameworkVersion>, StoreError> {
+        type Row = (i32, String, String, Option<String>, DbTime);
+        let rows: Vec<Row> = dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT f.version, f.body_es, f.body_en, m.display_name, f.published_at
+                 FROM framework_versions f LEFT JOIN members m ON m.id = f.edited_by
+                 ORDER BY f.version DESC",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(version, es, en, edited_by_name, at)| FrameworkVersion {
+                version,
+                body: Bilingual { es, en },
+                edited_by_name,
+                published_at: at.0,
+            })
+            .collect())
+    }
+
+    /// An organization accepts the current framework. Returns the version
+    /// accepted, or `None` when none is published yet.
+    pub async fn accept_framework(
+        &self,
+        organization: Uuid,
+        member: Uuid,
+    ) -> Result<Option<i32>, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let accepted = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let current: Option<i32> =
+                sqlx::query_scalar("SELECT MAX(version) FROM framework_versions")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let Some(version) = current else {
+                return Ok(None);
+            };
+            sqlx::query(
+                "INSERT INTO framework_acceptances (organization_id, version, accepted_by, accepted_at)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (organization_id) DO UPDATE SET version = excluded.version,
+                    accepted_by = excluded.accepted_by, accepted_at = excluded.accepted_at",
+            )
+            .bind(organization)
+            .bind(version)
+            .bind(member)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(member),
+                    action: "framework.accept",
+                    entity: "organization",
+                    entity_id: organization.to_string(),
+                    before: None,
+                    after: Some(serde_json::json!({ "version": version })),
+                }
+            );
+            tx.commit().await?;
+            Some(version)
+        });
+        Ok(accepted)
+    }
+
+    /// The member organizations of the community: (id, name, version accepted).
+    pub async fn framework_members(&self) -> Result<Vec<(Uuid, String, i32)>, StoreError> {
+        Ok(dispatch!(self, |pool| {
+            sqlx::query_as(
+                "SELECT o.id, o.name, a.version FROM framework_acceptances a
+                 JOIN organizations o ON o.id = a.organization_id ORDER BY o.name",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}

@@ -1,0 +1,118 @@
+//! The community's structure: working groups and the collaboration
+//! framework organizations accept to join. Administrators create groups and
+//! publish the framework; members act for their own organization.
+
+use crate::AppState;
+use acoge_domain::{
+    accounts::{Actor, Capability, Denied, authorize},
+    fields::{FieldError, FieldProblem},
+    working_group::{GroupInput, may_join, validate_framework},
+};
+use acoge_store::StoreError;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommunityError {
+    #[error("invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error("no such working group")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn invalid(error: FieldError) -> CommunityError {
+    CommunityError::Invalid(vec![error])
+}
+
+pub async fn create_group(
+    app: &AppState,
+    actor: &Actor,
+    input: &GroupInput,
+) -> Result<String, CommunityError> {
+    authorize(actor, Capability::ManageMembers)?;
+    let admin = actor.id().ok_or(Denied::NotSignedIn)?;
+    let content = input.validate().map_err(CommunityError::Invalid)?;
+    match app.db.create_working_group(&content, &[admin], admin).await {
+        Ok(_) => Ok(content.slug),
+        Err(StoreError::Conflict { field: "slug" }) => Err(invalid(FieldError {
+            field: "slug",
+            problem: FieldProblem::IdentifierTaken,
+        })),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The member's organization joins or leaves a group; joining needs the
+/// framework accepted.
+pub async fn set_membership(
+    app: &AppState,
+    actor: &Actor,
+    slug: &str,
+    join: bool,
+) -> Result<(), CommunityError> {
+    authorize(actor, Capability::Contribute)?;
+    let member = actor.member().ok_or(Denied::NotSignedIn)?;
+    let group = app
+        .db
+        .working_groups()
+        .await?
+        .into_iter()
+        .find(|g| g.content.slug == slug)
+        .ok_or(CommunityError::NotFound)?;
+    let organization = member.organization_id.ok_or_else(|| {
+        invalid(FieldError {
+            field: "organization",
+            problem: FieldProblem::UnknownOrganization,
+        })
+    })?;
+    if join {
+        let accepted = app
+            .db
+            .framework_members()
+            .await?
+            .into_iter()
+            .find(|(id, _, _)| *id == organization)
+            .map(|(_, _, version)| version);
+        may_join(accepted).map_err(invalid)?;
+    }
+    if app
+        .db
+        .set_group_membership(group.id, organization, join, member.id)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(CommunityError::NotFound)
+    }
+}
+
+pub async fn publish_framework(
+    app: &AppState,
+    actor: &Actor,
+    es: &str,
+    en: &str,
+) -> Result<i32, CommunityError> {
+    authorize(actor, Capability::ManageMembers)?;
+    let admin = actor.id().ok_or(Denied::NotSignedIn)?;
+    let body = validate_framework(es, en).map_err(CommunityError::Invalid)?;
+    Ok(app.db.publish_framework(&body, admin).await?)
+}
+
+/// The member's organization accepts the current framework.
+pub async fn accept_framework(app: &AppState, actor: &Actor) -> Result<i32, CommunityError> {
+    authorize(actor, Capability::Contribute)?;
+    let member = actor.member().ok_or(Denied::NotSignedIn)?;
+    let organization: Uuid = member.organization_id.ok_or_else(|| {
+        invalid(FieldError {
+            field: "organization",
+            problem: FieldProblem::UnknownOrganization,
+        })
+    })?;
+    app.db
+        .accept_framework(organization, member.id)
+        .await?
+        .ok_or(CommunityError::NotFound)
+}

@@ -1,0 +1,312 @@
+//! Working groups and the collaboration framework, as pages.
+
+use super::{Chrome, Ctx, PageError, PageFailure, form::FormData, render};
+use crate::{
+    AppState,
+    community::{self, CommunityError},
+    markdown::to_safe_html,
+};
+use acoge_domain::{
+    accounts::{Capability, Denied, authorize},
+    fields::FieldError,
+    working_group::{FrameworkVersion, GroupInput, WorkingGroup},
+};
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use std::collections::BTreeMap;
+
+impl From<CommunityError> for PageError {
+    fn from(error: CommunityError) -> Self {
+        match error {
+            CommunityError::NotFound => PageError::not_found(),
+            CommunityError::Denied(Denied::NotSignedIn | Denied::Forbidden)
+            | CommunityError::Invalid(_) => PageError::Failure(PageFailure::Forbidden),
+            CommunityError::Store(e) => e.into(),
+        }
+    }
+}
+
+fn error_keys(errors: &[FieldError]) -> BTreeMap<&'static str, &'static str> {
+    errors
+        .iter()
+        .map(|e| (e.field, e.problem.message_key()))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "groups.html")]
+struct ListPage {
+    chrome: Chrome,
+    groups: Vec<WorkingGroup>,
+    admin: bool,
+}
+
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Html<String>, PageError> {
+    render(&ListPage {
+        chrome: ctx.chrome(ctx.tr.t("groups-title"), "events"),
+        groups: app.db.working_groups().await?,
+        admin: authorize(ctx.actor(), Capability::ManageMembers).is_ok(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "group.html")]
+struct GroupPage {
+    chrome: Chrome,
+    group: WorkingGroup,
+    /// The viewer's organization is in the group (None: no organization).
+    member_of: Option<bool>,
+    csrf: String,
+    error: Option<&'static str>,
+}
+
+async fn group_page(
+    app: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let group = app
+        .db
+        .working_groups()
+        .await?
+        .into_iter()
+        .find(|g| g.content.slug == slug)
+        .ok_or_else(PageError::not_found)?;
+    let member_of = ctx
+        .member()
+        .and_then(|m| m.organization_id)
+        .map(|org| group.organizations.iter().any(|(id, _)| *id == org));
+    let page = render(&GroupPage {
+        chrome: ctx.chrome(ctx.tr.pick(&group.content.name).to_owned(), "events"),
+        group,
+        member_of,
+        csrf: ctx.csrf(),
+        error,
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    group_page(&app, &ctx, &slug, None, StatusCode::OK).await
+}
+
+async fn membership(
+    app: AppState,
+    ctx: Ctx,
+    slug: String,
+    join: bool,
+) -> Result<Response, PageError> {
+    match community::set_membership(&app, ctx.actor(), &slug, join).await {
+        Ok(()) => Ok(Redirect::to(&format!("/grupos/{slug}")).into_response()),
+        Err(CommunityError::Invalid(errors)) => {
+            let key = errors.first().map(|e| e.problem.message_key());
+            group_page(&app, &ctx, &slug, key, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn join(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    membership(app, ctx, slug, true).await
+}
+
+pub async fn leave(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    membership(app, ctx, slug, false).await
+}
+
+#[derive(Template)]
+#[template(path = "group_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    csrf: String,
+    input: GroupInput,
+    errors: BTreeMap<&'static str, &'static str>,
+}
+
+fn form_page(
+    ctx: &Ctx,
+    input: GroupInput,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    ctx.require(Capability::ManageMembers)?;
+    let page = render(&FormPage {
+        chrome: ctx.chrome(ctx.tr.t("groups-new"), "events"),
+        csrf: ctx.csrf(),
+        input,
+        errors: error_keys(errors),
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn new_form(ctx: Ctx) -> Result<Response, PageError> {
+    form_page(&ctx, GroupInput::default(), &[], StatusCode::OK)
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let input = GroupInput {
+        slug: form.get("slug").to_owned(),
+        name_es: form.get("name_es").to_owned(),
+        name_en: form.get("name_en").to_owned(),
+        description_es: form.get("description_es").to_owned(),
+        description_en: form.get("description_en").to_owned(),
+    };
+    match community::create_group(&app, ctx.actor(), &input).await {
+        Ok(slug) => Ok(Redirect::to(&format!("/grupos/{slug}")).into_response()),
+        Err(CommunityError::Invalid(errors)) => {
+            form_page(&ctx, input, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "framework.html")]
+struct FrameworkPage {
+    chrome: Chrome,
+    /// The current version rendered, and its record.
+    current: Option<(String, FrameworkVersion)>,
+    /// Earlier versions, rendered, newest first.
+    older: Vec<(String, FrameworkVersion)>,
+    members: Vec<(uuid::Uuid, String, i32)>,
+    /// The viewer's organization's accepted version (None: not accepted or
+    /// no organization); whether the viewer acts for an organization.
+    accepted: Option<i32>,
+    has_organization: bool,
+    admin: bool,
+    csrf: String,
+    error: Option<&'static str>,
+}
+
+async fn framework_page(
+    app: &AppState,
+    ctx: &Ctx,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let mut versions = app.db.framework_versions().await?;
+    let current = if versions.is_empty() {
+        None
+    } else {
+        let latest = versions.remove(0);
+        Some((to_safe_html(ctx.tr.pick(&latest.body)), latest))
+    };
+    let members = app.db.framework_members().await?;
+    let organization = ctx.member().and_then(|m| m.organization_id);
+    let accepted = organization.and_then(|org| {
+        members
+            .iter()
+            .find(|(id, _, _)| *id == org)
+            .map(|(_, _, v)| *v)
+    });
+    let page = render(&FrameworkPage {
+        chrome: ctx.chrome(ctx.tr.t("framework-title"), "events"),
+        current,
+        older: versions
+            .into_iter()
+            .map(|v| (to_safe_html(ctx.tr.pick(&v.body)), v))
+            .collect(),
+        members,
+        accepted,
+        has_organization: organization.is_some(),
+        admin: authorize(ctx.actor(), Capability::ManageMembers).is_ok(),
+        csrf: ctx.csrf(),
+        error,
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn framework(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    framework_page(&app, &ctx, None, StatusCode::OK).await
+}
+
+pub async fn accept(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    match community::accept_framework(&app, ctx.actor()).await {
+        Ok(_) => Ok(Redirect::to("/marco-de-colaboracion").into_response()),
+        Err(CommunityError::Invalid(errors)) => {
+            let key = errors.first().map(|e| e.problem.message_key());
+            framework_page(&app, &ctx, key, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(CommunityError::NotFound) => {
+            framework_page(&app, &ctx, Some("framework-none"), StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "framework_form.html")]
+struct FrameworkForm {
+    chrome: Chrome,
+    csrf: String,
+    body_es: String,
+    body_en: String,
+    errors: BTreeMap<&'static str, &'static str>,
+}
+
+fn framework_form(
+    ctx: &Ctx,
+    body_es: String,
+    body_en: String,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    ctx.require(Capability::ManageMembers)?;
+    let page = render(&FrameworkForm {
+        chrome: ctx.chrome(ctx.tr.t("framework-edit"), "events"),
+        csrf: ctx.csrf(),
+        body_es,
+        body_en,
+        errors: error_keys(errors),
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn edit_framework_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, PageError> {
+    let latest = app.db.framework_versions().await?.into_iter().next();
+    let (es, en) = latest.map(|v| (v.body.es, v.body.en)).unwrap_or_default();
+    framework_form(&ctx, es, en, &[], StatusCode::OK)
+}
+
+pub async fn publish_framework(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let (es, en) = (
+        form.get("body_es").to_owned(),
+        form.get("body_en").to_owned(),
+    );
+    match community::publish_framework(&app, ctx.actor(), &es, &en).await {
+        Ok(_) => Ok(Redirect::to("/marco-de-colaboracion").into_response()),
+        Err(CommunityError::Invalid(errors)) => {
+            framework_form(&ctx, es, en, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
