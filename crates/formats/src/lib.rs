@@ -5,6 +5,7 @@
 pub mod csv_rows;
 pub mod error;
 pub mod examples;
+pub mod icalendar;
 pub mod reference;
 pub mod services;
 

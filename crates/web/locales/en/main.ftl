@@ -141,6 +141,7 @@ event-organizers = Organized by
 event-questions = Guiding questions
 event-streams = Live stream
 event-links = Links
+event-calendar = Add to my calendar (iCalendar)
 event-description = Description
 
 legal-title = Legal framework

@@ -141,6 +141,7 @@ event-organizers = Organizan
 event-questions = Preguntas guía
 event-streams = Transmisión en vivo
 event-links = Enlaces
+event-calendar = Añadir a mi calendario (iCalendar)
 event-description = Descripción
 
 legal-title = Marco legal

@@ -5,7 +5,11 @@ use crate::{AppState, i18n::Tr, params::Params};
 use acoge_domain::event::{DEFAULT_VIEWER_ZONE, Event, Schedule};
 use acoge_store::EventSummary;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, header},
+    response::{IntoResponse, Response},
+};
 use fluent_templates::fluent_bundle::FluentValue;
 
 /// When an event happens, as its page says it.
@@ -94,4 +98,70 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
         when: When::new(ctx.tr, &event.schedule),
         event,
     })
+}
+
+/// The origin of absolute links in files read outside the site: the
+/// configured public address, else the address the request was sent to.
+fn origin(app: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &app.config.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// The event as an iCalendar file (RFC 5545) for the visitor's calendar.
+pub async fn calendar(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let event = app.db.event(&id).await?.ok_or_else(PageError::not_found)?;
+    let origin = origin(&app, &headers);
+    let host = origin
+        .split_once("://")
+        .map_or(origin.as_str(), |(_, rest)| rest)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("localhost")
+        .to_owned();
+    let url = format!("{origin}/eventos/{}", event.id);
+    let heading = ctx.tr.t("event-questions");
+    let body = acoge_formats::icalendar::event_calendar(
+        &event,
+        &acoge_formats::icalendar::CalendarContext {
+            host: &host,
+            url: &url,
+            stamp: acoge_domain::Timestamp::now(),
+            lang: ctx.tr.lang,
+            questions_heading: &heading,
+        },
+    );
+    // Slugs are plain already; filtering keeps the header valid whatever a
+    // future slug holds.
+    let name: String = event
+        .slug
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let disposition = format!("inline; filename=\"{name}.ics\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -57,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/organizaciones/{id}", get(organizations::show))
         .route("/eventos", get(events::list))
         .route("/eventos/{id}", get(events::show))
+        .route("/eventos/{id}/calendario.ics", get(events::calendar))
         .route("/marco-legal", get(legal::show))
         .route(
             "/marco-legal/instrumentos/nuevo",
