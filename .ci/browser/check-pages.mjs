@@ -113,6 +113,8 @@ const SIGNED_IN_PAGES = [
   { path: '/marco-legal/instrumentos/cpeum/editar?lang=en' },
   { path: '/marco-legal/instrumentos/cpeum/disposiciones/nueva' },
   { fromApi: '/api/v1/provisions', template: '/marco-legal/disposiciones/{id}/editar' },
+  { fromApi: '/api/v1/events?per_page=1', template: '/eventos/{id}/asistencia' },
+  { fromApi: '/api/v1/events?per_page=1', template: '/eventos/{id}?lang=en' },
 ];
 
 const CI_EMAIL = process.env.ACOGE_CI_EMAIL || '';

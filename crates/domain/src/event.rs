@@ -65,6 +65,15 @@ impl Schedule {
     }
 }
 
+/// One item of an event's agenda: its local time in the organizer's zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgendaItem {
+    /// "HH:MM" in the organizer's zone.
+    pub time: String,
+    pub title: String,
+    pub speakers: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventLink {
     pub kind: LinkKind,
@@ -93,6 +102,9 @@ pub struct Event {
     /// In order; each in Spanish and English.
     pub guiding_questions: Vec<Bilingual>,
     pub links: Vec<EventLink>,
+    pub agenda: Vec<AgendaItem>,
+    /// Places; `None` is no limit.
+    pub capacity: Option<u32>,
     pub provenance: Provenance,
 }
 

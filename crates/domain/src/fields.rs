@@ -50,6 +50,16 @@ pub enum FieldProblem {
     OutsideMexico,
     /// Another organization has this name in the same place.
     DuplicateName,
+    /// An event's end is not after its start.
+    EndsBeforeStart,
+    /// Not an IANA time zone name.
+    UnknownTimeZone,
+    /// Not a date and time (local "YYYY-MM-DDTHH:MM", or RFC 3339 on the API).
+    InvalidDateTime,
+    /// A capacity is a whole number of places, at least 1.
+    InvalidCapacity,
+    /// An agenda line is "HH:MM Title — Speaker, Speaker".
+    InvalidAgendaItem,
 }
 
 impl FieldProblem {
@@ -87,6 +97,11 @@ impl FieldProblem {
             FieldProblem::NoLocation => "field-no-location",
             FieldProblem::OutsideMexico => "field-outside-mexico",
             FieldProblem::DuplicateName => "field-duplicate-name",
+            FieldProblem::EndsBeforeStart => "field-ends-before-start",
+            FieldProblem::UnknownTimeZone => "field-unknown-time-zone",
+            FieldProblem::InvalidDateTime => "field-invalid-date-time",
+            FieldProblem::InvalidCapacity => "field-invalid-capacity",
+            FieldProblem::InvalidAgendaItem => "field-invalid-agenda-item",
         }
     }
 }
@@ -130,6 +145,11 @@ impl fmt::Display for FieldProblem {
             FieldProblem::NoLocation => "a service needs the municipality where it is offered",
             FieldProblem::OutsideMexico => "the coordinates are outside Mexico",
             FieldProblem::DuplicateName => "another organization has this name in the same place",
+            FieldProblem::EndsBeforeStart => "the event must end after it starts",
+            FieldProblem::UnknownTimeZone => "not an IANA time zone such as America/Mexico_City",
+            FieldProblem::InvalidDateTime => "not a date and time",
+            FieldProblem::InvalidCapacity => "a whole number of places, at least 1",
+            FieldProblem::InvalidAgendaItem => "each line is HH:MM Title — Speaker, Speaker",
         };
         f.write_str(text)
     }

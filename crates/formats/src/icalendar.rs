@@ -270,6 +270,8 @@ mod tests {
                 url: "https://example.org/live".into(),
                 label: "En vivo".into(),
             }],
+            agenda: vec![],
+            capacity: None,
             provenance: Provenance {
                 sources: vec![],
                 verified: false,

@@ -7,7 +7,7 @@ use crate::{
     time::DbTime,
 };
 use acoge_domain::{
-    event::{Event, EventKind, EventLink, LinkKind, OrganizationRef, Schedule},
+    event::{AgendaItem, Event, EventKind, EventLink, LinkKind, OrganizationRef, Schedule},
     lang::Bilingual,
     page::{Page, PageRequest},
 };
@@ -37,6 +37,7 @@ struct EventRow {
     time_zone: String,
     verified: bool,
     sources: String,
+    capacity: Option<i64>,
 }
 
 const TABLE: &str = "events";
@@ -59,7 +60,7 @@ impl EventRow {
 }
 
 const COLUMNS: &str = "id, slug, kind, title_es, title_en, description_es, description_en, \
-     starts_at, ends_at, time_zone, verified, sources";
+     starts_at, ends_at, time_zone, verified, sources, capacity";
 
 impl Db {
     /// Events, newest first.
@@ -94,8 +95,9 @@ impl Db {
             Vec<(Uuid, String, Option<String>)>,
             Vec<(String, String)>,
             Vec<(String, String, String)>,
+            Vec<(String, String, String)>,
         );
-        let (row, organizers, questions, links): Parts = dispatch!(self, |pool| {
+        let (row, organizers, questions, links, agenda): Parts = dispatch!(self, |pool| {
             let row: Option<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM events WHERE id = $1 OR slug = $2"
             )))
@@ -104,7 +106,7 @@ impl Db {
             .fetch_optional(pool)
             .await?;
             match &row {
-                None => (None, Vec::new(), Vec::new(), Vec::new()),
+                None => (None, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
                 Some(event) => {
                     let organizers = sqlx::query_as(
                         "SELECT o.id, o.name, o.acronym FROM event_organizers eo
@@ -127,7 +129,14 @@ impl Db {
                     .bind(event.id)
                     .fetch_all(pool)
                     .await?;
-                    (row, organizers, questions, links)
+                    let agenda = sqlx::query_as(
+                        "SELECT time, title, speakers FROM event_agenda_items
+                         WHERE event_id = $1 ORDER BY position",
+                    )
+                    .bind(event.id)
+                    .fetch_all(pool)
+                    .await?;
+                    (row, organizers, questions, links, agenda)
                 }
             }
         });
@@ -162,6 +171,19 @@ impl Db {
                     })
                 })
                 .collect::<Result<_, StoreError>>()?,
+            agenda: agenda
+                .into_iter()
+                .map(|(time, title, speakers)| {
+                    Ok(AgendaItem {
+                        time,
+                        title,
+                        speakers: serde_json::from_str(&speakers).map_err(|e| {
+                            StoreError::corrupt("event_agenda_items", "speakers", e)
+                        })?,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            capacity: crate::registrations::capacity(row.capacity),
             provenance: provenance(TABLE, &row.sources, row.verified)?,
         }))
     }

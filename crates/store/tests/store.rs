@@ -926,3 +926,6 @@ mod legal_changes;
 
 #[path = "store/discussions.rs"]
 mod discussions;
+
+#[path = "store/registrations.rs"]
+mod registrations;

@@ -8,6 +8,7 @@ use acoge_domain::{
     legal::{InstrumentLevel, MeasureLevel},
     legal_change::ChangeKind,
     organization::{OrganizationKind, Scope},
+    registration::RegistrationStatus,
     taxonomy::{GovernmentLevel, MigrationContext, Right},
 };
 use acoge_formats::reference::ReferenceFiles;
@@ -602,6 +603,10 @@ fn both_languages_have_every_message_and_every_vocabulary_label() {
         MeasureLevel::ALL.iter().map(|t| t.message_key()).collect(),
         EventKind::ALL.iter().map(|t| t.message_key()).collect(),
         LinkKind::ALL.iter().map(|t| t.message_key()).collect(),
+        RegistrationStatus::ALL
+            .iter()
+            .map(|t| t.message_key())
+            .collect(),
         ChangeKind::ALL.iter().map(|t| t.message_key()).collect(),
     ]
     .concat();

@@ -1,6 +1,8 @@
 //! Events of the community.
 
-use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
+use super::{
+    Chrome, Ctx, PageError, PageResult, Pager, event_registration::RegistrationView, render,
+};
 use crate::{AppState, i18n::Tr, params::Params};
 use acoge_domain::event::{DEFAULT_VIEWER_ZONE, Event, Schedule};
 use acoge_store::EventSummary;
@@ -89,13 +91,21 @@ struct ShowPage {
     chrome: Chrome,
     event: Event,
     when: When,
+    registration: RegistrationView,
+    csrf: String,
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let event = app.db.event(&id).await?.ok_or_else(PageError::not_found)?;
+    let summary = app
+        .db
+        .registration_summary(event.id, ctx.member().map(|m| m.id))
+        .await?;
     render(&ShowPage {
         chrome: ctx.chrome(event.title.get(ctx.tr.lang).to_owned(), "events"),
         when: When::new(ctx.tr, &event.schedule),
+        registration: RegistrationView::new(&ctx, &event, &summary),
+        csrf: ctx.csrf(),
         event,
     })
 }

@@ -4,6 +4,7 @@
 mod about;
 mod account;
 mod audit;
+mod event_registration;
 mod events;
 mod form;
 mod geo;
@@ -58,6 +59,10 @@ pub fn routes() -> Router<AppState> {
         .route("/eventos", get(events::list))
         .route("/eventos/{id}", get(events::show))
         .route("/eventos/{id}/calendario.ics", get(events::calendar))
+        .route(
+            "/eventos/{id}/asistencia",
+            get(event_registration::attendance_form),
+        )
         .route("/marco-legal", get(legal::show))
         .route(
             "/marco-legal/instrumentos/nuevo",
@@ -152,6 +157,9 @@ form_writes! {
     "/practicas/{id}/enviar" => Contribute => practices::submit,
     "/practicas/{id}/respuesta" => Contribute => practices::reply,
     "/practicas/{id}/revisar" => Review => practices::review,
+    "/eventos/{id}/inscripcion" => OwnAccount => event_registration::register,
+    "/eventos/{id}/inscripcion/cancelar" => OwnAccount => event_registration::cancel,
+    "/eventos/{id}/asistencia" => Moderate => event_registration::record_attendance,
     "/marco-legal/instrumentos/nuevo" => Moderate => legal_records::create_instrument,
     "/marco-legal/instrumentos/{id}/editar" => Moderate => legal_records::edit_instrument,
     "/marco-legal/instrumentos/{id}/verificar" => Moderate => legal_records::verify_instrument,

@@ -756,7 +756,8 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /api/v1/legal-instruments/{id}/verify"
         | "POST /api/v1/legal-instruments/{id}/provisions"
         | "PATCH /api/v1/provisions/{id}"
-        | "POST /api/v1/provisions/{id}/verify" => moderates,
+        | "POST /api/v1/provisions/{id}/verify"
+        | "POST /eventos/{id}/asistencia" => moderates,
         "POST /miembros/{id}/rol" => role == Some(Administrator),
         "POST /practicas/nueva"
         | "POST /practicas/{id}/editar"
@@ -764,7 +765,9 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /practicas/{id}/respuesta"
         | "POST /api/v1/practices"
         | "PATCH /api/v1/practices/{id}"
-        | "POST /api/v1/practices/{id}/submit" => signed_in,
+        | "POST /api/v1/practices/{id}/submit"
+        | "POST /eventos/{id}/inscripcion"
+        | "POST /eventos/{id}/inscripcion/cancelar" => signed_in,
         "POST /practicas/{id}/revisar" | "POST /api/v1/practices/{id}/reviews" => {
             matches!(role, Some(Reviewer | Administrator))
         }
