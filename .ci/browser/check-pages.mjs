@@ -114,6 +114,8 @@ const SIGNED_IN_PAGES = [
   { path: '/marco-legal/instrumentos/cpeum/disposiciones/nueva' },
   { fromApi: '/api/v1/provisions', template: '/marco-legal/disposiciones/{id}/editar' },
   { fromApi: '/api/v1/events?per_page=1', template: '/eventos/{id}/asistencia' },
+  { path: '/eventos/nuevo' },
+  { fromApi: '/api/v1/events?per_page=1', template: '/eventos/{id}/editar?lang=en' },
   { fromApi: '/api/v1/events?per_page=1', template: '/eventos/{id}?lang=en' },
 ];
 

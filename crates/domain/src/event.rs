@@ -74,6 +74,22 @@ pub struct AgendaItem {
     pub speakers: Vec<String>,
 }
 
+impl AgendaItem {
+    /// The line a form shows and `event_edit::parse_agenda_item` reads back.
+    pub fn as_line(&self) -> String {
+        if self.speakers.is_empty() {
+            format!("{} {}", self.time, self.title)
+        } else {
+            format!(
+                "{} {} — {}",
+                self.time,
+                self.title,
+                self.speakers.join(", ")
+            )
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventLink {
     pub kind: LinkKind,

@@ -87,6 +87,54 @@ impl Db {
         })
     }
 
+    /// Events that have not ended at `now`, soonest first. They are few (a
+    /// community's calendar), so they are not paginated.
+    pub async fn upcoming_events(
+        &self,
+        now: acoge_domain::Timestamp,
+    ) -> Result<Vec<EventSummary>, StoreError> {
+        let rows: Vec<EventRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM events WHERE ends_at > $1 ORDER BY starts_at, id LIMIT 200"
+            )))
+            .bind(DbTime(now))
+            .fetch_all(pool)
+            .await?
+        });
+        rows.iter().map(EventRow::summary).collect()
+    }
+
+    /// Events that ended by `now`, most recent first.
+    pub async fn past_events(
+        &self,
+        now: acoge_domain::Timestamp,
+        page: PageRequest,
+    ) -> Result<Page<EventSummary>, StoreError> {
+        let (total, rows): (i64, Vec<EventRow>) = dispatch!(self, |pool| {
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE ends_at <= $1")
+                .bind(DbTime(now))
+                .fetch_one(pool)
+                .await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM events WHERE ends_at <= $1
+                 ORDER BY starts_at DESC, id LIMIT $2 OFFSET $3"
+            )))
+            .bind(DbTime(now))
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(pool)
+            .await?;
+            (total, rows)
+        });
+        Ok(Page {
+            total: count(total),
+            items: rows
+                .iter()
+                .map(EventRow::summary)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
     /// One event by its id or its slug, with everything its page shows.
     pub async fn event(&self, id_or_slug: &str) -> Result<Option<Event>, StoreError> {
         let id = Uuid::parse_str(id_or_slug).ok();

@@ -7,6 +7,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod cookies;
+mod event_edits;
 mod format;
 pub mod i18n;
 mod legal_changes;

@@ -22,6 +22,8 @@ use std::{collections::HashMap, net::SocketAddr, sync::OnceLock};
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/events.rs"]
+mod events;
 #[path = "http/legal.rs"]
 mod legal;
 #[path = "http/mail.rs"]

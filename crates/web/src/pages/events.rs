@@ -61,27 +61,44 @@ impl When {
 #[template(path = "events.html")]
 struct ListPage {
     chrome: Chrome,
-    items: Vec<(EventSummary, When)>,
+    /// Not ended yet, soonest first (shown on the first page only).
+    upcoming: Vec<(EventSummary, When)>,
+    /// Ended, most recent first, paginated.
+    past: Vec<(EventSummary, When)>,
     pager: Pager,
+    moderator: bool,
 }
 
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     let params = Params::parse(ctx.raw_query())?;
     let page = params.page(20)?;
-    let result = app.db.events(page).await?;
-    let pager = Pager::new("/eventos", &[], page.page, result.page_count(page));
-    let items = result
-        .items
-        .into_iter()
-        .map(|e| {
-            let when = When::new(ctx.tr, &e.schedule);
-            (e, when)
-        })
-        .collect();
+    let now = acoge_domain::Timestamp::now();
+    let with_when = |items: Vec<EventSummary>| {
+        items
+            .into_iter()
+            .map(|e| {
+                let when = When::new(ctx.tr, &e.schedule);
+                (e, when)
+            })
+            .collect::<Vec<_>>()
+    };
+    let upcoming = if page.page == 1 {
+        with_when(app.db.upcoming_events(now).await?)
+    } else {
+        Vec::new()
+    };
+    let past = app.db.past_events(now, page).await?;
+    let pager = Pager::new("/eventos", &[], page.page, past.page_count(page));
     render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("events-title"), "events"),
-        items,
+        upcoming,
+        past: with_when(past.items),
         pager,
+        moderator: acoge_domain::accounts::authorize(
+            ctx.actor(),
+            acoge_domain::accounts::Capability::Moderate,
+        )
+        .is_ok(),
     })
 }
 

@@ -4,6 +4,7 @@
 mod about;
 mod account;
 mod audit;
+mod event_form;
 mod event_registration;
 mod events;
 mod form;
@@ -57,7 +58,9 @@ pub fn routes() -> Router<AppState> {
         .route("/organizaciones", get(organizations::list))
         .route("/organizaciones/{id}", get(organizations::show))
         .route("/eventos", get(events::list))
+        .route("/eventos/nuevo", get(event_form::new_form))
         .route("/eventos/{id}", get(events::show))
+        .route("/eventos/{id}/editar", get(event_form::edit_form))
         .route("/eventos/{id}/calendario.ics", get(events::calendar))
         .route(
             "/eventos/{id}/asistencia",
@@ -157,6 +160,8 @@ form_writes! {
     "/practicas/{id}/enviar" => Contribute => practices::submit,
     "/practicas/{id}/respuesta" => Contribute => practices::reply,
     "/practicas/{id}/revisar" => Review => practices::review,
+    "/eventos/nuevo" => Moderate => event_form::create,
+    "/eventos/{id}/editar" => Moderate => event_form::edit,
     "/eventos/{id}/inscripcion" => OwnAccount => event_registration::register,
     "/eventos/{id}/inscripcion/cancelar" => OwnAccount => event_registration::cancel,
     "/eventos/{id}/asistencia" => Moderate => event_registration::record_attendance,

@@ -757,7 +757,11 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /api/v1/legal-instruments/{id}/provisions"
         | "PATCH /api/v1/provisions/{id}"
         | "POST /api/v1/provisions/{id}/verify"
-        | "POST /eventos/{id}/asistencia" => moderates,
+        | "POST /eventos/{id}/asistencia"
+        | "POST /eventos/nuevo"
+        | "POST /eventos/{id}/editar"
+        | "POST /api/v1/events"
+        | "PATCH /api/v1/events/{id}" => moderates,
         "POST /miembros/{id}/rol" => role == Some(Administrator),
         "POST /practicas/nueva"
         | "POST /practicas/{id}/editar"
