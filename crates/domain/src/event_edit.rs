@@ -66,6 +66,9 @@ pub struct EventInput {
     pub links: Vec<(String, String, String)>,
     /// One per line, in order.
     pub guiding_questions: Vec<String>,
+    /// Their English texts, by position; a missing or empty one is the
+    /// Spanish text.
+    pub guiding_questions_en: Vec<String>,
     /// Organization ids.
     pub organizers: Vec<String>,
 }
@@ -226,12 +229,25 @@ impl EventInput {
                 label: if label.is_empty() { url } else { label }.to_owned(),
             });
         }
+        // Blank lines are dropped from both lists alike, so positions pair up.
+        let english: Vec<&str> = self
+            .guiding_questions_en
+            .iter()
+            .map(|q| q.trim())
+            .filter(|q| !q.is_empty())
+            .collect();
         let guiding_questions = self
             .guiding_questions
             .iter()
             .map(|q| q.trim())
             .filter(|q| !q.is_empty())
-            .map(|q| both(q.to_owned(), String::new()))
+            .enumerate()
+            .map(|(n, q)| {
+                both(
+                    q.to_owned(),
+                    english.get(n).copied().unwrap_or("").to_owned(),
+                )
+            })
             .collect();
         let mut organizers = Vec::new();
         for id in self.organizers.iter().filter(|o| !o.trim().is_empty()) {
@@ -293,6 +309,7 @@ mod tests {
                 String::new(),
             )],
             guiding_questions: vec!["¿Quién hace qué?".into(), " ".into()],
+            guiding_questions_en: vec!["Who does what?".into()],
             organizers: vec![],
         }
     }
@@ -310,6 +327,7 @@ mod tests {
         assert_eq!(content.agenda.len(), 2);
         assert_eq!(content.agenda[0].speakers, vec!["Ana Pérez", "Luis Gómez"]);
         assert_eq!(content.guiding_questions.len(), 1);
+        assert_eq!(content.guiding_questions[0].en, "Who does what?");
         assert_eq!(content.links[0].label, "https://example.org/en-vivo");
     }
 

@@ -199,6 +199,7 @@ fn content(capacity: Option<u32>, organizer: Uuid) -> acoge_domain::event_edit::
             "En vivo".into(),
         )],
         guiding_questions: vec!["¿Quién hace qué?".into()],
+        guiding_questions_en: vec![],
         organizers: vec![organizer.to_string()],
     }
     .validate()

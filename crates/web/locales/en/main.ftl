@@ -175,6 +175,7 @@ event-field-agenda = Agenda, one line per item: "10:00 Title — Speaker, Speake
 event-field-stream = Live stream link
 event-field-recording = Recording link
 event-field-questions = Guiding questions, one per line
+event-field-questions-en = The same questions in English, one per line (optional)
 event-save = Save event
 event-agenda = Agenda
 event-capacity = Capacity

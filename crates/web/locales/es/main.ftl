@@ -175,6 +175,7 @@ event-field-agenda = Agenda, una línea por punto: «10:00 Título — Ponente, 
 event-field-stream = Enlace de la transmisión en vivo
 event-field-recording = Enlace de la grabación
 event-field-questions = Preguntas guía, una por línea
+event-field-questions-en = Las mismas preguntas en inglés, una por línea (opcional)
 event-save = Guardar evento
 event-agenda = Agenda
 event-capacity = Cupo

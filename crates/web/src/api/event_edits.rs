@@ -99,8 +99,12 @@ pub struct NewEventBody {
     pub agenda: Vec<AgendaItemBody>,
     #[serde(default)]
     pub links: Vec<EventLinkBody>,
+    /// In Spanish, in order.
     #[serde(default)]
     pub guiding_questions: Vec<String>,
+    /// Their English texts, by position (optional).
+    #[serde(default)]
+    pub guiding_questions_en: Vec<String>,
     /// Organization ids.
     #[serde(default)]
     pub organizers: Vec<String>,
@@ -125,6 +129,7 @@ pub struct EventPatchBody {
     pub agenda: Option<Vec<AgendaItemBody>>,
     pub links: Option<Vec<EventLinkBody>>,
     pub guiding_questions: Option<Vec<String>>,
+    pub guiding_questions_en: Option<Vec<String>>,
     pub organizers: Option<Vec<String>>,
 }
 
@@ -181,6 +186,11 @@ fn input_of(event: &Event) -> EventInput {
             .iter()
             .map(|q| q.es.clone())
             .collect(),
+        guiding_questions_en: event
+            .guiding_questions
+            .iter()
+            .map(|q| q.en.clone())
+            .collect(),
         organizers: event.organizers.iter().map(|o| o.id.to_string()).collect(),
     }
 }
@@ -222,6 +232,7 @@ pub async fn create_event(
         agenda: agenda_lines(body.agenda),
         links: links(body.links),
         guiding_questions: body.guiding_questions,
+        guiding_questions_en: body.guiding_questions_en,
         organizers: body.organizers,
     };
     let id = event_edits::create(&app, &auth.actor, &input).await?;
@@ -274,7 +285,12 @@ pub async fn patch_event(
         input.links = links(new);
     }
     if let Some(questions) = body.guiding_questions {
+        // New Spanish texts make the old English ones stale unless resent.
         input.guiding_questions = questions;
+        input.guiding_questions_en = Vec::new();
+    }
+    if let Some(english) = body.guiding_questions_en {
+        input.guiding_questions_en = english;
     }
     if let Some(organizers) = body.organizers {
         input.organizers = organizers;

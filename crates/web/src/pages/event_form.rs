@@ -50,6 +50,7 @@ pub struct Values {
     stream_url: String,
     recording_url: String,
     guiding_questions: String,
+    guiding_questions_en: String,
     organizers: Vec<String>,
 }
 
@@ -73,6 +74,7 @@ impl Values {
             stream_url: form.get("stream_url").to_owned(),
             recording_url: form.get("recording_url").to_owned(),
             guiding_questions: form.get("guiding_questions").to_owned(),
+            guiding_questions_en: form.get("guiding_questions_en").to_owned(),
             organizers: form.get_all("organizers"),
         }
     }
@@ -122,11 +124,46 @@ impl Values {
                 .map(|q| q.es.clone())
                 .collect::<Vec<_>>()
                 .join("\n"),
+            guiding_questions_en: event
+                .guiding_questions
+                .iter()
+                .map(|q| q.en.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
             organizers: event.organizers.iter().map(|o| o.id.to_string()).collect(),
         }
     }
 
-    fn input(&self) -> EventInput {
+    /// The input, keeping what the form does not show of `current`: the
+    /// form shows the first stream and the first recording; every other
+    /// link stays, and a shown link whose address is unchanged keeps its
+    /// label.
+    fn input(&self, current: Option<&Event>) -> EventInput {
+        let mut input = self.typed();
+        let Some(current) = current else {
+            return input;
+        };
+        let shown = |kind: LinkKind| current.links.iter().position(|l| l.kind == kind);
+        let shown = [shown(LinkKind::LiveStream), shown(LinkKind::Recording)];
+        for (link, position) in input.links.iter_mut().zip(shown) {
+            if let Some(old) = position.and_then(|p| current.links.get(p))
+                && old.url == link.1.trim()
+            {
+                link.2 = old.label.clone();
+            }
+        }
+        input.links.extend(
+            current
+                .links
+                .iter()
+                .enumerate()
+                .filter(|(n, _)| !shown.contains(&Some(*n)))
+                .map(|(_, l)| (l.kind.slug().to_owned(), l.url.clone(), l.label.clone())),
+        );
+        input
+    }
+
+    fn typed(&self) -> EventInput {
         EventInput {
             kind: self.kind.clone(),
             title: self.title.clone(),
@@ -151,6 +188,7 @@ impl Values {
                 ),
             ],
             guiding_questions: lines(&self.guiding_questions),
+            guiding_questions_en: lines(&self.guiding_questions_en),
             organizers: self.organizers.clone(),
         }
     }
@@ -170,6 +208,13 @@ struct FormPage {
 }
 
 impl FormPage {
+    /// An event kept in a zone the select does not offer (the founding
+    /// webinar's CET) keeps it: the form shows it as an extra choice rather
+    /// than silently moving the event to the first zone of the list.
+    fn zone_listed(&self) -> bool {
+        self.values.time_zone.is_empty() || self.zones.contains(&self.values.time_zone.as_str())
+    }
+
     fn chosen(&self, id: &Uuid) -> bool {
         let id = id.to_string();
         self.values.organizers.contains(&id)
@@ -241,7 +286,7 @@ pub async fn create(
     form: FormData,
 ) -> Result<Response, PageError> {
     let values = Values::from_form(&form);
-    match event_edits::create(&app, ctx.actor(), &values.input()).await {
+    match event_edits::create(&app, ctx.actor(), &values.input(None)).await {
         Ok(id) => Ok(Redirect::to(&format!("/eventos/{id}")).into_response()),
         Err(EventEditError::Invalid(errors)) => {
             let action = "/eventos/nuevo".to_owned();
@@ -286,7 +331,8 @@ pub async fn edit(
 ) -> Result<Response, PageError> {
     let id = event_id(&id)?;
     let values = Values::from_form(&form);
-    match event_edits::update(&app, ctx.actor(), id, &values.input()).await {
+    let current = app.db.event(&id.to_string()).await?;
+    match event_edits::update(&app, ctx.actor(), id, &values.input(current.as_ref())).await {
         Ok(()) => Ok(Redirect::to(&format!("/eventos/{id}")).into_response()),
         Err(EventEditError::Invalid(errors)) => {
             let action = format!("/eventos/{id}/editar");

@@ -265,3 +265,130 @@ async fn the_api_creates_and_patches_events_with_field_errors() {
         assert_eq!(status, 404);
     }
 }
+
+#[tokio::test]
+async fn moderators_event_pages_fit_in_14_kb_compressed() {
+    let backend = Backend::Sqlite;
+    let db = super::accounts::db(backend).await;
+    let moderator = account(&db, Role::Moderator).await;
+    let secret = acoge_web::auth::secrets::new_secret().unwrap();
+    let expires = acoge_domain::Timestamp::from_micros(
+        acoge_domain::Timestamp::now().as_micros() + 3_600_000_000,
+    );
+    db.create_session(
+        &acoge_web::auth::secrets::hash_secret(&secret),
+        moderator.id,
+        expires,
+    )
+    .await
+    .unwrap();
+    let base = super::accounts::base(backend);
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let fetch = |path: String| {
+        let client = client.clone();
+        let url = format!("{base}{path}");
+        let cookie = format!("acoge_session={secret}");
+        async move {
+            let response = client
+                .get(&url)
+                .header("cookie", cookie)
+                .header("accept-encoding", "gzip")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 200, "{url}");
+            response.bytes().await.unwrap().len()
+        }
+    };
+    let home = reqwest::get(format!("{base}/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = home.find("/static/acoge.").unwrap();
+    let css_path = home[start..start + home[start..].find('"').unwrap()].to_owned();
+    let css = fetch(css_path).await;
+    let id = db.event("lav-2020-11-10").await.unwrap().unwrap().id;
+    for path in [
+        "/eventos/nuevo".to_owned(),
+        format!("/eventos/{id}"),
+        format!("/eventos/{id}/editar"),
+        format!("/eventos/{id}/asistencia"),
+    ] {
+        for lang in ["es", "en"] {
+            let html = fetch(format!("{path}?lang={lang}")).await;
+            assert!(html + css <= 14 * 1024, "{path}: {} bytes", html + css);
+        }
+    }
+}
+
+#[tokio::test]
+async fn editing_the_founding_webinar_keeps_what_the_form_does_not_show() {
+    let backend = Backend::Sqlite;
+    let (base, db) = own_server(backend).await;
+    let moderator = account(&db, Role::Moderator).await;
+    let mut desk = browser(backend, &base, &db, Some(moderator.id)).await;
+    let before = db.event("lav-2020-11-10").await.unwrap().unwrap();
+    let form = desk.get(&format!("/eventos/{}/editar", before.id)).await;
+    assert!(
+        form.body.contains("<option selected>CET</option>"),
+        "its zone is kept"
+    );
+    assert!(form.body.contains("value=\"2020-11-10T19:00\""));
+    let stream = before
+        .links
+        .iter()
+        .find(|l| l.kind == acoge_domain::event::LinkKind::LiveStream)
+        .map(|l| l.url.clone())
+        .unwrap_or_default();
+    let es: Vec<String> = before
+        .guiding_questions
+        .iter()
+        .map(|q| q.es.clone())
+        .collect();
+    let en: Vec<String> = before
+        .guiding_questions
+        .iter()
+        .map(|q| q.en.clone())
+        .collect();
+    let (es, en) = (es.join("\r\n"), en.join("\r\n"));
+    let organizers: Vec<String> = before.organizers.iter().map(|o| o.id.to_string()).collect();
+    let mut fields = vec![
+        ("kind", "webinario"),
+        ("title", before.title.es.as_str()),
+        ("title_en", before.title.en.as_str()),
+        ("description", before.description.es.as_str()),
+        ("description_en", before.description.en.as_str()),
+        ("starts_at", "2020-11-10T19:00"),
+        ("ends_at", "2020-11-10T22:00"),
+        ("time_zone", "CET"),
+        ("capacity", "100"),
+        ("stream_url", stream.as_str()),
+        ("guiding_questions", es.as_str()),
+        ("guiding_questions_en", en.as_str()),
+    ];
+    fields.extend(organizers.iter().map(|o| ("organizers", o.as_str())));
+    let saved = desk
+        .post(&format!("/eventos/{}/editar", before.id), &fields)
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let after = db.event("lav-2020-11-10").await.unwrap().unwrap();
+    assert_eq!(after.schedule, before.schedule);
+    assert_eq!(after.guiding_questions, before.guiding_questions);
+    assert_eq!(after.organizers, before.organizers);
+    assert_eq!(after.capacity, Some(100));
+    let kinds = |e: &acoge_domain::event::Event| {
+        let mut links: Vec<(String, String, String)> = e
+            .links
+            .iter()
+            .map(|l| (l.kind.slug().to_owned(), l.url.clone(), l.label.clone()))
+            .collect();
+        links.sort();
+        links
+    };
+    assert_eq!(kinds(&after), kinds(&before), "links and labels kept");
+}
