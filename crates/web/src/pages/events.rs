@@ -4,7 +4,10 @@ use super::{
     Chrome, Ctx, PageError, PageResult, Pager, event_registration::RegistrationView, render,
 };
 use crate::{AppState, i18n::Tr, params::Params};
-use acoge_domain::event::{DEFAULT_VIEWER_ZONE, Event, Schedule};
+use acoge_domain::{
+    event::{DEFAULT_VIEWER_ZONE, Event, Schedule},
+    event_edit::TIME_ZONES,
+};
 use acoge_store::EventSummary;
 use askama::Template;
 use axum::{
@@ -16,29 +19,48 @@ use fluent_templates::fluent_bundle::FluentValue;
 
 /// When an event happens, as its page says it.
 pub struct When {
-    /// In Mexico City time.
+    /// In the viewer's zone (Mexico City unless asked otherwise).
     pub local: String,
-    /// In the organizer's zone, when it differs.
+    /// In the organizer's zone, when it differs from the viewer's.
     pub original: Option<String>,
 }
 
+/// The zone the viewer asked for with `?zona=` (one of the form's zones),
+/// else Mexico City.
+pub fn viewer_zone(params: &Params) -> Result<&'static str, crate::params::ParamError> {
+    Ok(params
+        .parse_with("zona", |v| {
+            TIME_ZONES
+                .iter()
+                .find(|z| **z == v)
+                .copied()
+                .ok_or_else(|| format!("one of {}", TIME_ZONES.join(", ")))
+        })?
+        .unwrap_or(DEFAULT_VIEWER_ZONE))
+}
+
 impl When {
-    pub fn new(tr: Tr, schedule: &Schedule) -> Self {
-        let viewer =
-            jiff::tz::TimeZone::get(DEFAULT_VIEWER_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+    pub fn new(tr: Tr, schedule: &Schedule, viewer_name: &str) -> Self {
+        let viewer = jiff::tz::TimeZone::get(viewer_name).unwrap_or(jiff::tz::TimeZone::UTC);
         let start = schedule.starts_at.in_zone(&viewer);
         let end = schedule.ends_at.in_zone(&viewer);
         let hm = |z: &jiff::Zoned| format!("{:02}:{:02}", z.hour(), z.minute());
         let date = tr.long_date(start.year().into(), start.month() as u8, start.day() as u8);
+        let key = if viewer_name == DEFAULT_VIEWER_ZONE {
+            "event-when-value"
+        } else {
+            "event-when-value-in"
+        };
         let local = tr.with(
-            "event-when-value",
+            key,
             &[
                 ("date", FluentValue::from(date)),
                 ("start", FluentValue::from(hm(&start))),
                 ("end", FluentValue::from(hm(&end))),
+                ("zone", FluentValue::from(viewer_name.to_owned())),
             ],
         );
-        let original = (schedule.time_zone != DEFAULT_VIEWER_ZONE).then(|| {
+        let original = (schedule.time_zone != viewer_name).then(|| {
             let zone = schedule.organizer_zone();
             let (s, e) = (
                 schedule.starts_at.in_zone(&zone),
@@ -67,17 +89,34 @@ struct ListPage {
     past: Vec<(EventSummary, When)>,
     pager: Pager,
     moderator: bool,
+    zones: &'static [&'static str],
+    /// The viewer's zone, and the query that keeps it on links ("" by default).
+    zone: &'static str,
+    zone_query: String,
+}
+
+/// `?zona=…` for links, empty for the default zone.
+fn zone_query(zone: &str) -> String {
+    if zone == DEFAULT_VIEWER_ZONE {
+        String::new()
+    } else {
+        format!(
+            "?{}",
+            serde_urlencoded::to_string([("zona", zone)]).unwrap_or_default()
+        )
+    }
 }
 
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     let params = Params::parse(ctx.raw_query())?;
     let page = params.page(20)?;
+    let zone = viewer_zone(&params)?;
     let now = acoge_domain::Timestamp::now();
     let with_when = |items: Vec<EventSummary>| {
         items
             .into_iter()
             .map(|e| {
-                let when = When::new(ctx.tr, &e.schedule);
+                let when = When::new(ctx.tr, &e.schedule, zone);
                 (e, when)
             })
             .collect::<Vec<_>>()
@@ -88,7 +127,17 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         Vec::new()
     };
     let past = app.db.past_events(now, page).await?;
-    let pager = Pager::new("/eventos", &[], page.page, past.page_count(page));
+    let kept = if zone == DEFAULT_VIEWER_ZONE {
+        ""
+    } else {
+        zone
+    };
+    let pager = Pager::new(
+        "/eventos",
+        &[("zona", kept.to_owned())],
+        page.page,
+        past.page_count(page),
+    );
     render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("events-title"), "events"),
         upcoming,
@@ -99,6 +148,9 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
             acoge_domain::accounts::Capability::Moderate,
         )
         .is_ok(),
+        zones: TIME_ZONES,
+        zone,
+        zone_query: zone_query(zone),
     })
 }
 
@@ -110,9 +162,12 @@ struct ShowPage {
     when: When,
     registration: RegistrationView,
     csrf: String,
+    zones: &'static [&'static str],
+    zone: &'static str,
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let zone = viewer_zone(&Params::parse(ctx.raw_query())?)?;
     let event = app.db.event(&id).await?.ok_or_else(PageError::not_found)?;
     let summary = app
         .db
@@ -120,9 +175,11 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
         .await?;
     render(&ShowPage {
         chrome: ctx.chrome(event.title.get(ctx.tr.lang).to_owned(), "events"),
-        when: When::new(ctx.tr, &event.schedule),
+        when: When::new(ctx.tr, &event.schedule, zone),
         registration: RegistrationView::new(&ctx, &event, &summary),
         csrf: ctx.csrf(),
+        zones: TIME_ZONES,
+        zone,
         event,
     })
 }

@@ -99,6 +99,16 @@ async fn a_moderator_creates_an_event_and_a_reversed_one_keeps_what_was_typed() 
             edit.body.contains("value=\"2031-07-01T10:00\""),
             "local time prefilled"
         );
+        let list = browser.get("/eventos").await.body;
+        let upcoming = list.find("Taller de acogida en Tijuana").unwrap();
+        let past = list.find("<h2>Anteriores</h2>").unwrap();
+        let founding = list
+            .find("Una comunidad de práctica para la inclusión")
+            .unwrap();
+        assert!(
+            upcoming < past && past < founding,
+            "upcoming first, then past"
+        );
         let audit = browser.get("/auditoria").await;
         assert!(audit.body.contains("event.create"));
     }
@@ -391,4 +401,30 @@ async fn editing_the_founding_webinar_keeps_what_the_form_does_not_show() {
         links
     };
     assert_eq!(kinds(&after), kinds(&before), "links and labels kept");
+}
+
+#[tokio::test]
+async fn times_show_in_the_zone_the_viewer_asks_for_with_the_original_beside() {
+    let backend = Backend::Sqlite;
+    let mut visitor = Browser::new(backend);
+    let page = visitor
+        .get("/eventos/lav-2020-11-10?zona=America/Tijuana")
+        .await;
+    assert_eq!(page.status, 200);
+    // 18:00 UTC on 10 November 2020: 10:00 in Tijuana (PST), 19:00 in CET.
+    assert!(
+        page.body
+            .contains("de 10:00 a 13:00 (hora de America/Tijuana)")
+    );
+    assert!(page.body.contains("(CET): 19:00 a 22:00"));
+    assert!(
+        page.body
+            .contains("<option selected>America/Tijuana</option>")
+    );
+    let list = visitor.get("/eventos?zona=America/Tijuana").await;
+    assert!(
+        list.body.contains("?zona=America%2FTijuana\""),
+        "links keep the zone"
+    );
+    assert_eq!(visitor.get("/eventos?zona=Mars/Olympus").await.status, 400);
 }
