@@ -151,8 +151,44 @@ pub fn parse_agenda_item(line: &str) -> Option<AgendaItem> {
     })
 }
 
+/// Drops control characters other than line breaks and tabs: they mean
+/// nothing in an event's texts, and PostgreSQL refuses NUL in TEXT.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .collect()
+}
+
+fn clean_all(texts: &[String]) -> Vec<String> {
+    texts.iter().map(|t| clean(t)).collect()
+}
+
 impl EventInput {
     pub fn validate(&self) -> Result<EventContent, Vec<FieldError>> {
+        let cleaned = EventInput {
+            kind: clean(&self.kind),
+            title: clean(&self.title),
+            title_en: clean(&self.title_en),
+            description: clean(&self.description),
+            description_en: clean(&self.description_en),
+            starts_at: self.starts_at.clone(),
+            ends_at: self.ends_at.clone(),
+            time_zone: clean(&self.time_zone),
+            capacity: self.capacity.clone(),
+            agenda: clean_all(&self.agenda),
+            links: self
+                .links
+                .iter()
+                .map(|(k, u, l)| (clean(k), clean(u), clean(l)))
+                .collect(),
+            guiding_questions: clean_all(&self.guiding_questions),
+            guiding_questions_en: clean_all(&self.guiding_questions_en),
+            organizers: self.organizers.clone(),
+        };
+        cleaned.checked()
+    }
+
+    fn checked(&self) -> Result<EventContent, Vec<FieldError>> {
         let mut errors = Vec::new();
         let kind = EventKind::parse(self.kind.trim())
             .map_err(|_| errors.push(problem("kind", FieldProblem::UnknownTerm)))
@@ -381,6 +417,13 @@ mod tests {
             content.schedule.ends_at.as_micros() - content.schedule.starts_at.as_micros(),
             3_600_000_000
         );
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        let mut input = input();
+        input.title = "Taller\u{0} de\u{7} inclusión".into();
+        assert_eq!(input.validate().unwrap().title.es, "Taller de inclusión");
     }
 
     #[test]
