@@ -135,6 +135,10 @@ const SIGNED_IN_PAGES = [
   { fromApi: '/api/v1/organizations?per_page=1', template: '/organizaciones/{id}/editar' },
   { fromApi: '/api/v1/organizations?per_page=1', template: '/organizaciones/{id}/servicios/nuevo' },
   { fromApi: '/api/v1/services?per_page=1', template: '/servicios/{id}/editar' },
+  { fromApi: '/api/v1/events?per_page=1', template: '/eventos/{id}/asistencia' },
+  { path: '/eventos/nuevo' },
+  { fromApi: '/api/v1/events?per_page=1', template: '/eventos/{id}/editar?lang=en' },
+  { fromApi: '/api/v1/events?per_page=1', template: '/eventos/{id}?lang=en' },
 ];
 
 const CI_EMAIL = process.env.ACOGE_CI_EMAIL || '';

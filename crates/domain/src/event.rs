@@ -65,6 +65,31 @@ impl Schedule {
     }
 }
 
+/// One item of an event's agenda: its local time in the organizer's zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgendaItem {
+    /// "HH:MM" in the organizer's zone.
+    pub time: String,
+    pub title: String,
+    pub speakers: Vec<String>,
+}
+
+impl AgendaItem {
+    /// The line a form shows and `event_edit::parse_agenda_item` reads back.
+    pub fn as_line(&self) -> String {
+        if self.speakers.is_empty() {
+            format!("{} {}", self.time, self.title)
+        } else {
+            format!(
+                "{} {} — {}",
+                self.time,
+                self.title,
+                self.speakers.join(", ")
+            )
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventLink {
     pub kind: LinkKind,
@@ -93,6 +118,9 @@ pub struct Event {
     /// In order; each in Spanish and English.
     pub guiding_questions: Vec<Bilingual>,
     pub links: Vec<EventLink>,
+    pub agenda: Vec<AgendaItem>,
+    /// Places; `None` is no limit.
+    pub capacity: Option<u32>,
     pub provenance: Provenance,
 }
 

@@ -52,6 +52,16 @@ pub enum FieldProblem {
     DuplicateName,
     UnknownCitation,
     FrameworkNotAccepted,
+    /// An event's end is not after its start.
+    EndsBeforeStart,
+    /// Not an IANA time zone name.
+    UnknownTimeZone,
+    /// Not a date and time (local "YYYY-MM-DDTHH:MM", or RFC 3339 on the API).
+    InvalidDateTime,
+    /// A capacity is a whole number of places, at least 1.
+    InvalidCapacity,
+    /// An agenda line is "HH:MM Title — Speaker, Speaker".
+    InvalidAgendaItem,
 }
 
 impl FieldProblem {
@@ -91,6 +101,11 @@ impl FieldProblem {
             FieldProblem::DuplicateName => "field-duplicate-name",
             FieldProblem::UnknownCitation => "field-unknown-citation",
             FieldProblem::FrameworkNotAccepted => "field-framework-not-accepted",
+            FieldProblem::EndsBeforeStart => "field-ends-before-start",
+            FieldProblem::UnknownTimeZone => "field-unknown-time-zone",
+            FieldProblem::InvalidDateTime => "field-invalid-date-time",
+            FieldProblem::InvalidCapacity => "field-invalid-capacity",
+            FieldProblem::InvalidAgendaItem => "field-invalid-agenda-item",
         }
     }
 }
@@ -140,6 +155,11 @@ impl fmt::Display for FieldProblem {
             FieldProblem::FrameworkNotAccepted => {
                 "the organization has not accepted the collaboration framework"
             }
+            FieldProblem::EndsBeforeStart => "the event must end after it starts",
+            FieldProblem::UnknownTimeZone => "not an IANA time zone such as America/Mexico_City",
+            FieldProblem::InvalidDateTime => "not a date and time",
+            FieldProblem::InvalidCapacity => "a whole number of places, at least 1",
+            FieldProblem::InvalidAgendaItem => "each line is HH:MM Title — Speaker, Speaker",
         };
         f.write_str(text)
     }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod examples;
 pub mod hsds;
 pub mod hxl;
+pub mod icalendar;
 pub mod reference;
 pub mod services;
 

@@ -7,7 +7,7 @@ use crate::{
     time::DbTime,
 };
 use acoge_domain::{
-    event::{Event, EventKind, EventLink, LinkKind, OrganizationRef, Schedule},
+    event::{AgendaItem, Event, EventKind, EventLink, LinkKind, OrganizationRef, Schedule},
     lang::Bilingual,
     page::{Page, PageRequest},
 };
@@ -37,6 +37,7 @@ struct EventRow {
     time_zone: String,
     verified: bool,
     sources: String,
+    capacity: Option<i64>,
 }
 
 const TABLE: &str = "events";
@@ -59,7 +60,7 @@ impl EventRow {
 }
 
 const COLUMNS: &str = "id, slug, kind, title_es, title_en, description_es, description_en, \
-     starts_at, ends_at, time_zone, verified, sources";
+     starts_at, ends_at, time_zone, verified, sources, capacity";
 
 impl Db {
     /// Events, newest first.
@@ -86,6 +87,54 @@ impl Db {
         })
     }
 
+    /// Events that have not ended at `now`, soonest first. They are few (a
+    /// community's calendar), so they are not paginated.
+    pub async fn upcoming_events(
+        &self,
+        now: acoge_domain::Timestamp,
+    ) -> Result<Vec<EventSummary>, StoreError> {
+        let rows: Vec<EventRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM events WHERE ends_at > $1 ORDER BY starts_at, id LIMIT 200"
+            )))
+            .bind(DbTime(now))
+            .fetch_all(pool)
+            .await?
+        });
+        rows.iter().map(EventRow::summary).collect()
+    }
+
+    /// Events that ended by `now`, most recent first.
+    pub async fn past_events(
+        &self,
+        now: acoge_domain::Timestamp,
+        page: PageRequest,
+    ) -> Result<Page<EventSummary>, StoreError> {
+        let (total, rows): (i64, Vec<EventRow>) = dispatch!(self, |pool| {
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE ends_at <= $1")
+                .bind(DbTime(now))
+                .fetch_one(pool)
+                .await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM events WHERE ends_at <= $1
+                 ORDER BY starts_at DESC, id LIMIT $2 OFFSET $3"
+            )))
+            .bind(DbTime(now))
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(pool)
+            .await?;
+            (total, rows)
+        });
+        Ok(Page {
+            total: count(total),
+            items: rows
+                .iter()
+                .map(EventRow::summary)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
     /// One event by its id or its slug, with everything its page shows.
     pub async fn event(&self, id_or_slug: &str) -> Result<Option<Event>, StoreError> {
         let id = Uuid::parse_str(id_or_slug).ok();
@@ -94,8 +143,9 @@ impl Db {
             Vec<(Uuid, String, Option<String>)>,
             Vec<(String, String)>,
             Vec<(String, String, String)>,
+            Vec<(String, String, String)>,
         );
-        let (row, organizers, questions, links): Parts = dispatch!(self, |pool| {
+        let (row, organizers, questions, links, agenda): Parts = dispatch!(self, |pool| {
             let row: Option<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM events WHERE id = $1 OR slug = $2"
             )))
@@ -104,7 +154,7 @@ impl Db {
             .fetch_optional(pool)
             .await?;
             match &row {
-                None => (None, Vec::new(), Vec::new(), Vec::new()),
+                None => (None, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
                 Some(event) => {
                     let organizers = sqlx::query_as(
                         "SELECT o.id, o.name, o.acronym FROM event_organizers eo
@@ -127,7 +177,14 @@ impl Db {
                     .bind(event.id)
                     .fetch_all(pool)
                     .await?;
-                    (row, organizers, questions, links)
+                    let agenda = sqlx::query_as(
+                        "SELECT time, title, speakers FROM event_agenda_items
+                         WHERE event_id = $1 ORDER BY position",
+                    )
+                    .bind(event.id)
+                    .fetch_all(pool)
+                    .await?;
+                    (row, organizers, questions, links, agenda)
                 }
             }
         });
@@ -162,6 +219,19 @@ impl Db {
                     })
                 })
                 .collect::<Result<_, StoreError>>()?,
+            agenda: agenda
+                .into_iter()
+                .map(|(time, title, speakers)| {
+                    Ok(AgendaItem {
+                        time,
+                        title,
+                        speakers: serde_json::from_str(&speakers).map_err(|e| {
+                            StoreError::corrupt("event_agenda_items", "speakers", e)
+                        })?,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            capacity: crate::registrations::capacity(row.capacity),
             provenance: provenance(TABLE, &row.sources, row.verified)?,
         }))
     }

@@ -11,6 +11,7 @@ mod demo;
 mod directory;
 mod discussions;
 mod error;
+mod event_edits;
 mod events;
 mod fts_anchor;
 mod geo;
@@ -20,6 +21,7 @@ mod organizations;
 mod outbox;
 mod practices;
 mod reference;
+mod registrations;
 mod rows;
 pub mod scratch;
 mod search_feed;
@@ -47,5 +49,6 @@ pub use practices::{
     PracticeSort, ReplyRecord, ReviewRecord, VersionRecord, Visibility,
 };
 pub use reference::{ImportOutcome, ImportProgress};
+pub use registrations::Registrant;
 pub use search_feed::{SearchableKind, SearchableMunicipality};
 pub use services::{NearbyService, ServiceFilter, ServiceRecord};

@@ -927,5 +927,7 @@ mod legal_changes;
 #[path = "store/discussions.rs"]
 mod discussions;
 
+#[path = "store/registrations.rs"]
+mod registrations;
 #[path = "store/working_groups.rs"]
 mod working_groups;

@@ -10,6 +10,7 @@ mod community;
 mod cookies;
 mod directory;
 mod discussions;
+mod event_edits;
 mod format;
 pub mod i18n;
 mod legal_changes;

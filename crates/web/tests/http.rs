@@ -8,6 +8,7 @@ use acoge_domain::{
     legal::{InstrumentLevel, MeasureLevel},
     legal_change::ChangeKind,
     organization::{OrganizationKind, Scope},
+    registration::RegistrationStatus,
     taxonomy::{GovernmentLevel, MigrationContext, Right},
 };
 use acoge_formats::reference::ReferenceFiles;
@@ -29,6 +30,8 @@ mod directory_api;
 mod directory_pages;
 #[path = "http/discussions.rs"]
 mod discussions;
+#[path = "http/events.rs"]
+mod events;
 #[path = "http/legal.rs"]
 mod legal;
 #[path = "http/mail.rs"]
@@ -499,6 +502,35 @@ async fn the_founding_event_carries_its_questions_times_and_streams() {
 }
 
 #[tokio::test]
+async fn the_founding_event_offers_an_icalendar_file_in_its_zone() {
+    for backend in test_backends() {
+        let page = get(backend, "/eventos/lav-2020-11-10", &[]).await.body;
+        let event = get(backend, "/api/v1/events/lav-2020-11-10", &[])
+            .await
+            .json();
+        let id = event["id"].as_str().unwrap();
+        let link = format!("/eventos/{id}/calendario.ics");
+        assert!(
+            page.contains(&format!("href=\"{link}\"")),
+            "linked from the page"
+        );
+        let ics = get(backend, &link, &[]).await;
+        assert_eq!(ics.status, 200);
+        assert_eq!(ics.headers["content-type"], "text/calendar; charset=utf-8");
+        assert!(ics.body.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(ics.body.contains(&format!("UID:{id}@127.0.0.1\r\n")));
+        assert!(ics.body.contains("BEGIN:VTIMEZONE\r\nTZID:CET\r\n"));
+        assert!(ics.body.contains("DTSTART;TZID=CET:20201110T190000\r\n"));
+        assert!(ics.body.contains("DTEND;TZID=CET:20201110T220000\r\n"));
+        let unfolded = ics.body.replace("\r\n ", "");
+        assert!(unfolded.contains("4. "), "the four guiding questions");
+        assert!(ics.body.split("\r\n").all(|line| line.len() <= 75));
+        let missing = get(backend, "/eventos/no-such-event/calendario.ics", &[]).await;
+        assert_eq!(missing.status, 404);
+    }
+}
+
+#[tokio::test]
 async fn facts_show_their_sources_and_unverified_ones_say_so() {
     let backend = Backend::Sqlite;
     let organizations = get(backend, "/api/v1/organizations?per_page=100", &[])
@@ -620,6 +652,10 @@ fn both_languages_have_every_message_and_every_vocabulary_label() {
         MeasureLevel::ALL.iter().map(|t| t.message_key()).collect(),
         EventKind::ALL.iter().map(|t| t.message_key()).collect(),
         LinkKind::ALL.iter().map(|t| t.message_key()).collect(),
+        RegistrationStatus::ALL
+            .iter()
+            .map(|t| t.message_key())
+            .collect(),
         ChangeKind::ALL.iter().map(|t| t.message_key()).collect(),
     ]
     .concat();

@@ -8,6 +8,7 @@ mod community;
 mod directory;
 mod discussions;
 mod error;
+mod event_edits;
 mod events;
 mod geo;
 mod harmonization;
@@ -90,6 +91,8 @@ guarded! {
     "PATCH" "/api/v1/practices/{id}" => Contribute => practices::patch_practice,
     "POST" "/api/v1/practices/{id}/submit" => Contribute => practices::submit_practice,
     "POST" "/api/v1/practices/{id}/reviews" => Review => practices::review_practice,
+    "POST" "/api/v1/events" => Moderate => event_edits::create_event,
+    "PATCH" "/api/v1/events/{id}" => Moderate => event_edits::patch_event,
     "POST" "/api/v1/legal-instruments" => Moderate => legal_changes::create_instrument,
     "PATCH" "/api/v1/legal-instruments/{id}" => Moderate => legal_changes::patch_instrument,
     "POST" "/api/v1/legal-instruments/{id}/verify" => Moderate => legal_changes::verify_instrument,

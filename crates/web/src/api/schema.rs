@@ -348,8 +348,19 @@ pub struct EventJson {
     pub organizers: Vec<OrganizationRefJson>,
     pub guiding_questions: Vec<TextJson>,
     pub links: Vec<EventLinkJson>,
+    /// Places; null: no limit.
+    pub capacity: Option<u32>,
+    pub agenda: Vec<AgendaItemJson>,
     #[serde(flatten)]
     pub provenance: Sources,
+}
+
+/// One agenda item; `time` is "HH:MM" in the event's zone.
+#[derive(Serialize, ToSchema)]
+pub struct AgendaItemJson {
+    pub time: String,
+    pub title: String,
+    pub speakers: Vec<String>,
 }
 
 impl From<Event> for EventJson {
@@ -392,6 +403,16 @@ impl From<Event> for EventJson {
                     kind: l.kind.slug().to_owned(),
                     url: l.url,
                     label: l.label,
+                })
+                .collect(),
+            capacity: e.capacity,
+            agenda: e
+                .agenda
+                .into_iter()
+                .map(|a| AgendaItemJson {
+                    time: a.time,
+                    title: a.title,
+                    speakers: a.speakers,
                 })
                 .collect(),
         }

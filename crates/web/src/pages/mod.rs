@@ -8,6 +8,8 @@ mod audit;
 mod community;
 mod coverage;
 mod discussions;
+mod event_form;
+mod event_registration;
 mod events;
 mod form;
 mod geo;
@@ -84,6 +86,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mapa", get(alliances::directory_map))
         .route("/mapa.svg", get(alliances::directory_map_svg))
         .route("/eventos", get(events::list))
+        .route("/eventos/nuevo", get(event_form::new_form))
         .route("/eventos/{id}", get(events::show))
         .route("/eventos/{id}/relatoria", get(discussions::event_synthesis))
         .route(
@@ -109,6 +112,12 @@ pub fn routes() -> Router<AppState> {
             get(discussions::edit_synthesis_form),
         )
         .route("/moderacion", get(discussions::queue))
+        .route("/eventos/{id}/editar", get(event_form::edit_form))
+        .route("/eventos/{id}/calendario.ics", get(events::calendar))
+        .route(
+            "/eventos/{id}/asistencia",
+            get(event_registration::attendance_form),
+        )
         .route("/marco-legal", get(legal::show))
         .route(
             "/marco-legal/instrumentos/nuevo",
@@ -203,6 +212,11 @@ form_writes! {
     "/practicas/{id}/enviar" => Contribute => practices::submit,
     "/practicas/{id}/respuesta" => Contribute => practices::reply,
     "/practicas/{id}/revisar" => Review => practices::review,
+    "/eventos/nuevo" => Moderate => event_form::create,
+    "/eventos/{id}/editar" => Moderate => event_form::edit,
+    "/eventos/{id}/inscripcion" => OwnAccount => event_registration::register,
+    "/eventos/{id}/inscripcion/cancelar" => OwnAccount => event_registration::cancel,
+    "/eventos/{id}/asistencia" => Moderate => event_registration::record_attendance,
     "/marco-legal/instrumentos/nuevo" => Moderate => legal_records::create_instrument,
     "/marco-legal/instrumentos/{id}/editar" => Moderate => legal_records::edit_instrument,
     "/marco-legal/instrumentos/{id}/verificar" => Moderate => legal_records::verify_instrument,

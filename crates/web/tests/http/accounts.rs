@@ -760,7 +760,12 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /api/v1/organizations/{id}/verify"
         | "POST /discusiones/{id}/estado"
         | "POST /discusiones/{id}/relatoria/editar"
-        | "POST /contribuciones/{id}/moderar" => moderates,
+        | "POST /contribuciones/{id}/moderar"
+        | "POST /eventos/{id}/asistencia"
+        | "POST /eventos/nuevo"
+        | "POST /eventos/{id}/editar"
+        | "POST /api/v1/events"
+        | "PATCH /api/v1/events/{id}" => moderates,
         "POST /organizaciones/{id}/verificar" => moderates,
         "POST /discusiones/{id}/contribuciones"
         | "POST /contribuciones/{id}/senalar"
@@ -784,7 +789,9 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /practicas/{id}/respuesta"
         | "POST /api/v1/practices"
         | "PATCH /api/v1/practices/{id}"
-        | "POST /api/v1/practices/{id}/submit" => signed_in,
+        | "POST /api/v1/practices/{id}/submit"
+        | "POST /eventos/{id}/inscripcion"
+        | "POST /eventos/{id}/inscripcion/cancelar" => signed_in,
         "POST /practicas/{id}/revisar" | "POST /api/v1/practices/{id}/reviews" => {
             matches!(role, Some(Reviewer | Administrator))
         }

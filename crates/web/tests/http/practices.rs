@@ -35,8 +35,13 @@ pub(super) struct Api {
 
 impl Api {
     pub(super) fn new(backend: Backend) -> Self {
+        Self::at(base(backend))
+    }
+
+    /// A client of another server than the shared one.
+    pub(super) fn at(base: String) -> Self {
         Self {
-            base: base(backend),
+            base,
             client: reqwest::Client::new(),
         }
     }

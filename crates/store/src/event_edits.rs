@@ -1,0 +1,249 @@
+//! Moderators create and change events. One transaction per change: the
+//! event's row, its organizers, questions, links and agenda rewritten from
+//! the validated content, the capacity (a larger one promotes from the
+//! waiting list), an audit entry with before and after, and an outbox row so
+//! the search index follows.
+
+use crate::{
+    Db, StoreError,
+    audit::{AuditRecord, record_audit},
+    db::{BeginWrite, dispatch},
+    outbox::record_change,
+    registrations::{fill_from_waiting_list, lock_event},
+    time::DbTime,
+};
+use acoge_domain::{Timestamp, event_edit::EventContent, geo::fold_name};
+use uuid::Uuid;
+
+fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(value).map_err(|e| StoreError::corrupt("events", "content", e))
+}
+
+/// A readable, unique key: the start date, the folded title, the id's tail.
+fn slug(id: Uuid, content: &EventContent) -> String {
+    let date = content
+        .schedule
+        .starts_at
+        .in_zone(&content.schedule.organizer_zone());
+    let mut words = String::new();
+    for c in fold_name(&content.title.es).chars() {
+        if c.is_ascii_alphanumeric() {
+            words.push(c);
+        } else if !words.ends_with('-') && !words.is_empty() {
+            words.push('-');
+        }
+        if words.len() >= 40 {
+            break;
+        }
+    }
+    let simple = id.simple().to_string();
+    format!(
+        "{:04}-{:02}-{:02}-{}-{}",
+        date.year(),
+        date.month(),
+        date.day(),
+        words.trim_end_matches('-'),
+        &simple[simple.len() - 6..]
+    )
+}
+
+/// Rewrites the event's parts from `$content`. Organizers must exist (the
+/// caller checked; a foreign key refuses the rest).
+macro_rules! write_parts {
+    ($tx:ident, $id:expr, $content:expr) => {{
+        let id: Uuid = $id;
+        let content: &EventContent = $content;
+        for delete in [
+            "DELETE FROM event_organizers WHERE event_id = $1",
+            "DELETE FROM event_guiding_questions WHERE event_id = $1",
+            "DELETE FROM event_links WHERE event_id = $1",
+            "DELETE FROM event_agenda_items WHERE event_id = $1",
+        ] {
+            sqlx::query(delete).bind(id).execute(&mut *$tx).await?;
+        }
+        for (position, organization) in content.organizers.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO event_organizers (event_id, organization_id, position)
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(organization)
+            .bind(i32::try_from(position).unwrap_or(i32::MAX))
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for (position, q) in content.guiding_questions.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO event_guiding_questions (event_id, position, text_es, text_en)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(i32::try_from(position + 1).unwrap_or(i32::MAX))
+            .bind(&q.es)
+            .bind(&q.en)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for (position, link) in content.links.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO event_links (event_id, position, kind, url, label)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(i32::try_from(position + 1).unwrap_or(i32::MAX))
+            .bind(link.kind.slug())
+            .bind(&link.url)
+            .bind(&link.label)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for (position, item) in content.agenda.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO event_agenda_items (event_id, position, time, title, speakers)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(i32::try_from(position + 1).unwrap_or(i32::MAX))
+            .bind(&item.time)
+            .bind(&item.title)
+            .bind(serde_json::Value::from(item.speakers.clone()).to_string())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+impl Db {
+    /// Adds an event; answers its id. An organizer missing from the
+    /// directory is `MissingReference`.
+    pub async fn create_event(
+        &self,
+        content: &EventContent,
+        editor: Uuid,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        let now = DbTime(Timestamp::now());
+        let after = json(content)?;
+        self.check_organizers(&content.organizers).await?;
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO events (id, slug, kind, title_es, title_en, description_es,
+                    description_en, starts_at, ends_at, time_zone, verified, sources,
+                    created_at, updated_at, capacity)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, '', $11, $11, $12)",
+            )
+            .bind(id)
+            .bind(slug(id, content))
+            .bind(content.kind.slug())
+            .bind(&content.title.es)
+            .bind(&content.title.en)
+            .bind(&content.description.es)
+            .bind(&content.description.en)
+            .bind(DbTime(content.schedule.starts_at))
+            .bind(DbTime(content.schedule.ends_at))
+            .bind(&content.schedule.time_zone)
+            .bind(now)
+            .bind(content.capacity.map(i64::from))
+            .execute(&mut *tx)
+            .await?;
+            write_parts!(tx, id, content);
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(editor),
+                    action: "event.create",
+                    entity: "event",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(after.clone()),
+                }
+            );
+            record_change!(tx, "event", id, now);
+            tx.commit().await?;
+        });
+        crate::outbox::announce();
+        Ok(id)
+    }
+
+    /// Replaces an event's content. A larger capacity promotes from the
+    /// waiting list in the same transaction; a smaller one keeps those
+    /// registered. Answers who moved up, or `None` when there is no event.
+    pub async fn update_event(
+        &self,
+        id: Uuid,
+        content: &EventContent,
+        editor: Uuid,
+    ) -> Result<Option<Vec<Uuid>>, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let Some(before) = self.event(&id.to_string()).await? else {
+            return Ok(None);
+        };
+        let before = json(&before)?;
+        let after = json(content)?;
+        self.check_organizers(&content.organizers).await?;
+        let promoted = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            if lock_event!(tx, id).is_none() {
+                return Ok(None);
+            }
+            sqlx::query(
+                "UPDATE events SET kind = $2, title_es = $3, title_en = $4, description_es = $5,
+                    description_en = $6, starts_at = $7, ends_at = $8, time_zone = $9,
+                    capacity = $10, updated_at = $11
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(content.kind.slug())
+            .bind(&content.title.es)
+            .bind(&content.title.en)
+            .bind(&content.description.es)
+            .bind(&content.description.en)
+            .bind(DbTime(content.schedule.starts_at))
+            .bind(DbTime(content.schedule.ends_at))
+            .bind(&content.schedule.time_zone)
+            .bind(content.capacity.map(i64::from))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            write_parts!(tx, id, content);
+            let promoted = fill_from_waiting_list!(tx, id, content.capacity, now);
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(editor),
+                    action: "event.update",
+                    entity: "event",
+                    entity_id: id.to_string(),
+                    before: Some(before.clone()),
+                    after: Some(after.clone()),
+                }
+            );
+            record_change!(tx, "event", id, now);
+            tx.commit().await?;
+            promoted
+        });
+        crate::outbox::announce();
+        Ok(Some(promoted))
+    }
+
+    /// Every organizer must be in the directory: a clear error, not a
+    /// foreign-key failure.
+    async fn check_organizers(&self, organizers: &[Uuid]) -> Result<(), StoreError> {
+        for id in organizers {
+            let known: bool = dispatch!(self, |pool| {
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1)")
+                    .bind(id)
+                    .fetch_one(pool)
+                    .await?
+            });
+            if !known {
+                return Err(StoreError::Invalid(acoge_domain::fields::FieldError {
+                    field: "organizers",
+                    problem: acoge_domain::fields::FieldProblem::UnknownOrganization,
+                }));
+            }
+        }
+        Ok(())
+    }
+}

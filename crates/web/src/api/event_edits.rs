@@ -1,0 +1,300 @@
+//! Moderators create and change events through the API. Times are RFC 3339
+//! instants plus the organizer's IANA zone, which the site uses to show the
+//! original local time and to write the iCalendar file.
+
+use super::{
+    ApiError,
+    error::{ApiResult, ErrorBody},
+    schema::EventJson,
+};
+use crate::{
+    AppState,
+    auth::RequestAuth,
+    event_edits::{self, EventEditError},
+};
+use acoge_domain::{
+    accounts::Denied,
+    event::{AgendaItem, Event},
+    event_edit::{EventInput, TimeInput},
+};
+use axum::{
+    Extension, Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+impl From<EventEditError> for ApiError {
+    fn from(error: EventEditError) -> Self {
+        match error {
+            EventEditError::Invalid(errors) => ApiError::fields(&errors),
+            EventEditError::NotFound => ApiError::not_found("no event with that id"),
+            EventEditError::Denied(Denied::NotSignedIn) => ApiError::status(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send an API token".into(),
+            ),
+            EventEditError::Denied(Denied::Forbidden) => ApiError::status(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "only moderators create and change events".into(),
+            ),
+            EventEditError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// One agenda item; `time` is "HH:MM" in the event's zone.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItemBody {
+    #[schema(example = "10:00")]
+    pub time: String,
+    pub title: String,
+    #[serde(default)]
+    pub speakers: Vec<String>,
+}
+
+/// A link of an event.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventLinkBody {
+    /// transmision, grabacion or anuncio.
+    pub kind: String,
+    pub url: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+/// An event to add. Every field is checked; all problems are reported at
+/// once, the first one in `field` (an end before the start is `ends_at`).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEventBody {
+    /// webinario, taller, visita_campo or reunion.
+    pub kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub title_en: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub description_en: Option<String>,
+    /// RFC 3339.
+    #[schema(example = "2030-03-10T16:00:00Z")]
+    pub starts_at: String,
+    /// RFC 3339, after `starts_at`.
+    #[schema(example = "2030-03-10T18:00:00Z")]
+    pub ends_at: String,
+    /// The organizer's IANA time zone.
+    #[schema(example = "America/Mexico_City")]
+    pub time_zone: String,
+    /// Places; absent or null: no limit.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub capacity: Option<u32>,
+    #[serde(default)]
+    pub agenda: Vec<AgendaItemBody>,
+    #[serde(default)]
+    pub links: Vec<EventLinkBody>,
+    /// In Spanish, in order.
+    #[serde(default)]
+    pub guiding_questions: Vec<String>,
+    /// Their English texts, by position (optional).
+    #[serde(default)]
+    pub guiding_questions_en: Vec<String>,
+    /// Organization ids.
+    #[serde(default)]
+    pub organizers: Vec<String>,
+}
+
+/// A change to an event: the fields sent change, the others keep their
+/// values. `capacity: null` removes the limit.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventPatchBody {
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    pub title_en: Option<String>,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub time_zone: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>, minimum = 1)]
+    pub capacity: Option<Option<u32>>,
+    pub agenda: Option<Vec<AgendaItemBody>>,
+    pub links: Option<Vec<EventLinkBody>>,
+    pub guiding_questions: Option<Vec<String>>,
+    pub guiding_questions_en: Option<Vec<String>>,
+    pub organizers: Option<Vec<String>>,
+}
+
+/// Tells `"capacity": null` (remove the limit) from an absent field (keep it).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+fn agenda_lines(items: Vec<AgendaItemBody>) -> Vec<String> {
+    items
+        .into_iter()
+        .map(|a| {
+            AgendaItem {
+                time: a.time,
+                title: a.title,
+                speakers: a.speakers,
+            }
+            .as_line()
+        })
+        .collect()
+}
+
+fn links(items: Vec<EventLinkBody>) -> Vec<(String, String, String)> {
+    items
+        .into_iter()
+        .map(|l| (l.kind, l.url, l.label))
+        .collect()
+}
+
+/// The stored event as input, for a patch to change.
+fn input_of(event: &Event) -> EventInput {
+    EventInput {
+        kind: event.kind.slug().to_owned(),
+        title: event.title.es.clone(),
+        title_en: event.title.en.clone(),
+        description: event.description.es.clone(),
+        description_en: event.description.en.clone(),
+        starts_at: TimeInput::Instant(event.schedule.starts_at.to_string()),
+        ends_at: TimeInput::Instant(event.schedule.ends_at.to_string()),
+        time_zone: event.schedule.time_zone.clone(),
+        capacity: event.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        agenda: event.agenda.iter().map(AgendaItem::as_line).collect(),
+        links: event
+            .links
+            .iter()
+            .map(|l| (l.kind.slug().to_owned(), l.url.clone(), l.label.clone()))
+            .collect(),
+        guiding_questions: event
+            .guiding_questions
+            .iter()
+            .map(|q| q.es.clone())
+            .collect(),
+        guiding_questions_en: event
+            .guiding_questions
+            .iter()
+            .map(|q| q.en.clone())
+            .collect(),
+        organizers: event.organizers.iter().map(|o| o.id.to_string()).collect(),
+    }
+}
+
+async fn event_json(app: &AppState, id: Uuid) -> Result<EventJson, ApiError> {
+    app.db
+        .event(&id.to_string())
+        .await?
+        .map(Into::into)
+        .ok_or_else(|| ApiError::not_found("no event with that id"))
+}
+
+fn body_of<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(ApiError::bad_body)
+}
+
+/// Adds an event (moderators).
+#[utoipa::path(post, path = "/api/v1/events", tag = "events", security(("bearer" = [])),
+    request_body = NewEventBody,
+    responses((status = 201, body = EventJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "A field is invalid (an end before the start is `ends_at`); `field` names it; nothing is stored")))]
+pub async fn create_event(
+    State(app): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<EventJson>), ApiError> {
+    let body: NewEventBody = body_of(&body)?;
+    let input = EventInput {
+        kind: body.kind,
+        title: body.title,
+        title_en: body.title_en.unwrap_or_default(),
+        description: body.description.unwrap_or_default(),
+        description_en: body.description_en.unwrap_or_default(),
+        starts_at: TimeInput::Instant(body.starts_at),
+        ends_at: TimeInput::Instant(body.ends_at),
+        time_zone: body.time_zone,
+        capacity: body.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        agenda: agenda_lines(body.agenda),
+        links: links(body.links),
+        guiding_questions: body.guiding_questions,
+        guiding_questions_en: body.guiding_questions_en,
+        organizers: body.organizers,
+    };
+    let id = event_edits::create(&app, &auth.actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(event_json(&app, id).await?)))
+}
+
+/// Changes an event (moderators); a larger capacity lets the waiting list in.
+#[utoipa::path(patch, path = "/api/v1/events/{id}", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id (UUID)")),
+    request_body = EventPatchBody,
+    responses((status = 200, body = EventJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
+pub async fn patch_event(
+    State(app): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<EventJson> {
+    let not_found = || ApiError::not_found("no event with that id");
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let current = app.db.event(&id.to_string()).await?.ok_or_else(not_found)?;
+    let body: EventPatchBody = body_of(&body)?;
+    let mut input = input_of(&current);
+    let keep = |new: Option<String>, old: &mut String| {
+        if let Some(new) = new {
+            *old = new;
+        }
+    };
+    keep(body.kind, &mut input.kind);
+    keep(body.title, &mut input.title);
+    keep(body.title_en, &mut input.title_en);
+    keep(body.description, &mut input.description);
+    keep(body.description_en, &mut input.description_en);
+    keep(body.time_zone, &mut input.time_zone);
+    if let Some(start) = body.starts_at {
+        input.starts_at = TimeInput::Instant(start);
+    }
+    if let Some(end) = body.ends_at {
+        input.ends_at = TimeInput::Instant(end);
+    }
+    if let Some(capacity) = body.capacity {
+        input.capacity = capacity.map(|c| c.to_string()).unwrap_or_default();
+    }
+    if let Some(agenda) = body.agenda {
+        input.agenda = agenda_lines(agenda);
+    }
+    if let Some(new) = body.links {
+        input.links = links(new);
+    }
+    if let Some(questions) = body.guiding_questions {
+        // New Spanish texts make the old English ones stale unless resent.
+        input.guiding_questions = questions;
+        input.guiding_questions_en = Vec::new();
+    }
+    if let Some(english) = body.guiding_questions_en {
+        input.guiding_questions_en = english;
+    }
+    if let Some(organizers) = body.organizers {
+        input.organizers = organizers;
+    }
+    event_edits::update(&app, &auth.actor, id, &input).await?;
+    Ok(Json(event_json(&app, id).await?))
+}
