@@ -167,6 +167,26 @@ impl fmt::Display for FieldProblem {
 
 // Helpers the domain's validators share.
 
+/// The non-empty values of `values`, each an http(s) address, in order and
+/// without repeats; the first that is not one is reported on `field`.
+pub(crate) fn web_addresses(
+    field: &'static str,
+    values: &[String],
+    errors: &mut Vec<FieldError>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        if !crate::provenance::is_web_address(value) {
+            errors.push(problem(field, FieldProblem::InvalidUrl));
+            break;
+        }
+        if !out.iter().any(|o| o == value) {
+            out.push(value.to_owned());
+        }
+    }
+    out
+}
+
 pub(crate) fn problem(field: &'static str, problem: FieldProblem) -> FieldError {
     FieldError { field, problem }
 }

@@ -7,7 +7,7 @@
 use crate::{
     Provenance,
     dates::PartialDate,
-    fields::{FieldError, FieldProblem, date, problem, terms, text},
+    fields::{FieldError, FieldProblem, date, problem, terms, text, web_addresses},
     legal::{InstrumentLevel, LegalInstrument, Provision},
     provenance::is_web_address,
     taxonomy::{GovernmentLevel, Right, vocabulary},
@@ -193,17 +193,8 @@ impl InstrumentInput {
 }
 
 fn sources(values: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
-    let mut out = Vec::new();
-    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        if !is_web_address(value) {
-            errors.push(problem("sources", FieldProblem::InvalidUrl));
-            return out;
-        }
-        if !out.iter().any(|s| s == value) {
-            out.push(value.to_owned());
-        }
-    }
-    if out.is_empty() {
+    let out = web_addresses("sources", values, errors);
+    if out.is_empty() && !errors.iter().any(|e| e.field == "sources") {
         errors.push(problem("sources", FieldProblem::Required));
     }
     out

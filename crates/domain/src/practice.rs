@@ -6,8 +6,7 @@ use crate::{
     Cvegeo,
     accounts::{Actor, Capability, Denied, authorize},
     dates::PartialDate,
-    fields::{FieldError, FieldProblem, date, problem, terms, text},
-    provenance::is_web_address,
+    fields::{FieldError, FieldProblem, date, problem, terms, text, web_addresses},
     taxonomy::{GovernmentLevel, Right, vocabulary},
 };
 use serde::{Deserialize, Serialize};
@@ -299,20 +298,7 @@ impl PracticeInput {
         };
         let results = text("results", &self.results, 20_000, false, &mut errors);
         let resources = text("resources", &self.resources, 20_000, false, &mut errors);
-        let mut evidence = Vec::new();
-        for link in self
-            .evidence
-            .iter()
-            .map(|l| l.trim())
-            .filter(|l| !l.is_empty())
-        {
-            if is_web_address(link) {
-                evidence.push(link.to_owned());
-            } else {
-                errors.push(problem("evidence", FieldProblem::InvalidUrl));
-                break;
-            }
-        }
+        let evidence = web_addresses("evidence", &self.evidence, &mut errors);
         let contact_organization = match self.contact_organization.trim() {
             "" => None,
             value => Uuid::parse_str(value).ok().or_else(|| {

@@ -7,10 +7,10 @@ use crate::{
     Cvegeo,
     dates::PartialDate,
     fields::{FieldError, FieldProblem},
-    fields::{date, problem, terms, text},
+    fields::{date, problem, terms, text, web_addresses},
     geo::Coordinates,
     practice::{Population, Sector},
-    provenance::{Provenance, is_web_address},
+    provenance::Provenance,
     taxonomy::vocabulary,
 };
 use serde::{Deserialize, Serialize};
@@ -224,20 +224,7 @@ impl ServiceInput {
             }
         };
         let last_verified = date("last_verified", &self.last_verified, &mut errors);
-        let mut sources = Vec::new();
-        for link in self
-            .sources
-            .iter()
-            .map(|l| l.trim())
-            .filter(|l| !l.is_empty())
-        {
-            if is_web_address(link) {
-                sources.push(link.to_owned());
-            } else {
-                errors.push(problem("sources", FieldProblem::InvalidUrl));
-                break;
-            }
-        }
+        let sources = web_addresses("sources", &self.sources, &mut errors);
         match (errors.is_empty(), organization_id, cvegeo) {
             (true, Some(organization_id), Some(cvegeo)) => Ok(Service {
                 id: Uuid::now_v7(),
