@@ -9,11 +9,13 @@ use acoge_store::Backend;
 use serde_json::json;
 use uuid::Uuid;
 
-async fn first_thread(api: &Api) -> String {
+/// One of the founding webinar's four threads. Each test takes its own:
+/// under `cargo test` every test shares one server, and some close theirs.
+async fn thread(api: &Api, which: usize) -> String {
     let (status, list) = api.call("GET", "/api/v1/discussions", None, None).await;
     assert_eq!(status, 200);
     assert!(list["total"].as_u64().unwrap() >= 4, "{list}");
-    list["items"][0]["id"].as_str().unwrap().to_owned()
+    list["items"][which]["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -21,7 +23,7 @@ async fn members_contribute_through_the_api_citing_records_and_closed_threads_re
     for backend in test_backends() {
         let db = db(backend).await;
         let api = Api::new(backend);
-        let thread = first_thread(&api).await;
+        let thread = thread(&api, 1).await;
         let path = format!("/api/v1/discussions/{thread}/contributions");
         let (_, member) = token(&db, Role::Member, None).await;
 
@@ -98,7 +100,7 @@ async fn three_flags_hold_a_contribution_until_a_moderator_decides_with_a_reason
     let backend = Backend::Sqlite;
     let db = db(backend).await;
     let api = Api::new(backend);
-    let thread = first_thread(&api).await;
+    let thread = thread(&api, 2).await;
     let author = account_in(&db, Role::Member, None).await;
     let mut ana = Browser::signed_in(backend, &db, author.id).await;
     let page = ana.get(&format!("/discusiones/{thread}")).await;
@@ -180,7 +182,7 @@ async fn a_closed_thread_gives_the_text_back_and_syntheses_are_published_and_exp
     let backend = Backend::Sqlite;
     let db = db(backend).await;
     let api = Api::new(backend);
-    let thread = first_thread(&api).await;
+    let thread = thread(&api, 3).await;
     let moderator = account_in(&db, Role::Moderator, None).await;
     let mut browser = Browser::signed_in(backend, &db, moderator.id).await;
     browser.get(&format!("/discusiones/{thread}")).await;

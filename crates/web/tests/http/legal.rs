@@ -188,6 +188,13 @@ async fn a_municipality_s_mandate_lists_each_level_with_its_articles_and_its_sta
     }
 }
 
+/// A server of its own, for tests that add provisions.
+async fn own_server(backend: acoge_store::Backend) -> (String, acoge_store::Db) {
+    let (addr, url) = super::start_with(backend, acoge_web::Options::default());
+    let db = acoge_store::Db::connect(&url).await.unwrap();
+    (format!("http://{addr}"), db)
+}
+
 /// A fresh instrument id, since tests share one server per backend.
 fn fresh_id(prefix: &str) -> String {
     format!(
@@ -198,13 +205,14 @@ fn fresh_id(prefix: &str) -> String {
 
 #[tokio::test]
 async fn moderators_add_correct_reform_and_verify_through_the_api_and_bad_input_stores_nothing() {
-    use super::accounts::db;
     use super::practices::{Api, token};
     use acoge_domain::accounts::Role;
     use serde_json::json;
     for backend in test_backends() {
-        let db = db(backend).await;
-        let api = Api::new(backend);
+        // A server of its own: the provisions added here would change the
+        // matrix another test counts on the shared server.
+        let (base, db) = own_server(backend).await;
+        let api = Api::at(base.clone());
         let (moderator_id, moderator) = token(&db, Role::Moderator, None).await;
         let (_, member) = token(&db, Role::Member, None).await;
         let id = fresh_id("reglamento");
@@ -410,8 +418,13 @@ async fn moderators_add_correct_reform_and_verify_through_the_api_and_bad_input_
                 .iter()
                 .any(|p| p["instrument"] == id.as_str())
         );
-        let page = super::get(backend, "/responsabilidades/salud/municipal", &[]).await;
-        assert!(page.body.contains("Dirección de Salud Municipal de prueba"));
+        let page = reqwest::get(format!("{base}/responsabilidades/salud/municipal"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Dirección de Salud Municipal de prueba"));
 
         // The instrument's correction needs a note; its history shows it.
         let instrument_path = format!("/api/v1/legal-instruments/{id}");
@@ -478,12 +491,17 @@ async fn api_json(api: &super::practices::Api, path: &str) -> Value {
 
 #[tokio::test]
 async fn the_moderators_forms_work_without_javascript_and_keep_what_was_typed() {
-    use super::accounts::{Browser, account_in, db};
+    use super::accounts::{Browser, account_in};
     use acoge_domain::accounts::Role;
     let backend = acoge_store::Backend::Sqlite;
-    let db = db(backend).await;
+    let (base, db) = own_server(backend).await;
+    let signed_in = async |member| {
+        let mut browser = Browser::signed_in(backend, &db, member).await;
+        browser.base = base.clone();
+        browser
+    };
     let member = account_in(&db, Role::Member, None).await;
-    let mut visitor = Browser::signed_in(backend, &db, member.id).await;
+    let mut visitor = signed_in(member.id).await;
     assert_eq!(
         visitor.get("/marco-legal/instrumentos/nuevo").await.status,
         403
@@ -496,7 +514,7 @@ async fn the_moderators_forms_work_without_javascript_and_keep_what_was_typed() 
     assert_eq!(anonymous.status, 303);
 
     let moderator = account_in(&db, Role::Moderator, None).await;
-    let mut browser = Browser::signed_in(backend, &db, moderator.id).await;
+    let mut browser = signed_in(moderator.id).await;
     let form = browser.get("/marco-legal/instrumentos/nuevo").await;
     assert_eq!(form.status, 200);
     let id = fresh_id("ley-estatal");
