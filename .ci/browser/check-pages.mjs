@@ -97,6 +97,9 @@ const PAGES = [
   { fromApi: '/api/v1/provisions', template: '/marco-legal/disposiciones/{id}' },
   { path: '/discusiones' },
   { path: '/grupos' },
+  // Made by .ci/run through the API, with one event.
+  { path: '/grupos/ci-salud' },
+  { path: '/grupos/ci-salud?lang=en' },
   { path: '/marco-de-colaboracion?lang=en' },
   { fromApi: '/api/v1/discussions', template: '/discusiones/{id}' },
   { path: '/eventos/lav-2020-11-10/relatoria?lang=en' },

@@ -10,6 +10,11 @@ VEVENT; a VTIMEZONE whose TZID is the one DTSTART and DTEND name, with at
 least one STANDARD or DAYLIGHT period carrying TZOFFSETFROM/TZOFFSETTO;
 DTSTART resolves to 2020-11-10 18:00 UTC; every physical line ends in CRLF and
 is at most 75 octets; four guiding questions in DESCRIPTION.
+
+Then every working group's calendar (GET /api/v1/working-groups): one VEVENT
+per event the API lists for the group, each DTSTART resolving to the API's
+instant, and a VTIMEZONE for every TZID the VEVENTs name. .ci/run creates a
+group with an event through the API, so there is at least one to read.
 """
 
 import datetime
@@ -84,6 +89,58 @@ def main() -> None:
             print(f"ERROR: {url}: {problem}", file=sys.stderr)
         raise SystemExit(1)
     print(f"{url}: parsed by icalendar {icalendar.__version__}: VTIMEZONE {tzid}, DTSTART {start.to_ical().decode()} ok")
+    check_groups(base)
+
+
+def line_problems(raw: bytes) -> list:
+    problems = []
+    for number, line in enumerate(raw.split(b"\r\n")[:-1], start=1):
+        if len(line) > 75:
+            problems.append(f"line {number} is {len(line)} octets")
+        if b"\n" in line or b"\r" in line:
+            problems.append(f"line {number} has a bare line break")
+    if not raw.endswith(b"\r\n"):
+        problems.append("the file does not end in CRLF")
+    return problems
+
+
+def check_groups(base: str) -> None:
+    groups = json.loads(fetch(f"{base}/api/v1/working-groups"))["items"]
+    if not groups:
+        raise SystemExit("ERROR: no working group to check (.ci/run creates one)")
+    checked_events = 0
+    for summary in groups:
+        group = json.loads(fetch(f"{base}/api/v1/working-groups/{summary['slug']}"))
+        url = f"{base}{group['calendar']}"
+        raw = fetch(url)
+        problems = line_problems(raw)
+        calendar = icalendar.Calendar.from_ical(raw)
+        zone_ids = {str(z.get("TZID")) for z in calendar.walk("VTIMEZONE")}
+        if not zone_ids:
+            problems.append("no VTIMEZONE (RFC 5545 wants one component at least)")
+        vevents = calendar.walk("VEVENT")
+        if len(vevents) != len(group["events"]):
+            problems.append(f"{len(vevents)} VEVENTs, the API lists {len(group['events'])} events")
+        by_uid = {str(v.get("UID")).split("@")[0]: v for v in vevents}
+        for event in group["events"]:
+            vevent = by_uid.get(event["id"])
+            if vevent is None:
+                problems.append(f"no VEVENT with UID {event['id']}@...")
+                continue
+            start = vevent.get("DTSTART")
+            tzid = start.params.get("TZID")
+            if tzid not in zone_ids:
+                problems.append(f"no VTIMEZONE for {tzid!r} (have {sorted(zone_ids)})")
+            instant = start.dt.astimezone(datetime.timezone.utc)
+            expected = datetime.datetime.fromisoformat(event["starts_at"].replace("Z", "+00:00"))
+            if instant != expected:
+                problems.append(f"{event['slug']}: DTSTART is {instant.isoformat()}, the API says {expected.isoformat()}")
+            checked_events += 1
+        if problems:
+            for problem in problems:
+                print(f"ERROR: {url}: {problem}", file=sys.stderr)
+            raise SystemExit(1)
+    print(f"{len(groups)} working-group calendar(s), {checked_events} event(s): parsed and consistent with the API")
 
 
 if __name__ == "__main__":

@@ -121,7 +121,16 @@ pub struct Event {
     pub agenda: Vec<AgendaItem>,
     /// Places; `None` is no limit.
     pub capacity: Option<u32>,
+    /// The working group that holds it, if any.
+    pub working_group: Option<GroupRef>,
     pub provenance: Provenance,
+}
+
+/// A working group as an event cites it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupRef {
+    pub slug: String,
+    pub name: Bilingual,
 }
 
 /// An event as the reference files describe it: organizers by name.

@@ -71,6 +71,8 @@ pub struct EventInput {
     pub guiding_questions_en: Vec<String>,
     /// Organization ids.
     pub organizers: Vec<String>,
+    /// The slug of the working group that holds it; empty: none.
+    pub working_group: String,
 }
 
 /// A validated event, ready for the store.
@@ -85,6 +87,8 @@ pub struct EventContent {
     pub links: Vec<EventLink>,
     pub guiding_questions: Vec<Bilingual>,
     pub organizers: Vec<Uuid>,
+    /// A working group's slug; the store checks that it exists.
+    pub working_group: Option<String>,
 }
 
 fn both(es: String, en: String) -> Bilingual {
@@ -184,6 +188,7 @@ impl EventInput {
             guiding_questions: clean_all(&self.guiding_questions),
             guiding_questions_en: clean_all(&self.guiding_questions_en),
             organizers: self.organizers.clone(),
+            working_group: clean(&self.working_group),
         };
         cleaned.checked()
     }
@@ -293,6 +298,16 @@ impl EventInput {
                 Err(_) => errors.push(problem("organizers", FieldProblem::UnknownOrganization)),
             }
         }
+        let working_group = match self.working_group.trim() {
+            "" => None,
+            slug => match crate::legal_change::validate_instrument_id(slug) {
+                Ok(slug) => Some(slug),
+                Err(_) => {
+                    errors.push(problem("working_group", FieldProblem::UnknownWorkingGroup));
+                    None
+                }
+            },
+        };
         match (kind, schedule) {
             (Some(kind), Some(schedule)) if errors.is_empty() => Ok(EventContent {
                 kind,
@@ -304,6 +319,7 @@ impl EventInput {
                 links,
                 guiding_questions,
                 organizers,
+                working_group,
             }),
             _ => Err(errors),
         }
@@ -347,6 +363,7 @@ mod tests {
             guiding_questions: vec!["¿Quién hace qué?".into(), " ".into()],
             guiding_questions_en: vec!["Who does what?".into()],
             organizers: vec![],
+            working_group: " salud ".into(),
         }
     }
 
@@ -365,6 +382,7 @@ mod tests {
         assert_eq!(content.guiding_questions.len(), 1);
         assert_eq!(content.guiding_questions[0].en, "Who does what?");
         assert_eq!(content.links[0].label, "https://example.org/en-vivo");
+        assert_eq!(content.working_group.as_deref(), Some("salud"));
     }
 
     #[test]
@@ -387,6 +405,7 @@ mod tests {
         input.capacity = "0".into();
         input.agenda = vec!["mañana Bienvenida".into()];
         input.links = vec![("grabacion".into(), "ftp://x".into(), String::new())];
+        input.working_group = "Salud y Vivienda".into();
         let fields: Vec<&str> = input
             .validate()
             .unwrap_err()
@@ -401,7 +420,8 @@ mod tests {
                 "time_zone",
                 "capacity",
                 "agenda",
-                "recording_url"
+                "recording_url",
+                "working_group"
             ]
         );
     }

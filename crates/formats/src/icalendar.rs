@@ -1,7 +1,8 @@
-//! One event as an iCalendar object (RFC 5545): a VCALENDAR with a VTIMEZONE
-//! for the organizer's zone and one VEVENT whose start and end carry that
-//! zone's TZID, so a calendar shows the event at the right instant even when
-//! the zone's rules change later.
+//! Events as an iCalendar object (RFC 5545): a VCALENDAR with one VTIMEZONE
+//! for each organizer's zone the events use and one VEVENT per event whose
+//! start and end carry that zone's TZID, so a calendar shows each event at
+//! the right instant even when the zone's rules change later. One event's
+//! page offers a file of one VEVENT; a working group's, of all its events.
 //!
 //! Written by hand rather than with the `icalendar` crate: that crate neither
 //! builds VTIMEZONE components from a time-zone database nor knows jiff, and
@@ -9,7 +10,7 @@
 
 use acoge_domain::{
     Lang, Timestamp,
-    event::{Event, LinkKind},
+    event::{DEFAULT_VIEWER_ZONE, Event, LinkKind},
 };
 use jiff::{SignedDuration, tz::Offset};
 use std::fmt::Write as _;
@@ -17,12 +18,10 @@ use std::fmt::Write as _;
 /// The product that wrote the file (RFC 5545 §3.7.3).
 pub const PRODID: &str = "-//Acoge//Comunidad de práctica//ES";
 
-/// Where and when the file is written, which the event itself does not know.
+/// Where and when the file is written, which the events themselves do not know.
 pub struct CalendarContext<'a> {
     /// The host that makes the UID globally unique, e.g. "acoge.example.org".
     pub host: &'a str,
-    /// The event page's absolute address.
-    pub url: &'a str,
     /// When the file is produced (DTSTAMP).
     pub stamp: Timestamp,
     /// The language of SUMMARY and DESCRIPTION.
@@ -31,24 +30,80 @@ pub struct CalendarContext<'a> {
     pub questions_heading: &'a str,
 }
 
-/// The event as a complete `text/calendar` body: CRLF line ends, lines folded
-/// at 75 octets.
-pub fn event_calendar(event: &Event, cx: &CalendarContext<'_>) -> String {
-    let zone = event.schedule.organizer_zone();
-    let tzid = event.schedule.time_zone.as_str();
+/// One event and the absolute address of its page.
+pub struct CalendarEntry<'a> {
+    pub event: &'a Event,
+    pub url: String,
+}
+
+/// The events as a complete `text/calendar` body: CRLF line ends, lines
+/// folded at 75 octets. `name` (a group's name) becomes the calendar's NAME
+/// (RFC 7986) when given.
+pub fn calendar(
+    entries: &[CalendarEntry<'_>],
+    name: Option<&str>,
+    cx: &CalendarContext<'_>,
+) -> String {
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),
         "VERSION:2.0".into(),
         format!("PRODID:{}", escape(PRODID)),
         "CALSCALE:GREGORIAN".into(),
     ];
-    lines.extend(vtimezone(
-        &zone,
-        tzid,
-        event.schedule.starts_at,
-        event.schedule.ends_at,
-    ));
-    lines.push("BEGIN:VEVENT".into());
+    if let Some(name) = name {
+        lines.push(format!("NAME:{}", escape(name)));
+    }
+    // One VTIMEZONE per zone, covering every event in it: from the first
+    // start to the last end.
+    let mut spans: std::collections::BTreeMap<&str, (Timestamp, Timestamp)> = Default::default();
+    for entry in entries {
+        let s = &entry.event.schedule;
+        spans
+            .entry(s.time_zone.as_str())
+            .and_modify(|(start, end)| {
+                *start = (*start).min(s.starts_at);
+                *end = (*end).max(s.ends_at);
+            })
+            .or_insert((s.starts_at, s.ends_at));
+    }
+    // RFC 5545 wants at least one component: a group with no events yet
+    // still gets a valid file, with Mexico City's zone as of now.
+    if spans.is_empty() {
+        spans.insert(DEFAULT_VIEWER_ZONE, (cx.stamp, cx.stamp));
+    }
+    for (tzid, (start, end)) in &spans {
+        let zone = jiff::tz::TimeZone::get(tzid).unwrap_or(jiff::tz::TimeZone::UTC);
+        lines.extend(vtimezone(&zone, tzid, *start, *end));
+    }
+    for entry in entries {
+        lines.extend(vevent(entry, cx));
+    }
+    lines.push("END:VCALENDAR".into());
+    let mut out = String::new();
+    for line in &lines {
+        out.push_str(&fold(line));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// One event's own file.
+pub fn event_calendar(event: &Event, url: &str, cx: &CalendarContext<'_>) -> String {
+    calendar(
+        &[CalendarEntry {
+            event,
+            url: url.to_owned(),
+        }],
+        None,
+        cx,
+    )
+}
+
+fn vevent(entry: &CalendarEntry<'_>, cx: &CalendarContext<'_>) -> Vec<String> {
+    let event = entry.event;
+    let zone = event.schedule.organizer_zone();
+    let tzid = event.schedule.time_zone.as_str();
+    let mut lines = vec!["BEGIN:VEVENT".to_owned()];
     lines.push(format!("UID:{}@{}", event.id, cx.host));
     lines.push(format!("DTSTAMP:{}", utc(cx.stamp)));
     lines.push(format!(
@@ -61,19 +116,13 @@ pub fn event_calendar(event: &Event, cx: &CalendarContext<'_>) -> String {
     ));
     lines.push(format!("SUMMARY:{}", escape(event.title.get(cx.lang))));
     lines.push(format!("DESCRIPTION:{}", escape(&description(event, cx))));
-    lines.push(format!("URL:{}", cx.url));
+    lines.push(format!("URL:{}", entry.url));
     // An online event's place is its stream; a calendar offers it as a link.
     if let Some(stream) = event.links.iter().find(|l| l.kind == LinkKind::LiveStream) {
         lines.push(format!("LOCATION:{}", escape(&stream.url)));
     }
     lines.push("END:VEVENT".into());
-    lines.push("END:VCALENDAR".into());
-    let mut out = String::new();
-    for line in &lines {
-        out.push_str(&fold(line));
-        out.push_str("\r\n");
-    }
-    out
+    lines
 }
 
 fn description(event: &Event, cx: &CalendarContext<'_>) -> String {
@@ -272,6 +321,7 @@ mod tests {
             }],
             agenda: vec![],
             capacity: None,
+            working_group: None,
             provenance: Provenance {
                 sources: vec![],
                 verified: false,
@@ -279,17 +329,65 @@ mod tests {
         }
     }
 
-    fn calendar(event: &Event) -> String {
-        event_calendar(
-            event,
-            &CalendarContext {
-                host: "acoge.test",
-                url: "https://acoge.test/eventos/x",
-                stamp: Timestamp::parse_rfc3339("2026-01-02T03:04:05Z").unwrap(),
-                lang: Lang::Es,
-                questions_heading: "Preguntas",
-            },
-        )
+    fn cx() -> CalendarContext<'static> {
+        CalendarContext {
+            host: "acoge.test",
+            stamp: Timestamp::parse_rfc3339("2026-01-02T03:04:05Z").unwrap(),
+            lang: Lang::Es,
+            questions_heading: "Preguntas",
+        }
+    }
+
+    fn single(event: &Event) -> String {
+        event_calendar(event, "https://acoge.test/eventos/x", &cx())
+    }
+
+    #[test]
+    fn a_group_calendar_has_one_vtimezone_per_zone_covering_its_events() {
+        let summer = event(
+            "2024-07-01T17:00:00Z",
+            "2024-07-01T19:00:00Z",
+            "America/Tijuana",
+        );
+        let mut winter = event(
+            "2024-12-02T18:00:00Z",
+            "2024-12-02T20:00:00Z",
+            "America/Tijuana",
+        );
+        winter.id = uuid::Uuid::max();
+        let city = event(
+            "2020-11-10T18:00:00Z",
+            "2020-11-10T21:00:00Z",
+            "America/Mexico_City",
+        );
+        let entries: Vec<CalendarEntry<'_>> = [&summer, &winter, &city]
+            .into_iter()
+            .map(|event| CalendarEntry {
+                event,
+                url: format!("https://acoge.test/eventos/{}", event.id),
+            })
+            .collect();
+        let ics = calendar(&entries, Some("Salud, vivienda"), &cx());
+        assert!(ics.contains("NAME:Salud\\, vivienda\r\n"));
+        assert_eq!(ics.matches("BEGIN:VEVENT").count(), 3);
+        assert_eq!(ics.matches("BEGIN:VTIMEZONE").count(), 2, "one per zone");
+        let tijuana = ics
+            .split("BEGIN:VTIMEZONE")
+            .find(|z| z.contains("TZID:America/Tijuana"))
+            .unwrap();
+        // Daylight time from March and standard time from November 2024.
+        assert!(tijuana.contains("DTSTART:20240310T020000"));
+        assert!(tijuana.contains("DTSTART:20241103T020000"));
+        assert!(ics.contains("UID:ffffffff-ffff-ffff-ffff-ffffffffffff@acoge.test"));
+        assert!(ics.contains("DTSTART;TZID=America/Tijuana:20241202T100000"));
+
+        let empty = calendar(&[], None, &cx());
+        assert_eq!(
+            empty.matches("BEGIN:VTIMEZONE").count(),
+            1,
+            "one component at least"
+        );
+        assert!(!empty.contains("VEVENT"));
     }
 
     /// The content lines between BEGIN:name and END:name, unfolded.
@@ -323,7 +421,7 @@ mod tests {
 
     #[test]
     fn every_line_ends_in_crlf_and_fits() {
-        let ics = calendar(&event(
+        let ics = single(&event(
             "2020-11-10T18:00:00Z",
             "2020-11-10T21:00:00Z",
             "America/Mexico_City",
@@ -345,7 +443,7 @@ mod tests {
 
     #[test]
     fn mexico_city_2020_was_utc_minus_six_after_the_october_change() {
-        let ics = calendar(&event(
+        let ics = single(&event(
             "2020-11-10T18:00:00Z",
             "2020-11-10T21:00:00Z",
             "America/Mexico_City",
@@ -371,7 +469,7 @@ mod tests {
 
     #[test]
     fn tijuana_summer_event_is_daylight_time() {
-        let ics = calendar(&event(
+        let ics = single(&event(
             "2024-07-01T17:00:00Z",
             "2024-07-01T19:00:00Z",
             "America/Tijuana",
@@ -388,7 +486,7 @@ mod tests {
     #[test]
     fn an_event_across_a_transition_gets_both_periods() {
         // 2 November 2024: Tijuana goes back to PST at 09:00 UTC on 3 November.
-        let ics = calendar(&event(
+        let ics = single(&event(
             "2024-11-02T20:00:00Z",
             "2024-11-04T20:00:00Z",
             "America/Tijuana",
@@ -402,7 +500,7 @@ mod tests {
 
     #[test]
     fn a_zone_without_transitions_gets_one_fixed_standard() {
-        let ics = calendar(&event(
+        let ics = single(&event(
             "2024-07-01T17:00:00Z",
             "2024-07-01T19:00:00Z",
             "UTC",

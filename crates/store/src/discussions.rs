@@ -247,6 +247,22 @@ impl Db {
         rows.into_iter().map(discussion).collect()
     }
 
+    /// The threads of a working group's events (archived ones left out),
+    /// newest event first.
+    pub async fn discussions_of_group(&self, group: Uuid) -> Result<Vec<Discussion>, StoreError> {
+        let sql = format!(
+            "{DISCUSSION_SELECT} WHERE e.working_group_id = $1 AND d.status <> 'archivada'
+             ORDER BY e.starts_at DESC, d.position, d.created_at LIMIT 500"
+        );
+        let rows: Vec<DiscussionRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(group)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(discussion).collect()
+    }
+
     pub async fn discussion(&self, id: Uuid) -> Result<Option<Discussion>, StoreError> {
         let sql = format!("{DISCUSSION_SELECT} WHERE d.id = $1");
         let row: Option<DiscussionRow> = dispatch!(self, |pool| {

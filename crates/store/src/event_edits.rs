@@ -9,7 +9,7 @@ use crate::{
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
     outbox::record_change,
-    registrations::{fill_from_waiting_list, lock_event},
+    registrations::{fill_from_waiting_list, lock_event, notify_about_event},
     time::DbTime,
 };
 use acoge_domain::{Timestamp, event_edit::EventContent, geo::fold_name};
@@ -113,6 +113,26 @@ macro_rules! write_parts {
     }};
 }
 
+/// Who hears of a working group's new event: the members of its
+/// organizations and its moderators, except the one who made the change.
+macro_rules! group_audience {
+    ($tx:ident, $group:expr, $editor:expr) => {{
+        let members: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM members WHERE organization_id IN
+                (SELECT organization_id FROM working_group_organizations WHERE group_id = $1)
+             UNION
+             SELECT member_id FROM working_group_moderators WHERE group_id = $1",
+        )
+        .bind($group)
+        .fetch_all(&mut *$tx)
+        .await?;
+        members
+            .into_iter()
+            .filter(|m| *m != $editor)
+            .collect::<Vec<Uuid>>()
+    }};
+}
+
 impl Db {
     /// Adds an event; answers its id. An organizer missing from the
     /// directory is `MissingReference`.
@@ -125,13 +145,14 @@ impl Db {
         let now = DbTime(Timestamp::now());
         let after = json(content)?;
         self.check_organizers(&content.organizers).await?;
+        let group = self.group_id(content.working_group.as_deref()).await?;
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO events (id, slug, kind, title_es, title_en, description_es,
                     description_en, starts_at, ends_at, time_zone, verified, sources,
-                    created_at, updated_at, capacity)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, '', $11, $11, $12)",
+                    created_at, updated_at, capacity, working_group_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, '', $11, $11, $12, $13)",
             )
             .bind(id)
             .bind(slug(id, content))
@@ -145,9 +166,14 @@ impl Db {
             .bind(&content.schedule.time_zone)
             .bind(now)
             .bind(content.capacity.map(i64::from))
+            .bind(group)
             .execute(&mut *tx)
             .await?;
             write_parts!(tx, id, content);
+            if let Some(group) = group {
+                let audience = group_audience!(tx, group, editor);
+                notify_about_event!(tx, &audience, "group_event", id, now);
+            }
             record_audit!(
                 tx,
                 AuditRecord {
@@ -182,15 +208,21 @@ impl Db {
         let before = json(&before)?;
         let after = json(content)?;
         self.check_organizers(&content.organizers).await?;
+        let group = self.group_id(content.working_group.as_deref()).await?;
         let promoted = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             if lock_event!(tx, id).is_none() {
                 return Ok(None);
             }
+            let group_before: Option<Uuid> =
+                sqlx::query_scalar("SELECT working_group_id FROM events WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             sqlx::query(
                 "UPDATE events SET kind = $2, title_es = $3, title_en = $4, description_es = $5,
                     description_en = $6, starts_at = $7, ends_at = $8, time_zone = $9,
-                    capacity = $10, updated_at = $11
+                    capacity = $10, updated_at = $11, working_group_id = $12
                  WHERE id = $1",
             )
             .bind(id)
@@ -204,9 +236,15 @@ impl Db {
             .bind(&content.schedule.time_zone)
             .bind(content.capacity.map(i64::from))
             .bind(now)
+            .bind(group)
             .execute(&mut *tx)
             .await?;
             write_parts!(tx, id, content);
+            // An event moved into a group is news to that group.
+            if let Some(group) = group.filter(|g| group_before != Some(*g)) {
+                let audience = group_audience!(tx, group, editor);
+                notify_about_event!(tx, &audience, "group_event", id, now);
+            }
             let promoted = fill_from_waiting_list!(tx, id, content.capacity, now);
             record_audit!(
                 tx,
@@ -225,6 +263,23 @@ impl Db {
         });
         crate::outbox::announce();
         Ok(Some(promoted))
+    }
+
+    /// The id of the working group an event names; an unknown slug is the
+    /// sender's error on `working_group`.
+    async fn group_id(&self, slug: Option<&str>) -> Result<Option<Uuid>, StoreError> {
+        let Some(slug) = slug else { return Ok(None) };
+        let id: Option<Uuid> = dispatch!(self, |pool| {
+            sqlx::query_scalar("SELECT id FROM working_groups WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(pool)
+                .await?
+        });
+        id.map(Some)
+            .ok_or(StoreError::Invalid(acoge_domain::fields::FieldError {
+                field: "working_group",
+                problem: acoge_domain::fields::FieldProblem::UnknownWorkingGroup,
+            }))
     }
 
     /// Every organizer must be in the directory: a clear error, not a

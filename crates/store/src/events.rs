@@ -7,7 +7,9 @@ use crate::{
     time::DbTime,
 };
 use acoge_domain::{
-    event::{AgendaItem, Event, EventKind, EventLink, LinkKind, OrganizationRef, Schedule},
+    event::{
+        AgendaItem, Event, EventKind, EventLink, GroupRef, LinkKind, OrganizationRef, Schedule,
+    },
     lang::Bilingual,
     page::{Page, PageRequest},
 };
@@ -21,6 +23,8 @@ pub struct EventSummary {
     pub kind: EventKind,
     pub title: Bilingual,
     pub schedule: Schedule,
+    /// The slug of the working group that holds it.
+    pub working_group: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,6 +42,7 @@ struct EventRow {
     verified: bool,
     sources: String,
     capacity: Option<i64>,
+    working_group: Option<String>,
 }
 
 const TABLE: &str = "events";
@@ -55,12 +60,14 @@ impl EventRow {
             },
             schedule: Schedule::new(self.starts_at.0, self.ends_at.0, &self.time_zone)
                 .map_err(|e| StoreError::corrupt(TABLE, "ends_at", e))?,
+            working_group: self.working_group.clone(),
         })
     }
 }
 
 const COLUMNS: &str = "id, slug, kind, title_es, title_en, description_es, description_en, \
-     starts_at, ends_at, time_zone, verified, sources, capacity";
+     starts_at, ends_at, time_zone, verified, sources, capacity, \
+     (SELECT g.slug FROM working_groups g WHERE g.id = events.working_group_id) AS working_group";
 
 impl Db {
     /// Events, newest first.
@@ -110,14 +117,39 @@ impl Db {
         now: acoge_domain::Timestamp,
         page: PageRequest,
     ) -> Result<Page<EventSummary>, StoreError> {
+        self.events_around(now, false, page).await
+    }
+
+    /// Events not ended at `now`, soonest first, a page at a time.
+    pub async fn upcoming_events_page(
+        &self,
+        now: acoge_domain::Timestamp,
+        page: PageRequest,
+    ) -> Result<Page<EventSummary>, StoreError> {
+        self.events_around(now, true, page).await
+    }
+
+    async fn events_around(
+        &self,
+        now: acoge_domain::Timestamp,
+        upcoming: bool,
+        page: PageRequest,
+    ) -> Result<Page<EventSummary>, StoreError> {
+        let (condition, order) = if upcoming {
+            ("ends_at > $1", "starts_at, id")
+        } else {
+            ("ends_at <= $1", "starts_at DESC, id")
+        };
         let (total, rows): (i64, Vec<EventRow>) = dispatch!(self, |pool| {
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE ends_at <= $1")
-                .bind(DbTime(now))
-                .fetch_one(pool)
-                .await?;
+            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM events WHERE {condition}"
+            )))
+            .bind(DbTime(now))
+            .fetch_one(pool)
+            .await?;
             let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM events WHERE ends_at <= $1
-                 ORDER BY starts_at DESC, id LIMIT $2 OFFSET $3"
+                "SELECT {COLUMNS} FROM events WHERE {condition}
+                 ORDER BY {order} LIMIT $2 OFFSET $3"
             )))
             .bind(DbTime(now))
             .bind(page.limit())
@@ -144,8 +176,9 @@ impl Db {
             Vec<(String, String)>,
             Vec<(String, String, String)>,
             Vec<(String, String, String)>,
+            Option<(String, String, String)>,
         );
-        let (row, organizers, questions, links, agenda): Parts = dispatch!(self, |pool| {
+        let (row, organizers, questions, links, agenda, group): Parts = dispatch!(self, |pool| {
             let row: Option<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM events WHERE id = $1 OR slug = $2"
             )))
@@ -154,7 +187,7 @@ impl Db {
             .fetch_optional(pool)
             .await?;
             match &row {
-                None => (None, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+                None => (None, Vec::new(), Vec::new(), Vec::new(), Vec::new(), None),
                 Some(event) => {
                     let organizers = sqlx::query_as(
                         "SELECT o.id, o.name, o.acronym FROM event_organizers eo
@@ -184,7 +217,14 @@ impl Db {
                     .bind(event.id)
                     .fetch_all(pool)
                     .await?;
-                    (row, organizers, questions, links, agenda)
+                    let group = sqlx::query_as(
+                        "SELECT g.slug, g.name_es, g.name_en FROM working_groups g
+                         JOIN events e ON e.working_group_id = g.id WHERE e.id = $1",
+                    )
+                    .bind(event.id)
+                    .fetch_optional(pool)
+                    .await?;
+                    (row, organizers, questions, links, agenda, group)
                 }
             }
         });
@@ -232,6 +272,10 @@ impl Db {
                 })
                 .collect::<Result<_, StoreError>>()?,
             capacity: crate::registrations::capacity(row.capacity),
+            working_group: group.map(|(slug, es, en)| GroupRef {
+                slug,
+                name: Bilingual { es, en },
+            }),
             provenance: provenance(TABLE, &row.sources, row.verified)?,
         }))
     }
@@ -250,6 +294,20 @@ impl Db {
                  ORDER BY starts_at DESC"
             )))
             .bind(organization)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.iter().map(EventRow::summary).collect()
+    }
+
+    /// A working group's events, newest first.
+    pub async fn events_of_group(&self, group: Uuid) -> Result<Vec<EventSummary>, StoreError> {
+        let rows: Vec<EventRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM events WHERE working_group_id = $1
+                 ORDER BY starts_at DESC, id LIMIT 500"
+            )))
+            .bind(group)
             .fetch_all(pool)
             .await?
         });

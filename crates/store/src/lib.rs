@@ -17,6 +17,7 @@ mod fts_anchor;
 mod geo;
 mod legal;
 mod legal_changes;
+mod notifications;
 mod organizations;
 mod outbox;
 mod practices;
@@ -42,11 +43,12 @@ pub use events::EventSummary;
 pub use fts_anchor::{AnchorDocument, AnchorResults};
 pub use geo::{ContextEntry, ContextScope, KeyFigures, MunicipalityFilter, StateOverview};
 pub use legal_changes::{Change, LegalVersion};
+pub use notifications::{DueDigest, NotificationRecord};
 pub use organizations::OrganizationFilter;
 pub use outbox::{ChangeFeed, OutboxEntry, Wake};
 pub use practices::{
-    Facets, NewPractice, NewReview, NotificationRecord, PracticeFilter, PracticeRecord,
-    PracticeSort, ReplyRecord, ReviewRecord, VersionRecord, Visibility,
+    Facets, NewPractice, NewReview, PracticeFilter, PracticeRecord, PracticeSort, ReplyRecord,
+    ReviewRecord, VersionRecord, Visibility,
 };
 pub use reference::{ImportOutcome, ImportProgress};
 pub use registrations::Registrant;

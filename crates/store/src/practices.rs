@@ -124,19 +124,6 @@ pub struct VersionRecord {
     pub created_at: Timestamp,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct NotificationRecord {
-    pub id: Uuid,
-    pub kind: String,
-    pub practice_id: Option<Uuid>,
-    pub practice_title: Option<String>,
-    /// For a new contribution in a followed thread.
-    pub discussion_id: Option<Uuid>,
-    pub discussion_question: Option<acoge_domain::lang::Bilingual>,
-    pub created_at: Timestamp,
-    pub read: bool,
-}
-
 /// A review to record.
 #[derive(Debug, Clone)]
 pub struct NewReview<'a> {
@@ -1029,76 +1016,6 @@ impl Db {
             .await?
         });
         Ok(ids)
-    }
-
-    pub async fn notifications(&self, member: Uuid) -> Result<Vec<NotificationRecord>, StoreError> {
-        type Row = (
-            Uuid,
-            String,
-            Option<Uuid>,
-            Option<String>,
-            Option<Uuid>,
-            Option<String>,
-            Option<String>,
-            DbTime,
-            Option<DbTime>,
-        );
-        let rows: Vec<Row> = dispatch!(self, |pool| {
-            sqlx::query_as(
-                "SELECT n.id, n.kind, n.practice_id, p.title, n.discussion_id, d.question_es,
-                    d.question_en, n.created_at, n.read_at FROM notifications n
-                 LEFT JOIN practices p ON p.id = n.practice_id
-                 LEFT JOIN discussions d ON d.id = n.discussion_id
-                 WHERE n.member_id = $1 ORDER BY n.created_at DESC LIMIT 100",
-            )
-            .bind(member)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, kind, practice_id, practice_title, discussion_id, es, en, at, read)| {
-                    NotificationRecord {
-                        id,
-                        kind,
-                        practice_id,
-                        practice_title,
-                        discussion_id,
-                        discussion_question: es
-                            .zip(en)
-                            .map(|(es, en)| acoge_domain::lang::Bilingual { es, en }),
-                        created_at: at.0,
-                        read: read.is_some(),
-                    }
-                },
-            )
-            .collect())
-    }
-
-    pub async fn unread_notifications(&self, member: Uuid) -> Result<u64, StoreError> {
-        let n: i64 = dispatch!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM notifications WHERE member_id = $1 AND read_at IS NULL",
-            )
-            .bind(member)
-            .fetch_one(pool)
-            .await?
-        });
-        Ok(count(n))
-    }
-
-    pub async fn mark_notifications_read(&self, member: Uuid) -> Result<(), StoreError> {
-        dispatch!(self, |pool| {
-            sqlx::query(
-                "UPDATE notifications SET read_at = $2 WHERE member_id = $1 AND read_at IS NULL",
-            )
-            .bind(member)
-            .bind(DbTime(Timestamp::now()))
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
     }
 
     /// Whether `reviewer` already reviewed the practice in its current round.

@@ -49,8 +49,30 @@ macro_rules! lock_event {
     }};
 }
 
+/// In-app notifications about an event, one per member, in the caller's
+/// transaction. `kind`: "group_event" (a new event of the member's working
+/// group) or "promoted" (a place came free from the waiting list).
+macro_rules! notify_about_event {
+    ($tx:ident, $members:expr, $kind:expr, $event:expr, $now:expr) => {{
+        for member in $members {
+            sqlx::query(
+                "INSERT INTO notifications (id, member_id, kind, event_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(member)
+            .bind($kind)
+            .bind($event)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 /// Moves the first of the waiting list into the places free, oldest request
-/// first; returns who moved. The event's row must be locked.
+/// first, and tells each of them; returns who moved. The event's row must be
+/// locked.
 macro_rules! fill_from_waiting_list {
     ($tx:ident, $event:expr, $capacity:expr, $now:expr) => {{
         let (registered, waiting): (i64, i64) = sqlx::query_as(
@@ -87,10 +109,11 @@ macro_rules! fill_from_waiting_list {
             .execute(&mut *$tx)
             .await?;
         }
+        $crate::registrations::notify_about_event!($tx, &promoted, "promoted", $event, $now);
         promoted
     }};
 }
-pub(crate) use {fill_from_waiting_list, lock_event};
+pub(crate) use {fill_from_waiting_list, lock_event, notify_about_event};
 
 impl Db {
     /// Asks for a place: registered while places remain, else the waiting

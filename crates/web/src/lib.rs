@@ -8,6 +8,7 @@ mod assets;
 pub mod auth;
 mod community;
 mod cookies;
+mod digest;
 mod directory;
 mod discussions;
 mod event_edits;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub analysis: Arc<directory::AnalysisCache>,
     /// Stops the search follower when the last clone of the state is dropped.
     _follower: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Stops the daily digest task likewise (none without a relay).
+    _digest: Option<Arc<tokio::sync::watch::Sender<()>>>,
 }
 
 /// Settings fixed at start.
@@ -81,6 +84,8 @@ pub struct Options {
     pub required_approvals: u32,
     /// Where the search index lives; in memory when none (tests).
     pub search_dir: Option<PathBuf>,
+    /// How often the daily digests due are looked for (with a relay only).
+    pub digest_check_every: Duration,
 }
 
 impl Default for Options {
@@ -92,6 +97,7 @@ impl Default for Options {
             mail_from: "Acoge <no-reply@localhost>".to_owned(),
             required_approvals: acoge_domain::practice::DEFAULT_REQUIRED_APPROVALS,
             search_dir: None,
+            digest_check_every: Duration::from_secs(300),
         }
     }
 }
@@ -131,21 +137,33 @@ impl AppState {
             .shared_secret("csrf_key", &auth::secrets::new_secret()?)
             .await?;
         let (search, follower) = search::start(&db, options.search_dir.as_deref()).await?;
+        let config = Arc::new(Config {
+            secure_cookies: public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+            public_url,
+            csrf_key: key.into_bytes(),
+            login_delay: options.login_delay,
+            mailer,
+            required_approvals: options.required_approvals.max(1),
+        });
+        let digest = config.mailer.is_some().then(|| {
+            let (stop, stopped) = tokio::sync::watch::channel(());
+            digest::spawn(
+                db.clone(),
+                config.clone(),
+                options.digest_check_every,
+                stopped,
+            );
+            Arc::new(stop)
+        });
         Ok(Self {
             db,
             search,
             analysis: Arc::default(),
             _follower: Arc::new(follower),
-            config: Arc::new(Config {
-                secure_cookies: public_url
-                    .as_deref()
-                    .is_some_and(|u| u.starts_with("https://")),
-                public_url,
-                csrf_key: key.into_bytes(),
-                login_delay: options.login_delay,
-                mailer,
-                required_approvals: options.required_approvals.max(1),
-            }),
+            _digest: digest,
+            config,
         })
     }
 }

@@ -181,6 +181,14 @@ async fn concurrent_requests_never_exceed_capacity() {
 }
 
 fn content(capacity: Option<u32>, organizer: Uuid) -> acoge_domain::event_edit::EventContent {
+    in_group(capacity, organizer, "")
+}
+
+fn in_group(
+    capacity: Option<u32>,
+    organizer: Uuid,
+    group: &str,
+) -> acoge_domain::event_edit::EventContent {
     use acoge_domain::event_edit::{EventInput, TimeInput};
     EventInput {
         kind: "taller".into(),
@@ -201,6 +209,7 @@ fn content(capacity: Option<u32>, organizer: Uuid) -> acoge_domain::event_edit::
         guiding_questions: vec!["¿Quién hace qué?".into()],
         guiding_questions_en: vec![],
         organizers: vec![organizer.to_string()],
+        working_group: group.into(),
     }
     .validate()
     .unwrap()
@@ -263,6 +272,127 @@ async fn moderators_create_and_edit_events_and_a_larger_capacity_promotes() {
         assert!(
             matches!(unknown, Err(acoge_store::StoreError::Invalid(e)) if e.field == "organizers")
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_group_s_event_and_a_freed_place_notify_and_the_digest_carries_them_once() {
+    use acoge_domain::{Timestamp, lang::Bilingual, working_group::GroupContent};
+    use std::time::Duration;
+    on_each_backend(|db, backend| async move {
+        let founding = founding_event(&db).await;
+        let organization = db.event(&founding.to_string()).await.unwrap().unwrap().organizers[0].id;
+        let m = members(&db, 2).await;
+        let (moderator, outsider) = (m[0], m[1]);
+        let insider = db
+            .create_member(
+                &NewMember {
+                    email: &Email::parse("email", "grupo@example.org").unwrap(),
+                    display_name: "Integrante",
+                    organization_id: Some(organization),
+                    role: Role::Member,
+                    password_hash: "x",
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let bilingual = |es: &str, en: &str| Bilingual { es: es.into(), en: en.into() };
+        let group = db
+            .create_working_group(
+                &GroupContent {
+                    slug: "vivienda".into(),
+                    name: bilingual("Vivienda y albergue", "Housing and shelter"),
+                    description: bilingual("Albergues", "Shelters"),
+                },
+                &[moderator],
+                moderator,
+            )
+            .await
+            .unwrap();
+        assert!(db.set_group_membership(group, organization, true, moderator).await.unwrap());
+
+        let unknown = db.create_event(&in_group(None, organization, "nadie"), moderator).await;
+        assert!(
+            matches!(unknown, Err(acoge_store::StoreError::Invalid(e)) if e.field == "working_group"),
+            "{backend:?}"
+        );
+        let id = db
+            .create_event(&in_group(Some(1), organization, "vivienda"), moderator)
+            .await
+            .unwrap();
+        let event = db.event(&id.to_string()).await.unwrap().unwrap();
+        assert_eq!(event.working_group.map(|g| g.name.en), Some("Housing and shelter".into()));
+        let listed = db.events_of_group(group).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].working_group.as_deref(), Some("vivienda"));
+        assert_eq!(db.open_event_discussions(id, Some(moderator)).await.unwrap(), 1);
+        db.open_event_discussions(founding, None).await.unwrap();
+        let threads = db.discussions_of_group(group).await.unwrap();
+        assert_eq!(threads.len(), 1, "{backend:?}: only its own events' threads");
+        assert_eq!(threads[0].event_id, Some(id));
+
+        let told = db.notifications(insider).await.unwrap();
+        assert_eq!(told.len(), 1, "{backend:?}: the group's member hears of it");
+        assert_eq!((told[0].kind.as_str(), told[0].event_id), ("group_event", Some(id)));
+        assert_eq!(told[0].event_title.as_ref().map(|t| t.es.as_str()), Some("Taller: inclusión local"));
+        assert!(db.notifications(moderator).await.unwrap().is_empty(), "not the one who made it");
+        assert!(db.notifications(outsider).await.unwrap().is_empty(), "not outside the group");
+
+        // Saving it again in the same group is no news.
+        db.update_event(id, &in_group(Some(1), organization, "vivienda"), moderator)
+            .await
+            .unwrap();
+        assert_eq!(db.notifications(insider).await.unwrap().len(), 1);
+
+        assert_eq!(db.register_for_event(id, outsider).await.unwrap(), Some(Registered));
+        assert_eq!(db.register_for_event(id, insider).await.unwrap(), Some(Waitlisted));
+        assert_eq!(db.cancel_registration(id, outsider).await.unwrap(), Some(vec![insider]));
+        let told = db.notifications(insider).await.unwrap();
+        assert_eq!(told[0].kind, "promoted", "{backend:?}: newest first");
+
+        let day = Duration::from_secs(24 * 3600);
+        let now = Timestamp::now();
+        assert!(db.due_digests(now, day).await.unwrap().is_empty(), "nobody asked for one");
+        db.set_digest(insider, Some("en")).await.unwrap();
+        assert_eq!(db.digest_lang(insider).await.unwrap().as_deref(), Some("en"));
+        let due = db.due_digests(now, day).await.unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!((due[0].member, due[0].lang.as_str()), (insider, "en"));
+        assert_eq!(
+            due[0].items.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(),
+            ["group_event", "promoted"],
+            "oldest first"
+        );
+        let carried: Vec<Uuid> = due[0].items.iter().map(|n| n.id).collect();
+        assert!(db.claim_digest(insider, now, day).await.unwrap());
+        assert!(!db.claim_digest(insider, now, day).await.unwrap(), "{backend:?}: claimed once");
+        db.release_digest(insider).await.unwrap();
+        assert!(db.claim_digest(insider, now, day).await.unwrap(), "given back after a failed send");
+        db.digest_sent(insider, &carried, now).await.unwrap();
+        assert!(db.due_digests(now, day).await.unwrap().is_empty(), "carried once");
+
+        // Something new waits for the next day's digest.
+        assert_eq!(db.register_for_event(id, outsider).await.unwrap(), Some(Waitlisted));
+        assert_eq!(db.cancel_registration(id, insider).await.unwrap(), Some(vec![outsider]));
+        db.set_digest(outsider, Some("es")).await.unwrap();
+        assert_eq!(db.due_digests(now, day).await.unwrap().len(), 1, "the outsider's first");
+        db.register_for_event(id, insider).await.unwrap();
+        db.cancel_registration(id, outsider).await.unwrap();
+        assert!(
+            db.due_digests(now, day).await.unwrap().iter().all(|d| d.member != insider),
+            "{backend:?}: one digest a day"
+        );
+        let tomorrow = Timestamp::from_micros(now.as_micros() + 25 * 3600 * 1_000_000);
+        let next = db.due_digests(tomorrow, day).await.unwrap();
+        let mine = next.iter().find(|d| d.member == insider).unwrap();
+        assert_eq!(mine.items.len(), 1);
+        assert_eq!(mine.items[0].kind, "promoted");
+
+        db.mark_notifications_read(insider).await.unwrap();
+        db.set_digest(outsider, None).await.unwrap();
+        assert!(db.due_digests(tomorrow, day).await.unwrap().is_empty(), "read or turned off");
     })
     .await;
 }

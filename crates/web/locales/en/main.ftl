@@ -912,3 +912,29 @@ framework-members = Member organizations
 framework-no-members = No organization has accepted the framework yet.
 framework-history = Earlier versions
 field-framework-not-accepted = Your organization has not accepted the collaboration framework yet.
+
+## Events of working groups, event notifications
+notification-group_event = New event of your working group
+notification-promoted = A place came free: you are now registered for an event
+event-field-group = Working group
+event-no-group = None (an event of the whole community)
+field-unknown-working-group = Choose a working group from the list.
+groups-calendar = The group's calendar (iCalendar)
+groups-discussions = The group's discussions
+
+## Daily email digest
+account-digest = Daily email digest
+account-digest-field = Send me, once a day and in this language, the notifications I have not read
+account-digest-save = Save
+notice-digest-on = You will get a daily digest of your unread notifications.
+notice-digest-off = You will no longer get the daily digest.
+digest-subject = Acoge: { $count ->
+    [one] one unread notification
+   *[other] { $count } unread notifications
+}
+digest-greeting = Hello, { $name }:
+digest-intro = { $count ->
+    [one] You have one new notification on Acoge since the last digest:
+   *[other] You have { $count } new notifications on Acoge since the last digest:
+}
+digest-footer = To stop this digest, turn it off at { $address }.

@@ -912,3 +912,29 @@ framework-members = Organizaciones miembro
 framework-no-members = Aún ninguna organización ha aceptado el marco.
 framework-history = Versiones anteriores
 field-framework-not-accepted = Su organización aún no acepta el marco de colaboración.
+
+## Events of working groups, event notifications
+notification-group_event = Nuevo evento de su grupo de trabajo
+notification-promoted = Se liberó un lugar: ya tiene inscripción en un evento
+event-field-group = Grupo de trabajo
+event-no-group = Ninguno (evento de toda la comunidad)
+field-unknown-working-group = Elija un grupo de trabajo de la lista.
+groups-calendar = Calendario del grupo (iCalendar)
+groups-discussions = Discusiones del grupo
+
+## Daily email digest
+account-digest = Resumen diario por correo
+account-digest-field = Enviarme una vez al día, en este idioma, los avisos que no he leído
+account-digest-save = Guardar
+notice-digest-on = Recibirá un resumen diario de sus avisos sin leer.
+notice-digest-off = Ya no recibirá el resumen diario.
+digest-subject = Acoge: { $count ->
+    [one] un aviso sin leer
+   *[other] { $count } avisos sin leer
+}
+digest-greeting = Hola, { $name }:
+digest-intro = { $count ->
+    [one] Tiene un aviso nuevo en Acoge desde el último resumen:
+   *[other] Tiene { $count } avisos nuevos en Acoge desde el último resumen:
+}
+digest-footer = Para dejar de recibir este resumen, desactívelo en { $address }.

@@ -1,13 +1,25 @@
 //! Working groups and the community's member organizations.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
-use crate::AppState;
-use acoge_domain::working_group::WorkingGroup;
-use axum::{
-    Json,
-    extract::{Path, State},
+use super::{
+    discussions::DiscussionJson,
+    error::{ApiError, ApiResult, ErrorBody},
+    schema::EventSummaryJson,
 };
-use serde::Serialize;
+use crate::{
+    AppState,
+    auth::RequestAuth,
+    community::{self, CommunityError},
+};
+use acoge_domain::{
+    accounts::Denied,
+    working_group::{GroupInput, WorkingGroup},
+};
+use axum::{
+    Extension, Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -25,11 +37,25 @@ pub struct WorkingGroupJson {
     /// Moderators' display names.
     pub moderators: Vec<String>,
     pub organizations: Vec<NamedJson>,
+    /// The address of the iCalendar file of all its events.
+    #[schema(example = "/grupos/salud/calendario.ics")]
+    pub calendar: String,
+}
+
+/// A working group with its events and the threads of their guiding questions.
+#[derive(Serialize, ToSchema)]
+pub struct WorkingGroupDetailJson {
+    #[serde(flatten)]
+    pub group: WorkingGroupJson,
+    /// Newest first.
+    pub events: Vec<EventSummaryJson>,
+    pub discussions: Vec<DiscussionJson>,
 }
 
 impl From<WorkingGroup> for WorkingGroupJson {
     fn from(g: WorkingGroup) -> Self {
         Self {
+            calendar: format!("/grupos/{}/calendario.ics", g.content.slug),
             slug: g.content.slug,
             name: super::discussions::QuestionJson {
                 es: g.content.name.es,
@@ -72,19 +98,84 @@ pub async fn list_groups(State(app): State<AppState>) -> ApiResult<WorkingGroupL
     }))
 }
 
-/// One working group.
+/// One working group, with its events and discussions.
 #[utoipa::path(get, path = "/api/v1/working-groups/{slug}", tag = "community",
     params(("slug" = String, Path, description = "The group's identifier")),
-    responses((status = 200, body = WorkingGroupJson), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = WorkingGroupDetailJson), (status = 404, body = ErrorBody)))]
 pub async fn get_group(
     State(app): State<AppState>,
     Path(slug): Path<String>,
-) -> ApiResult<WorkingGroupJson> {
-    app.db
+) -> ApiResult<WorkingGroupDetailJson> {
+    let group = app
+        .db
         .working_groups()
         .await?
         .into_iter()
         .find(|g| g.content.slug == slug)
-        .map(|g| Json(g.into()))
-        .ok_or_else(|| ApiError::not_found("no working group with that identifier"))
+        .ok_or_else(|| ApiError::not_found("no working group with that identifier"))?;
+    let events = app.db.events_of_group(group.id).await?;
+    let discussions = app.db.discussions_of_group(group.id).await?;
+    Ok(Json(WorkingGroupDetailJson {
+        group: group.into(),
+        events: events.into_iter().map(Into::into).collect(),
+        discussions: discussions.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// A new working group, every text in both languages.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGroupBody {
+    /// Lowercase letters, digits and hyphens, e.g. "salud".
+    pub slug: String,
+    pub name_es: String,
+    pub name_en: String,
+    pub description_es: String,
+    pub description_en: String,
+}
+
+/// Creates a working group (administrators); its creator moderates it.
+#[utoipa::path(post, path = "/api/v1/working-groups", tag = "community", security(("bearer" = [])),
+    request_body = NewGroupBody,
+    responses((status = 201, body = WorkingGroupJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "A field is invalid or the slug is taken; `field` names it; nothing is stored")))]
+pub async fn create_group(
+    State(app): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<WorkingGroupJson>), ApiError> {
+    let body: NewGroupBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let input = GroupInput {
+        slug: body.slug,
+        name_es: body.name_es,
+        name_en: body.name_en,
+        description_es: body.description_es,
+        description_en: body.description_en,
+    };
+    let slug = community::create_group(&app, &auth.actor, &input)
+        .await
+        .map_err(|e| match e {
+            CommunityError::Invalid(errors) => ApiError::fields(&errors),
+            CommunityError::Denied(Denied::NotSignedIn) => ApiError::status(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send an API token".into(),
+            ),
+            CommunityError::Denied(Denied::Forbidden) => ApiError::status(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "only administrators create working groups".into(),
+            ),
+            CommunityError::NotFound => ApiError::not_found("no such working group"),
+            CommunityError::Store(e) => e.into(),
+        })?;
+    let group = app
+        .db
+        .working_groups()
+        .await?
+        .into_iter()
+        .find(|g| g.content.slug == slug)
+        .ok_or_else(|| ApiError::not_found("no working group with that identifier"))?;
+    Ok((StatusCode::CREATED, Json(group.into())))
 }

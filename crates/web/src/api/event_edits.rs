@@ -108,6 +108,9 @@ pub struct NewEventBody {
     /// Organization ids.
     #[serde(default)]
     pub organizers: Vec<String>,
+    /// The slug of the working group that holds it.
+    #[serde(default)]
+    pub working_group: Option<String>,
 }
 
 /// A change to an event: the fields sent change, the others keep their
@@ -131,6 +134,10 @@ pub struct EventPatchBody {
     pub guiding_questions: Option<Vec<String>>,
     pub guiding_questions_en: Option<Vec<String>>,
     pub organizers: Option<Vec<String>>,
+    /// A working group's slug; null takes the event out of its group.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub working_group: Option<Option<String>>,
 }
 
 /// Tells `"capacity": null` (remove the limit) from an absent field (keep it).
@@ -192,6 +199,11 @@ fn input_of(event: &Event) -> EventInput {
             .map(|q| q.en.clone())
             .collect(),
         organizers: event.organizers.iter().map(|o| o.id.to_string()).collect(),
+        working_group: event
+            .working_group
+            .as_ref()
+            .map(|g| g.slug.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -234,6 +246,7 @@ pub async fn create_event(
         guiding_questions: body.guiding_questions,
         guiding_questions_en: body.guiding_questions_en,
         organizers: body.organizers,
+        working_group: body.working_group.unwrap_or_default(),
     };
     let id = event_edits::create(&app, &auth.actor, &input).await?;
     Ok((StatusCode::CREATED, Json(event_json(&app, id).await?)))
@@ -294,6 +307,9 @@ pub async fn patch_event(
     }
     if let Some(organizers) = body.organizers {
         input.organizers = organizers;
+    }
+    if let Some(group) = body.working_group {
+        input.working_group = group.unwrap_or_default();
     }
     event_edits::update(&app, &auth.actor, id, &input).await?;
     Ok(Json(event_json(&app, id).await?))

@@ -10,9 +10,11 @@ use axum::{
     extract::{Path, RawQuery, State},
 };
 
-/// Events, newest first.
+/// Events: all, newest first; or only those not ended yet (`when=upcoming`,
+/// soonest first); or only those ended (`when=past`, most recent first).
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
     params(
+        ("when" = Option<String>, Query, description = "upcoming or past; absent: every event", example = "upcoming"),
         ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
@@ -26,7 +28,17 @@ pub async fn list_events(
 ) -> ApiResult<EventList> {
     let params = Params::parse(query.as_deref())?;
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let page = app.db.events(request).await?;
+    let when = params.parse_with("when", |v| match v {
+        "upcoming" => Ok(true),
+        "past" => Ok(false),
+        _ => Err("upcoming or past"),
+    })?;
+    let now = acoge_domain::Timestamp::now();
+    let page = match when {
+        None => app.db.events(request).await?,
+        Some(true) => app.db.upcoming_events_page(now, request).await?,
+        Some(false) => app.db.past_events(now, request).await?,
+    };
     let (total, request, items) = page_of(page, request, EventSummaryJson::from);
     Ok(Json(EventList::new(total, request, items)))
 }

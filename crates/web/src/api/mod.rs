@@ -101,6 +101,7 @@ guarded! {
     "POST" "/api/v1/provisions/{id}/verify" => Moderate => legal_changes::verify_provision,
     "POST" "/api/v1/discussions/{id}/contributions" => Contribute => discussions::create_contribution,
     "POST" "/api/v1/alliances" => Contribute => alliances::create_alliance,
+    "POST" "/api/v1/working-groups" => ManageMembers => community::create_group,
     "PATCH" "/api/v1/organizations/{id}/directory" => Contribute => alliances::patch_directory,
     "POST" "/api/v1/organizations/{id}/verify" => Moderate => alliances::verify_organization,
 }

@@ -291,6 +291,8 @@ pub struct EventSummaryJson {
     pub ends_at: String,
     /// The organizer's IANA time zone.
     pub time_zone: String,
+    /// The slug of the working group that holds it.
+    pub working_group: Option<String>,
 }
 
 fn schedule_fields(s: &Schedule) -> (String, String, String) {
@@ -315,6 +317,7 @@ impl From<EventSummary> for EventSummaryJson {
             starts_at,
             ends_at,
             time_zone,
+            working_group: e.working_group,
         }
     }
 }
@@ -351,6 +354,8 @@ pub struct EventJson {
     /// Places; null: no limit.
     pub capacity: Option<u32>,
     pub agenda: Vec<AgendaItemJson>,
+    /// The slug of the working group that holds it.
+    pub working_group: Option<String>,
     #[serde(flatten)]
     pub provenance: Sources,
 }
@@ -406,6 +411,7 @@ impl From<Event> for EventJson {
                 })
                 .collect(),
             capacity: e.capacity,
+            working_group: e.working_group.map(|g| g.slug),
             agenda: e
                 .agenda
                 .into_iter()

@@ -65,6 +65,8 @@ fn notice(ctx: &Ctx) -> Option<String> {
         "todas" => "notice-signed-out-everywhere",
         "bienvenida" => "notice-welcome",
         "token-revocado" => "notice-token-revoked",
+        "resumen-activado" => "notice-digest-on",
+        "resumen-desactivado" => "notice-digest-off",
         _ => return None,
     };
     Some(ctx.tr.t(key))
@@ -233,6 +235,10 @@ struct AccountPage {
     token_name: String,
     errors: Errors,
     notice: Option<String>,
+    /// Whether email can be sent at all (the digest is offered only then).
+    mail_configured: bool,
+    /// The language of the member's daily digest; none when it is off.
+    digest_lang: Option<String>,
 }
 
 struct AccountView {
@@ -268,6 +274,8 @@ async fn account_page(app: &AppState, ctx: &Ctx, view: AccountView) -> Result<Re
         token_name: view.token_name,
         errors: view.errors,
         notice: notice(ctx),
+        mail_configured: app.config.mailer.is_some(),
+        digest_lang: app.db.digest_lang(me.id).await?,
     })?;
     Ok((view.status, page).into_response())
 }
@@ -358,6 +366,24 @@ pub async fn create_token(
         ..plain(StatusCode::CREATED)
     };
     account_page(&app, &ctx, view).await
+}
+
+/// Turns the daily email digest on (in the language of the page) or off.
+pub async fn set_digest(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let me = ctx.require(Capability::OwnAccount)?;
+    let on = form.get("digest") == "on";
+    let lang = on.then(|| ctx.tr.lang.code());
+    app.db.set_digest(me.id, lang).await?;
+    let notice = if on {
+        "resumen-activado"
+    } else {
+        "resumen-desactivado"
+    };
+    Ok(Redirect::to(&format!("/cuenta?aviso={notice}")).into_response())
 }
 
 pub async fn revoke_token(

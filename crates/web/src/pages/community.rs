@@ -1,20 +1,29 @@
 //! Working groups and the collaboration framework, as pages.
 
-use super::{Chrome, Ctx, PageError, PageFailure, form::FormData, render};
+use super::{
+    Chrome, Ctx, PageError, PageFailure,
+    events::{When, calendar_file},
+    form::FormData,
+    render,
+};
 use crate::{
     AppState,
     community::{self, CommunityError},
     markdown::to_safe_html,
 };
 use acoge_domain::{
+    Timestamp,
     accounts::{Capability, Denied, authorize},
+    discussion::Discussion,
+    event::DEFAULT_VIEWER_ZONE,
     fields::FieldError,
     working_group::{FrameworkVersion, GroupInput, WorkingGroup},
 };
+use acoge_store::EventSummary;
 use askama::Template;
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use std::collections::BTreeMap;
@@ -58,6 +67,11 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Html<String>,
 struct GroupPage {
     chrome: Chrome,
     group: WorkingGroup,
+    /// Not ended yet, soonest first.
+    upcoming: Vec<(EventSummary, When)>,
+    /// Ended, most recent first.
+    past: Vec<(EventSummary, When)>,
+    discussions: Vec<Discussion>,
     /// The viewer's organization is in the group (None: no organization).
     member_of: Option<bool>,
     csrf: String,
@@ -71,25 +85,68 @@ async fn group_page(
     error: Option<&'static str>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let group = app
-        .db
-        .working_groups()
-        .await?
-        .into_iter()
-        .find(|g| g.content.slug == slug)
-        .ok_or_else(PageError::not_found)?;
+    let group = find_group(app, slug).await?;
     let member_of = ctx
         .member()
         .and_then(|m| m.organization_id)
         .map(|org| group.organizations.iter().any(|(id, _)| *id == org));
+    let now = Timestamp::now();
+    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    for event in app.db.events_of_group(group.id).await? {
+        let when = When::new(ctx.tr, &event.schedule, DEFAULT_VIEWER_ZONE);
+        if event.schedule.ends_at > now {
+            upcoming.push((event, when));
+        } else {
+            past.push((event, when));
+        }
+    }
+    upcoming.reverse();
+    let discussions = app.db.discussions_of_group(group.id).await?;
     let page = render(&GroupPage {
         chrome: ctx.chrome(ctx.tr.pick(&group.content.name).to_owned(), "events"),
         group,
+        upcoming,
+        past,
+        discussions,
         member_of,
         csrf: ctx.csrf(),
         error,
     })?;
     Ok((status, page).into_response())
+}
+
+/// All the group's events as one iCalendar file, soonest first.
+pub async fn calendar(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let group = find_group(&app, &slug).await?;
+    let mut events = Vec::new();
+    for summary in app.db.events_of_group(group.id).await?.into_iter().rev() {
+        if let Some(event) = app.db.event(&summary.id.to_string()).await? {
+            events.push(event);
+        }
+    }
+    let name = ctx.tr.pick(&group.content.name).to_owned();
+    Ok(calendar_file(
+        &app,
+        &ctx,
+        &headers,
+        &events,
+        Some(&name),
+        &group.content.slug,
+    ))
+}
+
+async fn find_group(app: &AppState, slug: &str) -> Result<WorkingGroup, PageError> {
+    app.db
+        .working_groups()
+        .await?
+        .into_iter()
+        .find(|g| g.content.slug == slug)
+        .ok_or_else(PageError::not_found)
 }
 
 pub async fn show(

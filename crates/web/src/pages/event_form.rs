@@ -52,6 +52,7 @@ pub struct Values {
     guiding_questions: String,
     guiding_questions_en: String,
     organizers: Vec<String>,
+    working_group: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -76,6 +77,7 @@ impl Values {
             guiding_questions: form.get("guiding_questions").to_owned(),
             guiding_questions_en: form.get("guiding_questions_en").to_owned(),
             organizers: form.get_all("organizers"),
+            working_group: form.get("working_group").to_owned(),
         }
     }
 
@@ -131,6 +133,11 @@ impl Values {
                 .collect::<Vec<_>>()
                 .join("\n"),
             organizers: event.organizers.iter().map(|o| o.id.to_string()).collect(),
+            working_group: event
+                .working_group
+                .as_ref()
+                .map(|g| g.slug.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -190,6 +197,7 @@ impl Values {
             guiding_questions: lines(&self.guiding_questions),
             guiding_questions_en: lines(&self.guiding_questions_en),
             organizers: self.organizers.clone(),
+            working_group: self.working_group.clone(),
         }
     }
 }
@@ -204,6 +212,8 @@ struct FormPage {
     kinds: &'static [EventKind],
     zones: &'static [&'static str],
     organizations: Vec<(Uuid, String)>,
+    /// (slug, name in the reader's language).
+    groups: Vec<(String, String)>,
     errors: BTreeMap<&'static str, &'static str>,
 }
 
@@ -242,6 +252,16 @@ async fn form_page(
         .into_iter()
         .map(|o| (o.id, o.display_name()))
         .collect();
+    let groups = app
+        .db
+        .working_groups()
+        .await?
+        .into_iter()
+        .map(|g| {
+            let name = ctx.tr.pick(&g.content.name).to_owned();
+            (g.content.slug, name)
+        })
+        .collect();
     let page = render(&FormPage {
         chrome: ctx.chrome(title, "events"),
         csrf: ctx.csrf(),
@@ -250,6 +270,7 @@ async fn form_page(
         kinds: EventKind::ALL,
         zones: TIME_ZONES,
         organizations,
+        groups,
         errors: errors
             .iter()
             .map(|e| (e.field, e.problem.message_key()))

@@ -209,7 +209,29 @@ pub async fn calendar(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let event = app.db.event(&id).await?.ok_or_else(PageError::not_found)?;
-    let origin = origin(&app, &headers);
+    let file_name = event.slug.clone();
+    Ok(calendar_file(
+        &app,
+        &ctx,
+        &headers,
+        std::slice::from_ref(&event),
+        None,
+        &file_name,
+    ))
+}
+
+/// Events as an iCalendar file named `file_name`.ics; `name` is the
+/// calendar's own name (a working group's).
+pub fn calendar_file(
+    app: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    events: &[Event],
+    name: Option<&str>,
+    file_name: &str,
+) -> Response {
+    use acoge_formats::icalendar::{CalendarContext, CalendarEntry, calendar};
+    let origin = origin(app, headers);
     let host = origin
         .split_once("://")
         .map_or(origin.as_str(), |(_, rest)| rest)
@@ -217,13 +239,19 @@ pub async fn calendar(
         .next()
         .unwrap_or("localhost")
         .to_owned();
-    let url = format!("{origin}/eventos/{}", event.id);
     let heading = ctx.tr.t("event-questions");
-    let body = acoge_formats::icalendar::event_calendar(
-        &event,
-        &acoge_formats::icalendar::CalendarContext {
+    let entries: Vec<CalendarEntry<'_>> = events
+        .iter()
+        .map(|event| CalendarEntry {
+            event,
+            url: format!("{origin}/eventos/{}", event.id),
+        })
+        .collect();
+    let body = calendar(
+        &entries,
+        name,
+        &CalendarContext {
             host: &host,
-            url: &url,
             stamp: acoge_domain::Timestamp::now(),
             lang: ctx.tr.lang,
             questions_heading: &heading,
@@ -231,13 +259,12 @@ pub async fn calendar(
     );
     // Slugs are plain already; filtering keeps the header valid whatever a
     // future slug holds.
-    let name: String = event
-        .slug
+    let file_name: String = file_name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
-    let disposition = format!("inline; filename=\"{name}.ics\"");
-    Ok((
+    let disposition = format!("inline; filename=\"{file_name}.ics\"");
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -247,5 +274,5 @@ pub async fn calendar(
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }

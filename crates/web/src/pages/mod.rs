@@ -101,6 +101,7 @@ pub fn routes() -> Router<AppState> {
         .route("/grupos", get(community::list))
         .route("/grupos/nuevo", get(community::new_form))
         .route("/grupos/{slug}", get(community::show))
+        .route("/grupos/{slug}/calendario.ics", get(community::calendar))
         .route("/marco-de-colaboracion", get(community::framework))
         .route(
             "/marco-de-colaboracion/editar",
@@ -199,6 +200,7 @@ form_writes! {
     "/salir/todas" => OwnAccount => account::logout_everywhere,
     "/cuenta/contrasena" => OwnAccount => account::change_password,
     "/cuenta/tokens" => OwnAccount => account::create_token,
+    "/cuenta/resumen" => OwnAccount => account::set_digest,
     "/cuenta/tokens/{id}/revocar" => OwnAccount => account::revoke_token,
     "/cuenta/eliminar" => OwnAccount => account::delete,
     "/invitaciones" => InviteMembers => invitations::create,

@@ -739,6 +739,7 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /salir/todas"
         | "POST /cuenta/contrasena"
         | "POST /cuenta/tokens"
+        | "POST /cuenta/resumen"
         | "POST /cuenta/tokens/{id}/revocar"
         | "POST /cuenta/eliminar"
         | "GET /api/v1/me" => signed_in,
@@ -779,6 +780,7 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "PATCH /api/v1/organizations/{id}/directory" => signed_in,
         "POST /miembros/{id}/rol"
         | "POST /grupos/nuevo"
+        | "POST /api/v1/working-groups"
         | "POST /marco-de-colaboracion/editar" => role == Some(Administrator),
         "POST /grupos/{slug}/unirse"
         | "POST /grupos/{slug}/salir"

@@ -111,4 +111,74 @@ async fn organizations_join_groups_after_accepting_the_framework_whose_versions_
             .status,
         404
     );
+
+    // A moderator holds an event in the group: its members hear of it, the
+    // group's page, calendar and API list it.
+    let event = |group: &'static str| {
+        [
+            ("kind", "taller"),
+            ("title", "Taller de salud comunitaria"),
+            ("starts_at", "2031-09-01T10:00"),
+            ("ends_at", "2031-09-01T12:00"),
+            ("time_zone", "America/Tijuana"),
+            (
+                "guiding_questions",
+                "¿Qué clínicas atienden sin documentos?",
+            ),
+            ("working_group", group),
+        ]
+    };
+    admin.get("/eventos/nuevo").await;
+    let unknown = admin.post("/eventos/nuevo", &event("nada")).await;
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.body.contains("id=\"working_group-error\""));
+    assert!(
+        unknown
+            .body
+            .contains("value=\"Taller de salud comunitaria\""),
+        "kept"
+    );
+    let created = admin.post("/eventos/nuevo", &event("salud-prueba")).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let page = admin.get(&created.location).await.body;
+    assert!(
+        page.contains("href=\"/grupos/salud-prueba\""),
+        "the event names its group"
+    );
+    let told = member.get("/notificaciones").await.body;
+    assert!(
+        told.contains("Nuevo evento de su grupo de trabajo")
+            && told.contains("Taller de salud comunitaria")
+    );
+    let group_page = get(backend, "/grupos/salud-prueba", &[]).await.body;
+    assert!(group_page.contains("Taller de salud comunitaria"));
+    assert!(group_page.contains("/grupos/salud-prueba/calendario.ics"));
+    let calendar = get(backend, "/grupos/salud-prueba/calendario.ics", &[]).await;
+    assert_eq!(calendar.status, 200);
+    assert!(calendar.body.contains("NAME:Salud") && calendar.body.contains("TZID:America/Tijuana"));
+    assert!(
+        calendar
+            .body
+            .contains("DTSTART;TZID=America/Tijuana:20310901T100000")
+    );
+    let group = get(backend, "/api/v1/working-groups/salud-prueba", &[])
+        .await
+        .json();
+    assert_eq!(group["events"][0]["working_group"], "salud-prueba");
+    assert_eq!(group["calendar"], "/grupos/salud-prueba/calendario.ics");
+    let upcoming = get(backend, "/api/v1/events?when=upcoming&per_page=100", &[])
+        .await
+        .json();
+    assert!(
+        upcoming["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["slug"] != "lav-2020-11-10"),
+        "the founding webinar is past"
+    );
+    assert_eq!(
+        get(backend, "/api/v1/events?when=later", &[]).await.json()["error"]["parameter"],
+        "when"
+    );
 }

@@ -125,3 +125,79 @@ async fn without_a_relay_the_reset_page_explains_whom_to_ask() {
         .await;
     assert_eq!(post.status, 404);
 }
+
+#[tokio::test]
+async fn a_member_who_asks_gets_one_daily_digest_of_unread_notifications() {
+    let (smtp_url, messages) = smtp_sink();
+    let options = acoge_web::Options {
+        smtp_url: Some(smtp_url),
+        digest_check_every: std::time::Duration::from_millis(50),
+        ..acoge_web::Options::default()
+    };
+    let (addr, db_url) = start_with(Backend::Sqlite, options);
+    let db = Db::connect(&db_url).await.unwrap();
+    let member = account(&db, Role::Member).await;
+    let other = account(&db, Role::Member).await;
+    let mut browser = Browser::signed_in(Backend::Sqlite, &db, member.id).await;
+    browser.base = format!("http://{addr}");
+    let page = browser.get("/cuenta?lang=en").await;
+    assert!(
+        page.body.contains("Daily email digest"),
+        "offered with a relay"
+    );
+    let saved = browser.post("/cuenta/resumen", &[("digest", "on")]).await;
+    assert_eq!(saved.status, 303);
+    assert_eq!(
+        db.digest_lang(member.id).await.unwrap().as_deref(),
+        Some("en")
+    );
+
+    // A place comes free on the founding webinar: a notification.
+    let event = db.event("lav-2020-11-10").await.unwrap().unwrap().id;
+    db.set_event_capacity(event, Some(1), other.id)
+        .await
+        .unwrap();
+    db.register_for_event(event, other.id).await.unwrap();
+    db.register_for_event(event, member.id).await.unwrap();
+    db.cancel_registration(event, other.id).await.unwrap();
+
+    let mut waited = 0;
+    while messages.lock().unwrap().is_empty() && waited < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    let sent = messages.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1, "one digest");
+    // Quoted-printable soft line breaks, undone.
+    let message = sent[0].replace("=\r\n", "");
+    assert!(
+        message.contains(&format!("To: {}", member.email)),
+        "{message}"
+    );
+    assert!(
+        message.contains("Subject: Acoge: one unread notification"),
+        "{message}"
+    );
+    assert!(message.contains("A place came free"), "{message}");
+    assert!(message.contains(&format!("/eventos/{event}")), "{message}");
+
+    // Another notification the same day waits for tomorrow's digest.
+    db.register_for_event(event, other.id).await.unwrap();
+    db.cancel_registration(event, member.id).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(messages.lock().unwrap().len(), 1, "one a day");
+    assert_eq!(
+        db.due_digests(
+            acoge_domain::Timestamp::now(),
+            std::time::Duration::from_secs(86_400)
+        )
+        .await
+        .unwrap()
+        .len(),
+        0
+    );
+
+    let off = browser.post("/cuenta/resumen", &[]).await;
+    assert_eq!(off.status, 303);
+    assert_eq!(db.digest_lang(member.id).await.unwrap(), None);
+}

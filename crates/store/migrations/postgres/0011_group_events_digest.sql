@@ -1,0 +1,12 @@
+-- A working group's events; notifications about events (a group's new event,
+-- a place freed from the waiting list); the optional daily email digest: the
+-- language a member chose it in (NULL: no digest), when one was last sent,
+-- and which notifications a digest already carried.
+ALTER TABLE events ADD COLUMN working_group_id UUID REFERENCES working_groups (id) ON DELETE SET NULL;
+CREATE INDEX events_by_group ON events (working_group_id, starts_at);
+
+ALTER TABLE notifications ADD COLUMN event_id UUID REFERENCES events (id) ON DELETE CASCADE;
+ALTER TABLE notifications ADD COLUMN emailed_at TIMESTAMPTZ;
+
+ALTER TABLE members ADD COLUMN digest_lang TEXT;
+ALTER TABLE members ADD COLUMN digest_sent_at TIMESTAMPTZ;
