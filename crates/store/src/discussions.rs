@@ -173,6 +173,52 @@ macro_rules! write_citations {
     }};
 }
 
+/// Opens, in the caller's transaction, a thread for each guiding question of
+/// the event that has none; evaluates to how many were opened.
+macro_rules! open_threads {
+    ($tx:ident, $event:expr, $actor:expr, $now:expr) => {{
+        let event_id: Uuid = $event;
+        let questions: Vec<(i32, String, String)> = sqlx::query_as(
+            "SELECT q.position, q.text_es, q.text_en FROM event_guiding_questions q
+             WHERE q.event_id = $1 AND NOT EXISTS (SELECT 1 FROM discussions d
+                WHERE d.event_id = q.event_id AND d.position = q.position)
+             ORDER BY q.position",
+        )
+        .bind(event_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        for (position, es, en) in &questions {
+            let id = Uuid::now_v7();
+            sqlx::query(
+                "INSERT INTO discussions (id, event_id, position, question_es, question_en,
+                    status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(event_id)
+            .bind(position)
+            .bind(es)
+            .bind(en)
+            .bind(acoge_domain::discussion::DiscussionStatus::Open.slug())
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+            $crate::audit::record_audit!(
+                $tx,
+                $crate::audit::AuditRecord {
+                    actor: $actor,
+                    action: "discussion.open",
+                    entity: "discussion",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(serde_json::json!({"question": es, "event": event_id})),
+                }
+            );
+        }
+        questions.len()
+    }};
+}
+pub(crate) use open_threads;
+
 impl Db {
     /// Opens a thread for each guiding question of the event that has none;
     /// returns how many were opened.
@@ -184,44 +230,9 @@ impl Db {
         let now = DbTime(Timestamp::now());
         let opened = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let questions: Vec<(i32, String, String)> = sqlx::query_as(
-                "SELECT q.position, q.text_es, q.text_en FROM event_guiding_questions q
-                 WHERE q.event_id = $1 AND NOT EXISTS (SELECT 1 FROM discussions d
-                    WHERE d.event_id = q.event_id AND d.position = q.position)
-                 ORDER BY q.position",
-            )
-            .bind(event_id)
-            .fetch_all(&mut *tx)
-            .await?;
-            for (position, es, en) in &questions {
-                let id = Uuid::now_v7();
-                sqlx::query(
-                    "INSERT INTO discussions (id, event_id, position, question_es, question_en,
-                        status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id)
-                .bind(event_id)
-                .bind(position)
-                .bind(es)
-                .bind(en)
-                .bind(DiscussionStatus::Open.slug())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                record_audit!(
-                    tx,
-                    AuditRecord {
-                        actor,
-                        action: "discussion.open",
-                        entity: "discussion",
-                        entity_id: id.to_string(),
-                        before: None,
-                        after: Some(serde_json::json!({"question": es, "event": event_id})),
-                    }
-                );
-            }
+            let opened = open_threads!(tx, event_id, actor, now);
             tx.commit().await?;
-            questions.len()
+            opened
         });
         Ok(opened)
     }

@@ -8,6 +8,7 @@ use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
+    discussions::open_threads,
     outbox::record_change,
     registrations::{fill_from_waiting_list, lock_event, notify_about_event},
     time::DbTime,
@@ -170,6 +171,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             write_parts!(tx, id, content);
+            open_threads!(tx, id, Some(editor), now);
             if let Some(group) = group {
                 let audience = group_audience!(tx, group, editor);
                 notify_about_event!(tx, &audience, "group_event", id, now);
@@ -240,6 +242,8 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             write_parts!(tx, id, content);
+            // A question added later gets its thread; earlier threads stay.
+            open_threads!(tx, id, Some(editor), now);
             // An event moved into a group is news to that group.
             if let Some(group) = group.filter(|g| group_before != Some(*g)) {
                 let audience = group_audience!(tx, group, editor);

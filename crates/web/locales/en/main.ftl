@@ -938,3 +938,13 @@ digest-intro = { $count ->
    *[other] You have { $count } new notifications on Acoge since the last digest:
 }
 digest-footer = To stop this digest, turn it off at { $address }.
+
+## Citation picker
+cite-title = Cite a practice, an organization or a provision
+cite-search = Search by name or words
+cite-find = Search
+cite-none = Nothing matches. Try other words or paste the page's address.
+cite-add = Cite
+cite-kind-practice = Practice
+cite-kind-organization = Organization
+cite-kind-provision = Provision

@@ -938,3 +938,13 @@ digest-intro = { $count ->
    *[other] Tiene { $count } avisos nuevos en Acoge desde el último resumen:
 }
 digest-footer = Para dejar de recibir este resumen, desactívelo en { $address }.
+
+## Citation picker
+cite-title = Citar una práctica, una organización o una disposición
+cite-search = Buscar por nombre o palabras
+cite-find = Buscar
+cite-none = Nada coincide. Pruebe otras palabras o pegue la dirección de la página.
+cite-add = Citar
+cite-kind-practice = Práctica
+cite-kind-organization = Organización
+cite-kind-provision = Disposición

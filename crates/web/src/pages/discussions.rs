@@ -11,7 +11,7 @@ use acoge_domain::{
     accounts::{Capability, Denied, authorize},
     discussion::{
         Citation, CitedKind, Contribution, Discussion, DiscussionStatus, FlagReason, Synthesis,
-        SynthesisContent, SynthesisInput, may_read,
+        SynthesisContent, SynthesisInput, citations_in, may_read,
     },
     event::Event,
     fields::FieldError,
@@ -110,6 +110,54 @@ pub struct Typed {
     pub refused: Option<DiscussionStatus>,
     /// Which contribution's flag form had the error.
     pub flag_for: Option<Uuid>,
+    /// The citation picker's search, as typed.
+    pub cite_query: String,
+    /// What the picker found for it; `None` when nothing was asked.
+    pub picks: Option<Vec<Pick>>,
+}
+
+/// A record the citation picker offers: pressing its button adds a link to
+/// it to the text being written.
+pub struct Pick {
+    /// Its address, what the text will contain.
+    pub href: String,
+    /// "practice-type", etc.: the label key of its kind.
+    pub kind_key: &'static str,
+    pub title: String,
+}
+
+/// How many records the picker offers at once.
+const PICKS: usize = 8;
+
+/// Practices, organizations and provisions matching `query`, for the picker.
+async fn find_picks(app: &AppState, ctx: &Ctx, query: &str) -> Result<Vec<Pick>, PageError> {
+    use acoge_store::SearchableKind;
+    if query.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut request = acoge_search::SearchRequest::new(query, ctx.tr.lang);
+    request.limit = PICKS * 3;
+    let results = crate::search::run(&app.search, request)
+        .await
+        .map_err(PageError::internal)?;
+    Ok(results
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            let (prefix, kind_key) = match hit.kind {
+                SearchableKind::Practice => ("/practicas/", "cite-kind-practice"),
+                SearchableKind::Organization => ("/organizaciones/", "cite-kind-organization"),
+                SearchableKind::Provision => ("/marco-legal/disposiciones/", "cite-kind-provision"),
+                _ => return None,
+            };
+            Some(Pick {
+                href: format!("{prefix}{}", hit.id),
+                kind_key,
+                title: hit.title,
+            })
+        })
+        .take(PICKS)
+        .collect())
 }
 
 #[derive(Template)]
@@ -230,8 +278,35 @@ pub async fn contribute(
     form: FormData,
 ) -> Result<Response, PageError> {
     let id = uuid(&id)?;
-    let body = form.get("body").to_owned();
+    let mut body = form.get("body").to_owned();
     let parent_id = Uuid::parse_str(form.get("parent_id")).ok();
+    // The citation picker submits the same form: find records, or add the
+    // one chosen to the text; nothing is published and nothing typed is lost.
+    let cite = form.get("cite");
+    if form.get("intent") == "find" || !cite.is_empty() {
+        ctx.require(Capability::Contribute)?;
+        let cite_query = form.get("cite_query").to_owned();
+        let chosen = cited_links(&app, &citations_in(cite)).await?;
+        for link in chosen.iter().filter(|l| !l.href.starts_with('#')) {
+            if !body.is_empty() && !body.ends_with([' ', '\n']) {
+                body.push(' ');
+            }
+            body.push_str(&format!(
+                "[{}]({})",
+                link.label.replace(['[', ']'], ""),
+                link.href
+            ));
+        }
+        let picks = Some(find_picks(&app, &ctx, &cite_query).await?);
+        let typed = Typed {
+            body,
+            parent_id,
+            cite_query,
+            picks,
+            ..Typed::default()
+        };
+        return thread_page(&app, &ctx, id, typed, StatusCode::OK).await;
+    }
     match discussions::contribute(&app, ctx.actor(), id, parent_id, &body).await {
         Ok(new) => Ok(Redirect::to(&format!("/discusiones/{id}#c-{new}")).into_response()),
         Err(DiscussionError::Invalid(errors)) => {

@@ -10,12 +10,19 @@ use serde_json::json;
 use uuid::Uuid;
 
 /// One of the founding webinar's four threads. Each test takes its own:
-/// under `cargo test` every test shares one server, and some close theirs.
+/// under `cargo test` every test shares one server, and some close theirs
+/// (and others add events whose questions open threads of their own).
 async fn thread(api: &Api, which: usize) -> String {
     let (status, list) = api.call("GET", "/api/v1/discussions", None, None).await;
     assert_eq!(status, 200);
-    assert!(list["total"].as_u64().unwrap() >= 4, "{list}");
-    list["items"][which]["id"].as_str().unwrap().to_owned()
+    let founding: Vec<&serde_json::Value> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["event"] == "lav-2020-11-10")
+        .collect();
+    assert_eq!(founding.len(), 4, "{list}");
+    founding[which]["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -256,4 +263,91 @@ async fn a_closed_thread_gives_the_text_back_and_syntheses_are_published_and_exp
     assert!(!html.body.contains("stylesheet"), "standalone");
     let (_, syntheses) = api.call("GET", "/api/v1/syntheses", None, None).await;
     assert_eq!(syntheses["items"][0]["agreements"], "Reunión mensual");
+}
+
+#[tokio::test]
+async fn the_citation_picker_finds_records_and_adds_them_to_the_text_without_publishing() {
+    let backend = Backend::Sqlite;
+    let db = db(backend).await;
+    let api = Api::new(backend);
+    let thread = thread(&api, 0).await;
+    let member = account_in(&db, Role::Member, None).await;
+    let mut browser = Browser::signed_in(backend, &db, member.id).await;
+    let page = browser.get(&format!("/discusiones/{thread}")).await;
+    assert!(
+        page.body.contains("name=\"cite_query\""),
+        "the picker is in the form"
+    );
+    let post = format!("/discusiones/{thread}/contribuciones");
+    let found = browser
+        .post(
+            &post,
+            &[
+                ("body", "Propongo trabajar con"),
+                ("cite_query", "Cities Alliance"),
+                ("intent", "find"),
+            ],
+        )
+        .await;
+    assert_eq!(found.status, 200);
+    assert!(
+        found.body.contains("Propongo trabajar con"),
+        "the draft stays"
+    );
+    assert!(found.body.contains("value=\"Cities Alliance\""));
+    let organization = db
+        .organizations(
+            &acoge_store::OrganizationFilter {
+                founding_organizer: Some(true),
+                ..Default::default()
+            },
+            acoge_domain::page::PageRequest::first(20),
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|o| o.name == "Cities Alliance")
+        .unwrap()
+        .id;
+    let address = format!("/organizaciones/{organization}");
+    assert!(
+        found
+            .body
+            .contains(&format!("name=\"cite\" value=\"{address}\"")),
+        "{}",
+        found.body
+    );
+    let added = browser
+        .post(
+            &post,
+            &[("body", "Propongo trabajar con"), ("cite", &address)],
+        )
+        .await;
+    assert_eq!(added.status, 200);
+    assert!(
+        added.body.contains(&format!(
+            "Propongo trabajar con [Cities Alliance]({address})"
+        )),
+        "{}",
+        added.body
+    );
+    let nothing = browser
+        .post(
+            &post,
+            &[
+                ("body", "x"),
+                ("cite_query", "zzzqqqxxy"),
+                ("intent", "find"),
+            ],
+        )
+        .await;
+    assert!(nothing.body.contains("Nada coincide"));
+    let (_, contributions) = api
+        .call("GET", &format!("/api/v1/discussions/{thread}"), None, None)
+        .await;
+    assert!(
+        !contributions.to_string().contains("Propongo trabajar con"),
+        "nothing was published"
+    );
 }

@@ -428,3 +428,139 @@ async fn times_show_in_the_zone_the_viewer_asks_for_with_the_original_beside() {
     );
     assert_eq!(visitor.get("/eventos?zona=Mars/Olympus").await.status, 400);
 }
+
+#[tokio::test]
+async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
+    use acoge_domain::{lang::Bilingual, page::PageRequest};
+    for backend in test_backends() {
+        let (base, db) = own_server(backend).await;
+        let api = Api::at(base.clone());
+        let (admin, admin_token) = token(&db, Role::Administrator, None).await;
+        let made = api
+            .call(
+                "POST",
+                "/api/v1/working-groups",
+                Some(&admin_token),
+                Some(
+                    json!({"slug": "salud", "name_es": "Salud", "name_en": "Health",
+                    "description_es": "Acceso a la salud", "description_en": "Access to health"}),
+                ),
+            )
+            .await;
+        assert_eq!(made.0, 201, "{backend:?}: {}", made.1);
+        assert_eq!(made.1["calendar"], "/grupos/salud/calendario.ics");
+        let taken = api
+            .call(
+                "POST",
+                "/api/v1/working-groups",
+                Some(&admin_token),
+                Some(
+                    json!({"slug": "salud", "name_es": "Otra", "name_en": "Other",
+                    "description_es": "x", "description_en": "x"}),
+                ),
+            )
+            .await;
+        assert_eq!((taken.0, &taken.1["error"]["field"]), (422, &json!("slug")));
+        let (_, member_token) = token(&db, Role::Member, None).await;
+        assert_eq!(
+            api.call(
+                "POST",
+                "/api/v1/working-groups",
+                Some(&member_token),
+                Some(json!({}))
+            )
+            .await
+            .0,
+            403
+        );
+
+        // An organization that accepted the framework joins the group.
+        let org = db
+            .organizations(&Default::default(), PageRequest::first(1))
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let framework = Bilingual {
+            es: "Marco".into(),
+            en: "Framework".into(),
+        };
+        db.publish_framework(&framework, admin).await.unwrap();
+        db.accept_framework(org, admin).await.unwrap();
+        let group = db.working_groups().await.unwrap()[0].id;
+        assert!(
+            db.set_group_membership(group, org, true, admin)
+                .await
+                .unwrap()
+        );
+        let insider = super::accounts::account_in(&db, Role::Member, Some(org)).await;
+
+        let mut moderator = browser(backend, &base, &db, Some(admin)).await;
+        moderator.get("/eventos/nuevo").await;
+        let mut form = fields("2031-07-01T12:00", "");
+        form.push(("working_group", "nada"));
+        let unknown = moderator.post("/eventos/nuevo", &form).await;
+        assert_eq!(unknown.status, 422);
+        assert!(unknown.body.contains("id=\"working_group-error\""));
+        assert!(
+            unknown
+                .body
+                .contains("value=\"Taller de acogida en Tijuana\""),
+            "kept"
+        );
+        form.pop();
+        form.push(("working_group", "salud"));
+        let created = moderator.post("/eventos/nuevo", &form).await;
+        assert_eq!(created.status, 303, "{}", created.body);
+        let page = moderator.get(&created.location).await.body;
+        assert!(
+            page.contains("href=\"/grupos/salud\""),
+            "the event names its group"
+        );
+
+        let mut member = browser(backend, &base, &db, Some(insider.id)).await;
+        let told = member.get("/notificaciones").await.body;
+        assert!(
+            told.contains("Nuevo evento de su grupo de trabajo")
+                && told.contains("Taller de acogida en Tijuana"),
+            "{backend:?}"
+        );
+        let mut visitor = browser(backend, &base, &db, None).await;
+        let group_page = visitor.get("/grupos/salud").await.body;
+        assert!(group_page.contains("Taller de acogida en Tijuana"));
+        assert!(group_page.contains("/grupos/salud/calendario.ics"));
+        assert!(group_page.contains("¿Quién recibe?"), "its threads");
+        let calendar = visitor.get("/grupos/salud/calendario.ics").await;
+        assert_eq!(calendar.status, 200);
+        assert!(
+            calendar.body.contains("NAME:Salud") && calendar.body.contains("TZID:America/Tijuana")
+        );
+        assert!(
+            calendar
+                .body
+                .contains("DTSTART;TZID=America/Tijuana:20310701T100000")
+        );
+        let (_, detail) = api
+            .call("GET", "/api/v1/working-groups/salud", None, None)
+            .await;
+        assert_eq!(detail["events"][0]["working_group"], "salud");
+        assert_eq!(detail["discussions"].as_array().unwrap().len(), 2);
+
+        let (_, upcoming) = api
+            .call("GET", "/api/v1/events?when=upcoming", None, None)
+            .await;
+        assert_eq!(upcoming["total"], 1);
+        assert_eq!(upcoming["items"][0]["working_group"], "salud");
+        let (_, past) = api
+            .call("GET", "/api/v1/events?when=past", None, None)
+            .await;
+        assert_eq!(past["items"][0]["slug"], "lav-2020-11-10");
+        let (status, wrong) = api
+            .call("GET", "/api/v1/events?when=later", None, None)
+            .await;
+        assert_eq!(
+            (status, &wrong["error"]["parameter"]),
+            (400, &json!("when"))
+        );
+    }
+}
