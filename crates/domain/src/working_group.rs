@@ -76,8 +76,8 @@ impl GroupInput {
 pub struct WorkingGroup {
     pub id: Uuid,
     pub content: GroupContent,
-    /// Display names of its moderators.
-    pub moderators: Vec<String>,
+    /// Its moderators: (member id, display name).
+    pub moderators: Vec<(Uuid, String)>,
     /// Member organizations: (id, name).
     pub organizations: Vec<(Uuid, String)>,
 }

@@ -224,7 +224,7 @@ impl Db {
             sqlx::query(
                 "UPDATE events SET kind = $2, title_es = $3, title_en = $4, description_es = $5,
                     description_en = $6, starts_at = $7, ends_at = $8, time_zone = $9,
-                    capacity = $10, updated_at = $11, working_group_id = $12
+                    capacity = $10, updated_at = $11, working_group_id = $12, curated = true
                  WHERE id = $1",
             )
             .bind(id)

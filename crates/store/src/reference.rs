@@ -312,7 +312,9 @@ impl Db {
             progress(data.asylum_applications.len() as u64);
 
             for e in &data.events {
-                let id: Uuid = sqlx::query_scalar(
+                // An event a moderator has edited keeps their edits: the
+                // upsert's WHERE skips it and answers no row.
+                let id: Option<Uuid> = sqlx::query_scalar(
                     "INSERT INTO events (id, slug, kind, title_es, title_en, description_es,
                         description_en, starts_at, ends_at, time_zone, verified, sources,
                         created_at, updated_at)
@@ -324,6 +326,7 @@ impl Db {
                         ends_at = excluded.ends_at, time_zone = excluded.time_zone,
                         verified = excluded.verified, sources = excluded.sources,
                         updated_at = excluded.updated_at
+                     WHERE events.curated = false
                      RETURNING id",
                 )
                 .bind(Uuid::now_v7())
@@ -339,8 +342,9 @@ impl Db {
                 .bind(e.provenance.verified)
                 .bind(e.provenance.joined_sources())
                 .bind(now)
-                .fetch_one(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
+                let Some(id) = id else { continue };
                 for delete in [
                     "DELETE FROM event_organizers WHERE event_id = $1",
                     "DELETE FROM event_guiding_questions WHERE event_id = $1",

@@ -101,9 +101,9 @@ impl Db {
                 .await?;
                 (groups, moderators, organizations)
             });
-        let mut moderators_of: HashMap<Uuid, Vec<String>> = HashMap::new();
-        for (group, _, name) in moderators {
-            moderators_of.entry(group).or_default().push(name);
+        let mut moderators_of: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
+        for (group, member, name) in moderators {
+            moderators_of.entry(group).or_default().push((member, name));
         }
         let mut organizations_of: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
         for (group, id, name) in organizations {
@@ -185,6 +185,60 @@ impl Db {
                     entity_id: group.to_string(),
                     before: None,
                     after: Some(serde_json::json!({ "organization": organization })),
+                }
+            );
+            tx.commit().await?;
+            true
+        });
+        Ok(found)
+    }
+
+    /// Adds a moderator to a group (or, with `add` false, removes one).
+    /// Returns false when there is no such group or member.
+    pub async fn set_group_moderator(
+        &self,
+        group: Uuid,
+        member: Uuid,
+        add: bool,
+        actor: Uuid,
+    ) -> Result<bool, StoreError> {
+        let found = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let exists: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM working_groups WHERE id = $1)
+                    AND EXISTS (SELECT 1 FROM members WHERE id = $2)",
+            )
+            .bind(group)
+            .bind(member)
+            .fetch_one(&mut *tx)
+            .await?;
+            if !exists {
+                return Ok(false);
+            }
+            let sql = if add {
+                "INSERT INTO working_group_moderators (group_id, member_id) VALUES ($1, $2)
+                 ON CONFLICT DO NOTHING"
+            } else {
+                "DELETE FROM working_group_moderators WHERE group_id = $1 AND member_id = $2"
+            };
+            sqlx::query(sql)
+                .bind(group)
+                .bind(member)
+                .execute(&mut *tx)
+                .await?;
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(actor),
+                    action: if add {
+                        "working_group.moderator_add"
+                    } else {
+                        "working_group.moderator_remove"
+                    },
+                    entity: "working_group",
+                    entity_id: group.to_string(),
+                    before: None,
+                    after: Some(serde_json::json!({ "member": member })),
                 }
             );
             tx.commit().await?;

@@ -89,6 +89,34 @@ pub async fn set_membership(
     }
 }
 
+/// An administrator adds a moderator to a group, or removes one.
+pub async fn set_moderator(
+    app: &AppState,
+    actor: &Actor,
+    slug: &str,
+    member: Uuid,
+    add: bool,
+) -> Result<(), CommunityError> {
+    authorize(actor, Capability::ManageMembers)?;
+    let admin = actor.id().ok_or(Denied::NotSignedIn)?;
+    let group = app
+        .db
+        .working_groups()
+        .await?
+        .into_iter()
+        .find(|g| g.content.slug == slug)
+        .ok_or(CommunityError::NotFound)?;
+    if app
+        .db
+        .set_group_moderator(group.id, member, add, admin)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(CommunityError::NotFound)
+    }
+}
+
 pub async fn publish_framework(
     app: &AppState,
     actor: &Actor,

@@ -272,6 +272,17 @@ async fn moderators_create_and_edit_events_and_a_larger_capacity_promotes() {
         assert!(
             matches!(unknown, Err(acoge_store::StoreError::Invalid(e)) if e.field == "organizers")
         );
+
+        // A moderator's edit of a reference event survives a re-import.
+        db.update_event(founding, &content(None, organizer), m[0])
+            .await
+            .unwrap();
+        let files = acoge_formats::reference::ReferenceFiles::embedded();
+        db.import_reference(&files.parse().unwrap(), "another digest", &|_| {})
+            .await
+            .unwrap();
+        let kept = db.event("lav-2020-11-10").await.unwrap().unwrap();
+        assert_eq!(kept.title.es, "Taller: inclusión local");
     })
     .await;
 }

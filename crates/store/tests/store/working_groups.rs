@@ -79,7 +79,25 @@ async fn groups_gather_organizations_that_accepted_the_framework_and_versions_ar
                 .unwrap()
         );
         let groups = db.working_groups().await.unwrap();
-        assert_eq!(groups[0].moderators, ["Admin"]);
+        assert_eq!(groups[0].moderators, [(admin, "Admin".to_owned())]);
+        assert!(
+            db.set_group_moderator(group, admin, false, admin)
+                .await
+                .unwrap()
+        );
+        assert!(db.working_groups().await.unwrap()[0].moderators.is_empty());
+        assert!(
+            db.set_group_moderator(group, admin, true, admin)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !db.set_group_moderator(group, uuid::Uuid::now_v7(), true, admin)
+                .await
+                .unwrap(),
+            "{backend:?}: no such member"
+        );
+        assert_eq!(db.working_groups().await.unwrap()[0].moderators.len(), 1);
         assert_eq!(groups[0].organizations[0].0, org);
         assert!(
             db.set_group_membership(group, org, false, admin)

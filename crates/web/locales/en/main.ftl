@@ -948,3 +948,8 @@ cite-add = Cite
 cite-kind-practice = Practice
 cite-kind-organization = Organization
 cite-kind-provision = Provision
+
+## Working group moderators
+groups-add-moderator = Add to the group's moderators
+groups-add-moderator-submit = Add
+groups-remove-moderator = Remove

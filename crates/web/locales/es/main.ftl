@@ -948,3 +948,8 @@ cite-add = Citar
 cite-kind-practice = Práctica
 cite-kind-organization = Organización
 cite-kind-provision = Disposición
+
+## Working group moderators
+groups-add-moderator = Añadir a la moderación del grupo
+groups-add-moderator-submit = Añadir
+groups-remove-moderator = Quitar

@@ -65,7 +65,7 @@ impl From<WorkingGroup> for WorkingGroupJson {
                 es: g.content.description.es,
                 en: g.content.description.en,
             },
-            moderators: g.moderators,
+            moderators: g.moderators.into_iter().map(|(_, name)| name).collect(),
             organizations: g
                 .organizations
                 .into_iter()

@@ -17,6 +17,7 @@ use acoge_domain::{
     discussion::Discussion,
     event::DEFAULT_VIEWER_ZONE,
     fields::FieldError,
+    page::PageRequest,
     working_group::{FrameworkVersion, GroupInput, WorkingGroup},
 };
 use acoge_store::EventSummary;
@@ -27,6 +28,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use std::collections::BTreeMap;
+use uuid::Uuid;
 
 impl From<CommunityError> for PageError {
     fn from(error: CommunityError) -> Self {
@@ -72,6 +74,10 @@ struct GroupPage {
     /// Ended, most recent first.
     past: Vec<(EventSummary, When)>,
     discussions: Vec<Discussion>,
+    /// Administrators manage the group's moderators.
+    admin: bool,
+    /// Members an administrator may add as moderators: (id, display name).
+    candidates: Vec<(Uuid, String)>,
     /// The viewer's organization is in the group (None: no organization).
     member_of: Option<bool>,
     csrf: String,
@@ -102,7 +108,22 @@ async fn group_page(
     }
     upcoming.reverse();
     let discussions = app.db.discussions_of_group(group.id).await?;
+    let admin = authorize(ctx.actor(), Capability::ManageMembers).is_ok();
+    let candidates = if admin {
+        app.db
+            .members(PageRequest::first(500))
+            .await?
+            .items
+            .into_iter()
+            .filter(|m| !group.moderators.iter().any(|(id, _)| *id == m.id))
+            .map(|m| (m.id, m.display_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = render(&GroupPage {
+        admin,
+        candidates,
         chrome: ctx.chrome(ctx.tr.pick(&group.content.name).to_owned(), "events"),
         group,
         upcoming,
@@ -171,6 +192,19 @@ async fn membership(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// An administrator adds (`action=add`) or removes a moderator.
+pub async fn moderator(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let member = Uuid::parse_str(form.get("member")).map_err(|_| PageError::not_found())?;
+    let add = form.get("action") == "add";
+    community::set_moderator(&app, ctx.actor(), &slug, member, add).await?;
+    Ok(Redirect::to(&format!("/grupos/{slug}")).into_response())
 }
 
 pub async fn join(

@@ -231,6 +231,7 @@ form_writes! {
     "/alianzas/nueva" => Contribute => alliances::create,
     "/grupos/nuevo" => ManageMembers => community::create,
     "/grupos/{slug}/unirse" => Contribute => community::join,
+    "/grupos/{slug}/moderacion" => ManageMembers => community::moderator,
     "/grupos/{slug}/salir" => Contribute => community::leave,
     "/marco-de-colaboracion/editar" => ManageMembers => community::publish_framework,
     "/marco-de-colaboracion/aceptar" => Contribute => community::accept,

@@ -781,6 +781,7 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         "POST /miembros/{id}/rol"
         | "POST /grupos/nuevo"
         | "POST /api/v1/working-groups"
+        | "POST /grupos/{slug}/moderacion"
         | "POST /marco-de-colaboracion/editar" => role == Some(Administrator),
         "POST /grupos/{slug}/unirse"
         | "POST /grupos/{slug}/salir"

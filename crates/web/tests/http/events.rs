@@ -546,6 +546,57 @@ async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
         assert_eq!(detail["events"][0]["working_group"], "salud");
         assert_eq!(detail["discussions"].as_array().unwrap().len(), 2);
 
+        // Administrators name the group's moderators.
+        let insider_name = db.member(insider.id).await.unwrap().unwrap().display_name;
+        let admin_view = moderator.get("/grupos/salud").await.body;
+        assert!(
+            admin_view.contains(&format!("value=\"{}\"", insider.id)),
+            "a candidate"
+        );
+        let added = moderator
+            .post(
+                "/grupos/salud/moderacion",
+                &[("member", &insider.id.to_string()), ("action", "add")],
+            )
+            .await;
+        assert_eq!(added.status, 303);
+        let (_, detail) = api
+            .call("GET", "/api/v1/working-groups/salud", None, None)
+            .await;
+        assert!(
+            detail["moderators"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(insider_name))
+        );
+        let removed = moderator
+            .post(
+                "/grupos/salud/moderacion",
+                &[("member", &insider.id.to_string()), ("action", "remove")],
+            )
+            .await;
+        assert_eq!(removed.status, 303);
+        let (_, detail) = api
+            .call("GET", "/api/v1/working-groups/salud", None, None)
+            .await;
+        assert!(
+            !detail["moderators"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(insider_name))
+        );
+        assert_eq!(
+            member
+                .post(
+                    "/grupos/salud/moderacion",
+                    &[("member", &insider.id.to_string()), ("action", "add")],
+                )
+                .await
+                .status,
+            403,
+            "members do not"
+        );
+
         let (_, upcoming) = api
             .call("GET", "/api/v1/events?when=upcoming", None, None)
             .await;
