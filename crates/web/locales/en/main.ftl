@@ -953,3 +953,5 @@ cite-kind-provision = Provision
 groups-add-moderator = Add to the group's moderators
 groups-add-moderator-submit = Add
 groups-remove-moderator = Remove
+cite-into = Add the citation to
+cite-kind-contribution = Contribution

@@ -953,3 +953,5 @@ cite-kind-provision = Disposición
 groups-add-moderator = Añadir a la moderación del grupo
 groups-add-moderator-submit = Añadir
 groups-remove-moderator = Quitar
+cite-into = Añadir la cita a
+cite-kind-contribution = Contribución

@@ -110,10 +110,45 @@ pub struct Typed {
     pub refused: Option<DiscussionStatus>,
     /// Which contribution's flag form had the error.
     pub flag_for: Option<Uuid>,
-    /// The citation picker's search, as typed.
-    pub cite_query: String,
-    /// What the picker found for it; `None` when nothing was asked.
+    pub picker: Picker,
+}
+
+/// The citation picker's state in a form.
+#[derive(Default)]
+pub struct Picker {
+    /// The search, as typed.
+    pub query: String,
+    /// What it found; `None` when nothing was asked.
     pub picks: Option<Vec<Pick>>,
+    /// Where a chosen link can go, (field, label key); empty: the one text.
+    pub sections: &'static [(&'static str, &'static str)],
+    /// The section chosen last.
+    pub into: String,
+}
+
+/// The synthesis form's sections, for its picker.
+const SYNTHESIS_SECTIONS: &[(&str, &str)] = &[
+    ("findings", "synthesis-findings"),
+    ("agreements", "synthesis-agreements"),
+    ("pending", "synthesis-pending"),
+];
+
+/// Whether the form was sent by the picker (a search or a chosen record)
+/// rather than to publish.
+fn picker_used(form: &FormData) -> bool {
+    form.get("intent") == "find" || !form.get("cite").is_empty()
+}
+
+/// Appends, as Markdown links, the records `cite` names to `text`.
+async fn add_cited(app: &AppState, cite: &str, text: &mut String) -> Result<(), PageError> {
+    for link in cited_links(app, &citations_in(cite)).await? {
+        if !text.is_empty() && !text.ends_with([' ', '\n']) {
+            text.push(' ');
+        }
+        let label = link.label.replace(['[', ']'], "");
+        text.push_str(&format!("[{label}]({})", link.href));
+    }
+    Ok(())
 }
 
 /// A record the citation picker offers: pressing its button adds a link to
@@ -282,27 +317,19 @@ pub async fn contribute(
     let parent_id = Uuid::parse_str(form.get("parent_id")).ok();
     // The citation picker submits the same form: find records, or add the
     // one chosen to the text; nothing is published and nothing typed is lost.
-    let cite = form.get("cite");
-    if form.get("intent") == "find" || !cite.is_empty() {
+    if picker_used(&form) {
         ctx.require(Capability::Contribute)?;
-        let cite_query = form.get("cite_query").to_owned();
-        let chosen = cited_links(&app, &citations_in(cite)).await?;
-        for link in chosen.iter().filter(|l| !l.href.starts_with('#')) {
-            if !body.is_empty() && !body.ends_with([' ', '\n']) {
-                body.push(' ');
-            }
-            body.push_str(&format!(
-                "[{}]({})",
-                link.label.replace(['[', ']'], ""),
-                link.href
-            ));
-        }
-        let picks = Some(find_picks(&app, &ctx, &cite_query).await?);
+        add_cited(&app, form.get("cite"), &mut body).await?;
+        let query = form.get("cite_query").to_owned();
+        let picker = Picker {
+            picks: Some(find_picks(&app, &ctx, &query).await?),
+            query,
+            ..Picker::default()
+        };
         let typed = Typed {
             body,
             parent_id,
-            cite_query,
-            picks,
+            picker,
             ..Typed::default()
         };
         return thread_page(&app, &ctx, id, typed, StatusCode::OK).await;
@@ -448,6 +475,7 @@ struct SynthesisForm {
     input: SynthesisInput,
     csrf: String,
     errors: BTreeMap<&'static str, &'static str>,
+    picker: Picker,
 }
 
 async fn synthesis_form(
@@ -456,6 +484,7 @@ async fn synthesis_form(
     id: Uuid,
     input: Option<SynthesisInput>,
     errors: &[FieldError],
+    picker: Picker,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Moderate)?;
@@ -485,8 +514,48 @@ async fn synthesis_form(
         input,
         csrf: ctx.csrf(),
         errors: error_keys(errors),
+        picker: Picker {
+            sections: SYNTHESIS_SECTIONS,
+            ..picker
+        },
     })?;
     Ok((status, page).into_response())
+}
+
+/// The thread's visible contributions whose text has every word of
+/// `query`, then the records the search index finds, for the synthesis
+/// picker.
+async fn synthesis_picks(
+    app: &AppState,
+    ctx: &Ctx,
+    discussion: Uuid,
+    query: &str,
+) -> Result<Vec<Pick>, PageError> {
+    let words: Vec<String> = acoge_domain::geo::fold_name(query)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let mut picks: Vec<Pick> = Vec::new();
+    if !words.is_empty() {
+        for c in app.db.contributions(discussion).await? {
+            let folded = acoge_domain::geo::fold_name(&c.body);
+            if c.visibility.slug() != "visible" || !words.iter().all(|w| folded.contains(w)) {
+                continue;
+            }
+            let excerpt: String = c.body.chars().take(100).collect();
+            let author = c.author_name.unwrap_or_default();
+            picks.push(Pick {
+                href: format!("#c-{}", c.id),
+                kind_key: "cite-kind-contribution",
+                title: format!("{author}: «{excerpt}»"),
+            });
+            if picks.len() == PICKS {
+                break;
+            }
+        }
+    }
+    picks.extend(find_picks(app, ctx, query).await?);
+    Ok(picks)
 }
 
 pub async fn edit_synthesis_form(
@@ -494,7 +563,8 @@ pub async fn edit_synthesis_form(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    synthesis_form(&app, &ctx, uuid(&id)?, None, &[], StatusCode::OK).await
+    let picker = Picker::default();
+    synthesis_form(&app, &ctx, uuid(&id)?, None, &[], picker, StatusCode::OK).await
 }
 
 pub async fn save_synthesis(
@@ -504,16 +574,35 @@ pub async fn save_synthesis(
     form: FormData,
 ) -> Result<Response, PageError> {
     let id = uuid(&id)?;
-    let input = SynthesisInput {
+    let mut input = SynthesisInput {
         findings: form.get("findings").to_owned(),
         agreements: form.get("agreements").to_owned(),
         pending: form.get("pending").to_owned(),
     };
+    if picker_used(&form) {
+        ctx.require(Capability::Moderate)?;
+        let into = form.get("cite_into").to_owned();
+        let section = match into.as_str() {
+            "agreements" => &mut input.agreements,
+            "pending" => &mut input.pending,
+            _ => &mut input.findings,
+        };
+        add_cited(&app, form.get("cite"), section).await?;
+        let query = form.get("cite_query").to_owned();
+        let picker = Picker {
+            picks: Some(synthesis_picks(&app, &ctx, id, &query).await?),
+            query,
+            into,
+            ..Picker::default()
+        };
+        return synthesis_form(&app, &ctx, id, Some(input), &[], picker, StatusCode::OK).await;
+    }
     match discussions::save_synthesis(&app, ctx.actor(), id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/discusiones/{id}#relatoria")).into_response()),
         Err(DiscussionError::Invalid(errors)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            synthesis_form(&app, &ctx, id, Some(input), &errors, status).await
+            let picker = Picker::default();
+            synthesis_form(&app, &ctx, id, Some(input), &errors, picker, status).await
         }
         Err(e) => Err(e.into()),
     }

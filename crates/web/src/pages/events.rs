@@ -5,6 +5,7 @@ use super::{
 };
 use crate::{AppState, i18n::Tr, params::Params};
 use acoge_domain::{
+    discussion::Discussion,
     event::{DEFAULT_VIEWER_ZONE, Event, Schedule},
     event_edit::TIME_ZONES,
 };
@@ -164,6 +165,9 @@ struct ShowPage {
     csrf: String,
     zones: &'static [&'static str],
     zone: &'static str,
+    /// Each guiding question's thread (by position), if it has one, and
+    /// whether its synthesis is published.
+    threads: Vec<Option<(Discussion, bool)>>,
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
@@ -173,7 +177,28 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
         .db
         .registration_summary(event.id, ctx.member().map(|m| m.id))
         .await?;
+    let discussions = app.db.discussions(Some(event.id), true).await?;
+    let ids: Vec<_> = discussions.iter().map(|d| d.id).collect();
+    let synthesized: Vec<_> = app
+        .db
+        .syntheses(&ids)
+        .await?
+        .into_iter()
+        .map(|s| s.discussion_id)
+        .collect();
+    let mut threads: Vec<Option<(Discussion, bool)>> = vec![None; event.guiding_questions.len()];
+    for discussion in discussions {
+        let slot = discussion
+            .position
+            .and_then(|p| usize::try_from(p).ok()?.checked_sub(1))
+            .and_then(|index| threads.get_mut(index));
+        if let Some(slot) = slot {
+            let published = synthesized.contains(&discussion.id);
+            *slot = Some((discussion, published));
+        }
+    }
     render(&ShowPage {
+        threads,
         chrome: ctx.chrome(event.title.get(ctx.tr.lang).to_owned(), "events"),
         when: When::new(ctx.tr, &event.schedule, zone),
         registration: RegistrationView::new(&ctx, &event, &summary),

@@ -214,6 +214,44 @@ async fn a_closed_thread_gives_the_text_back_and_syntheses_are_published_and_exp
         .await;
     assert_eq!(form.status, 200);
     let save = format!("/discusiones/{thread}/relatoria/editar");
+    // The picker adds a cited record to the chosen section, keeping the rest.
+    let found = browser
+        .post(
+            &save,
+            &[
+                ("findings", "Hallazgo escrito"),
+                ("cite_query", "Cities Alliance"),
+                ("intent", "find"),
+            ],
+        )
+        .await;
+    assert_eq!(found.status, 200);
+    let start = found
+        .body
+        .find("name=\"cite\" value=\"/organizaciones/")
+        .unwrap();
+    let address: String = found.body[start + "name=\"cite\" value=\"".len()..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let cited = browser
+        .post(
+            &save,
+            &[
+                ("findings", "Hallazgo escrito"),
+                ("cite", &address),
+                ("cite_into", "agreements"),
+            ],
+        )
+        .await;
+    assert!(cited.body.contains("Hallazgo escrito"));
+    assert!(
+        cited
+            .body
+            .contains(&format!("[Cities Alliance]({address})</textarea>")),
+        "{}",
+        cited.body
+    );
     let empty = browser
         .post(
             &save,
@@ -242,6 +280,16 @@ async fn a_closed_thread_gives_the_text_back_and_syntheses_are_published_and_exp
         .await;
     assert_eq!(saved.status, 303);
 
+    let event_page = Browser::new(backend).get("/eventos/lav-2020-11-10").await;
+    assert!(
+        event_page
+            .body
+            .contains(&format!("href=\"/discusiones/{thread}\""))
+            && event_page
+                .body
+                .contains(&format!("/eventos/lav-2020-11-10/relatoria#p-{thread}")),
+        "the event page links each question's thread and its synthesis"
+    );
     let page = Browser::new(backend)
         .get("/eventos/lav-2020-11-10/relatoria")
         .await;
