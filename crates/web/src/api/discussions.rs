@@ -15,7 +15,7 @@ use acoge_domain::{
 };
 use axum::{
     Extension, Json,
-    extract::{Path, State},
+    extract::{Path, RawQuery, State},
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
@@ -152,13 +152,36 @@ pub struct DiscussionDetail {
     pub items: Vec<ContributionJson>,
 }
 
-/// Discussion threads (archived ones left out), newest event first.
+/// The event `?event=` names (id or slug), if any.
+async fn event_param(app: &AppState, query: Option<&str>) -> Result<Option<Uuid>, ApiError> {
+    let params = crate::params::Params::parse(query)?;
+    match params.get("event") {
+        None => Ok(None),
+        Some(key) => Ok(Some(
+            app.db
+                .event(key)
+                .await?
+                .ok_or_else(|| ApiError::not_found("no event with that id or slug"))?
+                .id,
+        )),
+    }
+}
+
+/// Discussion threads (archived ones left out), newest event first; with
+/// `event`, only that event's.
 #[utoipa::path(get, path = "/api/v1/discussions", tag = "discussions",
-    responses((status = 200, body = DiscussionList)))]
-pub async fn list_discussions(State(app): State<AppState>) -> ApiResult<DiscussionList> {
+    params(("event" = Option<String>, Query, description = "An event's id or slug", example = "lav-2020-11-10")),
+    responses((status = 200, body = DiscussionList),
+        (status = 400, body = ErrorBody, description = "A parameter is malformed; `parameter` names it"),
+        (status = 404, body = ErrorBody, description = "No event with that id or slug")))]
+pub async fn list_discussions(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<DiscussionList> {
+    let event = event_param(&app, query.as_deref()).await?;
     let items: Vec<DiscussionJson> = app
         .db
-        .discussions(None, false)
+        .discussions(event, false)
         .await?
         .into_iter()
         .map(Into::into)
@@ -274,17 +297,36 @@ pub struct SynthesisList {
     pub items: Vec<SynthesisJson>,
 }
 
-/// Published syntheses (relatorías), one per guiding question, newest first.
+/// Published syntheses (relatorías), one per guiding question, newest
+/// first; with `event`, only that event's.
 #[utoipa::path(get, path = "/api/v1/syntheses", tag = "discussions",
-    responses((status = 200, body = SynthesisList)))]
-pub async fn list_syntheses(State(app): State<AppState>) -> ApiResult<SynthesisList> {
-    let items: Vec<SynthesisJson> = app
-        .db
-        .syntheses(&[])
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
+    params(("event" = Option<String>, Query, description = "An event's id or slug", example = "lav-2020-11-10")),
+    responses((status = 200, body = SynthesisList),
+        (status = 400, body = ErrorBody, description = "A parameter is malformed; `parameter` names it"),
+        (status = 404, body = ErrorBody, description = "No event with that id or slug")))]
+pub async fn list_syntheses(
+    State(app): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<SynthesisList> {
+    let syntheses = match event_param(&app, query.as_deref()).await? {
+        None => app.db.syntheses(&[]).await?,
+        Some(event) => {
+            let ids: Vec<Uuid> = app
+                .db
+                .discussions(Some(event), true)
+                .await?
+                .iter()
+                .map(|d| d.id)
+                .collect();
+            // `syntheses(&[])` means all of them; an event without threads has none.
+            if ids.is_empty() {
+                Vec::new()
+            } else {
+                app.db.syntheses(&ids).await?
+            }
+        }
+    };
+    let items: Vec<SynthesisJson> = syntheses.into_iter().map(Into::into).collect();
     Ok(Json(SynthesisList {
         total: items.len() as u64,
         items,

@@ -606,6 +606,28 @@ async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
             .call("GET", "/api/v1/events?when=past", None, None)
             .await;
         assert_eq!(past["items"][0]["slug"], "lav-2020-11-10");
+        let id = created.location.trim_start_matches("/eventos/");
+        let (_, threads) = api
+            .call(
+                "GET",
+                &format!("/api/v1/discussions?event={id}"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(threads["total"], 2, "{backend:?}: {threads}");
+        let (_, all) = api.call("GET", "/api/v1/discussions", None, None).await;
+        assert_eq!(all["total"], 6, "and the founding webinar's four");
+        let (_, none) = api
+            .call("GET", &format!("/api/v1/syntheses?event={id}"), None, None)
+            .await;
+        assert_eq!(none["total"], 0);
+        for path in [
+            "/api/v1/discussions?event=nada",
+            "/api/v1/syntheses?event=nada",
+        ] {
+            assert_eq!(api.call("GET", path, None, None).await.0, 404, "{path}");
+        }
         let (status, wrong) = api
             .call("GET", "/api/v1/events?when=later", None, None)
             .await;
