@@ -40,14 +40,7 @@ def main() -> None:
     event = json.loads(fetch(f"{base}/api/v1/events/lav-2020-11-10"))
     url = f"{base}/eventos/{event['id']}/calendario.ics"
     raw = fetch(url)
-    problems = []
-    for number, line in enumerate(raw.split(b"\r\n")[:-1], start=1):
-        if len(line) > 75:
-            problems.append(f"line {number} is {len(line)} octets")
-        if b"\n" in line or b"\r" in line:
-            problems.append(f"line {number} has a bare line break")
-    if not raw.endswith(b"\r\n"):
-        problems.append("the file does not end in CRLF")
+    problems = line_problems(raw)
 
     calendar = icalendar.Calendar.from_ical(raw)
     if str(calendar.get("VERSION")) != "2.0" or not calendar.get("PRODID"):

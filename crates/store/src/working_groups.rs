@@ -132,6 +132,16 @@ impl Db {
             .collect())
     }
 
+    /// One working group by its slug. Groups are few: this reads them all
+    /// rather than keep a second query in step with `working_groups`.
+    pub async fn working_group(&self, slug: &str) -> Result<Option<WorkingGroup>, StoreError> {
+        Ok(self
+            .working_groups()
+            .await?
+            .into_iter()
+            .find(|g| g.content.slug == slug))
+    }
+
     /// An organization joins (or, with `join` false, leaves) a group. Returns
     /// false when there is no such group.
     pub async fn set_group_membership(

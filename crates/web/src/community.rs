@@ -57,10 +57,8 @@ pub async fn set_membership(
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
     let group = app
         .db
-        .working_groups()
+        .working_group(slug)
         .await?
-        .into_iter()
-        .find(|g| g.content.slug == slug)
         .ok_or(CommunityError::NotFound)?;
     let organization = member.organization_id.ok_or_else(|| {
         invalid(FieldError {
@@ -101,10 +99,8 @@ pub async fn set_moderator(
     let admin = actor.id().ok_or(Denied::NotSignedIn)?;
     let group = app
         .db
-        .working_groups()
+        .working_group(slug)
         .await?
-        .into_iter()
-        .find(|g| g.content.slug == slug)
         .ok_or(CommunityError::NotFound)?;
     if app
         .db

@@ -108,10 +108,8 @@ pub async fn get_group(
 ) -> ApiResult<WorkingGroupDetailJson> {
     let group = app
         .db
-        .working_groups()
+        .working_group(&slug)
         .await?
-        .into_iter()
-        .find(|g| g.content.slug == slug)
         .ok_or_else(|| ApiError::not_found("no working group with that identifier"))?;
     let events = app.db.events_of_group(group.id).await?;
     let discussions = app.db.discussions_of_group(group.id).await?;
@@ -172,10 +170,8 @@ pub async fn create_group(
         })?;
     let group = app
         .db
-        .working_groups()
+        .working_group(&slug)
         .await?
-        .into_iter()
-        .find(|g| g.content.slug == slug)
         .ok_or_else(|| ApiError::not_found("no working group with that identifier"))?;
     Ok((StatusCode::CREATED, Json(group.into())))
 }

@@ -163,10 +163,8 @@ pub async fn calendar(
 
 async fn find_group(app: &AppState, slug: &str) -> Result<WorkingGroup, PageError> {
     app.db
-        .working_groups()
+        .working_group(slug)
         .await?
-        .into_iter()
-        .find(|g| g.content.slug == slug)
         .ok_or_else(PageError::not_found)
 }
 
