@@ -217,7 +217,9 @@ impl Db {
                 );
                 record_change!(tx, "organization", id, now);
                 for s in &record.services {
-                    let service_id: Uuid = sqlx::query_scalar(
+                    // A service someone saved on the site keeps their edits:
+                    // the upsert's WHERE skips it and answers no row.
+                    let service_id: Option<Uuid> = sqlx::query_scalar(
                         "INSERT INTO services (id, organization_id, name, description,
                             eligibility, cost, hours, how_to_access, capacity, cvegeo, address,
                             lat, lon, status, status_note, last_verified, verified, sources,
@@ -234,6 +236,7 @@ impl Db {
                             last_verified = excluded.last_verified,
                             verified = excluded.verified, sources = excluded.sources,
                             updated_at = excluded.updated_at
+                         WHERE services.curated = false
                          RETURNING id",
                     )
                     .bind(s.id)
@@ -255,8 +258,11 @@ impl Db {
                     .bind(s.provenance.verified)
                     .bind(s.provenance.joined_sources())
                     .bind(now)
-                    .fetch_one(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
+                    let Some(service_id) = service_id else {
+                        continue;
+                    };
                     write_service_terms!(tx, service_id, s);
                     record_change!(tx, "service", service_id, now);
                 }

@@ -117,10 +117,11 @@ impl Db {
             sqlx::query(
                 "INSERT INTO services (id, organization_id, name, description, eligibility, cost,
                     hours, how_to_access, capacity, cvegeo, address, lat, lon, status,
-                    status_note, last_verified, verified, sources, created_at, updated_at)
+                    status_note, last_verified, verified, sources, created_at, updated_at,
+                    curated)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                    $17, $18, $19, $19)
-                 ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id,
+                    $17, $18, $19, $19, true)
+                 ON CONFLICT (id) DO UPDATE SET curated = true, organization_id = excluded.organization_id,
                     name = excluded.name, description = excluded.description,
                     eligibility = excluded.eligibility, cost = excluded.cost,
                     hours = excluded.hours, how_to_access = excluded.how_to_access,

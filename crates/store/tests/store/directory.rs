@@ -104,6 +104,23 @@ async fn importing_the_services_twice_changes_nothing() {
         };
         assert_eq!(ids(&services), ids(&after));
 
+        // A service saved on the site keeps its edits through a new import.
+        let mut edited = after[0].service.clone();
+        edited.description = "Horario ampliado según la organización".into();
+        let editor = member(&db, Role::Moderator).await;
+        db.save_service(&edited, Some(edited.id), editor)
+            .await
+            .unwrap();
+        db.import_directory(&services_data(), "digest-3", &|_| {})
+            .await
+            .unwrap();
+        let kept = db.services(&all).await.unwrap();
+        let kept = kept.iter().find(|s| s.service.id == edited.id).unwrap();
+        assert_eq!(
+            kept.service.description, "Horario ampliado según la organización",
+            "{backend:?}"
+        );
+
         // A shared organization keeps its reference record and gains sectors.
         let tijuana = org_named(&db, "Casa del Migrante en Tijuana (Centro Scalabrini)").await;
         let entry = db.directory_entry(tijuana).await.unwrap().unwrap();
