@@ -59,6 +59,7 @@ const PAGES = [
   { path: '/municipios/07089?lang=en' },
   { path: '/municipios?estado=07' },
   { path: '/organizaciones' },
+  { path: '/organizaciones?sector=salud&lang=en' },
   { path: '/eventos' },
   { path: '/marco-legal' },
   { path: '/acerca' },

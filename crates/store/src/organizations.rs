@@ -54,6 +54,8 @@ pub struct OrganizationFilter {
     pub state: Option<StateKey>,
     pub municipality: Option<Cvegeo>,
     pub founding_organizer: Option<bool>,
+    /// Only organizations whose directory entry names this sector.
+    pub sector: Option<acoge_domain::practice::Sector>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -108,9 +110,12 @@ impl Db {
         page: PageRequest,
     ) -> Result<Page<Organization>, StoreError> {
         const WHERE: &str = "WHERE ($1 IS NULL OR cve_ent = $1) AND ($2 IS NULL OR cvegeo = $2)
-            AND ($3 IS NULL OR founding_organizer = $3)";
+            AND ($3 IS NULL OR founding_organizer = $3)
+            AND ($4 IS NULL OR id IN
+                (SELECT organization_id FROM organization_sectors WHERE sector = $4))";
         let state = filter.state.as_ref().map(|k| k.as_str().to_owned());
         let municipality = filter.municipality.as_ref().map(|k| k.as_str().to_owned());
+        let sector = filter.sector.map(|s| s.slug());
         let (total, rows): (i64, Vec<OrganizationRow>) = dispatch!(self, |pool| {
             let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "SELECT COUNT(*) FROM organizations {WHERE}"
@@ -118,15 +123,17 @@ impl Db {
             .bind(&state)
             .bind(&municipality)
             .bind(filter.founding_organizer)
+            .bind(sector)
             .fetch_one(pool)
             .await?;
             let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM organizations {WHERE}
-                 ORDER BY name_folded, id LIMIT $4 OFFSET $5"
+                 ORDER BY name_folded, id LIMIT $5 OFFSET $6"
             )))
             .bind(&state)
             .bind(&municipality)
             .bind(filter.founding_organizer)
+            .bind(sector)
             .bind(page.limit())
             .bind(page.offset())
             .fetch_all(pool)

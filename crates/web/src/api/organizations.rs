@@ -4,7 +4,7 @@ use super::{
     schema::{OrganizationJson, OrganizationList},
 };
 use crate::{AppState, params::Params};
-use acoge_domain::{Cvegeo, StateKey, page::PageRequest};
+use acoge_domain::{Cvegeo, StateKey, page::PageRequest, practice::Sector};
 use acoge_store::OrganizationFilter;
 use axum::{
     Json,
@@ -20,6 +20,7 @@ use uuid::Uuid;
         ("state" = Option<String>, Query, description = "INEGI state key of the seat"),
         ("municipality" = Option<String>, Query, description = "CVEGEO of the seat"),
         ("founding_organizer" = Option<bool>, Query, description = "true: only the eight organizers of the founding webinar"),
+        ("sector" = Option<String>, Query, description = "Only organizations working in this sector (salud, vivienda_albergue, ...)", example = "salud"),
         ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
@@ -40,6 +41,7 @@ pub async fn list_organizations(
             "false" => Ok(false),
             _ => Err("must be true or false"),
         })?,
+        sector: params.parse_with("sector", Sector::parse)?,
     };
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
     let page = app.db.organizations(&filter, request).await?;

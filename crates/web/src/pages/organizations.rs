@@ -7,6 +7,7 @@ use acoge_domain::{
     accounts::{Capability, authorize},
     directory::{DirectoryEntry, DirectoryInput, Territory},
     organization::Organization,
+    practice::Sector,
 };
 use acoge_store::{
     AllianceRecord, EventSummary, OrganizationFilter, ServiceFilter, ServiceRecord, StateOverview,
@@ -21,6 +22,8 @@ struct ListPage {
     chrome: Chrome,
     states: Vec<StateOverview>,
     selected_state: String,
+    sectors: &'static [Sector],
+    selected_sector: &'static str,
     founders_only: bool,
     total: u64,
     items: Vec<Organization>,
@@ -36,7 +39,9 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
             "1" | "si" | "true" => Ok(true),
             _ => Err("use 1 to show only the founding organizers"),
         })?,
+        sector: params.parse_with("sector", Sector::parse)?,
     };
+    let selected_sector = filter.sector.map(|s| s.slug()).unwrap_or_default();
     let page = params.page(50)?;
     let result = app.db.organizations(&filter, page).await?;
     let selected_state = filter
@@ -49,6 +54,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         "/organizaciones",
         &[
             ("estado", selected_state.clone()),
+            ("sector", selected_sector.to_owned()),
             (
                 "organizadoras",
                 if founders_only {
@@ -65,6 +71,8 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         chrome: ctx.chrome(ctx.tr.t("organizations-title"), "organizations"),
         states: app.db.states().await?,
         selected_state,
+        sectors: Sector::ALL,
+        selected_sector,
         founders_only,
         total: result.total,
         items: result.items,

@@ -54,6 +54,36 @@ async fn organizations_carry_their_directory_entry() {
         assert_eq!(status, 200);
         assert_eq!(one["sectors"], scalabrini["sectors"]);
         assert_eq!(one["founded"], 1987);
+
+        let (status, mental) = api
+            .call(
+                "GET",
+                "/api/v1/organizations?sector=salud_mental&state=02&per_page=100",
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, 200);
+        let items = mental["items"].as_array().unwrap();
+        assert!(
+            items.iter().any(|o| o["id"] == scalabrini["id"]),
+            "{mental}"
+        );
+        assert!(
+            items.iter().all(|o| o["sectors"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("salud_mental"))),
+            "only that sector"
+        );
+        assert_eq!(mental["total"].as_u64().unwrap(), items.len() as u64);
+        let (status, wrong) = api
+            .call("GET", "/api/v1/organizations?sector=magia", None, None)
+            .await;
+        assert_eq!(
+            (status, &wrong["error"]["parameter"]),
+            (400, &json!("sector"))
+        );
     }
 }
 
