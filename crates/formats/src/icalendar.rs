@@ -125,21 +125,25 @@ fn vevent(entry: &CalendarEntry<'_>, cx: &CalendarContext<'_>) -> Vec<String> {
     lines
 }
 
+/// The description, the numbered guiding questions and the links, as
+/// paragraphs; an empty part leaves no blank lines behind.
 fn description(event: &Event, cx: &CalendarContext<'_>) -> String {
-    let mut text = event.description.get(cx.lang).to_owned();
+    let mut paragraphs = vec![event.description.get(cx.lang).trim().to_owned()];
     if !event.guiding_questions.is_empty() {
-        let _ = write!(text, "\n\n{}:", cx.questions_heading);
+        let mut questions = format!("{}:", cx.questions_heading);
         for (n, question) in event.guiding_questions.iter().enumerate() {
-            let _ = write!(text, "\n{}. {}", n + 1, question.get(cx.lang));
+            let _ = write!(questions, "\n{}. {}", n + 1, question.get(cx.lang));
         }
+        paragraphs.push(questions);
     }
-    if !event.links.is_empty() {
-        text.push('\n');
-        for link in &event.links {
-            let _ = write!(text, "\n{}: {}", link.label, link.url);
-        }
-    }
-    text
+    let links: Vec<String> = event
+        .links
+        .iter()
+        .map(|link| format!("{}: {}", link.label, link.url))
+        .collect();
+    paragraphs.push(links.join("\n"));
+    paragraphs.retain(|p| !p.is_empty());
+    paragraphs.join("\n\n")
 }
 
 /// The VTIMEZONE lines for the offset periods that cover [start, end]: one
@@ -380,6 +384,12 @@ mod tests {
         assert!(tijuana.contains("DTSTART:20241103T020000"));
         assert!(ics.contains("UID:ffffffff-ffff-ffff-ffff-ffffffffffff@acoge.test"));
         assert!(ics.contains("DTSTART;TZID=America/Tijuana:20241202T100000"));
+
+        let mut bare = event("2024-07-01T17:00:00Z", "2024-07-01T19:00:00Z", "UTC");
+        bare.description = both("");
+        bare.links.clear();
+        let ics = single(&bare).replace("\r\n ", "");
+        assert!(ics.contains("DESCRIPTION:Preguntas:\\n1. "), "no blank lines first: {ics}");
 
         let empty = calendar(&[], None, &cx());
         assert_eq!(
