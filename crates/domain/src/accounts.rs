@@ -110,6 +110,27 @@ pub fn authorize(actor: &Actor, capability: Capability) -> Result<(), Denied> {
     }
 }
 
+/// May `actor` moderate a thread (open or close it, write its synthesis,
+/// decide on its flagged contributions)? The site's moderators may moderate
+/// every thread; the moderators of a working group, the threads of its
+/// events (`group_moderators`). Answers the moderator's id.
+pub fn authorize_thread_moderation(
+    actor: &Actor,
+    group_moderators: &[Uuid],
+) -> Result<Uuid, Denied> {
+    let id = actor.id().ok_or(Denied::NotSignedIn)?;
+    match authorize(actor, Capability::Moderate) {
+        Ok(()) => Ok(id),
+        Err(_)
+            if group_moderators.contains(&id)
+                && authorize(actor, Capability::Contribute).is_ok() =>
+        {
+            Ok(id)
+        }
+        Err(denied) => Err(denied),
+    }
+}
+
 /// May `actor` give `role` to someone (by invitation or role change)?
 pub fn authorize_grant(actor: &Actor, role: Role) -> Result<(), Denied> {
     authorize(actor, Capability::InviteMembers)?;
@@ -225,6 +246,27 @@ mod tests {
             organization_id: None,
             display_name: "x".into(),
         })
+    }
+
+    #[test]
+    fn a_working_group_s_moderators_moderate_its_threads_only() {
+        let nil = Uuid::nil();
+        assert_eq!(
+            authorize_thread_moderation(&member(Role::Member), &[nil]),
+            Ok(nil)
+        );
+        assert_eq!(
+            authorize_thread_moderation(&member(Role::Member), &[]),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize_thread_moderation(&member(Role::Moderator), &[]),
+            Ok(nil)
+        );
+        assert_eq!(
+            authorize_thread_moderation(&Actor::Anonymous, &[nil]),
+            Err(Denied::NotSignedIn)
+        );
     }
 
     #[test]

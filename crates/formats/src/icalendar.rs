@@ -389,7 +389,10 @@ mod tests {
         bare.description = both("");
         bare.links.clear();
         let ics = single(&bare).replace("\r\n ", "");
-        assert!(ics.contains("DESCRIPTION:Preguntas:\\n1. "), "no blank lines first: {ics}");
+        assert!(
+            ics.contains("DESCRIPTION:Preguntas:\\n1. "),
+            "no blank lines first: {ics}"
+        );
 
         let empty = calendar(&[], None, &cx());
         assert_eq!(

@@ -258,6 +258,37 @@ impl Db {
         rows.into_iter().map(discussion).collect()
     }
 
+    /// The moderators of the working group whose event a thread belongs to
+    /// (none for a thread outside a group).
+    pub async fn thread_group_moderators(&self, discussion: Uuid) -> Result<Vec<Uuid>, StoreError> {
+        Ok(dispatch!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT m.member_id FROM discussions d
+                 JOIN events e ON e.id = d.event_id
+                 JOIN working_group_moderators m ON m.group_id = e.working_group_id
+                 WHERE d.id = $1",
+            )
+            .bind(discussion)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The threads a member moderates as a working group's moderator.
+    pub async fn threads_moderated_by(&self, member: Uuid) -> Result<Vec<Uuid>, StoreError> {
+        Ok(dispatch!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT d.id FROM discussions d
+                 JOIN events e ON e.id = d.event_id
+                 JOIN working_group_moderators m ON m.group_id = e.working_group_id
+                 WHERE m.member_id = $1",
+            )
+            .bind(member)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// The threads of a working group's events (archived ones left out),
     /// newest event first.
     pub async fn discussions_of_group(&self, group: Uuid) -> Result<Vec<Discussion>, StoreError> {

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use acoge_domain::{
-    accounts::{Actor, Capability, Denied, authorize},
+    accounts::{Actor, Capability, Denied, authorize, authorize_thread_moderation},
     discussion::{
         Citation, ContributionError, Decision, DiscussionStatus, FlagReason, SynthesisInput,
         Visibility, check_contribution, citations_in,
@@ -35,6 +35,22 @@ fn invalid(field: &'static str, problem: FieldProblem) -> DiscussionError {
 fn member(actor: &Actor, capability: Capability) -> Result<Uuid, Denied> {
     authorize(actor, capability)?;
     actor.id().ok_or(Denied::NotSignedIn)
+}
+
+/// The actor's id if they may moderate the thread: a site moderator, or a
+/// moderator of the working group it belongs to. A thread that does not
+/// exist is `NotFound` first, whoever asks.
+pub async fn thread_moderator(
+    app: &AppState,
+    actor: &Actor,
+    discussion_id: Uuid,
+) -> Result<Uuid, DiscussionError> {
+    authorize(actor, Capability::Contribute)?;
+    if app.db.discussion(discussion_id).await?.is_none() {
+        return Err(DiscussionError::NotFound);
+    }
+    let group_moderators = app.db.thread_group_moderators(discussion_id).await?;
+    Ok(authorize_thread_moderation(actor, &group_moderators)?)
 }
 
 /// Every cited record must exist (a practice must be published).
@@ -122,7 +138,13 @@ pub async fn moderate(
     decision: &str,
     reason: &str,
 ) -> Result<(), DiscussionError> {
-    let moderator = member(actor, Capability::Moderate)?;
+    authorize(actor, Capability::Contribute)?;
+    let thread = app
+        .db
+        .contribution_discussion(contribution_id)
+        .await?
+        .ok_or(DiscussionError::NotFound)?;
+    let moderator = thread_moderator(app, actor, thread).await?;
     let decision =
         Decision::parse(decision.trim(), reason).map_err(|e| DiscussionError::Invalid(vec![e]))?;
     if app
@@ -143,7 +165,7 @@ pub async fn set_status(
     discussion_id: Uuid,
     status: &str,
 ) -> Result<(), DiscussionError> {
-    let moderator = member(actor, Capability::Moderate)?;
+    let moderator = thread_moderator(app, actor, discussion_id).await?;
     let status = DiscussionStatus::parse(status.trim())
         .map_err(|_| invalid("status", FieldProblem::UnknownTerm))?;
     if app
@@ -164,7 +186,7 @@ pub async fn save_synthesis(
     discussion_id: Uuid,
     input: &SynthesisInput,
 ) -> Result<(), DiscussionError> {
-    let moderator = member(actor, Capability::Moderate)?;
+    let moderator = thread_moderator(app, actor, discussion_id).await?;
     let content = input.validate().map_err(DiscussionError::Invalid)?;
     check_citations(app, "findings", &content.citations()).await?;
     if app

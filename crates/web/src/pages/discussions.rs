@@ -282,6 +282,9 @@ async fn thread_page(
         replies = rest;
     }
     let synthesis = app.db.syntheses(&[id]).await?.into_iter().next();
+    let moderator = discussions::thread_moderator(app, ctx.actor(), id)
+        .await
+        .is_ok();
     let page = render(&ThreadPage {
         chrome: ctx.chrome(ctx.tr.pick(&discussion.question).to_owned(), "events"),
         open: discussion.status == DiscussionStatus::Open,
@@ -290,7 +293,7 @@ async fn thread_page(
         contributions: views,
         synthesis,
         signed_in: ctx.member().is_some(),
-        moderator: authorize(ctx.actor(), Capability::Moderate).is_ok(),
+        moderator,
         csrf: ctx.csrf(),
         typed,
         statuses: DiscussionStatus::ALL,
@@ -421,10 +424,20 @@ async fn queue_page(
     failed: Option<Uuid>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    ctx.require(Capability::Moderate)?;
+    // Site moderators see every flagged contribution; a working group's
+    // moderators, those of their group's threads.
+    let me = ctx.require(Capability::Contribute)?;
+    let mut queue = app.db.moderation_queue().await?;
+    if authorize(ctx.actor(), Capability::Moderate).is_err() {
+        let threads = app.db.threads_moderated_by(me.id).await?;
+        if threads.is_empty() {
+            return Err(PageError::Failure(PageFailure::Forbidden));
+        }
+        queue.retain(|q| threads.contains(&q.contribution.discussion_id));
+    }
     let page = render(&QueuePage {
         chrome: ctx.chrome(ctx.tr.t("moderation-title"), "account"),
-        queue: app.db.moderation_queue().await?,
+        queue,
         csrf: ctx.csrf(),
         errors: error_keys(errors),
         failed,
@@ -487,7 +500,8 @@ async fn synthesis_form(
     picker: Picker,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    ctx.require(Capability::Moderate)?;
+    ctx.require(Capability::Contribute)?;
+    discussions::thread_moderator(app, ctx.actor(), id).await?;
     let discussion = app
         .db
         .discussion(id)
@@ -580,7 +594,8 @@ pub async fn save_synthesis(
         pending: form.get("pending").to_owned(),
     };
     if picker_used(&form) {
-        ctx.require(Capability::Moderate)?;
+        ctx.require(Capability::Contribute)?;
+        discussions::thread_moderator(&app, ctx.actor(), id).await?;
         let into = form.get("cite_into").to_owned();
         let section = match into.as_str() {
             "agreements" => &mut input.agreements,

@@ -237,10 +237,12 @@ form_writes! {
     "/marco-de-colaboracion/aceptar" => Contribute => community::accept,
     "/organizaciones/{id}/servicios/nuevo" => Contribute => services::create,
     "/servicios/{id}/editar" => Contribute => services::edit,
-    "/discusiones/{id}/estado" => Moderate => discussions::set_status,
-    "/discusiones/{id}/relatoria/editar" => Moderate => discussions::save_synthesis,
+    // Site moderators and the moderators of the thread's working group:
+    // `discussions::thread_moderator` decides past the guard.
+    "/discusiones/{id}/estado" => Contribute => discussions::set_status,
+    "/discusiones/{id}/relatoria/editar" => Contribute => discussions::save_synthesis,
     "/contribuciones/{id}/senalar" => Contribute => discussions::flag,
-    "/contribuciones/{id}/moderar" => Moderate => discussions::moderate,
+    "/contribuciones/{id}/moderar" => Contribute => discussions::moderate,
 }
 
 /// What the layout of every page needs.

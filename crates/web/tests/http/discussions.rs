@@ -399,3 +399,155 @@ async fn the_citation_picker_finds_records_and_adds_them_to_the_text_without_pub
         "nothing was published"
     );
 }
+
+#[tokio::test]
+async fn a_working_group_s_moderators_moderate_its_threads_and_no_others() {
+    for backend in test_backends() {
+        // A server of its own: the group's event adds threads to the lists.
+        let (addr, url) = super::start_with(backend, acoge_web::Options::default());
+        let base = format!("http://{addr}");
+        let db = acoge_store::Db::connect(&url).await.unwrap();
+        let api = Api::at(base.clone());
+        let (admin, admin_token) = token(&db, Role::Administrator, None).await;
+        let created = api
+            .call(
+                "POST",
+                "/api/v1/working-groups",
+                Some(&admin_token),
+                Some(
+                    json!({"slug": "infancia", "name_es": "Infancia", "name_en": "Children",
+                    "description_es": "Niñas y niños", "description_en": "Children"}),
+                ),
+            )
+            .await;
+        assert_eq!(created.0, 201);
+        let (status, event) = api
+            .call(
+                "POST",
+                "/api/v1/events",
+                Some(&admin_token),
+                Some(json!({"kind": "taller", "title": "Taller de infancia",
+                    "starts_at": "2031-05-01T16:00:00Z", "ends_at": "2031-05-01T18:00:00Z",
+                    "time_zone": "America/Mexico_City", "working_group": "infancia",
+                    "guiding_questions": ["¿Qué protocolos hay?"]})),
+            )
+            .await;
+        assert_eq!(status, 201, "{event}");
+        let slug = event["slug"].as_str().unwrap();
+        let (_, threads) = api
+            .call(
+                "GET",
+                &format!("/api/v1/discussions?event={slug}"),
+                None,
+                None,
+            )
+            .await;
+        let thread = threads["items"][0]["id"].as_str().unwrap().to_owned();
+        let founding = {
+            let (_, list) = api
+                .call(
+                    "GET",
+                    "/api/v1/discussions?event=lav-2020-11-10",
+                    None,
+                    None,
+                )
+                .await;
+            list["items"][0]["id"].as_str().unwrap().to_owned()
+        };
+
+        let lead = account_in(&db, Role::Member, None).await;
+        let group = db.working_group("infancia").await.unwrap().unwrap().id;
+        assert!(
+            db.set_group_moderator(group, lead.id, true, admin)
+                .await
+                .unwrap()
+        );
+        let mut browser = Browser::signed_in(backend, &db, lead.id).await;
+        browser.base = base.clone();
+        let page = browser.get(&format!("/discusiones/{thread}")).await;
+        assert!(
+            page.body.contains("/estado"),
+            "{backend:?}: the controls show"
+        );
+        assert_eq!(
+            browser
+                .get(&format!("/discusiones/{thread}/relatoria/editar"))
+                .await
+                .status,
+            200
+        );
+
+        // A contribution in the group's thread, flagged, hidden by the lead.
+        let (_, writer) = token(&db, Role::Member, None).await;
+        let (status, contribution) = api
+            .call(
+                "POST",
+                &format!("/api/v1/discussions/{thread}/contributions"),
+                Some(&writer),
+                Some(json!({"body": "Un texto fuera de tema"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{contribution}");
+        let id = contribution["id"].as_str().unwrap();
+        let mut flagger = Browser::signed_in(backend, &db, admin).await;
+        flagger.base = base.clone();
+        flagger.get(&format!("/discusiones/{thread}")).await;
+        let flagged = flagger
+            .post(
+                &format!("/contribuciones/{id}/senalar"),
+                &[("reason", "fuera_de_tema")],
+            )
+            .await;
+        assert_eq!(flagged.status, 303, "{}", flagged.body);
+        let queue = browser.get("/moderacion").await;
+        assert_eq!(
+            queue.status, 200,
+            "the lead has a queue of the group's threads"
+        );
+        assert!(queue.body.contains("Un texto fuera de tema"));
+        let hidden = browser
+            .post(
+                &format!("/contribuciones/{id}/moderar"),
+                &[("decision", "ocultar"), ("reason", "Fuera de tema")],
+            )
+            .await;
+        assert_eq!(hidden.status, 303);
+
+        let closed = browser
+            .post(
+                &format!("/discusiones/{thread}/estado"),
+                &[("status", "cerrada")],
+            )
+            .await;
+        assert_eq!(closed.status, 303);
+        let synthesis = browser
+            .post(
+                &format!("/discusiones/{thread}/relatoria/editar"),
+                &[
+                    ("findings", "Hay dos protocolos"),
+                    ("agreements", "Compartirlos"),
+                    ("pending", "Ninguno"),
+                ],
+            )
+            .await;
+        assert_eq!(synthesis.status, 303);
+
+        // Another thread is not theirs.
+        let other = browser
+            .post(
+                &format!("/discusiones/{founding}/estado"),
+                &[("status", "cerrada")],
+            )
+            .await;
+        assert_eq!(other.status, 403, "{backend:?}");
+        assert_eq!(
+            browser
+                .get(&format!("/discusiones/{founding}/relatoria/editar"))
+                .await
+                .status,
+            403
+        );
+        let page = browser.get(&format!("/discusiones/{founding}")).await;
+        assert!(!page.body.contains("/estado\""), "no controls there");
+    }
+}
