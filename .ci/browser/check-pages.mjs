@@ -135,6 +135,9 @@ const SIGNED_IN_PAGES = [
   { fromApi: '/api/v1/discussions', template: '/discusiones/{id}/relatoria/editar' },
   { path: '/alianzas/nueva' },
   { path: '/grupos/nuevo' },
+  // Made by .ci/run; as an administrator: the moderators' form and the edit form.
+  { path: '/grupos/ci-salud' },
+  { path: '/grupos/ci-salud/editar?lang=en' },
   { path: '/marco-de-colaboracion/editar' },
   { fromApi: '/api/v1/organizations?per_page=1', template: '/organizaciones/{id}/editar' },
   { fromApi: '/api/v1/organizations?per_page=1', template: '/organizaciones/{id}/servicios/nuevo' },

@@ -132,6 +132,49 @@ impl Db {
             .collect())
     }
 
+    /// Rewrites a group's names and descriptions (its slug stays: addresses
+    /// and calendars use it). Returns false when there is no such group.
+    pub async fn update_working_group(
+        &self,
+        group: Uuid,
+        content: &GroupContent,
+        actor: Uuid,
+    ) -> Result<bool, StoreError> {
+        let after = serde_json::to_value(content).ok();
+        let updated = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE working_groups SET name_es = $2, name_en = $3, description_es = $4,
+                    description_en = $5 WHERE id = $1",
+            )
+            .bind(group)
+            .bind(&content.name.es)
+            .bind(&content.name.en)
+            .bind(&content.description.es)
+            .bind(&content.description.en)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Ok(false);
+            }
+            record_audit!(
+                tx,
+                AuditRecord {
+                    actor: Some(actor),
+                    action: "working_group.update",
+                    entity: "working_group",
+                    entity_id: group.to_string(),
+                    before: None,
+                    after: after.clone(),
+                }
+            );
+            tx.commit().await?;
+            true
+        });
+        Ok(updated)
+    }
+
     /// One working group by its slug. Groups are few: this reads them all
     /// rather than keep a second query in step with `working_groups`.
     pub async fn working_group(&self, slug: &str) -> Result<Option<WorkingGroup>, StoreError> {

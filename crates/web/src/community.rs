@@ -45,6 +45,37 @@ pub async fn create_group(
     }
 }
 
+/// An administrator rewrites a group's names and descriptions; the slug in
+/// `input` is ignored (it names the group in addresses and stays).
+pub async fn update_group(
+    app: &AppState,
+    actor: &Actor,
+    slug: &str,
+    input: &GroupInput,
+) -> Result<(), CommunityError> {
+    authorize(actor, Capability::ManageMembers)?;
+    let admin = actor.id().ok_or(Denied::NotSignedIn)?;
+    let group = app
+        .db
+        .working_group(slug)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    let input = GroupInput {
+        slug: group.content.slug.clone(),
+        ..input.clone()
+    };
+    let content = input.validate().map_err(CommunityError::Invalid)?;
+    if app
+        .db
+        .update_working_group(group.id, &content, admin)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(CommunityError::NotFound)
+    }
+}
+
 /// The member's organization joins or leaves a group; joining needs the
 /// framework accepted.
 pub async fn set_membership(

@@ -955,3 +955,4 @@ groups-add-moderator-submit = Add
 groups-remove-moderator = Remove
 cite-into = Add the citation to
 cite-kind-contribution = Contribution
+groups-edit = Edit the group

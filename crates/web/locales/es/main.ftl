@@ -955,3 +955,4 @@ groups-add-moderator-submit = Añadir
 groups-remove-moderator = Quitar
 cite-into = Añadir la cita a
 cite-kind-contribution = Contribución
+groups-edit = Editar el grupo

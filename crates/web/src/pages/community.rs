@@ -228,26 +228,83 @@ struct FormPage {
     csrf: String,
     input: GroupInput,
     errors: BTreeMap<&'static str, &'static str>,
+    /// Where the form posts; editing shows the slug without a field for it.
+    action: String,
+    editing: bool,
 }
 
 fn form_page(
     ctx: &Ctx,
     input: GroupInput,
     errors: &[FieldError],
+    editing: bool,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::ManageMembers)?;
+    let (title, action) = if editing {
+        (
+            ctx.tr.t("groups-edit"),
+            format!("/grupos/{}/editar", input.slug),
+        )
+    } else {
+        (ctx.tr.t("groups-new"), "/grupos/nuevo".to_owned())
+    };
     let page = render(&FormPage {
-        chrome: ctx.chrome(ctx.tr.t("groups-new"), "events"),
+        chrome: ctx.chrome(title, "events"),
         csrf: ctx.csrf(),
         input,
         errors: error_keys(errors),
+        action,
+        editing,
     })?;
     Ok((status, page).into_response())
 }
 
+fn group_input(form: &FormData, slug: Option<&str>) -> GroupInput {
+    GroupInput {
+        slug: slug.map_or_else(|| form.get("slug").to_owned(), str::to_owned),
+        name_es: form.get("name_es").to_owned(),
+        name_en: form.get("name_en").to_owned(),
+        description_es: form.get("description_es").to_owned(),
+        description_en: form.get("description_en").to_owned(),
+    }
+}
+
 pub async fn new_form(ctx: Ctx) -> Result<Response, PageError> {
-    form_page(&ctx, GroupInput::default(), &[], StatusCode::OK)
+    form_page(&ctx, GroupInput::default(), &[], false, StatusCode::OK)
+}
+
+pub async fn edit_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    ctx.require(Capability::ManageMembers)?;
+    let group = find_group(&app, &slug).await?;
+    let input = GroupInput {
+        slug: group.content.slug,
+        name_es: group.content.name.es,
+        name_en: group.content.name.en,
+        description_es: group.content.description.es,
+        description_en: group.content.description.en,
+    };
+    form_page(&ctx, input, &[], true, StatusCode::OK)
+}
+
+pub async fn update(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let input = group_input(&form, Some(&slug));
+    match community::update_group(&app, ctx.actor(), &slug, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/grupos/{slug}")).into_response()),
+        Err(CommunityError::Invalid(errors)) => {
+            form_page(&ctx, input, &errors, true, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn create(
@@ -255,18 +312,16 @@ pub async fn create(
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let input = GroupInput {
-        slug: form.get("slug").to_owned(),
-        name_es: form.get("name_es").to_owned(),
-        name_en: form.get("name_en").to_owned(),
-        description_es: form.get("description_es").to_owned(),
-        description_en: form.get("description_en").to_owned(),
-    };
+    let input = group_input(&form, None);
     match community::create_group(&app, ctx.actor(), &input).await {
         Ok(slug) => Ok(Redirect::to(&format!("/grupos/{slug}")).into_response()),
-        Err(CommunityError::Invalid(errors)) => {
-            form_page(&ctx, input, &errors, StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Err(CommunityError::Invalid(errors)) => form_page(
+            &ctx,
+            input,
+            &errors,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(e) => Err(e.into()),
     }
 }

@@ -102,6 +102,7 @@ pub fn routes() -> Router<AppState> {
         .route("/grupos/nuevo", get(community::new_form))
         .route("/grupos/{slug}", get(community::show))
         .route("/grupos/{slug}/calendario.ics", get(community::calendar))
+        .route("/grupos/{slug}/editar", get(community::edit_form))
         .route("/marco-de-colaboracion", get(community::framework))
         .route(
             "/marco-de-colaboracion/editar",
@@ -232,6 +233,7 @@ form_writes! {
     "/grupos/nuevo" => ManageMembers => community::create,
     "/grupos/{slug}/unirse" => Contribute => community::join,
     "/grupos/{slug}/moderacion" => ManageMembers => community::moderator,
+    "/grupos/{slug}/editar" => ManageMembers => community::update,
     "/grupos/{slug}/salir" => Contribute => community::leave,
     "/marco-de-colaboracion/editar" => ManageMembers => community::publish_framework,
     "/marco-de-colaboracion/aceptar" => Contribute => community::accept,

@@ -784,6 +784,7 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /grupos/nuevo"
         | "POST /api/v1/working-groups"
         | "POST /grupos/{slug}/moderacion"
+        | "POST /grupos/{slug}/editar"
         | "POST /marco-de-colaboracion/editar" => role == Some(Administrator),
         "POST /grupos/{slug}/unirse"
         | "POST /grupos/{slug}/salir"

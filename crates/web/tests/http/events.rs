@@ -546,6 +546,36 @@ async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
         assert_eq!(detail["events"][0]["working_group"], "salud");
         assert_eq!(detail["discussions"].as_array().unwrap().len(), 2);
 
+        // Administrators edit the group's texts; its slug stays.
+        let form = moderator.get("/grupos/salud/editar").await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("value=\"Health\""));
+        let texts = |name_en: &'static str| {
+            [
+                ("name_es", "Salud y cuidados"),
+                ("name_en", name_en),
+                ("description_es", "Acceso a la salud"),
+                ("description_en", "Access to health"),
+            ]
+        };
+        let refused = moderator.post("/grupos/salud/editar", &texts(" ")).await;
+        assert_eq!(refused.status, 422);
+        assert!(
+            refused.body.contains("id=\"name_en-error\"")
+                && refused.body.contains("Salud y cuidados")
+        );
+        let saved = moderator
+            .post("/grupos/salud/editar", &texts("Health and care"))
+            .await;
+        assert_eq!(
+            (saved.status, saved.location.as_str()),
+            (303, "/grupos/salud")
+        );
+        let (_, renamed) = api
+            .call("GET", "/api/v1/working-groups/salud", None, None)
+            .await;
+        assert_eq!(renamed["name"]["en"], "Health and care");
+
         // Administrators name the group's moderators.
         let insider_name = db.member(insider.id).await.unwrap().unwrap().display_name;
         let admin_view = moderator.get("/grupos/salud").await.body;
