@@ -6,7 +6,7 @@ use crate::AppState;
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize},
     fields::{FieldError, FieldProblem},
-    working_group::{GroupInput, may_join, validate_framework},
+    working_group::{GroupInput, WorkingGroup, may_join, validate_framework},
 };
 use acoge_store::StoreError;
 use uuid::Uuid;
@@ -25,6 +25,22 @@ pub enum CommunityError {
 
 fn invalid(error: FieldError) -> CommunityError {
     CommunityError::Invalid(vec![error])
+}
+
+async fn group_by_slug(app: &AppState, slug: &str) -> Result<WorkingGroup, CommunityError> {
+    app.db
+        .working_group(slug)
+        .await?
+        .ok_or(CommunityError::NotFound)
+}
+
+/// A store write that found nothing to change names no such group or member.
+fn found(changed: bool) -> Result<(), CommunityError> {
+    if changed {
+        Ok(())
+    } else {
+        Err(CommunityError::NotFound)
+    }
 }
 
 pub async fn create_group(
@@ -55,25 +71,17 @@ pub async fn update_group(
 ) -> Result<(), CommunityError> {
     authorize(actor, Capability::ManageMembers)?;
     let admin = actor.id().ok_or(Denied::NotSignedIn)?;
-    let group = app
-        .db
-        .working_group(slug)
-        .await?
-        .ok_or(CommunityError::NotFound)?;
+    let group = group_by_slug(app, slug).await?;
     let input = GroupInput {
         slug: group.content.slug.clone(),
         ..input.clone()
     };
     let content = input.validate().map_err(CommunityError::Invalid)?;
-    if app
-        .db
-        .update_working_group(group.id, &content, admin)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(CommunityError::NotFound)
-    }
+    found(
+        app.db
+            .update_working_group(group.id, &content, admin)
+            .await?,
+    )
 }
 
 /// The member's organization joins or leaves a group; joining needs the
@@ -86,11 +94,7 @@ pub async fn set_membership(
 ) -> Result<(), CommunityError> {
     authorize(actor, Capability::Contribute)?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
-    let group = app
-        .db
-        .working_group(slug)
-        .await?
-        .ok_or(CommunityError::NotFound)?;
+    let group = group_by_slug(app, slug).await?;
     let organization = member.organization_id.ok_or_else(|| {
         invalid(FieldError {
             field: "organization",
@@ -107,15 +111,11 @@ pub async fn set_membership(
             .map(|(_, _, version)| version);
         may_join(accepted).map_err(invalid)?;
     }
-    if app
-        .db
-        .set_group_membership(group.id, organization, join, member.id)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(CommunityError::NotFound)
-    }
+    found(
+        app.db
+            .set_group_membership(group.id, organization, join, member.id)
+            .await?,
+    )
 }
 
 /// An administrator adds a moderator to a group, or removes one.
@@ -128,20 +128,12 @@ pub async fn set_moderator(
 ) -> Result<(), CommunityError> {
     authorize(actor, Capability::ManageMembers)?;
     let admin = actor.id().ok_or(Denied::NotSignedIn)?;
-    let group = app
-        .db
-        .working_group(slug)
-        .await?
-        .ok_or(CommunityError::NotFound)?;
-    if app
-        .db
-        .set_group_moderator(group.id, member, add, admin)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(CommunityError::NotFound)
-    }
+    let group = group_by_slug(app, slug).await?;
+    found(
+        app.db
+            .set_group_moderator(group.id, member, add, admin)
+            .await?,
+    )
 }
 
 pub async fn publish_framework(
