@@ -732,22 +732,42 @@ impl Db {
         Ok(found)
     }
 
-    /// The syntheses of some threads (all when `discussion_ids` is empty).
+    /// The syntheses of these threads (those that have one), newest first.
+    /// A page asks for a few threads: one query each.
     pub async fn syntheses(&self, discussion_ids: &[Uuid]) -> Result<Vec<Synthesis>, StoreError> {
+        let mut found = Vec::with_capacity(discussion_ids.len());
+        for id in discussion_ids {
+            found.extend(self.synthesis_rows(Some(*id)).await?);
+        }
+        found.sort_by_key(|s| std::cmp::Reverse(s.updated_at));
+        Ok(found)
+    }
+
+    /// Every published synthesis, newest first.
+    pub async fn all_syntheses(&self) -> Result<Vec<Synthesis>, StoreError> {
+        self.synthesis_rows(None).await
+    }
+
+    /// One thread's synthesis, or (`None`) all of them.
+    async fn synthesis_rows(&self, discussion: Option<Uuid>) -> Result<Vec<Synthesis>, StoreError> {
         type Row = (Uuid, String, String, String, Option<String>, DbTime);
         let (rows, cited): (Vec<Row>, Vec<(Uuid, String, Uuid)>) = dispatch!(self, |pool| {
             let rows = sqlx::query_as(
                 "SELECT s.discussion_id, s.findings, s.agreements, s.pending, m.display_name,
                     s.updated_at
                  FROM syntheses s LEFT JOIN members m ON m.id = s.author_id
+                 WHERE ($1 IS NULL OR s.discussion_id = $1)
                  ORDER BY s.updated_at DESC",
             )
+            .bind(discussion)
             .fetch_all(pool)
             .await?;
             let cited = sqlx::query_as(
-                "SELECT owner_id, kind, target_id FROM citations WHERE owner_kind = 'synthesis'
+                "SELECT owner_id, kind, target_id FROM citations
+                 WHERE owner_kind = 'synthesis' AND ($1 IS NULL OR owner_id = $1)
                  ORDER BY owner_id, position",
             )
+            .bind(discussion)
             .fetch_all(pool)
             .await?;
             (rows, cited)
@@ -755,7 +775,6 @@ impl Db {
         let mut citations = citations_by_owner(cited)?;
         Ok(rows
             .into_iter()
-            .filter(|row| discussion_ids.is_empty() || discussion_ids.contains(&row.0))
             .map(
                 |(id, findings, agreements, pending, author_name, at)| Synthesis {
                     discussion_id: id,

@@ -191,6 +191,13 @@ async fn guiding_questions_become_threads_that_members_discuss_and_moderators_ke
         assert_eq!(saved.len(), 1);
         assert_eq!(saved[0].citations, cites);
         assert_eq!(saved[0].content, content);
+        assert!(
+            db.syntheses(&[]).await.unwrap().is_empty(),
+            "no threads, none"
+        );
+        let all = db.all_syntheses().await.unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].citations, cites);
         let unknown = Citation {
             kind: CitedKind::Practice,
             id: Uuid::now_v7(),

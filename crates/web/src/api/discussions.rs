@@ -309,7 +309,7 @@ pub async fn list_syntheses(
     RawQuery(query): RawQuery,
 ) -> ApiResult<SynthesisList> {
     let syntheses = match event_param(&app, query.as_deref()).await? {
-        None => app.db.syntheses(&[]).await?,
+        None => app.db.all_syntheses().await?,
         Some(event) => {
             let ids: Vec<Uuid> = app
                 .db
@@ -318,12 +318,7 @@ pub async fn list_syntheses(
                 .iter()
                 .map(|d| d.id)
                 .collect();
-            // `syntheses(&[])` means all of them; an event without threads has none.
-            if ids.is_empty() {
-                Vec::new()
-            } else {
-                app.db.syntheses(&ids).await?
-            }
+            app.db.syntheses(&ids).await?
         }
     };
     let items: Vec<SynthesisJson> = syntheses.into_iter().map(Into::into).collect();
