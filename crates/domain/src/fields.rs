@@ -223,7 +223,13 @@ pub(crate) fn text(
     required: bool,
     errors: &mut Vec<FieldError>,
 ) -> String {
-    let value = value.trim();
+    // Control characters other than line breaks and tabs mean nothing in a
+    // text, and PostgreSQL refuses NUL in TEXT: they are dropped.
+    let cleaned: String = value
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .collect();
+    let value = cleaned.trim();
     if required && value.is_empty() {
         errors.push(problem(field, FieldProblem::Required));
     } else if value.chars().count() > max_chars {

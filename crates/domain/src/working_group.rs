@@ -132,6 +132,20 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["slug", "name_en"]);
+        let clean = GroupInput {
+            slug: "salud".into(),
+            name_es: "Sa\u{0}lud\u{7}".into(),
+            name_en: "Health".into(),
+            description_es: "Línea uno\nLínea dos".into(),
+            description_en: "x".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(clean.name.es, "Salud", "control characters dropped");
+        assert_eq!(
+            clean.description.es, "Línea uno\nLínea dos",
+            "line breaks kept"
+        );
         assert_eq!(
             may_join(None).unwrap_err().problem,
             FieldProblem::FrameworkNotAccepted

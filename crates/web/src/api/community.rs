@@ -124,11 +124,22 @@ pub async fn get_group(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGroupBody {
-    /// Lowercase letters, digits and hyphens, e.g. "salud".
+    /// Lowercase letters, digits and hyphens, e.g. "salud" ("nuevo" is taken
+    /// by the page that creates groups).
+    #[schema(
+        pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$",
+        min_length = 2,
+        max_length = 60,
+        example = "salud"
+    )]
     pub slug: String,
+    #[schema(min_length = 1, max_length = 120)]
     pub name_es: String,
+    #[schema(min_length = 1, max_length = 120)]
     pub name_en: String,
+    #[schema(min_length = 1, max_length = 4000)]
     pub description_es: String,
+    #[schema(min_length = 1, max_length = 4000)]
     pub description_en: String,
 }
 

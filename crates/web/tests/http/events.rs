@@ -449,6 +449,22 @@ async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
             .await;
         assert_eq!(made.0, 201, "{backend:?}: {}", made.1);
         assert_eq!(made.1["calendar"], "/grupos/salud/calendario.ics");
+        let (status, cleaned) = api
+            .call(
+                "POST",
+                "/api/v1/working-groups",
+                Some(&admin_token),
+                Some(
+                    json!({"slug": "con-nul", "name_es": "Con\u{0}trol", "name_en": "Control",
+                    "description_es": "x", "description_en": "x"}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            (status, &cleaned["name"]["es"]),
+            (201, &json!("Control")),
+            "{backend:?}"
+        );
         let taken = api
             .call(
                 "POST",
@@ -487,7 +503,7 @@ async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
         };
         db.publish_framework(&framework, admin).await.unwrap();
         db.accept_framework(org, admin).await.unwrap();
-        let group = db.working_groups().await.unwrap()[0].id;
+        let group = db.working_group("salud").await.unwrap().unwrap().id;
         assert!(
             db.set_group_membership(group, org, true, admin)
                 .await
