@@ -1,5 +1,6 @@
-//! `acoge user add` and `acoge token create`: for the first administrator and
-//! for scripts. The same validation as the web forms applies.
+//! `acoge user add`, `acoge user reset` and `acoge token create`: for the
+//! first administrator, for an administrator locked out, and for scripts.
+//! The same validation as the web forms applies.
 
 use crate::cli::Failure;
 use acoge_domain::accounts::{Email, NewPassword, Role, short_text};
@@ -83,6 +84,30 @@ pub async fn create_token(db: &Db, email: &str, name: &str) -> Result<(), Failur
     println!("{token}");
     eprintln!(
         "acoge: token {name:?} created for {}; it will not be shown again",
+        email.as_str()
+    );
+    Ok(())
+}
+
+/// Prints a one-time reset link for `email` on stdout, alone, for whoever
+/// runs the server: the way back in for an administrator, whose links no
+/// moderator may make.
+pub async fn reset_link(db: &Db, email: &str, public_url: Option<&str>) -> Result<(), Failure> {
+    let email = Email::parse("email", email).map_err(|e| Failure::Other(e.to_string()))?;
+    let member = db
+        .member_by_email(&email)
+        .await?
+        .ok_or_else(|| Failure::Other(format!("no member with email {}", email.as_str())))?;
+    let secret = secrets::new_secret().map_err(|e| Failure::Other(e.to_string()))?;
+    let expires_at = acoge_domain::Timestamp::from_micros(
+        acoge_domain::Timestamp::now().as_micros() + acoge_web::RESET_LINK_SECONDS * 1_000_000,
+    );
+    db.create_password_reset(&secrets::hash_secret(&secret), member.id, None, expires_at)
+        .await?;
+    let base = public_url.unwrap_or("").trim().trim_end_matches('/');
+    println!("{base}/restablecer/{secret}");
+    eprintln!(
+        "acoge: reset link for {} printed; it works once, until {expires_at}",
         email.as_str()
     );
     Ok(())

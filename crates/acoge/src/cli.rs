@@ -34,14 +34,21 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "ACOGE_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// The address people use (e.g. https://acoge.example.org): invitation
-        /// links start with it, and cookies are Secure when it is https.
+        /// The address people use (e.g. https://acoge.example.org): every
+        /// emailed link starts with it; over https, cookies are Secure and
+        /// `__Host-` prefixed and HSTS is sent.
         #[arg(long, env = "ACOGE_PUBLIC_URL")]
         public_url: Option<String>,
         /// An SMTP relay (smtp://host:port) to email invitations and reset
-        /// links; without it, links are only shown to whoever creates them.
+        /// links (needs --public-url); without it, links are only shown to
+        /// whoever creates them.
         #[arg(long, env = "ACOGE_SMTP_URL")]
         smtp_url: Option<String>,
+        /// A reverse proxy (an address or a CIDR range, repeatable) whose
+        /// X-Forwarded-For header names the client; from anyone else the
+        /// header is ignored. Comma-separated in ACOGE_TRUSTED_PROXY.
+        #[arg(long = "trusted-proxy", env = "ACOGE_TRUSTED_PROXY", value_delimiter = ',')]
+        trusted_proxies: Vec<acoge_web::TrustedProxy>,
         /// The sender of those emails.
         #[arg(
             long,
@@ -108,6 +115,14 @@ enum UserCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Print a one-time password-reset link for a member (the only way to
+    /// make one for the last administrator); valid 24 hours.
+    Reset {
+        email: String,
+        /// The address people use, to print a whole link instead of a path.
+        #[arg(long, env = "ACOGE_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -165,6 +180,9 @@ pub enum Failure {
     /// A data file is invalid (exit 3); nothing was imported.
     #[error("{0}; nothing was imported")]
     Data(#[from] acoge_formats::FormatError),
+    /// Options that cannot work together (exit 2, like a usage error).
+    #[error("{0}")]
+    Config(String),
     /// Anything else (exit 1).
     #[error("{0}")]
     Other(String),
@@ -173,7 +191,7 @@ pub enum Failure {
 impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Failure::Database(_) => 2,
+            Failure::Database(_) | Failure::Config(_) => 2,
             Failure::Data(_) => 3,
             Failure::Other(_) => 1,
         }
@@ -224,21 +242,25 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             addr,
             public_url,
             smtp_url,
+            trusted_proxies,
             mail_from,
             required_approvals,
         } => {
-            let db = cli.connect().await?;
-            import::reference(&db, None, false).await?;
-            import::services(&db, None, false).await?;
-            import::examples(&db, false).await?;
             let options = acoge_web::Options {
                 public_url: public_url.clone(),
                 smtp_url: smtp_url.clone(),
                 mail_from: mail_from.clone(),
                 required_approvals: *required_approvals,
                 search_dir: Some(cli.search_dir()),
+                trusted_proxies: trusted_proxies.clone(),
                 ..acoge_web::Options::default()
             };
+            // Refuse settings that cannot work before touching the database.
+            options.check().map_err(|e| Failure::Config(e.to_string()))?;
+            let db = cli.connect().await?;
+            import::reference(&db, None, false).await?;
+            import::services(&db, None, false).await?;
+            import::examples(&db, false).await?;
             serve::run(db, *addr, options).await
         }
         Command::User {
@@ -252,6 +274,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let db = cli.connect().await?;
             accounts::add_user(&db, email, role, org.as_deref(), name.as_deref()).await
+        }
+        Command::User {
+            what: UserCommand::Reset { email, public_url },
+        } => {
+            let db = cli.connect().await?;
+            accounts::reset_link(&db, email, public_url.as_deref()).await
         }
         Command::Token {
             what: TokenCommand::Create { email, name },

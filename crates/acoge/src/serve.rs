@@ -6,9 +6,13 @@ use acoge_web::{AppState, Options};
 use std::net::SocketAddr;
 
 pub async fn run(db: Db, addr: SocketAddr, options: Options) -> Result<(), Failure> {
-    let state = AppState::new(db.clone(), options)
-        .await
-        .map_err(|e| Failure::Other(e.to_string()))?;
+    let state = AppState::new(db.clone(), options).await.map_err(|e| {
+        if e.is_configuration() {
+            Failure::Config(e.to_string())
+        } else {
+            Failure::Other(e.to_string())
+        }
+    })?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure::Other(format!("cannot listen on {addr}: {e}")))?;

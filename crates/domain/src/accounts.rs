@@ -51,6 +51,21 @@ impl Role {
         }
     }
 
+    /// Seniority: administrador > moderador > revisor > miembro.
+    pub fn rank(self) -> u8 {
+        match self {
+            Role::Member => 0,
+            Role::Reviewer => 1,
+            Role::Moderator => 2,
+            Role::Administrator => 3,
+        }
+    }
+
+    /// Strictly senior to `other`; equal rank does not count.
+    pub fn outranks(self, other: Role) -> bool {
+        self.rank() > other.rank()
+    }
+
     /// Which roles this role may give in an invitation or a role change.
     pub fn may_grant(self, role: Role) -> bool {
         match self {
@@ -136,6 +151,54 @@ pub fn authorize_grant(actor: &Actor, role: Role) -> Result<(), Denied> {
     authorize(actor, Capability::InviteMembers)?;
     match actor.member() {
         Some(m) if m.role.may_grant(role) => Ok(()),
+        _ => Err(Denied::Forbidden),
+    }
+}
+
+/// Something one member does to another member's account or invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberAction {
+    /// Issue a one-time password-reset link (whoever holds it owns the account).
+    IssueResetLink,
+    /// Give the member another role.
+    ChangeRole,
+    /// Withdraw an invitation that was not accepted yet.
+    RevokeInvitation,
+    /// Sign the member out of every device.
+    EndSessions,
+}
+
+impl MemberAction {
+    pub const ALL: [MemberAction; 4] = [
+        MemberAction::IssueResetLink,
+        MemberAction::ChangeRole,
+        MemberAction::RevokeInvitation,
+        MemberAction::EndSessions,
+    ];
+
+    fn capability(self) -> Capability {
+        match self {
+            MemberAction::ChangeRole => Capability::ManageMembers,
+            MemberAction::IssueResetLink
+            | MemberAction::RevokeInvitation
+            | MemberAction::EndSessions => Capability::InviteMembers,
+        }
+    }
+}
+
+/// May `actor` do `action` to an account (or invitation) whose role is
+/// `target`? Both sides count: the actor's role must allow the action, and the
+/// actor must strictly outrank the target, so nobody can take over an account
+/// as senior as their own (an administrator's reset link comes only from
+/// another administrator or the command line). Answers the actor's id.
+pub fn authorize_member_action(
+    actor: &Actor,
+    action: MemberAction,
+    target: Role,
+) -> Result<Uuid, Denied> {
+    authorize(actor, action.capability())?;
+    match actor.member() {
+        Some(me) if me.role.outranks(target) => Ok(me.id),
         _ => Err(Denied::Forbidden),
     }
 }
@@ -299,6 +362,28 @@ mod tests {
         assert_eq!(
             authorize(&member(Role::Administrator), Capability::ManageMembers),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn actions_on_another_member_need_a_strictly_higher_rank() {
+        use Role::*;
+        for action in MemberAction::ALL {
+            for actor in Role::ALL {
+                for target in Role::ALL {
+                    let allowed = authorize_member_action(&member(*actor), action, *target).is_ok();
+                    let expected = actor.can(action.capability()) && actor.rank() > target.rank();
+                    assert_eq!(allowed, expected, "{action:?} by {actor:?} on {target:?}");
+                }
+            }
+        }
+        let reset = MemberAction::IssueResetLink;
+        assert!(authorize_member_action(&member(Moderator), reset, Administrator).is_err());
+        assert!(authorize_member_action(&member(Administrator), reset, Administrator).is_err());
+        assert!(authorize_member_action(&member(Moderator), reset, Reviewer).is_ok());
+        assert_eq!(
+            authorize_member_action(&Actor::Anonymous, reset, Member),
+            Err(Denied::NotSignedIn)
         );
     }
 

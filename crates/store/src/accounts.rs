@@ -90,6 +90,23 @@ pub struct InvitationRecord {
     pub expires_at: Timestamp,
     pub accepted_at: Option<Timestamp>,
     pub renewal_requested_at: Option<Timestamp>,
+    /// When a moderator or administrator withdrew it.
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl InvitationRecord {
+    /// Why its link cannot be used now, if it cannot.
+    pub fn link_problem(&self, now: Timestamp) -> Option<LinkProblem> {
+        if self.accepted_at.is_some() {
+            Some(LinkProblem::Used)
+        } else if self.revoked_at.is_some() {
+            Some(LinkProblem::Revoked)
+        } else if self.expires_at <= now {
+            Some(LinkProblem::Expired)
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -103,6 +120,7 @@ struct InvitationRow {
     expires_at: DbTime,
     accepted_at: Option<DbTime>,
     renewal_requested_at: Option<DbTime>,
+    revoked_at: Option<DbTime>,
 }
 
 impl InvitationRow {
@@ -118,12 +136,13 @@ impl InvitationRow {
             expires_at: self.expires_at.0,
             accepted_at: self.accepted_at.map(|t| t.0),
             renewal_requested_at: self.renewal_requested_at.map(|t| t.0),
+            revoked_at: self.revoked_at.map(|t| t.0),
         })
     }
 }
 
 const INVITATION_COLUMNS: &str = "id, email, role, organization_id, invited_by, created_at, \
-     expires_at, accepted_at, renewal_requested_at";
+     expires_at, accepted_at, renewal_requested_at, revoked_at";
 
 /// An API token's public part.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -153,10 +172,93 @@ pub enum LinkProblem {
     Expired,
     #[error("the link was already used")]
     Used,
+    /// Withdrawn: an invitation revoked, or a reset link made void by a
+    /// password change.
+    #[error("the link was revoked")]
+    Revoked,
+}
+
+/// What a password change ended, in the same transaction as the change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CredentialsRevoked {
+    pub sessions: u64,
+    pub api_tokens: u64,
+    pub reset_links: u64,
+}
+
+/// Replaces a member's password hash in `$tx` and ends everything the old
+/// password let anyone hold: sessions, API tokens and outstanding reset links.
+/// Evaluates to the `CredentialsRevoked`.
+macro_rules! replace_password {
+    ($tx:ident, $id:expr, $hash:expr, $actor:expr, $now:expr) => {{
+        let (id, now): (Uuid, DbTime) = ($id, $now);
+        sqlx::query("UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind($hash)
+            .bind(now)
+            .execute(&mut *$tx)
+            .await?;
+        let revoked = CredentialsRevoked {
+            sessions: sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+                .bind(id)
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected(),
+            api_tokens: sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $2 WHERE member_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected(),
+            reset_links: sqlx::query(
+                "UPDATE password_resets SET revoked_at = $2
+                 WHERE member_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected(),
+        };
+        record_audit!(
+            $tx,
+            AuditRecord {
+                actor: $actor.or(Some(id)),
+                action: "member.password",
+                entity: "member",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({
+                    "password": "changed",
+                    "sessions_ended": revoked.sessions,
+                    "api_tokens_revoked": revoked.api_tokens,
+                    "reset_links_revoked": revoked.reset_links,
+                })),
+            }
+        );
+        revoked
+    }};
 }
 
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+type ResetRow = (Uuid, DbTime, Option<DbTime>, Option<DbTime>);
+
+const RESET_BY_TOKEN: &str =
+    "SELECT member_id, expires_at, used_at, revoked_at FROM password_resets WHERE token_hash = $1";
+
+fn reset_state(row: Option<ResetRow>, now: Timestamp) -> Result<Uuid, LinkProblem> {
+    match row {
+        None => Err(LinkProblem::Unknown),
+        Some((_, _, Some(_), _)) => Err(LinkProblem::Used),
+        Some((_, _, None, Some(_))) => Err(LinkProblem::Revoked),
+        Some((_, expires, None, None)) if expires.0 <= now => Err(LinkProblem::Expired),
+        Some((member, _, None, None)) => Ok(member),
+    }
 }
 
 /// Inserts a member row in `$tx`; a taken email returns `Conflict { field: "email" }`.
@@ -302,40 +404,22 @@ impl Db {
         Ok(true)
     }
 
-    /// Replaces a member's password hash and ends all their sessions.
+    /// Replaces a member's password hash; their sessions, API tokens and
+    /// outstanding reset links end in the same transaction.
     pub async fn set_password(
         &self,
         id: Uuid,
         password_hash: &str,
         actor: Option<Uuid>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<CredentialsRevoked, StoreError> {
         let now = DbTime(Timestamp::now());
-        dispatch!(self, |pool| {
+        let revoked = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            sqlx::query("UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1")
-                .bind(id)
-                .bind(password_hash)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM sessions WHERE member_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
-                    actor: actor.or(Some(id)),
-                    action: "member.password",
-                    entity: "member",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: Some(json!({ "password": "changed", "sessions": "ended" })),
-                }
-            );
+            let revoked = replace_password!(tx, id, password_hash, actor, now);
             tx.commit().await?;
+            revoked
         });
-        Ok(())
+        Ok(revoked)
     }
 
     /// Deletes an account and its sessions, tokens and pending links. Public
@@ -419,8 +503,9 @@ impl Db {
         Ok(())
     }
 
-    /// Ends every session of a member ("log out everywhere"); returns how many.
-    pub async fn delete_sessions_of(&self, member: Uuid) -> Result<u64, StoreError> {
+    /// Ends every session of a member ("log out everywhere", or a moderator
+    /// signing a member out); returns how many.
+    pub async fn delete_sessions_of(&self, member: Uuid, actor: Uuid) -> Result<u64, StoreError> {
         let ended = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let ended = sqlx::query("DELETE FROM sessions WHERE member_id = $1")
@@ -431,7 +516,7 @@ impl Db {
             record_audit!(
                 tx,
                 AuditRecord {
-                    actor: Some(member),
+                    actor: Some(actor),
                     action: "session.end_all",
                     entity: "member",
                     entity_id: member.to_string(),
@@ -521,6 +606,52 @@ impl Db {
         row.map(InvitationRow::into_record).transpose()
     }
 
+    pub async fn invitation(&self, id: Uuid) -> Result<Option<InvitationRecord>, StoreError> {
+        let row: Option<InvitationRow> = dispatch!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {INVITATION_COLUMNS} FROM invitations WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(InvitationRow::into_record).transpose()
+    }
+
+    /// Withdraws an invitation not yet accepted nor revoked; false when there
+    /// is no such pending invitation.
+    pub async fn revoke_invitation(&self, id: Uuid, actor: Uuid) -> Result<bool, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let revoked = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let revoked = sqlx::query(
+                "UPDATE invitations SET revoked_at = $2
+                 WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if revoked > 0 {
+                record_audit!(
+                    tx,
+                    AuditRecord {
+                        actor: Some(actor),
+                        action: "invitation.revoke",
+                        entity: "invitation",
+                        entity_id: id.to_string(),
+                        before: Some(json!({ "revoked": false })),
+                        after: Some(json!({ "revoked": true })),
+                    }
+                );
+            }
+            tx.commit().await?;
+            revoked
+        });
+        Ok(revoked > 0)
+    }
+
     pub async fn invitations(
         &self,
         page: PageRequest,
@@ -556,11 +687,8 @@ impl Db {
             let Some(invitation) = row.map(InvitationRow::into_record).transpose()? else {
                 return Ok(Err(LinkProblem::Unknown));
             };
-            if invitation.accepted_at.is_some() {
-                return Ok(Err(LinkProblem::Used));
-            }
-            if invitation.expires_at <= now {
-                return Ok(Err(LinkProblem::Expired));
+            if let Some(problem) = invitation.link_problem(now) {
+                return Ok(Err(problem));
             }
             insert_member!(
                 tx,
@@ -656,49 +784,50 @@ impl Db {
         &self,
         token_hash: &str,
     ) -> Result<Result<Uuid, LinkProblem>, StoreError> {
-        let row: Option<(Uuid, DbTime, Option<DbTime>)> = dispatch!(self, |pool| {
-            sqlx::query_as(
-                "SELECT member_id, expires_at, used_at FROM password_resets WHERE token_hash = $1",
-            )
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await?
+        let row: Option<ResetRow> = dispatch!(self, |pool| {
+            sqlx::query_as(RESET_BY_TOKEN)
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?
         });
-        Ok(match row {
-            None => Err(LinkProblem::Unknown),
-            Some((_, _, Some(_))) => Err(LinkProblem::Used),
-            Some((_, expires, None)) if expires.0 <= Timestamp::now() => Err(LinkProblem::Expired),
-            Some((member, _, None)) => Ok(member),
-        })
+        Ok(reset_state(row, Timestamp::now()))
     }
 
-    /// Uses a reset link: sets the password, ends sessions, marks the link used.
+    /// Uses a reset link, all in one transaction: marks it used, sets the
+    /// password, and ends the member's sessions, API tokens and other links.
     pub async fn use_password_reset(
         &self,
         token_hash: &str,
         password_hash: &str,
-    ) -> Result<Result<Uuid, LinkProblem>, StoreError> {
-        let member = match self.password_reset_member(token_hash).await? {
-            Ok(member) => member,
-            Err(problem) => return Ok(Err(problem)),
-        };
+    ) -> Result<Result<(Uuid, CredentialsRevoked), LinkProblem>, StoreError> {
         let now = DbTime(Timestamp::now());
-        let claimed = dispatch!(self, |pool| {
-            sqlx::query(
-                "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
+        dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let row: Option<ResetRow> = sqlx::query_as(RESET_BY_TOKEN)
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let member = match reset_state(row, now.0) {
+                Ok(member) => member,
+                Err(problem) => return Ok(Err(problem)),
+            };
+            // The guard in WHERE makes a second, concurrent use claim nothing.
+            let claimed = sqlx::query(
+                "UPDATE password_resets SET used_at = $2
+                 WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL",
             )
             .bind(token_hash)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
-        });
-        if claimed == 0 {
-            return Ok(Err(LinkProblem::Used));
-        }
-        self.set_password(member, password_hash, Some(member))
-            .await?;
-        Ok(Ok(member))
+            .rows_affected();
+            if claimed == 0 {
+                return Ok(Err(LinkProblem::Used));
+            }
+            let revoked = replace_password!(tx, member, password_hash, Some(member), now);
+            tx.commit().await?;
+            Ok(Ok((member, revoked)))
+        })
     }
 
     // --- API tokens -----------------------------------------------------
@@ -816,7 +945,9 @@ impl Db {
 
     // --- rate limits ----------------------------------------------------
 
-    /// Counts one hit in a fixed window of `window_secs` and returns the hits so far.
+    /// Counts one hit in a fixed window of `window_secs` and returns the hits
+    /// so far, in one statement: concurrent callers each get their own count,
+    /// so a limit checked on the answer cannot be raced.
     pub async fn rate_hit(
         &self,
         bucket: &str,
@@ -824,12 +955,17 @@ impl Db {
         window_secs: i64,
     ) -> Result<u64, StoreError> {
         let now = Timestamp::now();
-        let window_start = Timestamp::from_micros(now.as_micros() - window_secs * 1_000_000);
+        let window = window_secs * 1_000_000;
+        let window_start = Timestamp::from_micros(now.as_micros() - window);
+        let expires_at = Timestamp::from_micros(now.as_micros() + window);
         let hits: i64 = dispatch!(self, |pool| {
             sqlx::query_scalar(
-                "INSERT INTO rate_limits (bucket, key, window_start, hits) VALUES ($1, $2, $3, 1)
+                "INSERT INTO rate_limits (bucket, key, window_start, expires_at, hits)
+                 VALUES ($1, $2, $3, $5, 1)
                  ON CONFLICT (bucket, key) DO UPDATE SET
                     hits = CASE WHEN rate_limits.window_start < $4 THEN 1 ELSE rate_limits.hits + 1 END,
+                    expires_at = CASE WHEN rate_limits.window_start < $4 THEN $5
+                                      ELSE rate_limits.expires_at END,
                     window_start = CASE WHEN rate_limits.window_start < $4 THEN $3
                                         ELSE rate_limits.window_start END
                  RETURNING hits",
@@ -838,10 +974,26 @@ impl Db {
             .bind(key)
             .bind(DbTime(now))
             .bind(DbTime(window_start))
+            .bind(DbTime(expires_at))
             .fetch_one(pool)
             .await?
         });
         Ok(count(hits))
+    }
+
+    /// Gives back one hit counted by `rate_hit` (an attempt that turned out
+    /// not to count, such as a successful log-in).
+    pub async fn rate_release(&self, bucket: &str, key: &str) -> Result<(), StoreError> {
+        dispatch!(self, |pool| {
+            sqlx::query(
+                "UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND key = $2 AND hits > 0",
+            )
+            .bind(bucket)
+            .bind(key)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
     }
 
     /// Hits in the current window, without counting one.
@@ -873,6 +1025,39 @@ impl Db {
                 .await?;
         });
         Ok(())
+    }
+
+    /// Deletes up to `batch` rate-limit counters and up to `batch` sessions
+    /// whose time ended before `now`; returns how many of each. Bounded, so a
+    /// background job can call it in a loop without holding the database.
+    pub async fn purge_expired(
+        &self,
+        now: Timestamp,
+        batch: i64,
+    ) -> Result<(u64, u64), StoreError> {
+        let now = DbTime(now);
+        let purged = dispatch!(self, |pool| {
+            let counters = sqlx::query(
+                "DELETE FROM rate_limits WHERE (bucket, key) IN
+                    (SELECT bucket, key FROM rate_limits WHERE expires_at < $1 LIMIT $2)",
+            )
+            .bind(now)
+            .bind(batch)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            let sessions = sqlx::query(
+                "DELETE FROM sessions WHERE token_hash IN
+                    (SELECT token_hash FROM sessions WHERE expires_at < $1 LIMIT $2)",
+            )
+            .bind(now)
+            .bind(batch)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            (counters, sessions)
+        });
+        Ok(purged)
     }
 
     // --- settings -------------------------------------------------------

@@ -31,7 +31,9 @@ mod services;
 mod time;
 mod working_groups;
 
-pub use accounts::{ApiTokenRecord, InvitationRecord, LinkProblem, MemberRecord, NewMember};
+pub use accounts::{
+    ApiTokenRecord, CredentialsRevoked, InvitationRecord, LinkProblem, MemberRecord, NewMember,
+};
 pub use alliances::AllianceRecord;
 pub use audit::{AuditEntry, AuditRecord};
 pub use db::{Backend, Db};

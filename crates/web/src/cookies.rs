@@ -1,4 +1,7 @@
-//! Reading and writing the few cookies Acoge sets.
+//! Reading and writing the few cookies Acoge sets. Served over HTTPS (a
+//! `--public-url` starting with https://), the session and CSRF cookies carry
+//! the `__Host-` prefix: browsers then accept them only when Secure, for the
+//! whole site and from this very host, so a sibling subdomain cannot plant one.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 
@@ -20,26 +23,54 @@ pub enum SameSite {
     Strict,
 }
 
-/// A `Set-Cookie` value: HttpOnly always, Secure when served over HTTPS.
-pub fn set(
-    name: &str,
-    value: &str,
-    max_age_secs: i64,
-    same_site: SameSite,
+/// The site's cookie settings, fixed at start.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteCookies {
     secure: bool,
-) -> Option<HeaderValue> {
-    let same_site = match same_site {
-        SameSite::Lax => "Lax",
-        SameSite::Strict => "Strict",
-    };
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite={same_site}{secure}"
-    ))
-    .ok()
 }
 
-/// A `Set-Cookie` value that removes the cookie.
-pub fn clear(name: &str, secure: bool) -> Option<HeaderValue> {
-    set(name, "", 0, SameSite::Lax, secure)
+impl SiteCookies {
+    pub fn new(secure: bool) -> Self {
+        Self { secure }
+    }
+
+    pub fn session(&self) -> &'static str {
+        if self.secure {
+            "__Host-acoge_session"
+        } else {
+            "acoge_session"
+        }
+    }
+
+    pub fn csrf(&self) -> &'static str {
+        if self.secure {
+            "__Host-acoge_csrf"
+        } else {
+            "acoge_csrf"
+        }
+    }
+
+    /// A `Set-Cookie` value: HttpOnly and `Path=/` always, Secure over HTTPS.
+    pub fn set(
+        &self,
+        name: &str,
+        value: &str,
+        max_age_secs: i64,
+        same_site: SameSite,
+    ) -> Option<HeaderValue> {
+        let same_site = match same_site {
+            SameSite::Lax => "Lax",
+            SameSite::Strict => "Strict",
+        };
+        let secure = if self.secure { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite={same_site}{secure}"
+        ))
+        .ok()
+    }
+
+    /// A `Set-Cookie` value that removes the cookie.
+    pub fn clear(&self, name: &str) -> Option<HeaderValue> {
+        self.set(name, "", 0, SameSite::Lax)
+    }
 }

@@ -38,14 +38,14 @@ async fn send_due(db: &Db, config: &Config) -> Result<usize, StoreError> {
         return Ok(0);
     };
     let now = Timestamp::now();
-    let base = config.public_url.as_deref().unwrap_or("");
+    let base = mailer.link("");
     let mut sent = 0;
     for digest in db.due_digests(now, PERIOD).await? {
         if !db.claim_digest(digest.member, now, PERIOD).await? {
             continue;
         }
         let lang = Lang::from_tag(&digest.lang).unwrap_or_default();
-        let (subject, body) = compose(Tr::new(lang), &digest, base);
+        let (subject, body) = compose(Tr::new(lang), &digest, &base);
         match mailer.send(&digest.email, &subject, body).await {
             Ok(()) => {
                 let carried: Vec<_> = digest.items.iter().map(|n| n.id).collect();

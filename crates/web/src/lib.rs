@@ -6,6 +6,7 @@
 mod api;
 mod assets;
 pub mod auth;
+mod client;
 mod community;
 mod cookies;
 mod digest;
@@ -13,8 +14,10 @@ mod directory;
 mod discussions;
 mod event_edits;
 mod format;
+mod housekeeping;
 pub mod i18n;
 mod legal_changes;
+mod links;
 pub mod mail;
 mod map;
 mod markdown;
@@ -28,8 +31,10 @@ mod security;
 mod services;
 
 pub use api::API_WRITES;
+pub use client::{TrustedProxy, TrustedProxyError};
 pub use pages::FORM_WRITES;
 pub use search::FluentLabels;
+pub use services::RESET_SECONDS as RESET_LINK_SECONDS;
 
 use acoge_search::{SearchError, SearchIndex};
 use acoge_store::{Db, StoreError};
@@ -54,15 +59,24 @@ pub struct AppState {
     _follower: Arc<tokio::sync::watch::Sender<bool>>,
     /// Stops the daily digest task likewise (none without a relay).
     _digest: Option<Arc<tokio::sync::watch::Sender<()>>>,
+    /// Stops the housekeeping task likewise.
+    _housekeeping: Arc<tokio::sync::watch::Sender<()>>,
 }
 
 /// Settings fixed at start.
 #[derive(Debug)]
 pub struct Config {
-    /// The address people use, e.g. https://acoge.example.org; links in
-    /// invitations start with it, and cookies are Secure when it is https.
+    /// The address people use, e.g. https://acoge.example.org. Every link in
+    /// an email starts with it (never with a request's Host header); over
+    /// https, cookies are Secure and `__Host-` and HSTS is sent.
     pub public_url: Option<String>,
-    pub secure_cookies: bool,
+    pub cookies: cookies::SiteCookies,
+    /// Whether to send Strict-Transport-Security (public URL is https).
+    pub hsts: bool,
+    /// Peers that may set the client address with X-Forwarded-For.
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// Bounds the password hashes running at once.
+    pub passwords: auth::password::PasswordSlots,
     /// Signs CSRF tokens; shared by every instance through the database.
     pub csrf_key: Vec<u8>,
     /// Unit of the delay added to log-ins after repeated failures.
@@ -86,6 +100,12 @@ pub struct Options {
     pub search_dir: Option<PathBuf>,
     /// How often the daily digests due are looked for (with a relay only).
     pub digest_check_every: Duration,
+    /// Reverse proxies whose X-Forwarded-For names the client.
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// Password hashes that may run at once (each takes 19 MiB and a core).
+    pub password_slots: usize,
+    /// How long a log-in waits for a slot before it is answered 503.
+    pub password_wait: Duration,
 }
 
 impl Default for Options {
@@ -98,7 +118,42 @@ impl Default for Options {
             required_approvals: acoge_domain::practice::DEFAULT_REQUIRED_APPROVALS,
             search_dir: None,
             digest_check_every: Duration::from_secs(300),
+            trusted_proxies: Vec::new(),
+            password_slots: std::thread::available_parallelism()
+                .map_or(2, |cores| cores.get() * 2),
+            password_wait: Duration::from_secs(3),
         }
+    }
+}
+
+impl Options {
+    /// The public URL without a trailing slash, if one was given.
+    fn public_url(&self) -> Option<String> {
+        self.public_url
+            .as_deref()
+            .map(|url| url.trim().trim_end_matches('/').to_owned())
+            .filter(|url| !url.is_empty())
+    }
+
+    fn smtp_url(&self) -> Option<&str> {
+        self.smtp_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+    }
+
+    /// Settings that cannot work together, found before anything starts.
+    pub fn check(&self) -> Result<(), StartError> {
+        let public_url = self.public_url();
+        if let Some(url) = &public_url
+            && !acoge_domain::provenance::is_web_address(url)
+        {
+            return Err(StartError::PublicUrl(url.clone()));
+        }
+        if self.smtp_url().is_some() && public_url.is_none() {
+            return Err(StartError::MailWithoutPublicUrl);
+        }
+        Ok(())
     }
 }
 
@@ -106,6 +161,12 @@ impl Default for Options {
 pub enum StartError {
     #[error("--public-url must start with http:// or https://, not {0:?}")]
     PublicUrl(String),
+    /// Emailed links must not be built from a request's Host header, which
+    /// anyone can forge.
+    #[error(
+        "--smtp-url needs --public-url: links in emails are built only from the public address"
+    )]
+    MailWithoutPublicUrl,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -116,20 +177,23 @@ pub enum StartError {
     Search(#[from] SearchError),
 }
 
+impl StartError {
+    /// Whether the settings are at fault (the command line's exit code 2).
+    pub fn is_configuration(&self) -> bool {
+        matches!(
+            self,
+            StartError::PublicUrl(_) | StartError::MailWithoutPublicUrl | StartError::Mail(_)
+        )
+    }
+}
+
 impl AppState {
     pub async fn new(db: Db, options: Options) -> Result<Self, StartError> {
-        let public_url = options
-            .public_url
-            .map(|url| url.trim_end_matches('/').to_owned())
-            .filter(|url| !url.is_empty());
-        if let Some(url) = &public_url
-            && !acoge_domain::provenance::is_web_address(url)
-        {
-            return Err(StartError::PublicUrl(url.clone()));
-        }
-        let mailer = match &options.smtp_url {
-            Some(url) if !url.trim().is_empty() => {
-                Some(mail::Mailer::new(url.trim(), &options.mail_from)?)
+        options.check()?;
+        let public_url = options.public_url();
+        let mailer = match (options.smtp_url(), &public_url) {
+            (Some(url), Some(public_url)) => {
+                Some(mail::Mailer::new(url, &options.mail_from, public_url)?)
             }
             _ => None,
         };
@@ -137,11 +201,18 @@ impl AppState {
             .shared_secret("csrf_key", &auth::secrets::new_secret()?)
             .await?;
         let (search, follower) = search::start(&db, options.search_dir.as_deref()).await?;
+        let https = public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
         let config = Arc::new(Config {
-            secure_cookies: public_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://")),
+            cookies: cookies::SiteCookies::new(https),
+            hsts: https,
             public_url,
+            trusted_proxies: options.trusted_proxies,
+            passwords: auth::password::PasswordSlots::new(
+                options.password_slots,
+                options.password_wait,
+            ),
             csrf_key: key.into_bytes(),
             login_delay: options.login_delay,
             mailer,
@@ -157,12 +228,15 @@ impl AppState {
             );
             Arc::new(stop)
         });
+        let (stop_housekeeping, housekeeping_stopped) = tokio::sync::watch::channel(());
+        housekeeping::spawn(db.clone(), housekeeping_stopped);
         Ok(Self {
             db,
             search,
             analysis: Arc::default(),
             _follower: Arc::new(follower),
             _digest: digest,
+            _housekeeping: Arc::new(stop_housekeeping),
             config,
         })
     }
@@ -194,16 +268,34 @@ pub fn app(state: AppState) -> Router {
             auth::authenticate,
         ))
         .layer(axum::middleware::from_fn(negotiation::negotiate_language))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::identify,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The span every request's logs belong to: method and path, with one-time
+/// secrets (invitation and reset links) replaced and the query left out, so no
+/// log level ever holds a usable link.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %links::redacted_path(request.uri().path()),
+    )
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> StatusCode {

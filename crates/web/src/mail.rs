@@ -1,7 +1,10 @@
 //! Email, when an SMTP relay is configured (`--smtp-url smtp://host:port`).
 //! Without one, links are shown to the person who creates them and nothing is
 //! sent. The relay is spoken to in plain SMTP: run it on the same host or
-//! network (a local Postfix or similar) and let it handle TLS onwards.
+//! network (a local Postfix or similar) and let it handle TLS onwards. A
+//! mailer exists only with a `--public-url`, and every link it writes starts
+//! with that address: a request's Host header can be forged, so it never
+//! reaches an email.
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
@@ -23,6 +26,8 @@ pub enum MailError {
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    /// `--public-url`, without a trailing slash.
+    public_url: String,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -32,7 +37,7 @@ impl std::fmt::Debug for Mailer {
 }
 
 impl Mailer {
-    pub fn new(url: &str, from: &str) -> Result<Self, MailError> {
+    pub fn new(url: &str, from: &str, public_url: &str) -> Result<Self, MailError> {
         let rest = url
             .strip_prefix("smtp://")
             .ok_or_else(|| MailError::Url(url.to_owned()))?;
@@ -53,7 +58,16 @@ impl Mailer {
         let from = from
             .parse::<Mailbox>()
             .map_err(|e| MailError::From(e.to_string()))?;
-        Ok(Self { transport, from })
+        Ok(Self {
+            transport,
+            from,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The address of `path` (starting with `/`) on this site, for an email.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
     }
 
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
@@ -105,12 +119,19 @@ pub fn reset_text(link: &str) -> (String, String) {
 mod tests {
     use super::Mailer;
 
+    const SITE: &str = "https://acoge.example.org/";
+
     #[test]
     fn smtp_urls_are_checked() {
-        assert!(Mailer::new("smtp://127.0.0.1:2525", "Acoge <no-reply@example.org>").is_ok());
-        assert!(Mailer::new("smtp://relay", "no-reply@example.org").is_ok());
-        assert!(Mailer::new("http://relay", "no-reply@example.org").is_err());
-        assert!(Mailer::new("smtp://relay:x", "no-reply@example.org").is_err());
-        assert!(Mailer::new("smtp://relay:25", "not an address").is_err());
+        assert!(Mailer::new("smtp://127.0.0.1:2525", "Acoge <no-reply@example.org>", SITE).is_ok());
+        assert!(Mailer::new("smtp://relay", "no-reply@example.org", SITE).is_ok());
+        assert!(Mailer::new("http://relay", "no-reply@example.org", SITE).is_err());
+        assert!(Mailer::new("smtp://relay:x", "no-reply@example.org", SITE).is_err());
+        assert!(Mailer::new("smtp://relay:25", "not an address", SITE).is_err());
+        let mailer = Mailer::new("smtp://relay", "no-reply@example.org", SITE).unwrap();
+        assert_eq!(
+            mailer.link("/restablecer/x"),
+            "https://acoge.example.org/restablecer/x"
+        );
     }
 }

@@ -1,13 +1,17 @@
-//! Operations shared by pages and the API: validate input into domain values,
-//! ask the domain's rules, then call the store. Handlers only translate the
-//! outcome into HTML or JSON.
+//! Invitations, password-reset links, and what moderators and administrators
+//! do to other members' accounts, shared by pages and the API: validate the
+//! input, ask the domain's rules (the actor's role, and the target's rank),
+//! then call the store. Handlers only translate the outcome into HTML or JSON.
 
 use crate::{AppState, auth::secrets};
 use acoge_domain::{
     Timestamp,
-    accounts::{Actor, Denied, Email, FieldError, FieldProblem, Role, authorize_grant},
+    accounts::{
+        Actor, Denied, Email, FieldError, FieldProblem, MemberAction, Role,
+        authorize_member_action,
+    },
 };
-use acoge_store::StoreError;
+use acoge_store::{MemberRecord, StoreError};
 use uuid::Uuid;
 
 /// Invitation links live a week; reset links a day.
@@ -20,6 +24,15 @@ pub enum ServiceError {
     Field(#[from] FieldError),
     #[error(transparent)]
     Denied(#[from] Denied),
+    /// No such member or invitation.
+    #[error("no such record")]
+    NotFound,
+    /// Members act on their own account from /cuenta, not from the member list.
+    #[error("this is your own account")]
+    OwnAccount,
+    /// The invitation was already accepted or revoked.
+    #[error("the invitation is no longer pending")]
+    NotPending,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -40,8 +53,10 @@ pub fn in_seconds(seconds: i64) -> Timestamp {
     Timestamp::from_micros(Timestamp::now().as_micros() + seconds * 1_000_000)
 }
 
-/// The absolute address of `path`: the public URL when configured, else the request's host.
-pub fn absolute(app: &AppState, host: Option<&str>, path: &str) -> String {
+/// The address of `path` to show the member who asked for it: the public URL
+/// when configured, else the host they reached us by (shown only to them, so
+/// a forged Host misleads nobody else). Emails use `Mailer::link` instead.
+fn shown_link(app: &AppState, host: Option<&str>, path: &str) -> String {
     match (&app.config.public_url, host) {
         (Some(base), _) => format!("{base}{path}"),
         (None, Some(host)) => format!("http://{host}{path}"),
@@ -63,7 +78,7 @@ pub async fn invite(
         field: "role",
         problem: FieldProblem::UnknownRole,
     })?;
-    authorize_grant(actor, role)?;
+    acoge_domain::accounts::authorize_grant(actor, role)?;
     let organization_id = match organization.trim() {
         "" => None,
         text => {
@@ -97,24 +112,46 @@ pub async fn invite(
             expires_at,
         )
         .await?;
-    let url = absolute(app, host, &format!("/invitacion/{secret}"));
-    let (subject, body) = crate::mail::invitation_text(&url, &expires_at.to_string());
-    let emailed = send(app, email.as_str(), &subject, body).await;
+    let path = format!("/invitacion/{secret}");
+    let emailed = match &app.config.mailer {
+        Some(mailer) => {
+            let (subject, body) =
+                crate::mail::invitation_text(&mailer.link(&path), &expires_at.to_string());
+            send(app, email.as_str(), &subject, body).await
+        }
+        None => false,
+    };
     Ok(IssuedLink {
         id,
-        url,
+        url: shown_link(app, host, &path),
         expires_at,
         emailed,
     })
 }
 
-/// Issues a one-time password-reset link for `member`.
-pub async fn issue_reset(
+/// The member `id`, once the domain agrees that `actor` may do `action` to
+/// them: the actor's role allows it and the actor outranks them.
+async fn target_member(
+    app: &AppState,
+    actor: &Actor,
+    action: MemberAction,
+    id: Uuid,
+) -> Result<(Uuid, MemberRecord), ServiceError> {
+    let me = actor.id().ok_or(Denied::NotSignedIn)?;
+    let member = app.db.member(id).await?.ok_or(ServiceError::NotFound)?;
+    if member.id == me {
+        return Err(ServiceError::OwnAccount);
+    }
+    let me = authorize_member_action(actor, action, member.role)?;
+    Ok((me, member))
+}
+
+/// Stores a reset link for `member` and returns its secret path.
+async fn new_reset_link(
     app: &AppState,
     issued_by: Option<Uuid>,
-    host: Option<&str>,
     member: Uuid,
-) -> Result<IssuedLink, ServiceError> {
+) -> Result<(String, Timestamp), ServiceError> {
     let secret = secrets::new_secret()?;
     let expires_at = in_seconds(RESET_SECONDS);
     app.db
@@ -125,12 +162,77 @@ pub async fn issue_reset(
             expires_at,
         )
         .await?;
-    Ok(IssuedLink {
-        id: member,
-        url: absolute(app, host, &format!("/restablecer/{secret}")),
+    Ok((format!("/restablecer/{secret}"), expires_at))
+}
+
+/// Issues a one-time password-reset link for another member, to hand over
+/// by a channel the issuer trusts. Answers the member's name and the link.
+pub async fn issue_reset(
+    app: &AppState,
+    actor: &Actor,
+    host: Option<&str>,
+    member: Uuid,
+) -> Result<(String, IssuedLink), ServiceError> {
+    let (me, member) = target_member(app, actor, MemberAction::IssueResetLink, member).await?;
+    let (path, expires_at) = new_reset_link(app, Some(me), member.id).await?;
+    let link = IssuedLink {
+        id: member.id,
+        url: shown_link(app, host, &path),
         expires_at,
         emailed: false,
-    })
+    };
+    Ok((member.display_name, link))
+}
+
+/// Gives another member a new role.
+pub async fn change_role(
+    app: &AppState,
+    actor: &Actor,
+    member: Uuid,
+    role: &str,
+) -> Result<(), ServiceError> {
+    let role = Role::parse(role).map_err(|_| FieldError {
+        field: "role",
+        problem: FieldProblem::UnknownRole,
+    })?;
+    let (me, member) = target_member(app, actor, MemberAction::ChangeRole, member).await?;
+    acoge_domain::accounts::authorize_grant(actor, role)?;
+    if !app.db.set_member_role(member.id, role, me).await? {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(())
+}
+
+/// Signs another member out everywhere; answers their name and how many
+/// sessions ended.
+pub async fn end_sessions(
+    app: &AppState,
+    actor: &Actor,
+    member: Uuid,
+) -> Result<(String, u64), ServiceError> {
+    let (me, member) = target_member(app, actor, MemberAction::EndSessions, member).await?;
+    let ended = app.db.delete_sessions_of(member.id, me).await?;
+    Ok((member.display_name, ended))
+}
+
+/// Withdraws an invitation not yet accepted; the rank that counts is the
+/// role it would grant.
+pub async fn revoke_invitation(
+    app: &AppState,
+    actor: &Actor,
+    invitation: Uuid,
+) -> Result<String, ServiceError> {
+    actor.id().ok_or(Denied::NotSignedIn)?;
+    let record = app
+        .db
+        .invitation(invitation)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let me = authorize_member_action(actor, MemberAction::RevokeInvitation, record.role)?;
+    if !app.db.revoke_invitation(record.id, me).await? {
+        return Err(ServiceError::NotPending);
+    }
+    Ok(record.email)
 }
 
 /// Sends an email when a relay is configured; a failure is logged, not fatal,
@@ -150,11 +252,10 @@ async fn send(app: &AppState, to: &str, subject: &str, body: String) -> bool {
 
 /// "Forgot my password": with a relay configured, emails a reset link to the
 /// account's address. The answer never tells whether the address has an account.
-pub async fn request_reset(
-    app: &AppState,
-    host: Option<&str>,
-    email: &str,
-) -> Result<(), ServiceError> {
+pub async fn request_reset(app: &AppState, email: &str) -> Result<(), ServiceError> {
+    let Some(mailer) = &app.config.mailer else {
+        return Ok(());
+    };
     let Ok(email) = Email::parse("email", email) else {
         return Ok(());
     };
@@ -162,16 +263,12 @@ pub async fn request_reset(
         return Ok(());
     };
     // At most three links an hour per account, whatever the addresses asking.
-    if app
-        .db
-        .rate_hit("reset", &format!("account:{}", email.as_str()), 3600)
-        .await?
-        > 3
-    {
+    let key = crate::auth::throttle::account_key(email.as_str());
+    if app.db.rate_hit("reset", &key, 3600).await? > 3 {
         return Ok(());
     }
-    let link = issue_reset(app, None, host, member.id).await?;
-    let (subject, body) = crate::mail::reset_text(&link.url);
+    let (path, _) = new_reset_link(app, None, member.id).await?;
+    let (subject, body) = crate::mail::reset_text(&mailer.link(&path));
     send(app, email.as_str(), &subject, body).await;
     Ok(())
 }

@@ -411,7 +411,7 @@ members-actions = Actions
 members-change-role = Change
 members-issue-reset = Create a password-reset link
 members-reset-issued = Link for { $name }; send it through a safe channel, it will not be shown again:
-members-own-role = You cannot change your own role; ask another administrator.
+members-own-role = You cannot do this to your own account from here; use your account page or ask another administrator.
 
 audit-title = Change log
 audit-intro = Every change: who, when, what, and the value before and after. Nobody can edit this log.
@@ -422,8 +422,8 @@ audit-after = After
 audit-deleted-account = deleted account
 audit-system = the system
 
-notice-password-changed = Your password changed. Your other sessions were closed.
-notice-password-reset = Your new password is saved. You can sign in now.
+notice-password-changed = Your password changed. Your other sessions were closed, your API tokens revoked, and any pending password-reset links no longer work.
+notice-password-reset = Your new password is saved. All your sessions were closed, your API tokens revoked, and any other reset links no longer work. You can sign in now.
 notice-signed-out = You signed out.
 notice-signed-out-everywhere = You signed out on every device.
 notice-welcome = Your account is ready. Sign in with your email and password.
@@ -516,6 +516,7 @@ practice-save = Save
 notifications-title = Notifications
 notifications-none = You have no notifications.
 notifications-new = new
+notifications-mark-read = Mark all as read
 notification-borrador = A practice went back to draft
 notification-enviada = A practice awaits review
 notification-en_revision = A practice is in review
@@ -956,3 +957,20 @@ groups-remove-moderator = Remove
 cite-into = Add the citation to
 cite-kind-contribution = Contribution
 groups-edit = Edit the group
+
+# Account security
+members-target-outranks = Only someone of a higher rank than this account can do this (administrator > moderator > reviewer > member). Links for administrators' accounts come only from another administrator or the command line.
+members-end-sessions = Sign out everywhere
+members-sessions-ended = { $count ->
+    [one] One session of { $name } was closed.
+   *[other] { $count } sessions of { $name } were closed.
+}
+members-no-actions = —
+invitations-revoke = Revoke
+invitations-revoked = revoked
+invitations-revoked-notice = The invitation to { $email } was revoked; its link no longer works.
+invitations-not-pending = That invitation was already accepted or revoked.
+link-revoked = This invitation was revoked. If you think that is a mistake, ask whoever invited you for a new one.
+link-revoked-reset = This link no longer works: the account's password changed after it was made. Ask for a new one if you need it.
+error-busy-title = Too many requests at once
+error-busy = The server is checking many passwords right now. Try again in a few seconds; what you typed is not lost: go back in your browser.

@@ -411,7 +411,7 @@ members-actions = Acciones
 members-change-role = Cambiar
 members-issue-reset = Crear enlace para restablecer la contraseña
 members-reset-issued = Enlace para { $name }; envíelo por un canal seguro, no se volverá a mostrar:
-members-own-role = No puede cambiar su propio rol; pida a otra persona administradora.
+members-own-role = No puede hacer esto con su propia cuenta desde aquí; use la página de su cuenta o pida a otra persona administradora.
 
 audit-title = Registro de cambios
 audit-intro = Cada cambio: quién, cuándo, qué, y el valor antes y después. Nadie puede editar este registro.
@@ -422,8 +422,8 @@ audit-after = Después
 audit-deleted-account = cuenta eliminada
 audit-system = el sistema
 
-notice-password-changed = Su contraseña cambió. Se cerraron sus otras sesiones.
-notice-password-reset = Su contraseña nueva quedó guardada. Ya puede entrar.
+notice-password-changed = Su contraseña cambió. Se cerraron sus otras sesiones, se revocaron sus tokens de API y dejaron de servir los enlaces para restablecerla que estuvieran pendientes.
+notice-password-reset = Su contraseña nueva quedó guardada. Se cerraron todas sus sesiones, se revocaron sus tokens de API y dejaron de servir los demás enlaces para restablecerla. Ya puede entrar.
 notice-signed-out = Salió de su cuenta.
 notice-signed-out-everywhere = Salió de su cuenta en todos los dispositivos.
 notice-welcome = Su cuenta está lista. Entre con su correo y su contraseña.
@@ -516,6 +516,7 @@ practice-save = Guardar
 notifications-title = Notificaciones
 notifications-none = No tiene notificaciones.
 notifications-new = nueva
+notifications-mark-read = Marcar todas como leídas
 notification-borrador = Una práctica volvió a borrador
 notification-enviada = Una práctica espera revisión
 notification-en_revision = Una práctica está en revisión
@@ -956,3 +957,20 @@ groups-remove-moderator = Quitar
 cite-into = Añadir la cita a
 cite-kind-contribution = Contribución
 groups-edit = Editar el grupo
+
+# Account security
+members-target-outranks = Solo una persona de rango superior al de esta cuenta puede hacer esto (administración > moderación > revisión > miembro). Los enlaces para cuentas de administración solo los crea otra persona administradora o la línea de comandos.
+members-end-sessions = Cerrar todas sus sesiones
+members-sessions-ended = { $count ->
+    [one] Se cerró una sesión de { $name }.
+   *[other] Se cerraron { $count } sesiones de { $name }.
+}
+members-no-actions = —
+invitations-revoke = Revocar
+invitations-revoked = revocada
+invitations-revoked-notice = Se revocó la invitación a { $email }; su enlace ya no sirve.
+invitations-not-pending = Esa invitación ya fue aceptada o revocada.
+link-revoked = Esta invitación fue revocada. Si cree que es un error, pida una nueva a quien le invitó.
+link-revoked-reset = Este enlace ya no sirve: la contraseña de la cuenta cambió después de que se creó. Pida uno nuevo si lo necesita.
+error-busy-title = Demasiadas solicitudes a la vez
+error-busy = El servidor está verificando muchas contraseñas en este momento. Intente de nuevo en unos segundos; lo que escribió no se perdió: vuelva atrás en su navegador.

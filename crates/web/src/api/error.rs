@@ -134,6 +134,19 @@ impl From<crate::services::ServiceError> for ApiError {
                 None,
                 "your role does not allow this".into(),
             ),
+            ServiceError::NotFound => Self::not_found("no such member or invitation"),
+            ServiceError::OwnAccount => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "own_account",
+                None,
+                error.to_string(),
+            ),
+            ServiceError::NotPending => Self::new(
+                StatusCode::CONFLICT,
+                "not_pending",
+                None,
+                error.to_string(),
+            ),
             ServiceError::Store(s) => s.into(),
             ServiceError::Randomness(r) => {
                 tracing::error!(error = %r, "no randomness");

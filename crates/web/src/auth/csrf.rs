@@ -9,7 +9,6 @@ use super::secrets::constant_time_eq;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-pub const COOKIE: &str = "acoge_csrf";
 pub const FIELD: &str = "csrf";
 
 fn signature(key: &[u8], nonce: &str, session_hash: Option<&str>) -> String {

@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod guard;
 pub mod password;
 pub mod secrets;
+pub mod throttle;
 
 use crate::{
     AppState,
@@ -19,7 +20,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-pub const SESSION_COOKIE: &str = "acoge_session";
 /// Sessions last 30 days; "log out everywhere" ends them sooner.
 pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
 
@@ -87,7 +87,7 @@ pub async fn authenticate(
     next: Next,
 ) -> Response {
     if !is_guarded_write(&request) {
-        tracing::error!(path = %request.uri().path(), "write route without an authorization rule");
+        tracing::error!(path = %crate::links::redacted_path(request.uri().path()), "write route without an authorization rule");
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     let is_api = request.uri().path().starts_with("/api/");
@@ -109,7 +109,7 @@ pub async fn authenticate(
                 return StatusCode::SERVICE_UNAVAILABLE.into_response();
             }
         }
-    } else if !is_api && let Some(secret) = cookies::get(request.headers(), SESSION_COOKIE) {
+    } else if !is_api && let Some(secret) = cookies::get(request.headers(), state.config.cookies.session()) {
         let hash = secrets::hash_secret(secret);
         match db.session_member(&hash).await {
             Ok(Some(member)) => {
@@ -123,7 +123,7 @@ pub async fn authenticate(
             }
         }
     }
-    let existing_nonce = cookies::get(request.headers(), csrf::COOKIE).map(str::to_owned);
+    let existing_nonce = cookies::get(request.headers(), state.config.cookies.csrf()).map(str::to_owned);
     auth.csrf_cookie_present = existing_nonce.is_some();
     auth.csrf_nonce = match existing_nonce {
         Some(nonce) => nonce,
@@ -144,13 +144,11 @@ pub async fn authenticate(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if let Some(nonce) = set_nonce.filter(|_| is_html)
-        && let Some(cookie) = cookies::set(
-            csrf::COOKIE,
-            &nonce,
-            SESSION_SECONDS,
-            SameSite::Strict,
-            state.config.secure_cookies,
-        )
+        && let Some(cookie) =
+            state
+                .config
+                .cookies
+                .set(state.config.cookies.csrf(), &nonce, SESSION_SECONDS, SameSite::Strict)
     {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

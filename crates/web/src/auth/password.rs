@@ -1,15 +1,75 @@
 //! Passwords: argon2id (OWASP parameters), hashed and checked on the blocking
-//! pool so the async runtime keeps serving while a hash is computed.
+//! pool so the async runtime keeps serving while a hash is computed, and at
+//! most a few at a time (`PasswordSlots`): each costs 19 MiB and a core for a
+//! moment, so a flood of log-ins must queue briefly or be told to come back,
+//! never exhaust the machine.
 
 use argon2::{
     Argon2,
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
-use std::sync::OnceLock;
+use std::{
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
+
+/// All password slots stayed busy for the whole wait.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("too many password checks at once; try again in a few seconds")]
+pub struct Busy;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordWorkError {
+    #[error(transparent)]
+    Busy(#[from] Busy),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+/// How many password hashes may run at once, and how long a request waits
+/// for a turn before it is answered 503.
+#[derive(Debug)]
+pub struct PasswordSlots {
+    slots: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl PasswordSlots {
+    /// Seconds a client is told to wait after `Busy`.
+    pub const RETRY_AFTER_SECS: u64 = 5;
+
+    pub fn new(slots: usize, wait: Duration) -> Self {
+        Self {
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+            wait,
+        }
+    }
+
+    async fn turn(&self) -> Result<OwnedSemaphorePermit, Busy> {
+        match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            // A closed semaphore never happens (we never close it); treat as busy.
+            Ok(Err(_)) | Err(_) => Err(Busy),
+        }
+    }
+
+    /// `verify_password`, in turn.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, Busy> {
+        let _permit = self.turn().await?;
+        Ok(verify_password(password, stored).await)
+    }
+
+    /// `hash_password`, in turn.
+    pub async fn hash(&self, password: String) -> Result<String, PasswordWorkError> {
+        let _permit = self.turn().await?;
+        Ok(hash_password(password).await?)
+    }
+}
 
 pub async fn hash_password(password: String) -> Result<String, HashError> {
     tokio::task::spawn_blocking(move || hash_now(&password))
@@ -55,6 +115,15 @@ fn dummy_hash() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn slots_bound_how_many_checks_run_at_once() {
+        let slots = PasswordSlots::new(1, Duration::ZERO);
+        let held = slots.turn().await.unwrap();
+        assert!(slots.verify("x".into(), None).await.is_err(), "busy");
+        drop(held);
+        assert_eq!(slots.verify("x".into(), None).await.ok(), Some(false));
+    }
 
     #[tokio::test]
     async fn hashes_verify_and_unknown_accounts_never_match() {

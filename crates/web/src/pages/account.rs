@@ -4,29 +4,21 @@
 use super::{Chrome, Ctx, FormData, PageError, PageFailure, PageResult, render};
 use crate::{
     AppState,
-    auth::{SESSION_COOKIE, SESSION_SECONDS, password, secrets},
-    cookies::{self, SameSite},
+    auth::{SESSION_SECONDS, secrets, throttle},
+    client::ClientAddr,
+    cookies::SameSite,
     services::in_seconds,
 };
 use acoge_domain::accounts::{Capability, Email, FieldError, NewPassword, short_text};
 use acoge_store::{ApiTokenRecord, AuditRecord, MemberRecord};
 use askama::Template;
 use axum::{
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
-use std::{collections::HashMap, net::SocketAddr};
+use std::collections::HashMap;
 use uuid::Uuid;
-
-/// Failed log-ins in this window count towards slowing and refusing.
-const LOGIN_WINDOW_SECS: i64 = 15 * 60;
-/// Per account: slowed from the 5th failure, refused from the 10th.
-const ACCOUNT_SLOW_AFTER: u64 = 5;
-const ACCOUNT_REFUSE_AT: u64 = 10;
-/// Per address: slowed from the 20th failure, refused from the 50th.
-const ADDRESS_SLOW_AFTER: u64 = 20;
-const ADDRESS_REFUSE_AT: u64 = 50;
 
 /// Field errors by field name, as message keys.
 pub type Errors = HashMap<&'static str, &'static str>;
@@ -37,11 +29,7 @@ pub fn errors_of(error: &FieldError) -> Errors {
 
 /// Only paths on this site may follow a log-in.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/cuenta"
-    }
+    crate::links::local_path(next).unwrap_or("/cuenta")
 }
 
 #[derive(Template)]
@@ -94,7 +82,7 @@ pub async fn login_form(ctx: Ctx) -> Result<Response, PageError> {
 
 pub async fn login(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, PageError> {
@@ -123,45 +111,27 @@ pub async fn login(
         return again(errors, false);
     }
 
-    let account_key = format!("account:{}", typed_email.to_lowercase());
-    let address_key = format!("address:{}", peer.ip());
-    let account_failures = app
-        .db
-        .rate_count("login", &account_key, LOGIN_WINDOW_SECS)
-        .await?;
-    let address_failures = app
-        .db
-        .rate_count("login", &address_key, LOGIN_WINDOW_SECS)
-        .await?;
-    if account_failures >= ACCOUNT_REFUSE_AT || address_failures >= ADDRESS_REFUSE_AT {
+    // Counted before the password is checked, so parallel guesses cannot race the limit.
+    let Ok(attempt) = throttle::reserve(&app.db, client, &typed_email).await? else {
         return Err(PageError::Failure(PageFailure::TooManyLogins));
-    }
-    let excess = account_failures
-        .saturating_sub(ACCOUNT_SLOW_AFTER - 1)
-        .max(address_failures.saturating_sub(ADDRESS_SLOW_AFTER - 1));
-    if excess > 0 {
-        // 1, 2, 4, 8 units, then 8: slow enough for scripts, bearable for people.
-        let units = 1u32 << (excess - 1).min(3);
-        tokio::time::sleep(app.config.login_delay * units).await;
-    }
+    };
+    tokio::time::sleep(attempt.delay(app.config.login_delay)).await;
 
     let member = match Email::parse("email", &typed_email) {
         Ok(email) => app.db.member_by_email(&email).await?,
         Err(_) => None,
     };
     let stored = member.as_ref().map(|m| m.password_hash.clone());
-    let valid = password::verify_password(form.get("password").to_owned(), stored).await;
+    let valid = app
+        .config
+        .passwords
+        .verify(form.get("password").to_owned(), stored)
+        .await?;
     let Some(member) = member.filter(|_| valid) else {
-        app.db
-            .rate_hit("login", &account_key, LOGIN_WINDOW_SECS)
-            .await?;
-        app.db
-            .rate_hit("login", &address_key, LOGIN_WINDOW_SECS)
-            .await?;
         // The same answer for an unknown email and a wrong password.
         return again(Errors::new(), true);
     };
-    app.db.rate_clear("login", &account_key).await?;
+    attempt.succeeded(&app.db).await?;
     let cookie = start_session(&app, &member).await?;
     let mut response = Redirect::to(safe_next(&next)).into_response();
     response.headers_mut().append(header::SET_COOKIE, cookie);
@@ -188,19 +158,16 @@ async fn start_session(app: &AppState, member: &MemberRecord) -> Result<HeaderVa
             after: None,
         })
         .await?;
-    cookies::set(
-        SESSION_COOKIE,
-        &secret,
-        SESSION_SECONDS,
-        SameSite::Lax,
-        app.config.secure_cookies,
-    )
-    .ok_or_else(|| PageError::internal("cookie value"))
+    let cookies = &app.config.cookies;
+    cookies
+        .set(cookies.session(), &secret, SESSION_SECONDS, SameSite::Lax)
+        .ok_or_else(|| PageError::internal("cookie value"))
 }
 
 fn signed_out(app: &AppState, to: &str) -> Response {
     let mut response = Redirect::to(to).into_response();
-    if let Some(cookie) = cookies::clear(SESSION_COOKIE, app.config.secure_cookies) {
+    let cookies = &app.config.cookies;
+    if let Some(cookie) = cookies.clear(cookies.session()) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
@@ -218,7 +185,7 @@ pub async fn logout_everywhere(
     ctx: Ctx,
 ) -> Result<Response, PageError> {
     let member = ctx.require(Capability::OwnAccount)?;
-    app.db.delete_sessions_of(member.id).await?;
+    app.db.delete_sessions_of(member.id, member.id).await?;
     Ok(signed_out(&app, "/entrar?aviso=todas"))
 }
 
@@ -308,11 +275,14 @@ pub async fn change_password(
         errors,
         ..plain(StatusCode::UNPROCESSABLE_ENTITY)
     };
-    if !password::verify_password(
-        form.get("current_password").to_owned(),
-        Some(member.password_hash.clone()),
-    )
-    .await
+    if !app
+        .config
+        .passwords
+        .verify(
+            form.get("current_password").to_owned(),
+            Some(member.password_hash.clone()),
+        )
+        .await?
     {
         let errors = Errors::from([("current_password", "field-wrong-password")]);
         return account_page(&app, &ctx, refuse(errors)).await;
@@ -327,10 +297,14 @@ pub async fn change_password(
         Ok(new) => new,
         Err(e) => return account_page(&app, &ctx, refuse(errors_of(&e))).await,
     };
-    let hash = password::hash_password(new.expose().to_owned())
+    let hash = app
+        .config
+        .passwords
+        .hash(new.expose().to_owned())
         .await
-        .map_err(PageError::internal)?;
-    // Changing the password ends every session, this one included; open a new one here.
+        .map_err(PageError::from)?;
+    // Changing the password ends every session (this one included), revokes
+    // the API tokens and voids pending reset links; open a new session here.
     app.db
         .set_password(member.id, &hash, Some(member.id))
         .await?;
@@ -454,11 +428,14 @@ pub async fn delete(
     if !form.checked("confirm_delete") {
         errors.insert("confirm_delete", "field-required");
     }
-    if !password::verify_password(
-        form.get("delete_password").to_owned(),
-        Some(member.password_hash),
-    )
-    .await
+    if !app
+        .config
+        .passwords
+        .verify(
+            form.get("delete_password").to_owned(),
+            Some(member.password_hash),
+        )
+        .await?
     {
         errors.insert("delete_password", "field-wrong-password");
     }
@@ -475,7 +452,8 @@ pub async fn delete(
         message: ctx.tr.t("account-deleted"),
     })?;
     let mut response = page.into_response();
-    if let Some(cookie) = cookies::clear(SESSION_COOKIE, app.config.secure_cookies) {
+    let cookies = &app.config.cookies;
+    if let Some(cookie) = cookies.clear(cookies.session()) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     Ok(response)
@@ -503,9 +481,8 @@ pub async fn recover(State(app): State<AppState>, ctx: Ctx) -> PageResult {
 /// whether or not the address has an account.
 pub async fn request_reset(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ctx: Ctx,
-    headers: axum::http::HeaderMap,
     form: FormData,
 ) -> Result<Response, PageError> {
     if app.config.mailer.is_none() {
@@ -513,14 +490,13 @@ pub async fn request_reset(
     }
     if app
         .db
-        .rate_hit("reset", &format!("address:{}", peer.ip()), 3600)
+        .rate_hit("reset", &format!("address:{client}"), 3600)
         .await?
         > 10
     {
         return Err(PageError::Failure(PageFailure::TooManyRequests));
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    crate::services::request_reset(&app, host, form.get("email"))
+    crate::services::request_reset(&app, form.get("email"))
         .await
         .map_err(PageError::internal)?;
     Ok(render(&RecoverPage {

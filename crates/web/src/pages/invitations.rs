@@ -7,7 +7,7 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::{password, secrets},
+    auth::secrets,
     services::{self, IssuedLink, ServiceError},
 };
 use acoge_domain::{
@@ -22,6 +22,7 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
+use uuid::Uuid;
 
 #[derive(Template)]
 #[template(path = "invitations.html")]
@@ -37,6 +38,18 @@ struct ListPage {
     organization: String,
     errors: Errors,
     issued: Option<IssuedLink>,
+    /// The viewer's role: invitations to roles below it can be revoked.
+    my_role: Role,
+    notice: Option<String>,
+    error: Option<&'static str>,
+}
+
+/// What the page says above the form, besides field errors.
+#[derive(Default)]
+struct Said {
+    issued: Option<IssuedLink>,
+    notice: Option<String>,
+    error: Option<&'static str>,
 }
 
 struct Typed {
@@ -50,7 +63,7 @@ async fn list_page(
     ctx: &Ctx,
     typed: Typed,
     errors: Errors,
-    issued: Option<IssuedLink>,
+    said: Said,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let me = ctx.require(Capability::InviteMembers)?;
@@ -73,18 +86,73 @@ async fn list_page(
         role: typed.role,
         organization: typed.organization,
         errors,
-        issued,
+        issued: said.issued,
+        my_role: me.role,
+        notice: said.notice,
+        error: said.error,
     })?;
     Ok((status, page).into_response())
 }
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    let typed = Typed {
+fn untyped() -> Typed {
+    Typed {
         email: String::new(),
         role: Role::Member.slug().to_owned(),
         organization: String::new(),
+    }
+}
+
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    list_page(
+        &app,
+        &ctx,
+        untyped(),
+        Errors::new(),
+        Said::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Withdraws a pending invitation to a role the viewer outranks.
+pub async fn revoke(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
+    let (said, status) = match services::revoke_invitation(&app, ctx.actor(), id).await {
+        Ok(email) => (
+            Said {
+                notice: Some(
+                    ctx.tr
+                        .with_text("invitations-revoked-notice", "email", &email),
+                ),
+                ..Said::default()
+            },
+            StatusCode::OK,
+        ),
+        Err(ServiceError::NotFound) => return Err(PageError::not_found()),
+        Err(ServiceError::Denied(Denied::NotSignedIn)) => {
+            return Err(PageError::SignIn("/invitaciones".to_owned()));
+        }
+        Err(ServiceError::Denied(Denied::Forbidden)) => (
+            Said {
+                error: Some("members-target-outranks"),
+                ..Said::default()
+            },
+            StatusCode::FORBIDDEN,
+        ),
+        Err(ServiceError::NotPending) => (
+            Said {
+                error: Some("invitations-not-pending"),
+                ..Said::default()
+            },
+            StatusCode::CONFLICT,
+        ),
+        Err(e) => return Err(PageError::internal(e)),
     };
-    list_page(&app, &ctx, typed, Errors::new(), None, StatusCode::OK).await
+    list_page(&app, &ctx, untyped(), Errors::new(), said, status).await
 }
 
 pub async fn create(
@@ -115,12 +183,16 @@ pub async fn create(
                 role: typed.role,
                 organization: typed.organization,
             };
+            let said = Said {
+                issued: Some(link),
+                ..Said::default()
+            };
             list_page(
                 &app,
                 &ctx,
                 cleared,
                 Errors::new(),
-                Some(link),
+                said,
                 StatusCode::CREATED,
             )
             .await
@@ -131,7 +203,7 @@ pub async fn create(
                 &ctx,
                 typed,
                 errors_of(&e),
-                None,
+                Said::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -143,7 +215,7 @@ pub async fn create(
                 &ctx,
                 typed,
                 errors,
-                None,
+                Said::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -170,6 +242,7 @@ fn problem_key(problem: LinkProblem) -> &'static str {
         LinkProblem::Unknown => "link-unknown",
         LinkProblem::Expired => "link-expired",
         LinkProblem::Used => "link-used",
+        LinkProblem::Revoked => "link-revoked",
     }
 }
 
@@ -180,9 +253,7 @@ async fn link_state(app: &AppState, token: &str) -> Result<Option<LinkProblem>, 
         .await?;
     Ok(match invitation {
         None => Some(LinkProblem::Unknown),
-        Some(i) if i.accepted_at.is_some() => Some(LinkProblem::Used),
-        Some(i) if i.expires_at <= acoge_domain::Timestamp::now() => Some(LinkProblem::Expired),
-        Some(_) => None,
+        Some(i) => i.link_problem(acoge_domain::Timestamp::now()),
     })
 }
 
@@ -208,7 +279,7 @@ fn status_of(problem: Option<LinkProblem>) -> StatusCode {
     match problem {
         None => StatusCode::OK,
         Some(LinkProblem::Unknown) => StatusCode::NOT_FOUND,
-        Some(LinkProblem::Expired | LinkProblem::Used) => StatusCode::GONE,
+        Some(LinkProblem::Expired | LinkProblem::Used | LinkProblem::Revoked) => StatusCode::GONE,
     }
 }
 
@@ -262,9 +333,12 @@ pub async fn accept(
         Ok(p) => p,
         Err(e) => return refuse(e),
     };
-    let hash = password::hash_password(password.expose().to_owned())
+    let hash = app
+        .config
+        .passwords
+        .hash(password.expose().to_owned())
         .await
-        .map_err(PageError::internal)?;
+        .map_err(PageError::from)?;
     match app
         .db
         .accept_invitation(&secrets::hash_secret(&token), &name, &hash)

@@ -1,5 +1,6 @@
-//! The member list for moderators and administrators, role changes, and
-//! password-reset links.
+//! The member list for moderators and administrators, and what they do to
+//! other members' accounts (role changes, password-reset links, signing them
+//! out), each only on accounts they outrank; and the reset form itself.
 
 use super::{
     Chrome, Ctx, FormData, PageError,
@@ -8,11 +9,11 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::{password, secrets},
-    services::{self, IssuedLink},
+    auth::secrets,
+    services::{self, IssuedLink, ServiceError},
 };
 use acoge_domain::{
-    accounts::{Capability, NewPassword, Role, authorize, authorize_grant},
+    accounts::{Capability, Denied, MemberAction, NewPassword, Role, authorize_member_action},
     page::PageRequest,
 };
 use acoge_store::{LinkProblem, MemberRecord};
@@ -24,42 +25,95 @@ use axum::{
 };
 use uuid::Uuid;
 
+/// A member as the list shows them, with what the viewer may do to them.
+struct MemberLine {
+    member: MemberRecord,
+    can_change_role: bool,
+    /// Issue a reset link and sign them out: the same rank rule.
+    can_act: bool,
+}
+
 #[derive(Template)]
 #[template(path = "members.html")]
 struct ListPage {
     chrome: Chrome,
     csrf: String,
-    members: Vec<MemberRecord>,
+    lines: Vec<MemberLine>,
     roles: &'static [Role],
-    can_change_roles: bool,
-    me: Uuid,
     issued: Option<(String, IssuedLink)>,
+    notice: Option<String>,
+    error: Option<&'static str>,
+}
+
+/// What a list page shows above the list.
+#[derive(Default)]
+struct Outcome {
+    issued: Option<(String, IssuedLink)>,
+    notice: Option<String>,
     error: Option<&'static str>,
 }
 
 async fn list_page(
     app: &AppState,
     ctx: &Ctx,
-    issued: Option<(String, IssuedLink)>,
-    error: Option<&'static str>,
+    outcome: Outcome,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let me = ctx.require(Capability::InviteMembers)?;
+    let may = |action, member: &MemberRecord| {
+        member.id != me.id && authorize_member_action(ctx.actor(), action, member.role).is_ok()
+    };
+    let lines = app
+        .db
+        .members(PageRequest::first(100))
+        .await?
+        .items
+        .into_iter()
+        .map(|member| MemberLine {
+            can_change_role: may(MemberAction::ChangeRole, &member),
+            can_act: may(MemberAction::IssueResetLink, &member),
+            member,
+        })
+        .collect();
     let page = render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("members-title"), "members"),
         csrf: ctx.csrf(),
-        members: app.db.members(PageRequest::first(100)).await?.items,
+        lines,
         roles: Role::ALL,
-        can_change_roles: authorize(ctx.actor(), Capability::ManageMembers).is_ok(),
-        me: me.id,
-        issued,
-        error,
+        issued: outcome.issued,
+        notice: outcome.notice,
+        error: outcome.error,
     })?;
     Ok((status, page).into_response())
 }
 
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    list_page(&app, &ctx, None, None, StatusCode::OK).await
+    list_page(&app, &ctx, Outcome::default(), StatusCode::OK).await
+}
+
+/// The list again with why an action on a member was refused.
+async fn refused(app: &AppState, ctx: &Ctx, error: ServiceError) -> Result<Response, PageError> {
+    let (status, key) = match error {
+        ServiceError::NotFound => return Err(PageError::not_found()),
+        ServiceError::Denied(Denied::NotSignedIn) => {
+            return Err(PageError::SignIn("/miembros".to_owned()));
+        }
+        ServiceError::Denied(Denied::Forbidden) => {
+            (StatusCode::FORBIDDEN, "members-target-outranks")
+        }
+        ServiceError::OwnAccount => (StatusCode::UNPROCESSABLE_ENTITY, "members-own-role"),
+        ServiceError::Field(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.problem.message_key()),
+        other => return Err(PageError::internal(other)),
+    };
+    let outcome = Outcome {
+        error: Some(key),
+        ..Outcome::default()
+    };
+    list_page(app, ctx, outcome, status).await
+}
+
+fn member_id(id: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(id).map_err(|_| PageError::not_found())
 }
 
 pub async fn change_role(
@@ -68,43 +122,11 @@ pub async fn change_role(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let me = ctx.require(Capability::ManageMembers)?;
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
-    let Ok(role) = Role::parse(form.get("role")) else {
-        return list_page(
-            &app,
-            &ctx,
-            None,
-            Some("field-unknown-role"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    if id == me.id {
-        // An administrator demoting themselves could leave nobody able to undo it.
-        return list_page(
-            &app,
-            &ctx,
-            None,
-            Some("members-own-role"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let id = member_id(&id)?;
+    match services::change_role(&app, ctx.actor(), id, form.get("role")).await {
+        Ok(()) => Ok(Redirect::to("/miembros").into_response()),
+        Err(e) => refused(&app, &ctx, e).await,
     }
-    if authorize_grant(ctx.actor(), role).is_err() {
-        return list_page(
-            &app,
-            &ctx,
-            None,
-            Some("field-role-not-grantable"),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
-    }
-    if !app.db.set_member_role(id, role, me.id).await? {
-        return Err(PageError::not_found());
-    }
-    Ok(Redirect::to("/miembros").into_response())
 }
 
 pub async fn issue_reset(
@@ -113,21 +135,40 @@ pub async fn issue_reset(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let me = ctx.require(Capability::InviteMembers)?;
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
-    let member = app.db.member(id).await?.ok_or_else(PageError::not_found)?;
+    let id = member_id(&id)?;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let link = services::issue_reset(&app, Some(me.id), host, member.id)
-        .await
-        .map_err(PageError::internal)?;
-    list_page(
-        &app,
-        &ctx,
-        Some((member.display_name, link)),
-        None,
-        StatusCode::CREATED,
-    )
-    .await
+    match services::issue_reset(&app, ctx.actor(), host, id).await {
+        Ok(issued) => {
+            let outcome = Outcome {
+                issued: Some(issued),
+                ..Outcome::default()
+            };
+            list_page(&app, &ctx, outcome, StatusCode::CREATED).await
+        }
+        Err(e) => refused(&app, &ctx, e).await,
+    }
+}
+
+pub async fn end_sessions(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = member_id(&id)?;
+    match services::end_sessions(&app, ctx.actor(), id).await {
+        Ok((name, ended)) => {
+            let notice = ctx.tr.with(
+                "members-sessions-ended",
+                &[("name", name.into()), ("count", ended.into())],
+            );
+            let outcome = Outcome {
+                notice: Some(notice),
+                ..Outcome::default()
+            };
+            list_page(&app, &ctx, outcome, StatusCode::OK).await
+        }
+        Err(e) => refused(&app, &ctx, e).await,
+    }
 }
 
 #[derive(Template)]
@@ -155,6 +196,7 @@ fn reset_page(
             LinkProblem::Unknown => "link-unknown",
             LinkProblem::Expired => "link-expired-reset",
             LinkProblem::Used => "link-used",
+            LinkProblem::Revoked => "link-revoked-reset",
         }),
         errors,
     })?;
@@ -206,9 +248,12 @@ pub async fn reset(
             );
         }
     };
-    let hash = password::hash_password(new.expose().to_owned())
+    let hash = app
+        .config
+        .passwords
+        .hash(new.expose().to_owned())
         .await
-        .map_err(PageError::internal)?;
+        .map_err(PageError::from)?;
     match app.db.use_password_reset(&hash_of_token, &hash).await? {
         Ok(_) => Ok(Redirect::to("/entrar?aviso=restablecida").into_response()),
         Err(problem) => reset_page(&ctx, token, Some(problem), Errors::new(), StatusCode::OK),

@@ -10,8 +10,11 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+/// The public address of the servers these tests start with a relay.
+pub(crate) const SITE: &str = "http://acoge.example.org";
+
 /// A minimal SMTP relay that accepts every message and keeps it.
-fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
+pub(crate) fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("smtp://{}", listener.local_addr().unwrap());
     let messages = Arc::new(Mutex::new(Vec::new()));
@@ -62,6 +65,7 @@ async fn invitations_and_reset_links_are_emailed_when_a_relay_is_configured() {
     let (smtp_url, messages) = smtp_sink();
     let options = acoge_web::Options {
         smtp_url: Some(smtp_url),
+        public_url: Some(SITE.to_owned()),
         ..acoge_web::Options::default()
     };
     let (addr, db_url) = start_with(Backend::Sqlite, options);
@@ -81,7 +85,8 @@ async fn invitations_and_reset_links_are_emailed_when_a_relay_is_configured() {
     let sent = messages.lock().unwrap().clone();
     assert_eq!(sent.len(), 1);
     assert!(
-        sent[0].contains("To: invitada@example.org") && sent[0].contains("/invitacion/"),
+        sent[0].contains("To: invitada@example.org")
+            && sent[0].contains(&format!("{SITE}/invitacion/")),
         "{}",
         sent[0]
     );
@@ -131,6 +136,7 @@ async fn a_member_who_asks_gets_one_daily_digest_of_unread_notifications() {
     let (smtp_url, messages) = smtp_sink();
     let options = acoge_web::Options {
         smtp_url: Some(smtp_url),
+        public_url: Some(SITE.to_owned()),
         digest_check_every: std::time::Duration::from_millis(50),
         ..acoge_web::Options::default()
     };
