@@ -47,7 +47,11 @@ enum Command {
         /// A reverse proxy (an address or a CIDR range, repeatable) whose
         /// X-Forwarded-For header names the client; from anyone else the
         /// header is ignored. Comma-separated in ACOGE_TRUSTED_PROXY.
-        #[arg(long = "trusted-proxy", env = "ACOGE_TRUSTED_PROXY", value_delimiter = ',')]
+        #[arg(
+            long = "trusted-proxy",
+            env = "ACOGE_TRUSTED_PROXY",
+            value_delimiter = ','
+        )]
         trusted_proxies: Vec<acoge_web::TrustedProxy>,
         /// The sender of those emails.
         #[arg(
@@ -256,7 +260,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 ..acoge_web::Options::default()
             };
             // Refuse settings that cannot work before touching the database.
-            options.check().map_err(|e| Failure::Config(e.to_string()))?;
+            options
+                .check()
+                .map_err(|e| Failure::Config(e.to_string()))?;
             let db = cli.connect().await?;
             import::reference(&db, None, false).await?;
             import::services(&db, None, false).await?;

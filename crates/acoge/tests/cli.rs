@@ -293,26 +293,7 @@ fn the_first_administrator_and_a_token_come_from_the_command_line() {
     assert_one_clear_line(&nobody, 1, "no member with email nadie@example.org");
 
     // The token works against the server on the same database.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_acoge"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .env_remove("ACOGE_DATABASE_URL")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let _server = KillOnDrop(child);
-    for line in lines.by_ref() {
-        if line.unwrap().contains("serving on") {
-            break;
-        }
-    }
+    let (port, _server, _log) = serve_in(dir.path(), "info");
     let me = http_get_with(
         port,
         "/api/v1/me",
@@ -657,4 +638,125 @@ fn a_practice_published_on_one_instance_is_found_on_another_within_two_seconds()
     eprintln!("found on the other instance after {found:?}");
     drop((_a, _b));
     admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+}
+
+#[test]
+fn a_relay_without_a_public_address_is_one_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = acoge(
+        dir.path(),
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--smtp-url",
+            "smtp://127.0.0.1:2525",
+        ],
+    );
+    assert_one_clear_line(&output, 2, "--smtp-url needs --public-url");
+    assert!(
+        !dir.path().join("acoge.db").exists(),
+        "refused before touching the database"
+    );
+}
+
+/// `acoge serve` on the data folder `dir` and a free port, logging at `log`,
+/// once it listens. Its stderr is read to the end on a thread of its own (so
+/// a chatty log never fills the pipe and blocks the server) and every line,
+/// the start-up included, comes through the receiver.
+fn serve_in(
+    dir: &std::path::Path,
+    log: &str,
+) -> (u16, KillOnDrop, std::sync::mpsc::Receiver<String>) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_acoge"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env_remove("ACOGE_DATABASE_URL")
+        .env("ACOGE_LOG", log)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let server = KillOnDrop(child);
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut started = Some(started_tx);
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("serving on")
+                && let Some(started) = started.take()
+            {
+                let _ = started.send(());
+            }
+            let _ = tx.send(line);
+        }
+    });
+    started_rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the server starts");
+    (port, server, rx)
+}
+
+#[test]
+fn invitation_and_reset_secrets_never_reach_the_logs_even_at_trace_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = acoge_with_stdin(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "admin@example.org",
+            "--role",
+            "administrador",
+        ],
+        "una frase bastante larga\n",
+    );
+    assert!(admin.status.success(), "{}", stderr(&admin));
+    let token = acoge(dir.path(), &["token", "create", "admin@example.org"]);
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
+    let nobody = acoge(dir.path(), &["user", "reset", "nadie@example.org"]);
+    assert_one_clear_line(&nobody, 1, "no member with email nadie@example.org");
+
+    let (port, server, lines) = serve_in(dir.path(), "trace");
+    let (status, body) = http_call(
+        port,
+        "POST",
+        "/api/v1/invitations",
+        &token,
+        r#"{"email":"invitada@example.org","role":"miembro"}"#,
+    );
+    assert_eq!(status, 201, "{body}");
+    let start = body.find("/invitacion/").unwrap() + "/invitacion/".len();
+    let invitation = body[start..start + 64].to_owned();
+    let reset = acoge(dir.path(), &["user", "reset", "admin@example.org"]);
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    let printed = String::from_utf8(reset.stdout).unwrap();
+    let reset_secret = printed
+        .trim()
+        .strip_prefix("/restablecer/")
+        .unwrap_or_else(|| panic!("a path: {printed}"))
+        .to_owned();
+    assert_eq!(reset_secret.len(), 64);
+    for path in [
+        format!("/invitacion/{invitation}"),
+        format!("/restablecer/{reset_secret}"),
+    ] {
+        let page = http_get(port, &path);
+        assert!(page.starts_with("HTTP/1.1 200"), "{path}: {page}");
+    }
+    drop(server);
+    let log = lines.iter().collect::<Vec<_>>().join("\n");
+    assert!(
+        log.contains("/invitacion/[secret]") && log.contains("/restablecer/[secret]"),
+        "the requests were logged, redacted"
+    );
+    assert!(!log.contains(&invitation), "the invitation secret leaked");
+    assert!(!log.contains(&reset_secret), "the reset secret leaked");
 }

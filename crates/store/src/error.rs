@@ -51,3 +51,18 @@ impl StoreError {
         }
     }
 }
+
+/// Maps a unique violation of the statement to `Conflict { field }` (other
+/// errors stay database errors). The write itself is the uniqueness check:
+/// a `SELECT EXISTS` first would let two transactions both pass it. On
+/// PostgreSQL the failed statement aborts the transaction, so the caller
+/// returns at once (`?`), which drops and rolls it back.
+pub(crate) fn conflict_on(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |error| {
+        if crate::accounts::is_unique_violation(&error) {
+            StoreError::Conflict { field }
+        } else {
+            StoreError::Database(error)
+        }
+    }
+}

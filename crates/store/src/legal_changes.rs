@@ -7,6 +7,7 @@ use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
+    error::conflict_on,
     outbox::record_change,
     time::DbTime,
 };
@@ -166,14 +167,6 @@ impl Db {
         };
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let taken: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM legal_instruments WHERE id = $1)")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if taken {
-                return Err(StoreError::Conflict { field: "id" });
-            }
             sqlx::query(
                 "INSERT INTO legal_instruments (id, level, jurisdiction, name, published, notes,
                     verified, sources, version, curated)
@@ -188,7 +181,8 @@ impl Db {
             .bind(content.verified)
             .bind(content.sources.join(" | "))
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(conflict_on("id"))?;
             write_version!(
                 tx,
                 "instrument",
@@ -317,16 +311,6 @@ impl Db {
                     "no legal instrument {instrument_id}"
                 )));
             }
-            let taken: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM provisions WHERE instrument_id = $1 AND article = $2)",
-            )
-            .bind(instrument_id)
-            .bind(&content.article)
-            .fetch_one(&mut *tx)
-            .await?;
-            if taken {
-                return Err(StoreError::Conflict { field: "article" });
-            }
             sqlx::query(
                 "INSERT INTO provisions (id, instrument_id, article, theme, summary, verified,
                     in_force_from, source, institutions, version, curated)
@@ -342,7 +326,8 @@ impl Db {
             .bind(&content.source)
             .bind(&institutions)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(conflict_on("article"))?;
             write_provision_tags!(tx, id, content);
             write_version!(
                 tx,
@@ -389,26 +374,14 @@ impl Db {
         let key = id.to_string();
         let version = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let row: Option<(i32, String)> =
-                sqlx::query_as("SELECT version, instrument_id FROM provisions WHERE id = $1")
+            let version: Option<i32> =
+                sqlx::query_scalar("SELECT version FROM provisions WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
-            let Some((version, instrument_id)) = row else {
+            let Some(version) = version else {
                 return Ok(None);
             };
-            let taken: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM provisions
-                    WHERE instrument_id = $1 AND article = $2 AND id <> $3)",
-            )
-            .bind(&instrument_id)
-            .bind(&content.article)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-            if taken {
-                return Err(StoreError::Conflict { field: "article" });
-            }
             sqlx::query(
                 "UPDATE provisions SET article = $2, theme = $3, summary = $4, verified = $5,
                     in_force_from = $6, source = $7, version = $8, institutions = $9,
@@ -425,7 +398,8 @@ impl Db {
             .bind(version + 1)
             .bind(&institutions)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(conflict_on("article"))?;
             write_provision_tags!(tx, id, content);
             write_version!(
                 tx,

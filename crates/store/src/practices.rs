@@ -4,6 +4,7 @@ use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
+    error::conflict_on,
     outbox::record_change,
     rows::{count, like_pattern},
     time::DbTime,
@@ -762,7 +763,10 @@ impl Db {
     }
 
     /// Records a review and applies its consequence to the practice's status,
-    /// atomically. Returns the new status.
+    /// atomically. Returns the new status, or `None` when the practice is gone
+    /// or no longer in `practice.status`. A second review by the same
+    /// reviewer in the same round is `Conflict { field: "reviewer" }` (a
+    /// unique index, so two sent at once cannot both count).
     pub async fn add_review(
         &self,
         practice: &PracticeRecord,
@@ -775,11 +779,15 @@ impl Db {
         let id = practice.id;
         let status = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let current: Option<(String, i32)> =
-                sqlx::query_as("SELECT status, review_round FROM practices WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            // A no-op UPDATE locks the practice's row on PostgreSQL (SQLite's
+            // BEGIN IMMEDIATE already serializes writers), so concurrent
+            // reviews count each other's approvals.
+            let current: Option<(String, i32)> = sqlx::query_as(
+                "UPDATE practices SET status = status WHERE id = $1 RETURNING status, review_round",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
             let Some((current, round)) = current else {
                 return Ok(None);
             };
@@ -802,7 +810,8 @@ impl Db {
             .bind(review.comment)
             .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(conflict_on("reviewer"))?;
             let approvals: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM practice_reviews WHERE practice_id = $1 AND round = $2 AND decision = 'aprobar'",
             )

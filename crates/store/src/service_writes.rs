@@ -5,6 +5,7 @@ use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
+    error::conflict_on,
     outbox::record_change,
     time::DbTime,
 };
@@ -87,19 +88,6 @@ impl Db {
                     FieldProblem::UnknownOrganization,
                 ));
             }
-            let taken: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM services WHERE organization_id = $1
-                    AND cvegeo = $2 AND name = $3 AND id <> $4)",
-            )
-            .bind(service.organization_id)
-            .bind(service.location.cvegeo.as_str())
-            .bind(&service.name)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-            if taken {
-                return Err(StoreError::Conflict { field: "name" });
-            }
             let before: Option<String> = match existing {
                 Some(existing) => {
                     let name: Option<String> =
@@ -151,7 +139,8 @@ impl Db {
             .bind(service.provenance.joined_sources())
             .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(conflict_on("name"))?;
             write_service_terms!(tx, id, service);
             record_audit!(
                 tx,

@@ -4,6 +4,7 @@ use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
+    error::conflict_on,
     time::DbTime,
 };
 use acoge_domain::{
@@ -28,14 +29,6 @@ impl Db {
         let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let taken: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM working_groups WHERE slug = $1)")
-                    .bind(&content.slug)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if taken {
-                return Err(StoreError::Conflict { field: "slug" });
-            }
             sqlx::query(
                 "INSERT INTO working_groups (id, slug, name_es, name_en, description_es,
                     description_en, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -48,7 +41,8 @@ impl Db {
             .bind(&content.description.en)
             .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(conflict_on("slug"))?;
             for member in moderators {
                 sqlx::query(
                     "INSERT INTO working_group_moderators (group_id, member_id) VALUES ($1, $2)

@@ -346,8 +346,21 @@ mod accounts {
         accounts::{Email, Role},
         page::PageRequest,
     };
-    use acoge_store::{AuditRecord, Db, LinkProblem, NewMember, StoreError};
+    use acoge_store::{AuditRecord, CredentialsRevoked, Db, LinkProblem, NewMember, StoreError};
     use uuid::Uuid;
+
+    /// Runs `n` copies of a task at once and collects their answers.
+    async fn futures_join<T, Fut>(n: usize, task: impl Fn(usize) -> Fut) -> Vec<T>
+    where
+        T: Send + 'static,
+        Fut: std::future::Future<Output = T> + Send + 'static,
+    {
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..n {
+            set.spawn(task(i));
+        }
+        set.join_all().await
+    }
 
     fn email(text: &str) -> Email {
         Email::parse("email", text).unwrap()
@@ -466,13 +479,34 @@ mod accounts {
             assert_eq!(db.session_count(id).await.unwrap(), 2);
             db.delete_session("s1").await.unwrap();
             assert!(db.session_member("s1").await.unwrap().is_none());
-            assert_eq!(db.delete_sessions_of(id).await.unwrap(), 2);
+            assert_eq!(db.delete_sessions_of(id, id).await.unwrap(), 2);
             assert!(db.session_member("s2").await.unwrap().is_none());
             db.create_session("s3", id, later(3600)).await.unwrap();
-            db.set_password(id, "new-hash", None).await.unwrap();
+            db.create_api_token(id, "script", "t-old").await.unwrap();
+            db.create_password_reset("r-old", id, None, later(3600))
+                .await
+                .unwrap();
+            let revoked = db.set_password(id, "new-hash", None).await.unwrap();
+            assert_eq!(
+                revoked,
+                CredentialsRevoked {
+                    sessions: 1,
+                    api_tokens: 1,
+                    reset_links: 1
+                }
+            );
             assert!(
                 db.session_member("s3").await.unwrap().is_none(),
                 "a new password ends sessions"
+            );
+            assert!(
+                db.token_member("t-old").await.unwrap().is_none(),
+                "and API tokens"
+            );
+            assert_eq!(
+                db.password_reset_member("r-old").await.unwrap(),
+                Err(LinkProblem::Revoked),
+                "and outstanding reset links"
             );
             assert_eq!(
                 db.member(id).await.unwrap().unwrap().password_hash,
@@ -529,8 +563,33 @@ mod accounts {
                 db.accept_invitation("live", "Otra", "h").await.unwrap(),
                 Err(LinkProblem::Used)
             );
+            let withdrawn = db
+                .create_invitation(
+                    "withdrawn",
+                    &email("other@example.org"),
+                    Role::Member,
+                    None,
+                    admin,
+                    later(3600),
+                )
+                .await
+                .unwrap();
+            assert!(db.revoke_invitation(withdrawn, admin).await.unwrap());
+            assert!(
+                !db.revoke_invitation(withdrawn, admin).await.unwrap(),
+                "once"
+            );
+            assert_eq!(
+                db.accept_invitation("withdrawn", "X", "h").await.unwrap(),
+                Err(LinkProblem::Revoked)
+            );
+            let accepted = db.invitation_by_token("live").await.unwrap().unwrap();
+            assert!(
+                !db.revoke_invitation(accepted.id, admin).await.unwrap(),
+                "an accepted invitation stays accepted"
+            );
             let list = db.invitations(PageRequest::default()).await.unwrap();
-            assert_eq!(list.total, 2);
+            assert_eq!(list.total, 3);
             assert!(list.items.iter().any(|i| i.renewal_requested_at.is_some()));
         })
         .await;
@@ -550,7 +609,19 @@ mod accounts {
                 db.use_password_reset("r0", "h2").await.unwrap(),
                 Err(LinkProblem::Expired)
             );
-            assert_eq!(db.use_password_reset("r1", "h2").await.unwrap(), Ok(id));
+            db.create_password_reset("r2", id, None, later(3600))
+                .await
+                .unwrap();
+            db.create_api_token(id, "script", "t-reset").await.unwrap();
+            let (used_by, revoked) = db.use_password_reset("r1", "h2").await.unwrap().unwrap();
+            assert_eq!(used_by, id);
+            // r2, and the expired r0: every link not used is voided.
+            assert_eq!((revoked.api_tokens, revoked.reset_links), (1, 2));
+            assert_eq!(
+                db.use_password_reset("r2", "h4").await.unwrap(),
+                Err(LinkProblem::Revoked),
+                "a reset revokes the other links"
+            );
             assert_eq!(
                 db.use_password_reset("r1", "h3").await.unwrap(),
                 Err(LinkProblem::Used)
@@ -606,6 +677,42 @@ mod accounts {
             );
             db.rate_clear("login", "ip:1").await.unwrap();
             assert_eq!(db.rate_count("login", "ip:1", 60).await.unwrap(), 0);
+            db.rate_hit("login", "ip:3", 60).await.unwrap();
+            db.rate_release("login", "ip:3").await.unwrap();
+            db.rate_release("login", "ip:3").await.unwrap();
+            assert_eq!(db.rate_count("login", "ip:3", 60).await.unwrap(), 0);
+
+            // Parallel hits each get their own count: none is lost or repeated.
+            let hits = futures_join(30, |_| {
+                let db = db.clone();
+                async move { db.rate_hit("login", "raced", 900).await.unwrap() }
+            })
+            .await;
+            let mut sorted = hits.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, (1..=30).collect::<Vec<u64>>(), "{hits:?}");
+
+            // Expired counters and sessions are deleted in bounded batches.
+            let member = member(&db, "purge@example.org", Role::Member).await;
+            db.create_session("gone", member, later(-10)).await.unwrap();
+            db.create_session("kept", member, later(7200))
+                .await
+                .unwrap();
+            // Past the end of this test's 900-second windows, before "kept" ends.
+            let far = Timestamp::from_micros(Timestamp::now().as_micros() + 1_000_000_000);
+            let mut purged = (0, 0);
+            loop {
+                let (counters, sessions) = db.purge_expired(far, 1).await.unwrap();
+                if counters + sessions == 0 {
+                    break;
+                }
+                assert!(counters <= 1 && sessions <= 1, "bounded batches");
+                purged = (purged.0 + counters, purged.1 + sessions);
+            }
+            assert_eq!(purged, (2, 1), "\"raced\" and ip:3; the session \"gone\"");
+            assert_eq!(db.rate_count("login", "raced", 900).await.unwrap(), 0);
+            assert!(db.session_member("kept").await.unwrap().is_some());
+            assert_eq!(db.session_count(member).await.unwrap(), 1);
             let a = db.shared_secret("csrf", "first").await.unwrap();
             let b = db.shared_secret("csrf", "second").await.unwrap();
             assert_eq!((a.as_str(), b.as_str()), ("first", "first"));
@@ -931,3 +1038,6 @@ mod discussions;
 mod registrations;
 #[path = "store/working_groups.rs"]
 mod working_groups;
+
+#[path = "store/races.rs"]
+mod races;

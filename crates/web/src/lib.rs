@@ -119,8 +119,7 @@ impl Default for Options {
             search_dir: None,
             digest_check_every: Duration::from_secs(300),
             trusted_proxies: Vec::new(),
-            password_slots: std::thread::available_parallelism()
-                .map_or(2, |cores| cores.get() * 2),
+            password_slots: std::thread::available_parallelism().map_or(2, |cores| cores.get() * 2),
             password_wait: Duration::from_secs(3),
         }
     }

@@ -71,7 +71,12 @@ mod tests {
 
     #[test]
     fn only_paths_on_this_site_follow_a_log_in() {
-        for good in ["/cuenta", "/practicas/nueva?paso=2", "/eventos/x#agenda", "/"] {
+        for good in [
+            "/cuenta",
+            "/practicas/nueva?paso=2",
+            "/eventos/x#agenda",
+            "/",
+        ] {
             assert_eq!(local_path(good), Some(good), "{good}");
         }
         for bad in [
@@ -107,7 +112,10 @@ mod tests {
             redacted_path("/invitacion/abc123/renovar"),
             "/invitacion/[secret]/renovar"
         );
-        assert_eq!(redacted_path("/restablecer/abc123"), "/restablecer/[secret]");
+        assert_eq!(
+            redacted_path("/restablecer/abc123"),
+            "/restablecer/[secret]"
+        );
         assert_eq!(redacted_path("/practicas/1"), "/practicas/1");
     }
 }

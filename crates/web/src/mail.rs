@@ -123,7 +123,14 @@ mod tests {
 
     #[test]
     fn smtp_urls_are_checked() {
-        assert!(Mailer::new("smtp://127.0.0.1:2525", "Acoge <no-reply@example.org>", SITE).is_ok());
+        assert!(
+            Mailer::new(
+                "smtp://127.0.0.1:2525",
+                "Acoge <no-reply@example.org>",
+                SITE
+            )
+            .is_ok()
+        );
         assert!(Mailer::new("smtp://relay", "no-reply@example.org", SITE).is_ok());
         assert!(Mailer::new("http://relay", "no-reply@example.org", SITE).is_err());
         assert!(Mailer::new("smtp://relay:x", "no-reply@example.org", SITE).is_err());

@@ -57,7 +57,11 @@ pub async fn negotiate_language(mut request: Request, next: Next) -> Response {
         let mut rendered = render_failure(lang, &uri, &failure).into_response();
         *rendered.status_mut() = status;
         // Headers set with the failure (Retry-After, cookies) stay.
-        for name in [header::RETRY_AFTER, header::SET_COOKIE, header::WWW_AUTHENTICATE] {
+        for name in [
+            header::RETRY_AFTER,
+            header::SET_COOKIE,
+            header::WWW_AUTHENTICATE,
+        ] {
             for value in response.headers().get_all(&name) {
                 rendered.headers_mut().append(name.clone(), value.clone());
             }

@@ -238,12 +238,16 @@ pub async fn review(
         comment,
         required_approvals: app.config.required_approvals,
     };
-    app.db
-        .add_review(&record, &review, &authors)
-        .await?
-        .ok_or(PracticeError::Workflow(WorkflowError::WrongState(
-            record.status,
-        )))
+    match app.db.add_review(&record, &review, &authors).await {
+        Ok(Some(status)) => Ok(status),
+        Ok(None) => Err(WorkflowError::WrongState(record.status).into()),
+        // Another request of the same reviewer recorded its review since the
+        // check above: the same answer as a second review sent later.
+        Err(StoreError::Conflict { field: "reviewer" }) => {
+            Err(WorkflowError::AlreadyReviewed.into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Authors answer the reviewers' comments.

@@ -7,8 +7,7 @@ use crate::{AppState, auth::secrets};
 use acoge_domain::{
     Timestamp,
     accounts::{
-        Actor, Denied, Email, FieldError, FieldProblem, MemberAction, Role,
-        authorize_member_action,
+        Actor, Denied, Email, FieldError, FieldProblem, MemberAction, Role, authorize_member_action,
     },
 };
 use acoge_store::{MemberRecord, StoreError};

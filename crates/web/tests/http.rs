@@ -38,8 +38,12 @@ mod legal;
 mod mail;
 #[path = "http/practices.rs"]
 mod practices;
+#[path = "http/races.rs"]
+mod races;
 #[path = "http/search.rs"]
 mod search;
+#[path = "http/security.rs"]
+mod security;
 
 /// One server per backend for the whole test binary, on its own runtime thread.
 fn server(backend: Backend) -> SocketAddr {

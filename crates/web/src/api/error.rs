@@ -141,12 +141,9 @@ impl From<crate::services::ServiceError> for ApiError {
                 None,
                 error.to_string(),
             ),
-            ServiceError::NotPending => Self::new(
-                StatusCode::CONFLICT,
-                "not_pending",
-                None,
-                error.to_string(),
-            ),
+            ServiceError::NotPending => {
+                Self::new(StatusCode::CONFLICT, "not_pending", None, error.to_string())
+            }
             ServiceError::Store(s) => s.into(),
             ServiceError::Randomness(r) => {
                 tracing::error!(error = %r, "no randomness");

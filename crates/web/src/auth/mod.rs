@@ -109,7 +109,9 @@ pub async fn authenticate(
                 return StatusCode::SERVICE_UNAVAILABLE.into_response();
             }
         }
-    } else if !is_api && let Some(secret) = cookies::get(request.headers(), state.config.cookies.session()) {
+    } else if !is_api
+        && let Some(secret) = cookies::get(request.headers(), state.config.cookies.session())
+    {
         let hash = secrets::hash_secret(secret);
         match db.session_member(&hash).await {
             Ok(Some(member)) => {
@@ -123,7 +125,8 @@ pub async fn authenticate(
             }
         }
     }
-    let existing_nonce = cookies::get(request.headers(), state.config.cookies.csrf()).map(str::to_owned);
+    let existing_nonce =
+        cookies::get(request.headers(), state.config.cookies.csrf()).map(str::to_owned);
     auth.csrf_cookie_present = existing_nonce.is_some();
     auth.csrf_nonce = match existing_nonce {
         Some(nonce) => nonce,
@@ -144,11 +147,12 @@ pub async fn authenticate(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if let Some(nonce) = set_nonce.filter(|_| is_html)
-        && let Some(cookie) =
-            state
-                .config
-                .cookies
-                .set(state.config.cookies.csrf(), &nonce, SESSION_SECONDS, SameSite::Strict)
+        && let Some(cookie) = state.config.cookies.set(
+            state.config.cookies.csrf(),
+            &nonce,
+            SESSION_SECONDS,
+            SameSite::Strict,
+        )
     {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

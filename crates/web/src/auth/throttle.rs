@@ -22,7 +22,10 @@ const BUCKET: &str = "login";
 /// row is small whatever was typed and holds no email in clear.
 pub fn account_key(email: &str) -> String {
     let normalized = email.trim().to_lowercase();
-    format!("account:{}", hex::encode(Sha256::digest(normalized.as_bytes())))
+    format!(
+        "account:{}",
+        hex::encode(Sha256::digest(normalized.as_bytes()))
+    )
 }
 
 fn address_key(client: IpAddr) -> String {

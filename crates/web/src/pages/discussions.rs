@@ -6,9 +6,10 @@ use crate::{
     AppState,
     discussions::{self, DiscussionError},
     markdown::to_safe_html,
+    practices::{self, PracticeError},
 };
 use acoge_domain::{
-    accounts::{Capability, Denied, authorize},
+    accounts::{Actor, Capability, Denied, authorize},
     discussion::{
         Citation, CitedKind, Contribution, Discussion, DiscussionStatus, FlagReason, Synthesis,
         SynthesisContent, SynthesisInput, citations_in, may_read,
@@ -48,16 +49,27 @@ pub struct CitedLink {
     pub label: String,
 }
 
-/// Names the records a text cites, for the links under it.
-async fn cited_links(app: &AppState, citations: &[Citation]) -> Result<Vec<CitedLink>, PageError> {
+/// Names the records a text cites, for the links under it. A practice
+/// `actor` may not see (a draft of another organization…) is left out, as
+/// its page would answer 404: its title must not leak through a citation.
+/// Organizations and provisions have no hidden state.
+async fn cited_links(
+    app: &AppState,
+    actor: &Actor,
+    citations: &[Citation],
+) -> Result<Vec<CitedLink>, PageError> {
     let mut links = Vec::new();
     for citation in citations {
         let id = citation.id;
         let link = match citation.kind {
-            CitedKind::Practice => app.db.practice(id).await?.map(|p| CitedLink {
-                href: format!("/practicas/{id}"),
-                label: p.content.title,
-            }),
+            CitedKind::Practice => match practices::visible(app, actor, id).await {
+                Ok(p) => Some(CitedLink {
+                    href: format!("/practicas/{id}"),
+                    label: p.content.title,
+                }),
+                Err(PracticeError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
             CitedKind::Organization => app.db.organization(id).await?.map(|o| CitedLink {
                 href: format!("/organizaciones/{id}"),
                 label: o.display_name(),
@@ -139,9 +151,15 @@ fn picker_used(form: &FormData) -> bool {
     form.get("intent") == "find" || !form.get("cite").is_empty()
 }
 
-/// Appends, as Markdown links, the records `cite` names to `text`.
-async fn add_cited(app: &AppState, cite: &str, text: &mut String) -> Result<(), PageError> {
-    for link in cited_links(app, &citations_in(cite)).await? {
+/// Appends, as Markdown links, the records `cite` names to `text` (those
+/// `actor` may see).
+async fn add_cited(
+    app: &AppState,
+    actor: &Actor,
+    cite: &str,
+    text: &mut String,
+) -> Result<(), PageError> {
+    for link in cited_links(app, actor, &citations_in(cite)).await? {
         if !text.is_empty() && !text.ends_with([' ', '\n']) {
             text.push(' ');
         }
@@ -257,7 +275,7 @@ async fn thread_page(
         let view = ContributionView {
             html: readable.then(|| to_safe_html(&contribution.body)),
             cited: if readable {
-                cited_links(app, &contribution.citations).await?
+                cited_links(app, ctx.actor(), &contribution.citations).await?
             } else {
                 Vec::new()
             },
@@ -322,7 +340,7 @@ pub async fn contribute(
     // one chosen to the text; nothing is published and nothing typed is lost.
     if picker_used(&form) {
         ctx.require(Capability::Contribute)?;
-        add_cited(&app, form.get("cite"), &mut body).await?;
+        add_cited(&app, ctx.actor(), form.get("cite"), &mut body).await?;
         let query = form.get("cite_query").to_owned();
         let picker = Picker {
             picks: Some(find_picks(&app, &ctx, &query).await?),
@@ -602,7 +620,7 @@ pub async fn save_synthesis(
             "pending" => &mut input.pending,
             _ => &mut input.findings,
         };
-        add_cited(&app, form.get("cite"), section).await?;
+        add_cited(&app, ctx.actor(), form.get("cite"), section).await?;
         let query = form.get("cite_query").to_owned();
         let picker = Picker {
             picks: Some(synthesis_picks(&app, &ctx, id, &query).await?),
@@ -634,6 +652,7 @@ pub struct QuestionSynthesis {
 
 async fn event_syntheses(
     app: &AppState,
+    actor: &Actor,
     slug: &str,
 ) -> Result<(Event, Vec<QuestionSynthesis>), PageError> {
     let event = app.db.event(slug).await?.ok_or_else(PageError::not_found)?;
@@ -647,7 +666,7 @@ async fn event_syntheses(
             .position(|s| s.discussion_id == discussion.id)
             .map(|i| syntheses.swap_remove(i));
         let cited = match &synthesis {
-            Some(s) => cited_links(app, &s.citations).await?,
+            Some(s) => cited_links(app, actor, &s.citations).await?,
             None => Vec::new(),
         };
         out.push(QuestionSynthesis {
@@ -680,7 +699,7 @@ pub async fn event_synthesis(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> PageResult {
-    let (event, questions) = event_syntheses(&app, &id).await?;
+    let (event, questions) = event_syntheses(&app, ctx.actor(), &id).await?;
     let title = format!(
         "{} · {}",
         ctx.tr.t("synthesis-title"),
@@ -700,7 +719,7 @@ pub async fn event_synthesis_markdown(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (event, questions) = event_syntheses(&app, &id).await?;
+    let (event, questions) = event_syntheses(&app, ctx.actor(), &id).await?;
     let tr = ctx.tr;
     let mut out = format!(
         "# {}: {}\n\n",
@@ -750,7 +769,7 @@ pub async fn event_synthesis_html(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (event, questions) = event_syntheses(&app, &id).await?;
+    let (event, questions) = event_syntheses(&app, ctx.actor(), &id).await?;
     let title = format!(
         "{}: {}",
         ctx.tr.t("synthesis-title"),

@@ -210,11 +210,14 @@ form_writes! {
     "/restablecer/{token}" => Anyone => members::reset,
     "/miembros/{id}/rol" => ManageMembers => members::change_role,
     "/miembros/{id}/restablecer" => InviteMembers => members::issue_reset,
+    "/miembros/{id}/sesiones/cerrar" => InviteMembers => members::end_sessions,
+    "/invitaciones/{id}/revocar" => InviteMembers => invitations::revoke,
     "/practicas/nueva" => Contribute => practices::create,
     "/practicas/{id}/editar" => Contribute => practices::edit,
     "/practicas/{id}/enviar" => Contribute => practices::submit,
     "/practicas/{id}/respuesta" => Contribute => practices::reply,
     "/practicas/{id}/revisar" => Review => practices::review,
+    "/notificaciones/leidas" => OwnAccount => practices::mark_notifications_read,
     "/eventos/nuevo" => Moderate => event_form::create,
     "/eventos/{id}/editar" => Moderate => event_form::edit,
     "/eventos/{id}/inscripcion" => OwnAccount => event_registration::register,
@@ -351,7 +354,9 @@ impl Ctx {
             Ok(()) => self
                 .member()
                 .ok_or(PageError::Failure(PageFailure::Forbidden)),
-            Err(Denied::NotSignedIn) => Err(PageError::SignIn(self.uri.path().to_owned())),
+            Err(Denied::NotSignedIn) => {
+                Err(PageError::SignIn(crate::links::self_path(self.uri.path())))
+            }
             Err(Denied::Forbidden) => Err(PageError::Failure(PageFailure::Forbidden)),
         }
     }
@@ -372,7 +377,7 @@ fn chrome(tr: Tr, uri: &Uri, title: String, section: &'static str) -> Chrome {
     Chrome {
         tr,
         title,
-        switch_href: format!("{}?{query}", uri.path()),
+        switch_href: format!("{}?{query}", crate::links::self_path(uri.path())),
         stylesheet: stylesheet_path(),
         nav: SECTIONS
             .iter()
@@ -397,6 +402,8 @@ pub enum PageFailure {
     TooLarge,
     TooManyRequests,
     TooManyLogins,
+    /// Every password slot is busy: try again in a few seconds (503).
+    Busy,
     /// A form came without a valid CSRF token: shown again with what was typed.
     CsrfRejected {
         action: String,
@@ -417,6 +424,7 @@ impl PageFailure {
                 StatusCode::TOO_MANY_REQUESTS
             }
             PageFailure::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            PageFailure::Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -446,6 +454,21 @@ impl From<StoreError> for PageError {
     }
 }
 
+impl From<crate::auth::password::PasswordWorkError> for PageError {
+    fn from(error: crate::auth::password::PasswordWorkError) -> Self {
+        match error {
+            crate::auth::password::PasswordWorkError::Busy(_) => Self::Failure(PageFailure::Busy),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<crate::auth::password::Busy> for PageError {
+    fn from(_: crate::auth::password::Busy) -> Self {
+        Self::Failure(PageFailure::Busy)
+    }
+}
+
 impl From<ParamError> for PageError {
     fn from(error: ParamError) -> Self {
         Self::Failure(PageFailure::BadParameter(error))
@@ -463,6 +486,18 @@ impl IntoResponse for PageError {
         match self {
             PageError::Failure(failure) => {
                 let mut response = failure.status().into_response();
+                let retry_after = match failure {
+                    PageFailure::Busy => {
+                        Some(crate::auth::password::PasswordSlots::RETRY_AFTER_SECS)
+                    }
+                    PageFailure::TooManyRequests => Some(60),
+                    _ => None,
+                };
+                if let Some(seconds) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, seconds.into());
+                }
                 response.extensions_mut().insert(failure);
                 response
             }
@@ -532,6 +567,7 @@ pub fn render_failure(lang: Lang, uri: &Uri, failure: &PageFailure) -> Response 
         PageFailure::TooLarge => (tr.t("error-too-large-title"), tr.t("error-too-large")),
         PageFailure::TooManyRequests => (tr.t("error-too-many-title"), tr.t("error-too-many")),
         PageFailure::TooManyLogins => (tr.t("error-too-many-title"), tr.t("error-too-many-logins")),
+        PageFailure::Busy => (tr.t("error-busy-title"), tr.t("error-busy")),
         PageFailure::CsrfRejected { .. } | PageFailure::Internal => {
             (tr.t("error-internal-title"), tr.t("error-internal"))
         }

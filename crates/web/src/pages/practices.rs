@@ -952,17 +952,34 @@ pub async fn history(State(app): State<AppState>, ctx: Ctx, Path(id): Path<Strin
 #[template(path = "notifications.html")]
 struct NotificationsPage {
     chrome: Chrome,
+    csrf: String,
     items: Vec<NotificationRecord>,
+    /// Whether any is unread: then the page offers to mark them read.
+    any_unread: bool,
 }
 
+/// Reading the list changes nothing: a GET can be triggered by anyone's
+/// `<img src="/notificaciones">` in a contribution, so marking them read
+/// is the POST below.
 pub async fn notifications(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     let member = ctx.require(Capability::OwnAccount)?;
     let items = app.db.notifications(member.id).await?;
-    app.db.mark_notifications_read(member.id).await?;
     render(&NotificationsPage {
         chrome: ctx.chrome(ctx.tr.t("notifications-title"), "account"),
+        csrf: ctx.csrf(),
+        any_unread: items.iter().any(|n| !n.read),
         items,
     })
+}
+
+/// Marks every notification of the member read, then shows the list.
+pub async fn mark_notifications_read(
+    State(app): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, PageError> {
+    let member = ctx.require(Capability::OwnAccount)?;
+    app.db.mark_notifications_read(member.id).await?;
+    Ok(Redirect::to("/notificaciones").into_response())
 }
 
 #[derive(Template)]

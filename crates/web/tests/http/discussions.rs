@@ -551,3 +551,159 @@ async fn a_working_group_s_moderators_moderate_its_threads_and_no_others() {
         assert!(!page.body.contains("/estado\""), "no controls there");
     }
 }
+
+#[tokio::test]
+async fn reading_notifications_marks_nothing_until_the_member_posts_the_form() {
+    for backend in test_backends() {
+        let db = db(backend).await;
+        let api = Api::new(backend);
+        // Thread 0 stays open: a follower of it is told of a new contribution.
+        let thread = Uuid::parse_str(&thread(&api, 0).await).unwrap();
+        let follower = account_in(&db, Role::Member, None).await;
+        let other = account_in(&db, Role::Member, None).await;
+        for (author, body) in [(follower.id, "Sigo este hilo"), (other.id, "Le respondo")] {
+            let added = db
+                .add_contribution(&acoge_store::NewContribution {
+                    discussion_id: thread,
+                    parent_id: None,
+                    author_id: author,
+                    organization_id: None,
+                    body,
+                    citations: &[],
+                })
+                .await
+                .unwrap();
+            assert!(matches!(added, acoge_store::Contributed::Added(_)));
+        }
+        let unread = db.unread_notifications(follower.id).await.unwrap();
+        assert!(unread >= 1, "{backend:?}");
+
+        let mut browser = Browser::signed_in(backend, &db, follower.id).await;
+        for _ in 0..2 {
+            let page = browser.get("/notificaciones").await;
+            assert_eq!(page.status, 200);
+            assert!(page.body.contains("<strong>nueva</strong>"), "shown unread");
+            assert!(page.body.contains("action=\"/notificaciones/leidas\""));
+        }
+        assert_eq!(
+            db.unread_notifications(follower.id).await.unwrap(),
+            unread,
+            "{backend:?}: a GET (an image pointing here) marks nothing read"
+        );
+
+        // A cross-site form carries no token: refused, nothing marked.
+        let mut forged = Browser::signed_in(backend, &db, follower.id).await;
+        let refused = forged.post("/notificaciones/leidas", &[]).await;
+        assert_eq!(refused.status, 403);
+        assert_eq!(db.unread_notifications(follower.id).await.unwrap(), unread);
+
+        let marked = browser.post("/notificaciones/leidas", &[]).await;
+        assert_eq!(
+            (marked.status, marked.location.as_str()),
+            (303, "/notificaciones")
+        );
+        assert_eq!(db.unread_notifications(follower.id).await.unwrap(), 0);
+        let page = browser.get("/notificaciones?lang=en").await;
+        assert!(
+            page.body
+                .contains(&format!("href=\"/discusiones/{thread}\""))
+        );
+        assert!(!page.body.contains("<strong>new</strong>"));
+        assert!(
+            !page.body.contains("Mark all as read"),
+            "nothing left to mark"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_draft_practice_cited_by_id_never_shows_its_title_to_other_organizations() {
+    for backend in test_backends() {
+        let db = db(backend).await;
+        let api = Api::new(backend);
+        let thread = thread(&api, 0).await;
+        let orgs: Vec<Uuid> = db
+            .organizations(
+                &acoge_store::OrganizationFilter::default(),
+                acoge_domain::page::PageRequest::first(30),
+            )
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        // Organizations no other test writes practices for (practices.rs
+        // counts the drafts of 10 and 11).
+        let (own, partner, other) = (orgs[20], orgs[21], orgs[22]);
+        let (author, author_token) = token(&db, Role::Member, Some(own)).await;
+        let title = format!("Borrador reservado {}", Uuid::now_v7().simple());
+        let (status, created) = api
+            .call(
+                "POST",
+                "/api/v1/practices",
+                Some(&author_token),
+                Some(json!({
+                    "title": title,
+                    "summary": "Un comedor abierto a personas en tránsito.",
+                    "sections": {"proceso": "Se abrió un comedor."},
+                    "municipalities": ["07089"],
+                    "lead_organization": own,
+                    "partners": [partner],
+                    "levels_of_government": ["municipal"],
+                    "rights": ["salud"],
+                    "sectors": ["alimentacion"],
+                    "populations": ["transito"],
+                    "gcm_objectives": [15],
+                    "covid19": false,
+                    "start_date": "2021-03",
+                    "implementation_status": "en_curso",
+                    "evidence": ["https://example.org/informe"]
+                })),
+            )
+            .await;
+        assert_eq!(
+            (status, created["status"].as_str()),
+            (201, Some("borrador"))
+        );
+        let address = format!("/practicas/{}", created["id"].as_str().unwrap());
+        let post = format!("/discusiones/{thread}/contribuciones");
+
+        let outsider = account_in(&db, Role::Member, Some(other)).await;
+        let mut browser = Browser::signed_in(backend, &db, outsider.id).await;
+        browser.get(&format!("/discusiones/{thread}")).await;
+        let picked = browser
+            .post(&post, &[("body", "Véase"), ("cite", &address)])
+            .await;
+        assert_eq!(picked.status, 200);
+        assert!(!picked.body.contains(&title), "{backend:?}: the picker");
+        let posted = browser
+            .post(&post, &[("body", &format!("Véase [x]({address})"))])
+            .await;
+        assert_eq!(posted.status, 422, "a draft cannot be cited");
+        assert!(!posted.body.contains(&title));
+        let thread_page = browser.get(&format!("/discusiones/{thread}")).await;
+        assert!(!thread_page.body.contains(&title));
+        // A visitor neither.
+        let mut visitor = Browser::new(backend);
+        assert!(
+            !visitor
+                .get(&format!("/discusiones/{thread}"))
+                .await
+                .body
+                .contains(&title)
+        );
+
+        // Its own authors see it, as on its page.
+        let mut own = Browser::signed_in(backend, &db, author).await;
+        own.get(&format!("/discusiones/{thread}")).await;
+        let mine = own
+            .post(&post, &[("body", "Véase"), ("cite", &address)])
+            .await;
+        assert_eq!(mine.status, 200);
+        assert!(
+            mine.body.contains(&format!("Véase [{title}]({address})")),
+            "{backend:?}"
+        );
+    }
+}
