@@ -37,8 +37,21 @@ pub fn digest_of(text: &str) -> String {
         .collect()
 }
 
-/// The files of the reference data set, in load order.
-pub const FILES: [&str; 13] = [
+/// Names the files of the reference data set once, in load order: `FILES`,
+/// and `EMBEDDED`, their contents compiled in (`include_str!` takes only a
+/// literal, so the list is a macro's input rather than read from `FILES`).
+macro_rules! reference_files {
+    ($($name:literal),+ $(,)?) => {
+        /// The files of the reference data set, in load order.
+        pub const FILES: [&str; [$($name),+].len()] = [$($name),+];
+
+        /// The data set compiled into the binary, in the order of `FILES`.
+        const EMBEDDED: [(&str, &str); FILES.len()] =
+            [$(($name, include_str!(concat!("../../../data/", $name)))),+];
+    };
+}
+
+reference_files!(
     "mx_estados.csv",
     "mx_estados.geojson",
     "mx_municipios.csv",
@@ -52,7 +65,7 @@ pub const FILES: [&str; 13] = [
     "eventos.json",
     "principios_armonizacion.csv",
     "armonizacion_estatal.csv",
-];
+);
 
 /// The reference files' contents, by name.
 #[derive(Debug, Clone)]
@@ -60,32 +73,14 @@ pub struct ReferenceFiles {
     files: Vec<(&'static str, String)>,
 }
 
-macro_rules! embed {
-    ($($name:literal),+) => {
-        [$(($name, include_str!(concat!("../../../data/", $name)))),+]
-    };
-}
-
 impl ReferenceFiles {
     /// The data set compiled into the binary, so a fresh install needs no files.
     pub fn embedded() -> Self {
-        let files = embed!(
-            "mx_estados.csv",
-            "mx_estados.geojson",
-            "mx_municipios.csv",
-            "contexto_municipios.csv",
-            "organizaciones.csv",
-            "instrumentos_legales.csv",
-            "disposiciones.csv",
-            "leyes_estatales_migrantes.csv",
-            "covid_medidas.csv",
-            "comar_solicitudes.csv",
-            "eventos.json",
-            "principios_armonizacion.csv",
-            "armonizacion_estatal.csv"
-        );
         Self {
-            files: files.iter().map(|(n, t)| (*n, (*t).to_owned())).collect(),
+            files: EMBEDDED
+                .iter()
+                .map(|(n, t)| (*n, (*t).to_owned()))
+                .collect(),
         }
     }
 

@@ -4,8 +4,9 @@
 use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
-    db::{BeginWrite, dispatch},
-    rows::{count, whole_table_page},
+    db::{BeginWrite, Tx, dispatch},
+    error::conflict_on,
+    rows::count,
     time::DbTime,
 };
 use acoge_domain::{
@@ -186,22 +187,28 @@ pub struct CredentialsRevoked {
     pub reset_links: u64,
 }
 
-/// Replaces a member's password hash in `$tx` and ends everything the old
-/// password let anyone hold: sessions, API tokens and outstanding reset links.
-/// Evaluates to the `CredentialsRevoked`.
-macro_rules! replace_password {
-    ($tx:ident, $id:expr, $hash:expr, $actor:expr, $now:expr) => {{
-        let (id, now): (Uuid, DbTime) = ($id, $now);
+/// Replaces a member's password hash in the caller's transaction and ends
+/// everything the old password let anyone hold: sessions, API tokens and
+/// outstanding reset links.
+async fn replace_password(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    hash: &str,
+    actor: Option<Uuid>,
+    now: DbTime,
+) -> Result<CredentialsRevoked, StoreError> {
+    let mut tx = tx.into();
+    let revoked = dispatch!(tx: tx.reborrow(), |conn| {
         sqlx::query("UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1")
             .bind(id)
-            .bind($hash)
+            .bind(hash)
             .bind(now)
-            .execute(&mut *$tx)
+            .execute(&mut *conn)
             .await?;
-        let revoked = CredentialsRevoked {
+        CredentialsRevoked {
             sessions: sqlx::query("DELETE FROM sessions WHERE member_id = $1")
                 .bind(id)
-                .execute(&mut *$tx)
+                .execute(&mut *conn)
                 .await?
                 .rows_affected(),
             api_tokens: sqlx::query(
@@ -209,7 +216,7 @@ macro_rules! replace_password {
             )
             .bind(id)
             .bind(now)
-            .execute(&mut *$tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected(),
             reset_links: sqlx::query(
@@ -218,28 +225,29 @@ macro_rules! replace_password {
             )
             .bind(id)
             .bind(now)
-            .execute(&mut *$tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected(),
-        };
-        record_audit!(
-            $tx,
-            AuditRecord {
-                actor: $actor.or(Some(id)),
-                action: "member.password",
-                entity: "member",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(json!({
-                    "password": "changed",
-                    "sessions_ended": revoked.sessions,
-                    "api_tokens_revoked": revoked.api_tokens,
-                    "reset_links_revoked": revoked.reset_links,
-                })),
-            }
-        );
-        revoked
-    }};
+        }
+    });
+    record_audit(
+        &mut tx,
+        &AuditRecord {
+            actor: actor.or(Some(id)),
+            action: "member.password",
+            entity: "member",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!({
+                "password": "changed",
+                "sessions_ended": revoked.sessions,
+                "api_tokens_revoked": revoked.api_tokens,
+                "reset_links_revoked": revoked.reset_links,
+            })),
+        },
+    )
+    .await?;
+    Ok(revoked)
 }
 
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
@@ -261,30 +269,41 @@ fn reset_state(row: Option<ResetRow>, now: Timestamp) -> Result<Uuid, LinkProble
     }
 }
 
-/// Inserts a member row in `$tx`; a taken email returns `Conflict { field: "email" }`.
-macro_rules! insert_member {
-    ($tx:ident, $id:expr, $email:expr, $name:expr, $org:expr, $role:expr, $hash:expr, $now:expr) => {
-        match sqlx::query(
+/// A member row to insert (an invitation holds its email as text).
+struct MemberInsert<'a> {
+    id: Uuid,
+    email: &'a str,
+    display_name: &'a str,
+    organization_id: Option<Uuid>,
+    role: Role,
+    password_hash: &'a str,
+}
+
+/// Inserts a member row in the caller's transaction; a taken email is
+/// `Conflict { field: "email" }`.
+async fn insert_member(
+    tx: impl Into<Tx<'_>>,
+    member: &MemberInsert<'_>,
+    now: DbTime,
+) -> Result<(), StoreError> {
+    dispatch!(tx: tx.into(), |conn| {
+        sqlx::query(
             "INSERT INTO members (id, email, display_name, organization_id, role, password_hash,
                 created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
         )
-        .bind($id)
-        .bind($email)
-        .bind($name)
-        .bind($org)
-        .bind($role.slug())
-        .bind($hash)
-        .bind($now)
-        .execute(&mut *$tx)
+        .bind(member.id)
+        .bind(member.email)
+        .bind(member.display_name)
+        .bind(member.organization_id)
+        .bind(member.role.slug())
+        .bind(member.password_hash)
+        .bind(now)
+        .execute(conn)
         .await
-        {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::Conflict { field: "email" });
-            }
-            other => other?,
-        }
-    };
+        .map_err(conflict_on("email"))?;
+    });
+    Ok(())
 }
 
 impl Db {
@@ -298,19 +317,22 @@ impl Db {
         let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            insert_member!(
-                tx,
-                id,
-                new.email.as_str(),
-                new.display_name,
-                new.organization_id,
-                new.role,
-                new.password_hash,
-                now
-            );
-            record_audit!(
-                tx,
-                AuditRecord {
+            insert_member(
+                &mut tx,
+                &MemberInsert {
+                    id,
+                    email: new.email.as_str(),
+                    display_name: new.display_name,
+                    organization_id: new.organization_id,
+                    role: new.role,
+                    password_hash: new.password_hash,
+                },
+                now,
+            )
+            .await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: actor.or(Some(id)),
                     action: "member.create",
                     entity: "member",
@@ -321,8 +343,9 @@ impl Db {
                         "role": new.role.slug(),
                         "organization_id": new.organization_id,
                     })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(id)
@@ -353,15 +376,15 @@ impl Db {
     }
 
     pub async fn members(&self, page: PageRequest) -> Result<Page<MemberRecord>, StoreError> {
-        whole_table_page!(
-            self,
+        self.whole_table_page(
             page,
             "SELECT COUNT(*) FROM members",
             format!(
                 "SELECT {MEMBER_COLUMNS} FROM members m ORDER BY m.display_name, m.id LIMIT $1 OFFSET $2"
             ),
-            MemberRow::into_record
+            MemberRow::into_record,
         )
+        .await
     }
 
     /// Changes a member's role, logging before and after.
@@ -388,17 +411,18 @@ impl Db {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: "member.role",
                     entity: "member",
                     entity_id: id.to_string(),
                     before: Some(json!({ "role": before })),
                     after: Some(json!({ "role": role.slug() })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(true)
@@ -415,7 +439,7 @@ impl Db {
         let now = DbTime(Timestamp::now());
         let revoked = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let revoked = replace_password!(tx, id, password_hash, actor, now);
+            let revoked = replace_password(&mut tx, id, password_hash, actor, now).await?;
             tx.commit().await?;
             revoked
         });
@@ -436,9 +460,9 @@ impl Db {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(id),
                     action: "member.delete",
                     entity: "member",
@@ -446,8 +470,9 @@ impl Db {
                     before: before
                         .map(|(role, org)| json!({ "role": role, "organization_id": org })),
                     after: None,
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(())
@@ -513,17 +538,18 @@ impl Db {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: "session.end_all",
                     entity: "member",
                     entity_id: member.to_string(),
                     before: Some(json!({ "sessions": ended })),
                     after: Some(json!({ "sessions": 0 })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             ended
         });
@@ -573,9 +599,9 @@ impl Db {
             .bind(DbTime(expires_at))
             .execute(&mut *tx)
             .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(invited_by),
                     action: "invitation.create",
                     entity: "invitation",
@@ -584,8 +610,9 @@ impl Db {
                     after: Some(
                         json!({ "role": role.slug(), "organization_id": organization_id, "expires_at": expires_at.to_string() })
                     ),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(id)
@@ -634,17 +661,18 @@ impl Db {
             .await?
             .rows_affected();
             if revoked > 0 {
-                record_audit!(
-                    tx,
-                    AuditRecord {
+                record_audit(
+                    &mut tx,
+                    &AuditRecord {
                         actor: Some(actor),
                         action: "invitation.revoke",
                         entity: "invitation",
                         entity_id: id.to_string(),
                         before: Some(json!({ "revoked": false })),
                         after: Some(json!({ "revoked": true })),
-                    }
-                );
+                    },
+                )
+                .await?;
             }
             tx.commit().await?;
             revoked
@@ -656,15 +684,15 @@ impl Db {
         &self,
         page: PageRequest,
     ) -> Result<Page<InvitationRecord>, StoreError> {
-        whole_table_page!(
-            self,
+        self.whole_table_page(
             page,
             "SELECT COUNT(*) FROM invitations",
             format!(
                 "SELECT {INVITATION_COLUMNS} FROM invitations ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
             ),
-            InvitationRow::into_record
+            InvitationRow::into_record,
         )
+        .await
     }
 
     /// Accepts a live invitation: creates the account and marks the link used, atomically.
@@ -690,24 +718,27 @@ impl Db {
             if let Some(problem) = invitation.link_problem(now) {
                 return Ok(Err(problem));
             }
-            insert_member!(
-                tx,
-                id,
-                invitation.email.as_str(),
-                display_name,
-                invitation.organization_id,
-                invitation.role,
-                password_hash,
-                DbTime(now)
-            );
+            insert_member(
+                &mut tx,
+                &MemberInsert {
+                    id,
+                    email: invitation.email.as_str(),
+                    display_name,
+                    organization_id: invitation.organization_id,
+                    role: invitation.role,
+                    password_hash,
+                },
+                DbTime(now),
+            )
+            .await?;
             sqlx::query("UPDATE invitations SET accepted_at = $2 WHERE id = $1")
                 .bind(invitation.id)
                 .bind(DbTime(now))
                 .execute(&mut *tx)
                 .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(id),
                     action: "invitation.accept",
                     entity: "member",
@@ -718,8 +749,9 @@ impl Db {
                         "role": invitation.role.slug(),
                         "organization_id": invitation.organization_id,
                     })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(Ok(id))
@@ -763,17 +795,18 @@ impl Db {
             .bind(DbTime(expires_at))
             .execute(&mut *tx)
             .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: issued_by,
                     action: "password_reset.issue",
                     entity: "member",
                     entity_id: member.to_string(),
                     before: None,
                     after: Some(json!({ "expires_at": expires_at.to_string() })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(())
@@ -824,7 +857,8 @@ impl Db {
             if claimed == 0 {
                 return Ok(Err(LinkProblem::Used));
             }
-            let revoked = replace_password!(tx, member, password_hash, Some(member), now);
+            let revoked =
+                replace_password(&mut tx, member, password_hash, Some(member), now).await?;
             tx.commit().await?;
             Ok(Ok((member, revoked)))
         })
@@ -851,17 +885,18 @@ impl Db {
             .bind(DbTime(Timestamp::now()))
             .execute(&mut *tx)
             .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(member),
                     action: "api_token.create",
                     entity: "api_token",
                     entity_id: id.to_string(),
                     before: None,
                     after: Some(json!({ "name": name })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(id)
@@ -903,17 +938,18 @@ impl Db {
             .await?
             .rows_affected();
             if revoked > 0 {
-                record_audit!(
-                    tx,
-                    AuditRecord {
+                record_audit(
+                    &mut tx,
+                    &AuditRecord {
                         actor: Some(member),
                         action: "api_token.revoke",
                         entity: "api_token",
                         entity_id: token.to_string(),
                         before: Some(json!({ "revoked": false })),
                         after: Some(json!({ "revoked": true })),
-                    }
-                );
+                    },
+                )
+                .await?;
             }
             tx.commit().await?;
             revoked

@@ -153,10 +153,10 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            record_change!(tx, "alliance", id, now);
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_change(&mut tx, "alliance", id, now).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: declared_by,
                     action: "alliance.create",
                     entity: "alliance",
@@ -169,8 +169,9 @@ impl Db {
                         ..alliance.clone()
                     })
                     .ok(),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             crate::outbox::announce();
         });

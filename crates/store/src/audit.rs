@@ -1,11 +1,11 @@
 //! The audit log: every change, who made it, when, the values before and after.
-//! Writes happen inside the transaction of the change (`record_audit!`); the
+//! Writes happen inside the transaction of the change (`record_audit`); the
 //! table refuses updates and deletes by trigger.
 
 use crate::{
     Db, StoreError,
-    db::{BeginWrite, dispatch},
-    rows::count,
+    db::{BeginWrite, Tx, dispatch},
+    rows::page_of,
     time::DbTime,
 };
 use acoge_domain::{
@@ -26,27 +26,29 @@ pub struct AuditRecord<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-/// Appends `$record` (an `AuditRecord`) inside the transaction `$tx`.
-macro_rules! record_audit {
-    ($tx:ident, $record:expr) => {{
-        let record: &$crate::audit::AuditRecord<'_> = &$record;
+/// Appends `record` to the log inside the caller's transaction.
+pub(crate) async fn record_audit(
+    tx: impl Into<Tx<'_>>,
+    record: &AuditRecord<'_>,
+) -> Result<(), StoreError> {
+    dispatch!(tx: tx.into(), |conn| {
         sqlx::query(
             "INSERT INTO audit_log (id, recorded_at, actor_id, action, entity, entity_id, before, after)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(uuid::Uuid::now_v7())
-        .bind($crate::time::DbTime(acoge_domain::Timestamp::now()))
+        .bind(Uuid::now_v7())
+        .bind(DbTime(Timestamp::now()))
         .bind(record.actor)
         .bind(record.action)
         .bind(record.entity)
         .bind(&record.entity_id)
         .bind(record.before.as_ref().map(|v| v.to_string()))
         .bind(record.after.as_ref().map(|v| v.to_string()))
-        .execute(&mut *$tx)
-        .await?
-    }};
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }
-pub(crate) use record_audit;
 
 /// A logged change, as moderators read it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -81,7 +83,7 @@ impl Db {
     pub async fn audit(&self, record: AuditRecord<'_>) -> Result<(), StoreError> {
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            record_audit!(tx, record);
+            record_audit(&mut tx, &record).await?;
             tx.commit().await?;
         });
         Ok(())
@@ -114,22 +116,18 @@ impl Db {
             .await?;
             (total, rows)
         });
-        Ok(Page {
-            total: count(total),
-            items: rows
-                .into_iter()
-                .map(|r| AuditEntry {
-                    id: r.id,
-                    recorded_at: r.recorded_at.0,
-                    actor_id: r.actor_id,
-                    actor_name: r.actor_name,
-                    action: r.action,
-                    entity: r.entity,
-                    entity_id: r.entity_id,
-                    before: r.before,
-                    after: r.after,
-                })
-                .collect(),
+        page_of(total, rows, |r| {
+            Ok(AuditEntry {
+                id: r.id,
+                recorded_at: r.recorded_at.0,
+                actor_id: r.actor_id,
+                actor_name: r.actor_name,
+                action: r.action,
+                entity: r.entity,
+                entity_id: r.entity_id,
+                before: r.before,
+                after: r.after,
+            })
         })
     }
 }

@@ -2,11 +2,12 @@
 
 use crate::StoreError;
 use sqlx::{
-    ConnectOptions,
+    ConnectOptions, Postgres, Sqlite, Transaction,
     migrate::Migrator,
-    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
+    postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions},
     sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+        SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+        SqliteSynchronous,
     },
 };
 use std::{str::FromStr, time::Duration};
@@ -29,7 +30,15 @@ pub enum Backend {
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either backend, so
 /// one SQL string (with `$1` placeholders, which both accept) serves both.
+/// `dispatch!(tx: $tx, |$conn| $body)` does the same for a [`Tx`], binding
+/// `$conn` to the concrete connection.
 macro_rules! dispatch {
+    (tx: $tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite($conn) => $body,
+            $crate::db::Tx::Postgres($conn) => $body,
+        }
+    };
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
             $crate::db::Db::Sqlite($pool) => $body,
@@ -38,6 +47,52 @@ macro_rules! dispatch {
     };
 }
 pub(crate) use dispatch;
+
+/// The connection of a transaction on either backend, for the write steps
+/// several `Db` methods share (`audit::record_audit`, `outbox::record_change`,
+/// ...). A caller passes `&mut tx` from its `dispatch!` arm; the step's SQL is
+/// written once and compiled for both backends by `dispatch!(tx: ...)`, like
+/// the methods' own.
+///
+/// Steps are not `async fn step<B: sqlx::Database>(tx: &mut Transaction<'_, B>)`:
+/// such a function needs `for<'c> &'c mut B::Connection: Executor<'c, Database = B>`,
+/// `B::Arguments: IntoArguments<B>` and a `for<'q> T: Encode<'q, B> + Type<B>`
+/// for each type it binds (`Decode` for each it reads), and Rust does not
+/// carry bounds on other types from a trait to its users (only bounds on
+/// `Self` are implied), so a `trait Backend` cannot hold them: every step,
+/// and every step calling it, would repeat them.
+pub(crate) enum Tx<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Tx<'_> {
+    /// The same connection, borrowed for one more step.
+    pub(crate) fn reborrow(&mut self) -> Tx<'_> {
+        match self {
+            Tx::Sqlite(conn) => Tx::Sqlite(conn),
+            Tx::Postgres(conn) => Tx::Postgres(conn),
+        }
+    }
+}
+
+impl<'c> From<&'c mut Transaction<'_, Sqlite>> for Tx<'c> {
+    fn from(tx: &'c mut Transaction<'_, Sqlite>) -> Self {
+        Tx::Sqlite(tx)
+    }
+}
+
+impl<'c> From<&'c mut Transaction<'_, Postgres>> for Tx<'c> {
+    fn from(tx: &'c mut Transaction<'_, Postgres>) -> Self {
+        Tx::Postgres(tx)
+    }
+}
+
+impl<'c> From<&'c mut Tx<'_>> for Tx<'c> {
+    fn from(tx: &'c mut Tx<'_>) -> Self {
+        tx.reborrow()
+    }
+}
 
 impl Db {
     /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`.

@@ -1,6 +1,6 @@
 //! Bulk loading of a generated demo corpus (`acoge demo-corpus`), for search
 //! benchmarks and load tests. Records go in through the same SQL as the normal
-//! paths (`upsert_organization!`, `insert_practice!`), each with its outbox
+//! paths (`upsert_organization`, `insert_practice`), each with its outbox
 //! row, but thousands per transaction: one transaction per record would spend
 //! most of its time committing.
 
@@ -52,17 +52,18 @@ impl Db {
             dispatch!(self, |pool| {
                 let mut tx = pool.begin_write().await?;
                 for organization in batch {
-                    let id = upsert_organization!(tx, organization, now);
+                    let id = upsert_organization(&mut tx, organization, now).await?;
                     if id != organization.id {
                         // The name belonged to another record; dropping `tx` rolls back.
                         return Err(StoreError::Conflict { field: "name" });
                     }
-                    record_change!(tx, "organization", id, now);
+                    record_change(&mut tx, "organization", id, now).await?;
                 }
-                record_audit!(
-                    tx,
-                    batch_audit("organization", first.id, last.id, batch.len())
-                );
+                record_audit(
+                    &mut tx,
+                    &batch_audit("organization", first.id, last.id, batch.len()),
+                )
+                .await?;
                 tx.commit().await?;
             });
             crate::outbox::announce();
@@ -94,10 +95,10 @@ impl Db {
             dispatch!(self, |pool| {
                 let mut tx = pool.begin_write().await?;
                 for (id, new, json) in &rows {
-                    insert_practice!(tx, *id, new, json, now);
-                    record_change!(tx, "practice", id, now);
+                    insert_practice(&mut tx, *id, new, json, now).await?;
+                    record_change(&mut tx, "practice", id, now).await?;
                 }
-                record_audit!(tx, batch_audit("practice", first, last, rows.len()));
+                record_audit(&mut tx, &batch_audit("practice", first, last, rows.len())).await?;
                 tx.commit().await?;
             });
             crate::outbox::announce();

@@ -5,9 +5,10 @@ use crate::{
     Db, ImportOutcome, ImportProgress, StoreError,
     accounts::is_unique_violation,
     audit::{AuditRecord, record_audit},
-    db::{BeginWrite, dispatch},
+    db::{BeginWrite, Tx, dispatch},
     outbox::record_change,
-    service_writes::write_service_terms,
+    reference::{imported_digest, record_digest},
+    services::write_service_terms,
     time::DbTime,
 };
 use acoge_analysis::facts::{
@@ -28,34 +29,44 @@ use uuid::Uuid;
 /// The name the services data set's digest is recorded under.
 pub const SERVICES_DATASET: &str = "servicios";
 
-/// Rewrites `$table` rows (`$column` values) of organization `$id` in `$tx`,
-/// keeping the ones there (`replace == false`) or replacing them.
-macro_rules! write_set {
-    ($tx:ident, $table:literal, $column:literal, $id:expr, $values:expr, $replace:expr) => {{
-        if $replace {
-            sqlx::query(concat!(
-                "DELETE FROM ",
-                $table,
-                " WHERE organization_id = $1"
-            ))
-            .bind($id)
-            .execute(&mut *$tx)
-            .await?;
+/// Writes organization `id`'s sectors and territories in the caller's
+/// transaction, keeping the ones there (`replace == false`) or replacing them.
+async fn write_sectors_and_territories(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    sectors: &[Sector],
+    territories: &[Territory],
+    replace: bool,
+) -> Result<(), StoreError> {
+    let sets: [(&'static str, &'static str, Vec<&str>); 2] = [
+        (
+            "DELETE FROM organization_sectors WHERE organization_id = $1",
+            "INSERT INTO organization_sectors (organization_id, sector) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+            sectors.iter().map(|s| s.slug()).collect(),
+        ),
+        (
+            "DELETE FROM organization_territories WHERE organization_id = $1",
+            "INSERT INTO organization_territories (organization_id, territory) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+            territories.iter().map(Territory::key).collect(),
+        ),
+    ];
+    dispatch!(tx: tx.into(), |conn| {
+        for (delete, insert, values) in &sets {
+            if replace {
+                sqlx::query(*delete).bind(id).execute(&mut *conn).await?;
+            }
+            for value in values {
+                sqlx::query(*insert)
+                    .bind(id)
+                    .bind(*value)
+                    .execute(&mut *conn)
+                    .await?;
+            }
         }
-        for value in $values {
-            sqlx::query(concat!(
-                "INSERT INTO ",
-                $table,
-                " (organization_id, ",
-                $column,
-                ") VALUES ($1, $2) ON CONFLICT DO NOTHING"
-            ))
-            .bind($id)
-            .bind(value)
-            .execute(&mut *$tx)
-            .await?;
-        }
-    }};
+    });
+    Ok(())
 }
 
 /// A unique violation on an organization is a name taken in its place.
@@ -137,11 +148,7 @@ impl Db {
         let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let current: Option<String> =
-                sqlx::query_scalar("SELECT digest FROM reference_imports WHERE dataset = $1")
-                    .bind(SERVICES_DATASET)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let current = imported_digest(&mut tx, SERVICES_DATASET).await?;
             if current.as_deref() == Some(digest) {
                 return Ok(ImportOutcome::AlreadyCurrent);
             }
@@ -199,23 +206,15 @@ impl Db {
                         o.id
                     }
                 };
-                write_set!(
-                    tx,
-                    "organization_sectors",
-                    "sector",
+                write_sectors_and_territories(
+                    &mut tx,
                     id,
-                    record.entry.sectors.iter().map(|s| s.slug()),
-                    false
-                );
-                write_set!(
-                    tx,
-                    "organization_territories",
-                    "territory",
-                    id,
-                    record.entry.territories.iter().map(Territory::key),
-                    false
-                );
-                record_change!(tx, "organization", id, now);
+                    &record.entry.sectors,
+                    &record.entry.territories,
+                    false,
+                )
+                .await?;
+                record_change(&mut tx, "organization", id, now).await?;
                 for s in &record.services {
                     // A service someone saved on the site keeps their edits:
                     // the upsert's WHERE skips it and answers no row.
@@ -263,24 +262,15 @@ impl Db {
                     let Some(service_id) = service_id else {
                         continue;
                     };
-                    write_service_terms!(tx, service_id, s);
-                    record_change!(tx, "service", service_id, now);
+                    write_service_terms(&mut tx, service_id, s).await?;
+                    record_change(&mut tx, "service", service_id, now).await?;
                 }
                 progress(1 + record.services.len() as u64);
             }
-            sqlx::query(
-                "INSERT INTO reference_imports (dataset, digest, imported_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (dataset) DO UPDATE SET digest = excluded.digest,
-                    imported_at = excluded.imported_at",
-            )
-            .bind(SERVICES_DATASET)
-            .bind(digest)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_digest(&mut tx, SERVICES_DATASET, digest, now).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: None,
                     action: "directory.import",
                     entity: "dataset",
@@ -291,8 +281,9 @@ impl Db {
                         "organizations": data.records.len(),
                         "services": data.service_count(),
                     })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             crate::outbox::announce();
         });
@@ -406,34 +397,21 @@ impl Db {
             if updated == 0 {
                 return Ok(false);
             }
-            write_set!(
-                tx,
-                "organization_sectors",
-                "sector",
-                id,
-                edit.sectors.iter().map(|s| s.slug()),
-                true
-            );
-            write_set!(
-                tx,
-                "organization_territories",
-                "territory",
-                id,
-                edit.territories.iter().map(Territory::key),
-                true
-            );
-            record_change!(tx, "organization", id, now);
-            record_audit!(
-                tx,
-                AuditRecord {
+            write_sectors_and_territories(&mut tx, id, &edit.sectors, &edit.territories, true)
+                .await?;
+            record_change(&mut tx, "organization", id, now).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: "organization.directory",
                     entity: "organization",
                     entity_id: id.to_string(),
                     before: serde_json::to_value(&before).ok(),
                     after: serde_json::to_value(edit).ok(),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             crate::outbox::announce();
         });
@@ -458,18 +436,19 @@ impl Db {
             if updated == 0 {
                 return Ok(false);
             }
-            record_change!(tx, "organization", id, DbTime(now));
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_change(&mut tx, "organization", id, DbTime(now)).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(moderator),
                     action: "organization.verify",
                     entity: "organization",
                     entity_id: id.to_string(),
                     before: None,
                     after: Some(serde_json::json!({ "verified_at": now.to_string() })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             crate::outbox::announce();
         });

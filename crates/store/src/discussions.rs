@@ -3,7 +3,8 @@
 use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
-    db::{BeginWrite, dispatch},
+    db::{BeginWrite, Tx, dispatch},
+    notifications::{Subject, notify},
     rows::count,
     time::DbTime,
 };
@@ -149,49 +150,62 @@ fn citations_by_owner(
     Ok(out)
 }
 
-/// Replaces what `$owner` cites.
-macro_rules! write_citations {
-    ($tx:ident, $owner_kind:expr, $owner:expr, $citations:expr) => {{
+/// Replaces what `owner` cites, in the caller's transaction.
+async fn write_citations(
+    tx: impl Into<Tx<'_>>,
+    owner_kind: &str,
+    owner: Uuid,
+    citations: &[Citation],
+) -> Result<(), StoreError> {
+    dispatch!(tx: tx.into(), |conn| {
         sqlx::query("DELETE FROM citations WHERE owner_kind = $1 AND owner_id = $2")
-            .bind($owner_kind)
-            .bind($owner)
-            .execute(&mut *$tx)
+            .bind(owner_kind)
+            .bind(owner)
+            .execute(&mut *conn)
             .await?;
-        for (position, citation) in $citations.iter().enumerate() {
+        for (position, citation) in citations.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO citations (owner_kind, owner_id, position, kind, target_id)
                  VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind($owner_kind)
-            .bind($owner)
+            .bind(owner_kind)
+            .bind(owner)
             .bind(i32::try_from(position).unwrap_or(i32::MAX))
             .bind(citation.kind.slug())
             .bind(citation.id)
-            .execute(&mut *$tx)
+            .execute(&mut *conn)
             .await?;
         }
-    }};
+    });
+    Ok(())
 }
 
 /// Opens, in the caller's transaction, a thread for each guiding question of
-/// the event that has none; evaluates to how many were opened.
-macro_rules! open_threads {
-    ($tx:ident, $event:expr, $actor:expr, $now:expr) => {{
-        let event_id: Uuid = $event;
-        let questions: Vec<(i32, String, String)> = sqlx::query_as(
+/// the event that has none; answers how many were opened.
+pub(crate) async fn open_threads(
+    tx: impl Into<Tx<'_>>,
+    event_id: Uuid,
+    actor: Option<Uuid>,
+    now: DbTime,
+) -> Result<usize, StoreError> {
+    let mut tx = tx.into();
+    let questions: Vec<(i32, String, String)> = dispatch!(tx: tx.reborrow(), |conn| {
+        sqlx::query_as(
             "SELECT q.position, q.text_es, q.text_en FROM event_guiding_questions q
              WHERE q.event_id = $1 AND NOT EXISTS (SELECT 1 FROM discussions d
                 WHERE d.event_id = q.event_id AND d.position = q.position)
              ORDER BY q.position",
         )
         .bind(event_id)
-        .fetch_all(&mut *$tx)
-        .await?;
-        let mut opened: usize = 0;
-        for (position, es, en) in &questions {
-            let id = Uuid::now_v7();
-            // A concurrent transaction may have opened it since the SELECT.
-            let inserted = sqlx::query(
+        .fetch_all(conn)
+        .await?
+    });
+    let mut opened: usize = 0;
+    for (position, es, en) in &questions {
+        let id = Uuid::now_v7();
+        // A concurrent transaction may have opened it since the SELECT.
+        let inserted = dispatch!(tx: tx.reborrow(), |conn| {
+            sqlx::query(
                 "INSERT INTO discussions (id, event_id, position, question_es, question_en,
                     status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (event_id, position) DO NOTHING",
@@ -201,31 +215,31 @@ macro_rules! open_threads {
             .bind(position)
             .bind(es)
             .bind(en)
-            .bind(acoge_domain::discussion::DiscussionStatus::Open.slug())
-            .bind($now)
-            .execute(&mut *$tx)
+            .bind(DiscussionStatus::Open.slug())
+            .bind(now)
+            .execute(conn)
             .await?
-            .rows_affected();
-            if inserted == 0 {
-                continue;
-            }
-            opened += 1;
-            $crate::audit::record_audit!(
-                $tx,
-                $crate::audit::AuditRecord {
-                    actor: $actor,
-                    action: "discussion.open",
-                    entity: "discussion",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: Some(serde_json::json!({"question": es, "event": event_id})),
-                }
-            );
+            .rows_affected()
+        });
+        if inserted == 0 {
+            continue;
         }
-        opened
-    }};
+        opened += 1;
+        record_audit(
+            &mut tx,
+            &AuditRecord {
+                actor,
+                action: "discussion.open",
+                entity: "discussion",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({"question": es, "event": event_id})),
+            },
+        )
+        .await?;
+    }
+    Ok(opened)
 }
-pub(crate) use open_threads;
 
 impl Db {
     /// Opens a thread for each guiding question of the event that has none;
@@ -238,7 +252,7 @@ impl Db {
         let now = DbTime(Timestamp::now());
         let opened = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let opened = open_threads!(tx, event_id, actor, now);
+            let opened = open_threads(&mut tx, event_id, actor, now).await?;
             tx.commit().await?;
             opened
         });
@@ -405,7 +419,7 @@ impl Db {
             .bind(Visibility::Visible.slug())
             .execute(&mut *tx)
             .await?;
-            write_citations!(tx, "contribution", id, new.citations);
+            write_citations(&mut tx, "contribution", id, new.citations).await?;
             let followers: Vec<Uuid> = sqlx::query_scalar(
                 "SELECT member_id FROM discussion_followers
                  WHERE discussion_id = $1 AND member_id <> $2",
@@ -414,18 +428,14 @@ impl Db {
             .bind(new.author_id)
             .fetch_all(&mut *tx)
             .await?;
-            for member in followers {
-                sqlx::query(
-                    "INSERT INTO notifications (id, member_id, kind, discussion_id, created_at)
-                     VALUES ($1, $2, 'contribucion', $3, $4)",
-                )
-                .bind(Uuid::now_v7())
-                .bind(member)
-                .bind(new.discussion_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
+            notify(
+                &mut tx,
+                &followers,
+                "contribucion",
+                Subject::Discussion(new.discussion_id),
+                now,
+            )
+            .await?;
             sqlx::query(
                 "INSERT INTO discussion_followers (discussion_id, member_id) VALUES ($1, $2)
                  ON CONFLICT DO NOTHING",
@@ -434,19 +444,20 @@ impl Db {
             .bind(new.author_id)
             .execute(&mut *tx)
             .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(new.author_id),
                     action: "contribution.create",
                     entity: "contribution",
                     entity_id: id.to_string(),
                     before: None,
                     after: Some(
-                        serde_json::json!({"discussion": new.discussion_id, "body": new.body})
+                        serde_json::json!({"discussion": new.discussion_id, "body": new.body}),
                     ),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             Contributed::Added(id)
         });
@@ -504,19 +515,20 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(member),
                     action: "contribution.flag",
                     entity: "contribution",
                     entity_id: id.to_string(),
                     before: Some(serde_json::json!({"visibility": current.slug()})),
                     after: Some(
-                        serde_json::json!({"visibility": after.slug(), "reason": reason.slug()})
+                        serde_json::json!({"visibility": after.slug(), "reason": reason.slug()}),
                     ),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             Some(after)
         });
@@ -563,9 +575,9 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(moderator),
                     action: if reason.is_some() {
                         "contribution.hide"
@@ -576,10 +588,11 @@ impl Db {
                     entity_id: id.to_string(),
                     before: Some(serde_json::json!({"visibility": before.0, "reason": before.1})),
                     after: Some(
-                        serde_json::json!({"visibility": visibility.slug(), "reason": reason})
+                        serde_json::json!({"visibility": visibility.slug(), "reason": reason}),
                     ),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             true
         });
@@ -662,17 +675,18 @@ impl Db {
                 .bind(status.slug())
                 .execute(&mut *tx)
                 .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(moderator),
                     action: "discussion.status",
                     entity: "discussion",
                     entity_id: id.to_string(),
                     before: Some(serde_json::json!({"status": before})),
                     after: Some(serde_json::json!({"status": status.slug()})),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             true
         });
@@ -720,10 +734,10 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            write_citations!(tx, "synthesis", discussion_id, citations);
-            record_audit!(
-                tx,
-                AuditRecord {
+            write_citations(&mut tx, "synthesis", discussion_id, &citations).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(author),
                     action: "synthesis.save",
                     entity: "synthesis",
@@ -732,8 +746,9 @@ impl Db {
                         serde_json::json!({"findings": f, "agreements": a, "pending": p})
                     }),
                     after: serde_json::to_value(content).ok(),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             true
         });

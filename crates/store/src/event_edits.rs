@@ -7,10 +7,11 @@
 use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
-    db::{BeginWrite, dispatch},
+    db::{BeginWrite, Tx, dispatch},
     discussions::open_threads,
+    notifications::{Subject, notify},
     outbox::record_change,
-    registrations::{fill_from_waiting_list, lock_event, notify_about_event},
+    registrations::{fill_from_waiting_list, lock_event},
     time::DbTime,
 };
 use acoge_domain::{Timestamp, event_edit::EventContent, geo::fold_name};
@@ -48,19 +49,21 @@ fn slug(id: Uuid, content: &EventContent) -> String {
     )
 }
 
-/// Rewrites the event's parts from `$content`. Organizers must exist (the
-/// caller checked; a foreign key refuses the rest).
-macro_rules! write_parts {
-    ($tx:ident, $id:expr, $content:expr) => {{
-        let id: Uuid = $id;
-        let content: &EventContent = $content;
+/// Rewrites the event's parts from `content`, in the caller's transaction.
+/// Organizers must exist (the caller checked; a foreign key refuses the rest).
+async fn write_parts(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    content: &EventContent,
+) -> Result<(), StoreError> {
+    dispatch!(tx: tx.into(), |conn| {
         for delete in [
             "DELETE FROM event_organizers WHERE event_id = $1",
             "DELETE FROM event_guiding_questions WHERE event_id = $1",
             "DELETE FROM event_links WHERE event_id = $1",
             "DELETE FROM event_agenda_items WHERE event_id = $1",
         ] {
-            sqlx::query(delete).bind(id).execute(&mut *$tx).await?;
+            sqlx::query(delete).bind(id).execute(&mut *conn).await?;
         }
         for (position, organization) in content.organizers.iter().enumerate() {
             sqlx::query(
@@ -70,7 +73,7 @@ macro_rules! write_parts {
             .bind(id)
             .bind(organization)
             .bind(i32::try_from(position).unwrap_or(i32::MAX))
-            .execute(&mut *$tx)
+            .execute(&mut *conn)
             .await?;
         }
         for (position, q) in content.guiding_questions.iter().enumerate() {
@@ -82,7 +85,7 @@ macro_rules! write_parts {
             .bind(i32::try_from(position + 1).unwrap_or(i32::MAX))
             .bind(&q.es)
             .bind(&q.en)
-            .execute(&mut *$tx)
+            .execute(&mut *conn)
             .await?;
         }
         for (position, link) in content.links.iter().enumerate() {
@@ -95,7 +98,7 @@ macro_rules! write_parts {
             .bind(link.kind.slug())
             .bind(&link.url)
             .bind(&link.label)
-            .execute(&mut *$tx)
+            .execute(&mut *conn)
             .await?;
         }
         for (position, item) in content.agenda.iter().enumerate() {
@@ -108,30 +111,44 @@ macro_rules! write_parts {
             .bind(&item.time)
             .bind(&item.title)
             .bind(serde_json::Value::from(item.speakers.clone()).to_string())
-            .execute(&mut *$tx)
+            .execute(&mut *conn)
             .await?;
         }
-    }};
+    });
+    Ok(())
 }
 
-/// Who hears of a working group's new event: the members of its
-/// organizations and its moderators, except the one who made the change.
-macro_rules! group_audience {
-    ($tx:ident, $group:expr, $editor:expr) => {{
-        let members: Vec<Uuid> = sqlx::query_scalar(
+/// Tells a working group's audience of a new event, in the caller's
+/// transaction: the members of its organizations and its moderators, except
+/// the one who made the change.
+async fn notify_group(
+    tx: impl Into<Tx<'_>>,
+    group: Uuid,
+    editor: Uuid,
+    event: Uuid,
+    now: DbTime,
+) -> Result<(), StoreError> {
+    let mut tx = tx.into();
+    let members: Vec<Uuid> = dispatch!(tx: tx.reborrow(), |conn| {
+        sqlx::query_scalar(
             "SELECT id FROM members WHERE organization_id IN
                 (SELECT organization_id FROM working_group_organizations WHERE group_id = $1)
              UNION
              SELECT member_id FROM working_group_moderators WHERE group_id = $1",
         )
-        .bind($group)
-        .fetch_all(&mut *$tx)
-        .await?;
-        members
-            .into_iter()
-            .filter(|m| *m != $editor)
-            .collect::<Vec<Uuid>>()
-    }};
+        .bind(group)
+        .fetch_all(conn)
+        .await?
+    });
+    let audience: Vec<Uuid> = members.into_iter().filter(|m| *m != editor).collect();
+    notify(
+        &mut tx,
+        &audience,
+        "group_event",
+        Subject::Event(event),
+        now,
+    )
+    .await
 }
 
 impl Db {
@@ -170,24 +187,24 @@ impl Db {
             .bind(group)
             .execute(&mut *tx)
             .await?;
-            write_parts!(tx, id, content);
-            open_threads!(tx, id, Some(editor), now);
+            write_parts(&mut tx, id, content).await?;
+            open_threads(&mut tx, id, Some(editor), now).await?;
             if let Some(group) = group {
-                let audience = group_audience!(tx, group, editor);
-                notify_about_event!(tx, &audience, "group_event", id, now);
+                notify_group(&mut tx, group, editor, id, now).await?;
             }
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(editor),
                     action: "event.create",
                     entity: "event",
                     entity_id: id.to_string(),
                     before: None,
                     after: Some(after.clone()),
-                }
-            );
-            record_change!(tx, "event", id, now);
+                },
+            )
+            .await?;
+            record_change(&mut tx, "event", id, now).await?;
             tx.commit().await?;
         });
         crate::outbox::announce();
@@ -213,7 +230,7 @@ impl Db {
         let group = self.group_id(content.working_group.as_deref()).await?;
         let promoted = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            if lock_event!(tx, id).is_none() {
+            if lock_event(&mut tx, id).await?.is_none() {
                 return Ok(None);
             }
             let group_before: Option<Uuid> =
@@ -241,27 +258,27 @@ impl Db {
             .bind(group)
             .execute(&mut *tx)
             .await?;
-            write_parts!(tx, id, content);
+            write_parts(&mut tx, id, content).await?;
             // A question added later gets its thread; earlier threads stay.
-            open_threads!(tx, id, Some(editor), now);
+            open_threads(&mut tx, id, Some(editor), now).await?;
             // An event moved into a group is news to that group.
             if let Some(group) = group.filter(|g| group_before != Some(*g)) {
-                let audience = group_audience!(tx, group, editor);
-                notify_about_event!(tx, &audience, "group_event", id, now);
+                notify_group(&mut tx, group, editor, id, now).await?;
             }
-            let promoted = fill_from_waiting_list!(tx, id, content.capacity, now);
-            record_audit!(
-                tx,
-                AuditRecord {
+            let promoted = fill_from_waiting_list(&mut tx, id, content.capacity, now).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(editor),
                     action: "event.update",
                     entity: "event",
                     entity_id: id.to_string(),
                     before: Some(before.clone()),
                     after: Some(after.clone()),
-                }
-            );
-            record_change!(tx, "event", id, now);
+                },
+            )
+            .await?;
+            record_change(&mut tx, "event", id, now).await?;
             tx.commit().await?;
             promoted
         });

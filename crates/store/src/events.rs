@@ -3,7 +3,7 @@
 use crate::{
     Db, StoreError,
     db::dispatch,
-    rows::{count, provenance},
+    rows::{page_of, provenance},
     time::DbTime,
 };
 use acoge_domain::{
@@ -72,26 +72,13 @@ const COLUMNS: &str = "id, slug, kind, title_es, title_en, description_es, descr
 impl Db {
     /// Events, newest first.
     pub async fn events(&self, page: PageRequest) -> Result<Page<EventSummary>, StoreError> {
-        let (total, rows): (i64, Vec<EventRow>) = dispatch!(self, |pool| {
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-                .fetch_one(pool)
-                .await?;
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM events ORDER BY starts_at DESC, id LIMIT $1 OFFSET $2"
-            )))
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(pool)
-            .await?;
-            (total, rows)
-        });
-        Ok(Page {
-            total: count(total),
-            items: rows
-                .iter()
-                .map(EventRow::summary)
-                .collect::<Result<_, _>>()?,
-        })
+        self.whole_table_page(
+            page,
+            "SELECT COUNT(*) FROM events",
+            format!("SELECT {COLUMNS} FROM events ORDER BY starts_at DESC, id LIMIT $1 OFFSET $2"),
+            |row: EventRow| row.summary(),
+        )
+        .await
     }
 
     /// Events that have not ended at `now`, soonest first. They are few (a
@@ -158,13 +145,7 @@ impl Db {
             .await?;
             (total, rows)
         });
-        Ok(Page {
-            total: count(total),
-            items: rows
-                .iter()
-                .map(EventRow::summary)
-                .collect::<Result<_, _>>()?,
-        })
+        page_of(total, rows, |row| row.summary())
     }
 
     /// One event by its id or its slug, with everything its page shows.

@@ -3,7 +3,7 @@
 use crate::{
     Db, StoreError,
     db::dispatch,
-    rows::{count, like_pattern, opt_count, provenance},
+    rows::{count, like_pattern, opt_count, page_of, provenance},
 };
 use acoge_domain::{
     Cvegeo, StateKey,
@@ -244,13 +244,7 @@ impl Db {
             .await?;
             (total, rows)
         });
-        Ok(Page {
-            total: count(total),
-            items: rows
-                .into_iter()
-                .map(MunicipalityRow::into_municipality)
-                .collect::<Result<_, _>>()?,
-        })
+        page_of(total, rows, MunicipalityRow::into_municipality)
     }
 
     pub async fn municipality(&self, cvegeo: &Cvegeo) -> Result<Option<Municipality>, StoreError> {

@@ -6,7 +6,7 @@
 use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
-    db::{BeginWrite, dispatch},
+    db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
     outbox::record_change,
     time::DbTime,
@@ -14,6 +14,7 @@ use crate::{
 use acoge_domain::{
     Timestamp,
     legal_change::{ChangeKind, InstrumentContent, ProvisionContent},
+    taxonomy::{GovernmentLevel, Right},
 };
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
@@ -77,77 +78,126 @@ fn versions<T: DeserializeOwned>(
         .collect()
 }
 
-/// Writes the version row (and, before a record's first change, the
-/// reference data's content as its baseline version).
-macro_rules! write_version {
-    ($tx:ident, $entity:expr, $id:expr, $before:expr, $next:expr, $change:expr, $now:expr) => {{
-        let has_history: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM legal_versions WHERE entity = $1 AND entity_id = $2)",
-        )
-        .bind($entity)
-        .bind($id)
-        .fetch_one(&mut *$tx)
-        .await?;
-        if let (false, Some((version, content))) = (has_history, $before) {
-            sqlx::query(
-                "INSERT INTO legal_versions (entity, entity_id, version, kind, content, note,
-                    edited_by, created_at) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6)",
+/// One change to an instrument or a provision, as its history keeps it.
+struct Revision<'a> {
+    /// "instrument" or "provision".
+    entity: &'static str,
+    id: &'a str,
+    /// The stored version and its content (JSON) before the change; `None`
+    /// for a new record.
+    before: Option<(i32, &'a str)>,
+    /// The new version and its content (JSON).
+    after: (i32, &'a str),
+    change: Change<'a>,
+    /// The audit entry's action, e.g. "instrument.create".
+    action: &'static str,
+}
+
+/// Everything a change writes besides the record itself, in the caller's
+/// transaction: the version row (and, before a record's first change, the
+/// reference data's content as its baseline version), the audit entry with
+/// before and after, and the outbox row for the search index.
+async fn record_revision(
+    tx: impl Into<Tx<'_>>,
+    revision: &Revision<'_>,
+    now: DbTime,
+) -> Result<(), StoreError> {
+    let mut tx = tx.into();
+    let Revision {
+        entity,
+        id,
+        before,
+        after: (version, content),
+        change,
+        action,
+    } = *revision;
+    dispatch!(tx: tx.reborrow(), |conn| {
+        if let Some((baseline, baseline_content)) = before {
+            let has_history: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM legal_versions WHERE entity = $1 AND entity_id = $2)",
             )
-            .bind($entity)
-            .bind($id)
-            .bind(version)
-            .bind(ChangeKind::Import.slug())
-            .bind(content)
-            .bind($now)
-            .execute(&mut *$tx)
+            .bind(entity)
+            .bind(id)
+            .fetch_one(&mut *conn)
             .await?;
+            if !has_history {
+                sqlx::query(
+                    "INSERT INTO legal_versions (entity, entity_id, version, kind, content, note,
+                        edited_by, created_at) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6)",
+                )
+                .bind(entity)
+                .bind(id)
+                .bind(baseline)
+                .bind(ChangeKind::Import.slug())
+                .bind(baseline_content)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+            }
         }
-        let (version, content): (i32, &String) = $next;
-        let change: Change<'_> = $change;
         sqlx::query(
             "INSERT INTO legal_versions (entity, entity_id, version, kind, content, note,
                 edited_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind($entity)
-        .bind($id)
+        .bind(entity)
+        .bind(id)
         .bind(version)
         .bind(change.kind.slug())
         .bind(content)
         .bind(change.note)
         .bind(change.editor)
-        .bind($now)
-        .execute(&mut *$tx)
+        .bind(now)
+        .execute(&mut *conn)
         .await?;
-    }};
+    });
+    record_audit(
+        &mut tx,
+        &AuditRecord {
+            actor: Some(change.editor),
+            action,
+            entity,
+            entity_id: id.to_owned(),
+            before: before.and_then(|(_, content)| serde_json::from_str(content).ok()),
+            after: serde_json::from_str(content).ok(),
+        },
+    )
+    .await?;
+    record_change(&mut tx, entity, id, now).await
 }
 
-/// Replaces a provision's rights and levels.
-macro_rules! write_provision_tags {
-    ($tx:ident, $id:expr, $content:expr) => {{
-        let content: &ProvisionContent = $content;
+/// Replaces a provision's rights and the levels of government it binds, in
+/// the caller's transaction. Shared with the reference import.
+pub(crate) async fn write_provision_tags(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    rights: &[Right],
+    binds: &[GovernmentLevel],
+) -> Result<(), StoreError> {
+    dispatch!(tx: tx.into(), |conn| {
         sqlx::query("DELETE FROM provision_rights WHERE provision_id = $1")
-            .bind($id)
-            .execute(&mut *$tx)
+            .bind(id)
+            .execute(&mut *conn)
             .await?;
-        for right in &content.rights {
+        for right in rights {
             sqlx::query("INSERT INTO provision_rights (provision_id, right_slug) VALUES ($1, $2)")
-                .bind($id)
+                .bind(id)
                 .bind(right.slug())
-                .execute(&mut *$tx)
+                .execute(&mut *conn)
                 .await?;
         }
         sqlx::query("DELETE FROM provision_levels WHERE provision_id = $1")
-            .bind($id)
-            .execute(&mut *$tx)
+            .bind(id)
+            .execute(&mut *conn)
             .await?;
-        for level in &content.binds {
+        for level in binds {
             sqlx::query("INSERT INTO provision_levels (provision_id, level) VALUES ($1, $2)")
-                .bind($id)
+                .bind(id)
                 .bind(level.slug())
-                .execute(&mut *$tx)
+                .execute(&mut *conn)
                 .await?;
         }
-    }};
+    });
+    Ok(())
 }
 
 impl Db {
@@ -183,27 +233,15 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(conflict_on("id"))?;
-            write_version!(
-                tx,
-                "instrument",
+            let revision = Revision {
+                entity: "instrument",
                 id,
-                None::<(i32, String)>,
-                (1, &after),
+                before: None,
+                after: (1, &after),
                 change,
-                now
-            );
-            record_audit!(
-                tx,
-                AuditRecord {
-                    actor: Some(editor),
-                    action: "instrument.create",
-                    entity: "instrument",
-                    entity_id: id.to_owned(),
-                    before: None,
-                    after: serde_json::from_str(&after).ok(),
-                }
-            );
-            record_change!(tx, "instrument", id, now);
+                action: "instrument.create",
+            };
+            record_revision(&mut tx, &revision, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
         });
@@ -252,27 +290,15 @@ impl Db {
             .bind(version + 1)
             .execute(&mut *tx)
             .await?;
-            write_version!(
-                tx,
-                "instrument",
+            let revision = Revision {
+                entity: "instrument",
                 id,
-                Some((version, &before)),
-                (version + 1, &after),
+                before: Some((version, &before)),
+                after: (version + 1, &after),
                 change,
-                now
-            );
-            record_audit!(
-                tx,
-                AuditRecord {
-                    actor: Some(change.editor),
-                    action: audit_action("instrument", change.kind),
-                    entity: "instrument",
-                    entity_id: id.to_owned(),
-                    before: serde_json::from_str(&before).ok(),
-                    after: serde_json::from_str(&after).ok(),
-                }
-            );
-            record_change!(tx, "instrument", id, now);
+                action: audit_action("instrument", change.kind),
+            };
+            record_revision(&mut tx, &revision, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
             version + 1
@@ -328,28 +354,16 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(conflict_on("article"))?;
-            write_provision_tags!(tx, id, content);
-            write_version!(
-                tx,
-                "provision",
-                &key,
-                None::<(i32, String)>,
-                (1, &after),
+            write_provision_tags(&mut tx, id, &content.rights, &content.binds).await?;
+            let revision = Revision {
+                entity: "provision",
+                id: &key,
+                before: None,
+                after: (1, &after),
                 change,
-                now
-            );
-            record_audit!(
-                tx,
-                AuditRecord {
-                    actor: Some(editor),
-                    action: "provision.create",
-                    entity: "provision",
-                    entity_id: key.clone(),
-                    before: None,
-                    after: serde_json::from_str(&after).ok(),
-                }
-            );
-            record_change!(tx, "provision", id, now);
+                action: "provision.create",
+            };
+            record_revision(&mut tx, &revision, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
         });
@@ -400,28 +414,16 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(conflict_on("article"))?;
-            write_provision_tags!(tx, id, content);
-            write_version!(
-                tx,
-                "provision",
-                &key,
-                Some((version, &before)),
-                (version + 1, &after),
+            write_provision_tags(&mut tx, id, &content.rights, &content.binds).await?;
+            let revision = Revision {
+                entity: "provision",
+                id: &key,
+                before: Some((version, &before)),
+                after: (version + 1, &after),
                 change,
-                now
-            );
-            record_audit!(
-                tx,
-                AuditRecord {
-                    actor: Some(change.editor),
-                    action: audit_action("provision", change.kind),
-                    entity: "provision",
-                    entity_id: key.clone(),
-                    before: serde_json::from_str(&before).ok(),
-                    after: serde_json::from_str(&after).ok(),
-                }
-            );
-            record_change!(tx, "provision", id, now);
+                action: audit_action("provision", change.kind),
+            };
+            record_revision(&mut tx, &revision, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
             version + 1

@@ -1,35 +1,46 @@
 //! Acoge's storage: one API over an embedded SQLite file and a PostgreSQL
-//! server. Each query is written once and compiled for both pools by the
-//! `dispatch!` macro; migrations live in one folder per backend with the same
-//! version numbers.
+//! server. Each query is written once and compiled for both backends by the
+//! `dispatch!` macro, in a `Db` method or in a write step several methods
+//! share (a function taking the caller's transaction as a `db::Tx`);
+//! migrations live in one folder per backend with the same version numbers.
 
-mod accounts;
-mod alliances;
-mod audit;
+// The connection and what every capability uses: `Db` and `dispatch!`,
+// `Tx` for the write steps several methods share, errors, row and time
+// conversions, scratch databases for tests.
 mod db;
-mod demo;
-mod directory;
-mod discussions;
 mod error;
-mod event_edits;
-mod events;
-mod fts_anchor;
-mod geo;
-mod legal;
-mod legal_changes;
-mod notifications;
-mod organizations;
-mod outbox;
-mod practices;
-mod reference;
-mod registrations;
 mod rows;
 pub mod scratch;
-mod search_feed;
-mod service_writes;
-mod services;
 mod time;
-mod working_groups;
+
+// Written by every change, in its transaction: who did what, and what the
+// search index must follow.
+mod audit;
+mod outbox;
+
+// One module per capability, each an `impl Db` block (reads and writes).
+mod accounts; // members, sessions, invitations, password resets, API tokens, rate limits
+mod alliances; // declared and derived alliances
+mod directory; // the services data set, organizations' directory entries, analysis facts
+mod discussions; // threads, contributions, flags, syntheses
+mod event_edits; // moderators creating and changing events
+mod events; // events as read
+mod geo; // states and municipalities
+mod legal; // legal instruments, provisions and figures as read
+mod legal_changes; // moderators' changes to instruments and provisions, with versions
+mod notifications; // in-app notifications and the daily digest
+mod organizations; // the organizations of the directory
+mod practices; // good practices, their reviews, replies and versions
+mod registrations; // registration for events, the waiting list, attendance
+mod services; // services: reads and members' changes
+mod working_groups; // working groups and the collaboration framework
+
+// Bulk and derived data: the reference import, the demo corpus, what the
+// search index reads, the full-text benchmark's anchor.
+mod demo;
+mod fts_anchor;
+mod reference;
+mod search_feed;
 
 pub use accounts::{
     ApiTokenRecord, CredentialsRevoked, InvitationRecord, LinkProblem, MemberRecord, NewMember,

@@ -5,13 +5,62 @@
 
 use crate::{
     Db, StoreError,
-    db::{BeginWrite, dispatch},
+    db::{BeginWrite, Tx, dispatch},
     rows::count,
     time::DbTime,
 };
 use acoge_domain::{Timestamp, lang::Bilingual};
 use std::time::Duration;
 use uuid::Uuid;
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Subject {
+    Practice(Uuid),
+    Discussion(Uuid),
+    Event(Uuid),
+}
+
+/// Notifies each of `members` of `kind` about `subject`, in the caller's
+/// transaction.
+pub(crate) async fn notify(
+    tx: impl Into<Tx<'_>>,
+    members: &[Uuid],
+    kind: &str,
+    subject: Subject,
+    now: DbTime,
+) -> Result<(), StoreError> {
+    let (insert, about) = match subject {
+        Subject::Practice(id) => (
+            "INSERT INTO notifications (id, member_id, kind, practice_id, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            id,
+        ),
+        Subject::Discussion(id) => (
+            "INSERT INTO notifications (id, member_id, kind, discussion_id, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            id,
+        ),
+        Subject::Event(id) => (
+            "INSERT INTO notifications (id, member_id, kind, event_id, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            id,
+        ),
+    };
+    dispatch!(tx: tx.into(), |conn| {
+        for member in members {
+            sqlx::query(insert)
+                .bind(Uuid::now_v7())
+                .bind(member)
+                .bind(kind)
+                .bind(about)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+        }
+    });
+    Ok(())
+}
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct NotificationRecord {

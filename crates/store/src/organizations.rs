@@ -2,23 +2,28 @@
 
 use crate::{
     Db, StoreError,
-    db::dispatch,
-    rows::{count, provenance},
+    db::{Tx, dispatch},
+    rows::{page_of, provenance},
+    time::DbTime,
 };
 use acoge_domain::{
     Cvegeo, StateKey,
+    geo::fold_name,
     organization::{Organization, OrganizationKind, Scope},
     page::{Page, PageRequest},
 };
 use uuid::Uuid;
 
 /// Inserts an organization, or updates the one with the same name (names are
-/// its natural key, so ids stay stable), in transaction `$tx`; evaluates to
+/// its natural key, so ids stay stable), in the caller's transaction; answers
 /// the stored id. Shared by the reference import and the demo corpus.
-macro_rules! upsert_organization {
-    ($tx:ident, $organization:expr, $now:expr) => {{
-        let o: &acoge_domain::organization::Organization = $organization;
-        sqlx::query_scalar::<_, uuid::Uuid>(
+pub(crate) async fn upsert_organization(
+    tx: impl Into<Tx<'_>>,
+    o: &Organization,
+    now: DbTime,
+) -> Result<Uuid, StoreError> {
+    Ok(dispatch!(tx: tx.into(), |conn| {
+        sqlx::query_scalar(
             "INSERT INTO organizations (id, name, name_folded, acronym, kind, scope, cve_ent,
                 cvegeo, founding_organizer, description, verified, sources, created_at,
                 updated_at)
@@ -32,7 +37,7 @@ macro_rules! upsert_organization {
         )
         .bind(o.id)
         .bind(&o.name)
-        .bind(acoge_domain::geo::fold_name(&o.name))
+        .bind(fold_name(&o.name))
         .bind(&o.acronym)
         .bind(o.kind.slug())
         .bind(o.scope.slug())
@@ -42,12 +47,11 @@ macro_rules! upsert_organization {
         .bind(&o.description)
         .bind(o.provenance.verified)
         .bind(o.provenance.joined_sources())
-        .bind($now)
-        .fetch_one(&mut *$tx)
+        .bind(now)
+        .fetch_one(conn)
         .await?
-    }};
+    }))
 }
-pub(crate) use upsert_organization;
 
 #[derive(Debug, Clone, Default)]
 pub struct OrganizationFilter {
@@ -140,13 +144,7 @@ impl Db {
             .await?;
             (total, rows)
         });
-        Ok(Page {
-            total: count(total),
-            items: rows
-                .into_iter()
-                .map(OrganizationRow::into_organization)
-                .collect::<Result<_, _>>()?,
-        })
+        page_of(total, rows, OrganizationRow::into_organization)
     }
 
     pub async fn organization(&self, id: Uuid) -> Result<Option<Organization>, StoreError> {

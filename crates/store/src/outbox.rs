@@ -8,26 +8,36 @@
 //! follower; the outbox itself is the truth, so a lost signal costs at most
 //! one poll interval.
 
-/// Appends an outbox row inside the transaction `$tx` (either backend).
-macro_rules! record_change {
-    ($tx:ident, $entity:expr, $id:expr, $now:expr) => {
+use crate::{
+    Db, StoreError,
+    db::{Tx, dispatch},
+    time::DbTime,
+};
+use sqlx::postgres::PgListener;
+use std::{sync::OnceLock, time::Duration};
+use tokio::sync::watch;
+
+/// Appends an outbox row (an upsert of `entity` `id`) inside the caller's
+/// transaction.
+pub(crate) async fn record_change(
+    tx: impl Into<Tx<'_>>,
+    entity: &str,
+    id: impl std::fmt::Display,
+    now: DbTime,
+) -> Result<(), StoreError> {
+    dispatch!(tx: tx.into(), |conn| {
         sqlx::query(
             "INSERT INTO outbox (entity, entity_id, operation, recorded_at)
              VALUES ($1, $2, 'upsert', $3)",
         )
-        .bind($entity)
-        .bind($id.to_string())
-        .bind($now)
-        .execute(&mut *$tx)
-        .await?
-    };
+        .bind(entity)
+        .bind(id.to_string())
+        .bind(now)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }
-pub(crate) use record_change;
-
-use crate::{Db, StoreError, db::dispatch};
-use sqlx::postgres::PgListener;
-use std::{sync::OnceLock, time::Duration};
-use tokio::sync::watch;
 
 /// The PostgreSQL channel the outbox trigger notifies.
 const CHANNEL: &str = "acoge_outbox";

@@ -3,10 +3,11 @@
 use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
-    db::{BeginWrite, dispatch},
+    db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
+    notifications::{Subject, notify},
     outbox::record_change,
-    rows::{count, like_pattern},
+    rows::{count, like_pattern, page_of},
     time::DbTime,
 };
 use acoge_domain::{
@@ -233,29 +234,39 @@ pub(crate) fn organization_roles(content: &PracticeContent) -> Vec<(Uuid, &'stat
     roles
 }
 
-/// Rewrites a practice's facet rows from its content, in transaction `$tx`.
-macro_rules! write_facets {
-    ($tx:ident, $id:expr, $content:expr) => {{
-        let id: Uuid = $id;
+/// Rewrites a practice's facet rows from its content, in the caller's
+/// transaction.
+async fn write_facets(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    content: &PracticeContent,
+) -> Result<(), StoreError> {
+    let mut tx = tx.into();
+    dispatch!(tx: tx.reborrow(), |conn| {
         for delete in [
             "DELETE FROM practice_municipalities WHERE practice_id = $1",
             "DELETE FROM practice_organizations WHERE practice_id = $1",
             "DELETE FROM practice_terms WHERE practice_id = $1",
             "DELETE FROM practice_provisions WHERE practice_id = $1",
         ] {
-            sqlx::query(delete).bind(id).execute(&mut *$tx).await?;
+            sqlx::query(delete).bind(id).execute(&mut *conn).await?;
         }
-        insert_facets!($tx, id, $content);
-    }};
+    });
+    insert_facets(&mut tx, id, content).await
 }
 
-/// Writes the facet rows of a practice that has none yet, in transaction `$tx`.
-macro_rules! insert_facets {
-    ($tx:ident, $id:expr, $content:expr) => {{
-        let id: uuid::Uuid = $id;
-        let content: &acoge_domain::practice::PracticeContent = $content;
-        // One multi-row INSERT per table: a practice has a dozen facet rows,
-        // and statements, not rows, are what cost (demo corpora write 100,000).
+/// Writes the facet rows of a practice that has none yet, in the caller's
+/// transaction.
+async fn insert_facets(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    content: &PracticeContent,
+) -> Result<(), StoreError> {
+    let roles = organization_roles(content);
+    let terms = facet_terms(content);
+    // One multi-row INSERT per table: a practice has a dozen facet rows,
+    // and statements, not rows, are what cost (demo corpora write 100,000).
+    dispatch!(tx: tx.into(), |conn| {
         if !content.municipalities.is_empty() {
             let mut insert = sqlx::QueryBuilder::new(
                 "INSERT INTO practice_municipalities (practice_id, cvegeo) ",
@@ -263,26 +274,22 @@ macro_rules! insert_facets {
             insert.push_values(&content.municipalities, |mut row, cvegeo| {
                 row.push_bind(id).push_bind(cvegeo.as_str());
             });
-            insert.build().execute(&mut *$tx).await?;
+            insert.build().execute(&mut *conn).await?;
         }
         let mut insert = sqlx::QueryBuilder::new(
             "INSERT INTO practice_organizations (practice_id, organization_id, role) ",
         );
-        insert.push_values(
-            $crate::practices::organization_roles(content),
-            |mut row, (organization, role)| {
-                row.push_bind(id).push_bind(organization).push_bind(role);
-            },
-        );
-        insert.build().execute(&mut *$tx).await?;
-        let terms = $crate::practices::facet_terms(content);
+        insert.push_values(&roles, |mut row, (organization, role)| {
+            row.push_bind(id).push_bind(*organization).push_bind(*role);
+        });
+        insert.build().execute(&mut *conn).await?;
         if !terms.is_empty() {
             let mut insert =
                 sqlx::QueryBuilder::new("INSERT INTO practice_terms (practice_id, facet, term) ");
-            insert.push_values(terms, |mut row, (facet, term)| {
-                row.push_bind(id).push_bind(facet).push_bind(term);
+            insert.push_values(&terms, |mut row, (facet, term)| {
+                row.push_bind(id).push_bind(*facet).push_bind(term);
             });
-            insert.build().execute(&mut *$tx).await?;
+            insert.build().execute(&mut *conn).await?;
         }
         if !content.legal_basis.is_empty() {
             let mut insert = sqlx::QueryBuilder::new(
@@ -291,22 +298,25 @@ macro_rules! insert_facets {
             insert.push_values(&content.legal_basis, |mut row, provision| {
                 row.push_bind(id).push_bind(*provision);
             });
-            insert.build().execute(&mut *$tx).await?;
+            insert.build().execute(&mut *conn).await?;
         }
-    }};
+    });
+    Ok(())
 }
 
 /// Inserts a new practice (version 1): its row, facets and first version, in
-/// transaction `$tx`. Shared by `create_practice` and the demo corpus, which
-/// add their own audit and outbox rows.
-macro_rules! insert_practice {
-    ($tx:ident, $id:expr, $new:expr, $json:expr, $now:expr) => {{
-        let id: uuid::Uuid = $id;
-        let new: &$crate::practices::NewPractice<'_> = $new;
-        let json: &str = $json;
-        let now: $crate::time::DbTime = $now;
-        let published =
-            (new.status == acoge_domain::practice::PracticeStatus::Published).then_some(now);
+/// the caller's transaction. Shared by `create_practice` and the demo corpus,
+/// which add their own audit and outbox rows.
+pub(crate) async fn insert_practice(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    new: &NewPractice<'_>,
+    json: &str,
+    now: DbTime,
+) -> Result<(), StoreError> {
+    let mut tx = tx.into();
+    let published = (new.status == PracticeStatus::Published).then_some(now);
+    dispatch!(tx: tx.reborrow(), |conn| {
         sqlx::query(
             "INSERT INTO practices (id, slug, status, title, title_folded, summary_folded, content,
                 lead_organization, author_organization, created_by, covid19, start_year,
@@ -317,50 +327,48 @@ macro_rules! insert_practice {
         .bind(new.slug)
         .bind(new.status.slug())
         .bind(&new.content.title)
-        .bind(acoge_domain::geo::fold_name(&new.content.title))
-        .bind(acoge_domain::geo::fold_name(&new.content.summary))
+        .bind(fold_name(&new.content.title))
+        .bind(fold_name(&new.content.summary))
         .bind(json)
         .bind(new.content.lead_organization)
         .bind(new.author_organization)
         .bind(new.created_by)
         .bind(new.content.covid19)
-        .bind($crate::practices::start_year(new.content))
+        .bind(start_year(new.content))
         .bind(new.is_example)
         .bind(now)
         .bind(published)
-        .execute(&mut *$tx)
+        .execute(conn)
         .await?;
-        $crate::practices::insert_facets!($tx, id, new.content);
+    });
+    insert_facets(&mut tx, id, new.content).await?;
+    write_version(&mut tx, id, 1, json, new.created_by, now).await
+}
+
+/// Keeps `json` as version `version` of the practice, in the caller's
+/// transaction.
+async fn write_version(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    version: i32,
+    json: &str,
+    editor: Option<Uuid>,
+    now: DbTime,
+) -> Result<(), StoreError> {
+    dispatch!(tx: tx.into(), |conn| {
         sqlx::query(
             "INSERT INTO practice_versions (practice_id, version, content, edited_by, created_at)
-             VALUES ($1, 1, $2, $3, $4)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
+        .bind(version)
         .bind(json)
-        .bind(new.created_by)
+        .bind(editor)
         .bind(now)
-        .execute(&mut *$tx)
+        .execute(conn)
         .await?;
-    }};
-}
-pub(crate) use {insert_facets, insert_practice};
-
-/// Notifies `$members` (an iterator of member ids) of `$kind` about practice `$id`.
-macro_rules! notify {
-    ($tx:ident, $members:expr, $kind:expr, $id:expr, $now:expr) => {{
-        for member in $members {
-            sqlx::query(
-                "INSERT INTO notifications (id, member_id, kind, practice_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(member)
-            .bind($kind)
-            .bind($id)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
-        }
-    }};
+    });
+    Ok(())
 }
 
 const FILTER: &str = "
@@ -389,7 +397,11 @@ const FILTER: &str = "
     AND ($17 IS NULL OR EXISTS (SELECT 1 FROM practice_organizations x
          WHERE x.practice_id = p.id AND x.organization_id = $17))";
 
-/// Binds the 17 parameters of `FILTER` in order.
+/// Binds the 17 parameters of `FILTER` in order. It stays a macro: it adds
+/// binds to a query under construction, for five query types (a count and
+/// four row shapes) on either backend; a function would be generic over the
+/// backend and the query type, with an `Encode + Type` bound for each of the
+/// six types bound, to do what the macro does by splicing `.bind` calls.
 macro_rules! bind_filter {
     ($query:expr, $b:expr) => {
         $query
@@ -489,19 +501,20 @@ impl Db {
         let json = content_json(new.content)?;
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            insert_practice!(tx, id, new, &json, now);
-            record_audit!(
-                tx,
-                AuditRecord {
+            insert_practice(&mut tx, id, new, &json, now).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: new.created_by,
                     action: "practice.create",
                     entity: "practice",
                     entity_id: id.to_string(),
                     before: None,
                     after: Some(json!({ "status": new.status.slug(), "title": new.content.title })),
-                }
-            );
-            record_change!(tx, "practice", id, now);
+                },
+            )
+            .await?;
+            record_change(&mut tx, "practice", id, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
         });
@@ -546,30 +559,21 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            write_facets!(tx, id, content);
-            sqlx::query(
-                "INSERT INTO practice_versions (practice_id, version, content, edited_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(&json)
-            .bind(editor)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            write_facets(&mut tx, id, content).await?;
+            write_version(&mut tx, id, version, &json, editor, now).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: editor,
                     action: "practice.edit",
                     entity: "practice",
                     entity_id: id.to_string(),
                     before: serde_json::from_str(&before).ok(),
                     after: serde_json::from_str(&json).ok(),
-                }
-            );
-            record_change!(tx, "practice", id, now);
+                },
+            )
+            .await?;
+            record_change(&mut tx, "practice", id, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
             version
@@ -637,13 +641,7 @@ impl Db {
             .await?;
             (total, rows)
         });
-        Ok(Page {
-            total: count(total),
-            items: rows
-                .into_iter()
-                .map(PracticeRow::into_record)
-                .collect::<Result<_, _>>()?,
-        })
+        page_of(total, rows, PracticeRow::into_record)
     }
 
     /// Facet counts over the practices the filter selects.
@@ -742,19 +740,27 @@ impl Db {
             if moved == 0 {
                 return Ok(false);
             }
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: "practice.status",
                     entity: "practice",
                     entity_id: id.to_string(),
                     before: Some(json!({ "status": from.slug() })),
                     after: Some(json!({ "status": to.slug() })),
-                }
-            );
-            notify!(tx, notify_members.iter().copied(), to.slug(), id, now);
-            record_change!(tx, "practice", id, now);
+                },
+            )
+            .await?;
+            notify(
+                &mut tx,
+                notify_members,
+                to.slug(),
+                Subject::Practice(id),
+                now,
+            )
+            .await?;
+            record_change(&mut tx, "practice", id, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
             true
@@ -831,9 +837,9 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(review.reviewer),
                     action: "practice.review",
                     entity: "practice",
@@ -842,10 +848,18 @@ impl Db {
                     after: Some(
                         json!({ "status": next.slug(), "decision": review.decision.slug(), "comment": review.comment })
                     ),
-                }
-            );
-            notify!(tx, notify_members.iter().copied(), "review", id, now);
-            record_change!(tx, "practice", id, now);
+                },
+            )
+            .await?;
+            notify(
+                &mut tx,
+                notify_members,
+                "review",
+                Subject::Practice(id),
+                now,
+            )
+            .await?;
+            record_change(&mut tx, "practice", id, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
             next
@@ -928,18 +942,26 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(author),
                     action: "practice.reply",
                     entity: "practice",
                     entity_id: practice.to_string(),
                     before: None,
                     after: Some(json!({ "reply": body })),
-                }
-            );
-            notify!(tx, notify_members.iter().copied(), "reply", practice, now);
+                },
+            )
+            .await?;
+            notify(
+                &mut tx,
+                notify_members,
+                "reply",
+                Subject::Practice(practice),
+                now,
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(())

@@ -7,12 +7,13 @@
 use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
-    db::{BeginWrite, dispatch},
+    db::{BeginWrite, Tx, dispatch},
+    notifications::{Subject, notify},
     time::DbTime,
 };
 use acoge_domain::{
     Timestamp,
-    registration::{RegistrationStatus, RegistrationSummary, placement},
+    registration::{RegistrationStatus, RegistrationSummary, placement, promotions},
 };
 use uuid::Uuid;
 
@@ -36,56 +37,43 @@ pub(crate) fn capacity(stored: Option<i64>) -> Option<u32> {
     stored.and_then(|c| u32::try_from(c).ok())
 }
 
-/// Locks the event's row; `None` when there is no such event.
-macro_rules! lock_event {
-    ($tx:ident, $event:expr) => {{
-        let locked: Option<Option<i64>> = sqlx::query_scalar(
-            "UPDATE events SET capacity = capacity WHERE id = $1 RETURNING capacity",
-        )
-        .bind($event)
-        .fetch_optional(&mut *$tx)
-        .await?;
-        locked.map($crate::registrations::capacity)
-    }};
-}
-
-/// In-app notifications about an event, one per member, in the caller's
-/// transaction. `kind`: "group_event" (a new event of the member's working
-/// group) or "promoted" (a place came free from the waiting list).
-macro_rules! notify_about_event {
-    ($tx:ident, $members:expr, $kind:expr, $event:expr, $now:expr) => {{
-        for member in $members {
-            sqlx::query(
-                "INSERT INTO notifications (id, member_id, kind, event_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(member)
-            .bind($kind)
-            .bind($event)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
-        }
-    }};
+/// Locks the event's row in the caller's transaction and answers its
+/// capacity; `None` when there is no such event.
+pub(crate) async fn lock_event(
+    tx: impl Into<Tx<'_>>,
+    event: Uuid,
+) -> Result<Option<Option<u32>>, StoreError> {
+    let locked: Option<Option<i64>> = dispatch!(tx: tx.into(), |conn| {
+        sqlx::query_scalar("UPDATE events SET capacity = capacity WHERE id = $1 RETURNING capacity")
+            .bind(event)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(locked.map(capacity))
 }
 
 /// Moves the first of the waiting list into the places free, oldest request
-/// first, and tells each of them; returns who moved. The event's row must be
-/// locked.
-macro_rules! fill_from_waiting_list {
-    ($tx:ident, $event:expr, $capacity:expr, $now:expr) => {{
+/// first, and tells each of them ("promoted"); answers who moved. The
+/// event's row must be locked.
+pub(crate) async fn fill_from_waiting_list(
+    tx: impl Into<Tx<'_>>,
+    event: Uuid,
+    capacity: Option<u32>,
+    now: DbTime,
+) -> Result<Vec<Uuid>, StoreError> {
+    let mut tx = tx.into();
+    let promoted = dispatch!(tx: tx.reborrow(), |conn| {
         let (registered, waiting): (i64, i64) = sqlx::query_as(
             "SELECT
                 COALESCE(SUM(CASE WHEN status = 'registered' THEN 1 ELSE 0 END), 0),
                 COALESCE(SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END), 0)
              FROM event_registrations WHERE event_id = $1",
         )
-        .bind($event)
-        .fetch_one(&mut *$tx)
+        .bind(event)
+        .fetch_one(&mut *conn)
         .await?;
-        let moving = acoge_domain::registration::promotions(
-            $capacity,
+        let moving = promotions(
+            capacity,
             u64::try_from(registered).unwrap_or(0),
             u64::try_from(waiting).unwrap_or(0),
         );
@@ -94,26 +82,26 @@ macro_rules! fill_from_waiting_list {
              WHERE event_id = $1 AND status = 'waitlisted'
              ORDER BY queued_at, member_id LIMIT $2",
         )
-        .bind($event)
+        .bind(event)
         .bind(i64::try_from(moving).unwrap_or(i64::MAX))
-        .fetch_all(&mut *$tx)
+        .fetch_all(&mut *conn)
         .await?;
         for member in &promoted {
             sqlx::query(
                 "UPDATE event_registrations SET status = 'registered', updated_at = $3
                  WHERE event_id = $1 AND member_id = $2",
             )
-            .bind($event)
+            .bind(event)
             .bind(member)
-            .bind($now)
-            .execute(&mut *$tx)
+            .bind(now)
+            .execute(&mut *conn)
             .await?;
         }
-        $crate::registrations::notify_about_event!($tx, &promoted, "promoted", $event, $now);
         promoted
-    }};
+    });
+    notify(&mut tx, &promoted, "promoted", Subject::Event(event), now).await?;
+    Ok(promoted)
 }
-pub(crate) use {fill_from_waiting_list, lock_event, notify_about_event};
 
 impl Db {
     /// Asks for a place: registered while places remain, else the waiting
@@ -127,7 +115,7 @@ impl Db {
         let now = DbTime(Timestamp::now());
         let outcome: Option<String> = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let Some(capacity) = lock_event!(tx, event) else {
+            let Some(capacity) = lock_event(&mut tx, event).await? else {
                 return Ok(None);
             };
             let current: Option<String> = sqlx::query_scalar(
@@ -195,7 +183,7 @@ impl Db {
         let now = DbTime(Timestamp::now());
         Ok(dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let Some(capacity) = lock_event!(tx, event) else {
+            let Some(capacity) = lock_event(&mut tx, event).await? else {
                 return Ok(None);
             };
             let changed = sqlx::query(
@@ -211,7 +199,7 @@ impl Db {
             if changed == 0 {
                 None
             } else {
-                let promoted = fill_from_waiting_list!(tx, event, capacity, now);
+                let promoted = fill_from_waiting_list(&mut tx, event, capacity, now).await?;
                 tx.commit().await?;
                 Some(promoted)
             }
@@ -231,7 +219,7 @@ impl Db {
         let now = DbTime(Timestamp::now());
         Ok(dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let Some(before) = lock_event!(tx, event) else {
+            let Some(before) = lock_event(&mut tx, event).await? else {
                 return Ok(None);
             };
             sqlx::query("UPDATE events SET capacity = $2 WHERE id = $1")
@@ -239,18 +227,19 @@ impl Db {
                 .bind(new_capacity.map(i64::from))
                 .execute(&mut *tx)
                 .await?;
-            let promoted = fill_from_waiting_list!(tx, event, new_capacity, now);
-            record_audit!(
-                tx,
-                AuditRecord {
+            let promoted = fill_from_waiting_list(&mut tx, event, new_capacity, now).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: "event.capacity",
                     entity: "event",
                     entity_id: event.to_string(),
                     before: Some(serde_json::json!({ "capacity": before })),
                     after: Some(serde_json::json!({ "capacity": new_capacity })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             Some(promoted)
         }))
@@ -351,7 +340,7 @@ impl Db {
         let after = serde_json::json!({ "attended": attended });
         Ok(dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            if lock_event!(tx, event).is_none() {
+            if lock_event(&mut tx, event).await?.is_none() {
                 return Ok(0);
             }
             let registered: Vec<(Uuid, bool)> = sqlx::query_as(
@@ -378,17 +367,18 @@ impl Db {
                     changed += 1;
                 }
             }
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: "event.attendance",
                     entity: "event",
                     entity_id: event.to_string(),
                     before: None,
                     after: Some(after.clone()),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             changed
         }))

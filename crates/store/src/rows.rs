@@ -1,7 +1,11 @@
 //! Shared helpers for turning stored columns back into domain values.
 
-use crate::StoreError;
-use acoge_domain::Provenance;
+use crate::{Db, StoreError, db::dispatch};
+use acoge_domain::{
+    Provenance,
+    page::{Page, PageRequest},
+};
+use sqlx::{FromRow, postgres::PgRow, sqlite::SqliteRow};
 
 pub(crate) fn provenance(
     table: &'static str,
@@ -28,24 +32,42 @@ pub(crate) fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// A page of a whole table: `$count_sql` counts its rows, `$rows_sql` selects
-/// one page (its `$1` and `$2` are LIMIT and OFFSET), `$convert` turns each row
-/// into a domain value.
-macro_rules! whole_table_page {
-    ($db:expr, $page:expr, $count_sql:expr, $rows_sql:expr, $convert:path) => {{
-        let (total, rows): (i64, Vec<_>) = $crate::db::dispatch!($db, |pool| {
-            let total = sqlx::query_scalar($count_sql).fetch_one(pool).await?;
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe($rows_sql))
-                .bind($page.limit())
-                .bind($page.offset())
+impl Db {
+    /// A page of a whole table: `count_sql` counts its rows, `rows_sql`
+    /// selects one page (its `$1` and `$2` are LIMIT and OFFSET), `convert`
+    /// turns each row into a domain value.
+    pub(crate) async fn whole_table_page<R, T>(
+        &self,
+        page: PageRequest,
+        count_sql: &'static str,
+        rows_sql: String,
+        convert: impl Fn(R) -> Result<T, StoreError>,
+    ) -> Result<Page<T>, StoreError>
+    where
+        R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let (total, rows): (i64, Vec<R>) = dispatch!(self, |pool| {
+            let total = sqlx::query_scalar(count_sql).fetch_one(pool).await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+                .bind(page.limit())
+                .bind(page.offset())
                 .fetch_all(pool)
                 .await?;
             (total, rows)
         });
-        Ok(acoge_domain::page::Page {
-            total: $crate::rows::count(total),
-            items: rows.into_iter().map($convert).collect::<Result<_, _>>()?,
-        })
-    }};
+        page_of(total, rows, convert)
+    }
 }
-pub(crate) use whole_table_page;
+
+/// A page of `total` records from the rows of one page, each turned into a
+/// domain value by `convert`.
+pub(crate) fn page_of<R, T>(
+    total: i64,
+    rows: Vec<R>,
+    convert: impl FnMut(R) -> Result<T, StoreError>,
+) -> Result<Page<T>, StoreError> {
+    Ok(Page {
+        total: count(total),
+        items: rows.into_iter().map(convert).collect::<Result<_, _>>()?,
+    })
+}

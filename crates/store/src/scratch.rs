@@ -2,9 +2,23 @@
 //! file in the temporary folder always, and a fresh PostgreSQL database when
 //! `ACOGE_TEST_DATABASE_URL` names a server. Used by this crate's and the web
 //! crate's test suites; never by the product.
+//!
+//! A database every test fills the same way (the reference data, say) is
+//! filled once into a [`Template`] and copied for each test with
+//! [`ScratchDatabase::from_template`]: a file copy on SQLite, `CREATE
+//! DATABASE … TEMPLATE` on PostgreSQL.
+//!
+//! Everything made here is named `acoge_scratch_` and a UUIDv7 (files and
+//! folders in the temporary folder, databases on the server); what a run
+//! that ended early left behind is removed by a later run once it is an hour
+//! old, its age read from the name.
 
 use crate::{Backend, Db, StoreError};
-use std::sync::Once;
+use std::{
+    future::Future,
+    path::{Path, PathBuf},
+    sync::Once,
+};
 use uuid::Uuid;
 
 pub const TEST_DATABASE_URL: &str = "ACOGE_TEST_DATABASE_URL";
@@ -41,23 +55,46 @@ enum Cleanup {
 }
 
 impl ScratchDatabase {
+    /// A new database, migrated and empty.
     pub async fn create(backend: Backend) -> Result<Self, StoreError> {
-        let name = format!("acoge_scratch_{}", Uuid::now_v7().simple());
-        let (url, cleanup) = match backend {
-            Backend::Sqlite => {
+        let scratch = Self::new(backend, None).await?;
+        scratch.db.migrate().await?;
+        Ok(scratch)
+    }
+
+    /// A new database holding a copy of what `template` holds.
+    pub async fn from_template(template: &Template) -> Result<Self, StoreError> {
+        Self::new(template.backend, Some(&template.source)).await
+    }
+
+    /// Creates the database (a copy of `template` when given) and connects.
+    async fn new(backend: Backend, template: Option<&Cleanup>) -> Result<Self, StoreError> {
+        remove_stale_files();
+        let name = fresh_name();
+        let (url, cleanup) = match (backend, template) {
+            (Backend::Sqlite, template) => {
                 let path = std::env::temp_dir().join(format!("{name}.db"));
+                if let Some(Cleanup::File(source)) = template {
+                    std::fs::copy(source, &path).map_err(sqlx::Error::Io)?;
+                }
                 (format!("sqlite://{}", path.display()), Cleanup::File(path))
             }
-            Backend::Postgres => {
+            (Backend::Postgres, template) => {
                 let server_url = std::env::var(TEST_DATABASE_URL).map_err(|_| {
                     StoreError::MissingReference(format!("{TEST_DATABASE_URL} is not set"))
                 })?;
+                let copied = match template {
+                    Some(Cleanup::Database { name, .. }) => format!(" TEMPLATE {name}"),
+                    _ => String::new(),
+                };
                 let server = Db::connect(&server_url).await?;
                 if let Db::Postgres(pool) = &server {
                     drop_stale_databases(pool).await?;
-                    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                        .execute(pool)
-                        .await?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "CREATE DATABASE {name}{copied}"
+                    )))
+                    .execute(pool)
+                    .await?;
                 }
                 server.close().await;
                 let url = with_database(&server_url, &name);
@@ -65,19 +102,90 @@ impl ScratchDatabase {
             }
         };
         let db = Db::connect(&url).await?;
-        db.migrate().await?;
         Ok(Self { db, url, cleanup })
     }
 
     /// Closes the pool and removes the database.
     pub async fn remove(self) {
         self.db.close().await;
-        match self.cleanup {
-            Cleanup::File(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
+        self.cleanup.run().await;
+    }
+
+    /// Removes the database where nothing can be awaited (in a `Drop`):
+    /// an SQLite file at once; a PostgreSQL database from a thread of its
+    /// own, which this call waits for, with `FORCE`, since the pool is left
+    /// open (whatever still uses it gets errors from then on).
+    pub fn remove_blocking(self) {
+        let cleanup = self.cleanup;
+        match cleanup {
+            Cleanup::File(_) => cleanup.remove_files(),
+            Cleanup::Database { .. } => {
+                // Without a runtime, the database is left for a later run.
+                let _ = std::thread::spawn(move || {
+                    if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
+                        runtime.block_on(cleanup.run());
+                    }
+                })
+                .join();
             }
+        }
+    }
+}
+
+/// A database filled once and copied for each test that needs its content
+/// ([`ScratchDatabase::from_template`]). It lasts as long as the process
+/// (kept in a `static`, it is never dropped), and a later run removes it once
+/// it is an hour old, like any leftover.
+pub struct Template {
+    backend: Backend,
+    source: Cleanup,
+}
+
+impl Template {
+    /// Creates a migrated database, lets `fill` fill it, and keeps it as the
+    /// template: on SQLite, a compacted copy of its file (`VACUUM INTO`); on
+    /// PostgreSQL, the database itself, closed, since a template database
+    /// must have no connections while it is copied.
+    ///
+    /// `fill` gets a clone of the pool; whatever it starts with that pool
+    /// should be finished when it returns, since the pool is then closed.
+    pub async fn build<F, Fut>(backend: Backend, fill: F) -> Result<Template, StoreError>
+    where
+        F: FnOnce(Db) -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        let scratch = ScratchDatabase::create(backend).await?;
+        fill(scratch.db.clone()).await;
+        let source = match &scratch.db {
+            Db::Sqlite(pool) => {
+                let path = std::env::temp_dir().join(format!("{}.db", fresh_name()));
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path.display().to_string())
+                    .execute(pool)
+                    .await?;
+                scratch.remove().await;
+                Cleanup::File(path)
+            }
+            Db::Postgres(_) => {
+                scratch.db.close().await;
+                scratch.cleanup
+            }
+        };
+        Ok(Template { backend, source })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl Cleanup {
+    async fn run(self) {
+        match self {
+            Cleanup::File(_) => self.remove_files(),
             Cleanup::Database { server_url, name } => {
                 if let Ok(Db::Postgres(pool)) = Db::connect(&server_url).await {
                     let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -90,6 +198,66 @@ impl ScratchDatabase {
             }
         }
     }
+
+    /// Removes an SQLite database with its write-ahead log and shared memory.
+    fn remove_files(&self) {
+        if let Cleanup::File(path) = self {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+    }
+}
+
+const PREFIX: &str = "acoge_scratch_";
+
+/// `acoge_scratch_` and a new UUIDv7, whose timestamp tells leftovers' age.
+fn fresh_name() -> String {
+    format!("{PREFIX}{}", Uuid::now_v7().simple())
+}
+
+/// A new path in the temporary folder, under a scratch name ending in
+/// `suffix`, for a file or folder a test keeps beside its database (a search
+/// index, say). The test removes it; a later run does if it could not.
+pub fn scratch_path(suffix: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("{}_{suffix}", fresh_name()))
+}
+
+/// Whether a scratch name (`acoge_scratch_<uuid>…`) was made more than an
+/// hour ago; false for any other name.
+fn stale(name: &str) -> bool {
+    let hour_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs().saturating_sub(3600));
+    let created = name
+        .strip_prefix(PREFIX)
+        .and_then(|rest| rest.get(..32))
+        .and_then(|id| Uuid::parse_str(id).ok())
+        .and_then(|id| id.get_timestamp())
+        .map(|ts| ts.to_unix().0);
+    created.is_some_and(|secs| secs < hour_ago)
+}
+
+/// Removes, once per process, the scratch files and folders of the
+/// temporary folder that are more than an hour old: test runs that ended
+/// early (or a template, which lasts as long as its run) left them behind.
+fn remove_stale_files() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if !stale(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let path: &Path = &entry.path();
+            let _ = match entry.file_type() {
+                Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(path),
+                _ => std::fs::remove_file(path),
+            };
+        }
+    });
 }
 
 /// Drops scratch databases left behind by test runs that ended early (their
@@ -99,16 +267,8 @@ async fn drop_stale_databases(pool: &sqlx::PgPool) -> Result<(), StoreError> {
         sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'acoge_scratch_%'")
             .fetch_all(pool)
             .await?;
-    let hour_ago = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs().saturating_sub(3600));
     for name in names {
-        let created = name
-            .strip_prefix("acoge_scratch_")
-            .and_then(|id| Uuid::parse_str(id).ok())
-            .and_then(|id| id.get_timestamp())
-            .map(|ts| ts.to_unix().0);
-        if created.is_some_and(|secs| secs < hour_ago) {
+        if stale(&name) {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
             )))

@@ -1,9 +1,20 @@
-//! Reading services: by place and sector, and near a municipality.
+//! Services: reading them by place and sector, and near a municipality;
+//! members' and moderators' changes, one transaction per change with its
+//! terms, an audit entry and an outbox row.
 
-use crate::{Db, StoreError, db::dispatch, rows::provenance};
+use crate::{
+    Db, StoreError,
+    audit::{AuditRecord, record_audit},
+    db::{BeginWrite, Tx, dispatch},
+    error::conflict_on,
+    outbox::record_change,
+    rows::provenance,
+    time::DbTime,
+};
 use acoge_domain::{
-    Cvegeo, StateKey,
+    Cvegeo, StateKey, Timestamp,
     dates::PartialDate,
+    fields::{FieldError, FieldProblem},
     geo::Coordinates,
     practice::{Population, Sector},
     service::{Service, ServiceCost, ServiceLocation, ServiceStatus},
@@ -231,5 +242,161 @@ impl Db {
         // The rows came in name order and the sort is stable, so ties keep it.
         near.sort_by(|a, b| a.distance_km.total_cmp(&b.distance_km));
         Ok(Some(near))
+    }
+}
+
+/// Replaces a service's sectors, populations and languages in the caller's
+/// transaction.
+pub(crate) async fn write_service_terms(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    service: &Service,
+) -> Result<(), StoreError> {
+    let terms: Vec<(&str, String)> = service
+        .sectors
+        .iter()
+        .map(|t| ("sector", t.slug().to_owned()))
+        .chain(
+            service
+                .populations
+                .iter()
+                .map(|t| ("population", t.slug().to_owned())),
+        )
+        .chain(service.languages.iter().map(|t| ("language", t.clone())))
+        .collect();
+    dispatch!(tx: tx.into(), |conn| {
+        sqlx::query("DELETE FROM service_terms WHERE service_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        for (facet, term) in &terms {
+            sqlx::query("INSERT INTO service_terms (service_id, facet, term) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(*facet)
+                .bind(term)
+                .execute(&mut *conn)
+                .await?;
+        }
+    });
+    Ok(())
+}
+
+fn invalid(field: &'static str, problem: FieldProblem) -> StoreError {
+    StoreError::Invalid(FieldError { field, problem })
+}
+
+impl Db {
+    /// Adds a service (`existing` None) or replaces one, keeping its id.
+    /// An unknown municipality or organization is `Invalid` naming the
+    /// field; the same name twice for one organization in one municipality
+    /// is `Conflict { field: "name" }`. Returns the service's id, or `None`
+    /// when `existing` names no service.
+    pub async fn save_service(
+        &self,
+        service: &Service,
+        existing: Option<Uuid>,
+        actor: Uuid,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let now = DbTime(Timestamp::now());
+        let id = existing.unwrap_or(service.id);
+        let after = serde_json::to_value(service).ok();
+        let saved = dispatch!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let place: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM municipalities WHERE cvegeo = $1)",
+            )
+            .bind(service.location.cvegeo.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+            if !place {
+                return Err(invalid("cvegeo", FieldProblem::UnknownMunicipality));
+            }
+            let organization: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1)")
+                    .bind(service.organization_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if !organization {
+                return Err(invalid(
+                    "organization_id",
+                    FieldProblem::UnknownOrganization,
+                ));
+            }
+            let before: Option<String> = match existing {
+                Some(existing) => {
+                    let name: Option<String> =
+                        sqlx::query_scalar("SELECT name FROM services WHERE id = $1")
+                            .bind(existing)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if name.is_none() {
+                        return Ok(None);
+                    }
+                    name
+                }
+                None => None,
+            };
+            sqlx::query(
+                "INSERT INTO services (id, organization_id, name, description, eligibility, cost,
+                    hours, how_to_access, capacity, cvegeo, address, lat, lon, status,
+                    status_note, last_verified, verified, sources, created_at, updated_at,
+                    curated)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                    $17, $18, $19, $19, true)
+                 ON CONFLICT (id) DO UPDATE SET curated = true, organization_id = excluded.organization_id,
+                    name = excluded.name, description = excluded.description,
+                    eligibility = excluded.eligibility, cost = excluded.cost,
+                    hours = excluded.hours, how_to_access = excluded.how_to_access,
+                    capacity = excluded.capacity, cvegeo = excluded.cvegeo,
+                    address = excluded.address, lat = excluded.lat, lon = excluded.lon,
+                    status = excluded.status, status_note = excluded.status_note,
+                    last_verified = excluded.last_verified, verified = excluded.verified,
+                    sources = excluded.sources, updated_at = excluded.updated_at",
+            )
+            .bind(id)
+            .bind(service.organization_id)
+            .bind(&service.name)
+            .bind(&service.description)
+            .bind(&service.eligibility)
+            .bind(service.cost.slug())
+            .bind(&service.hours)
+            .bind(&service.how_to_access)
+            .bind(service.capacity.and_then(|c| i32::try_from(c).ok()))
+            .bind(service.location.cvegeo.as_str())
+            .bind(&service.location.address)
+            .bind(service.location.coordinates.map(|c| c.lat))
+            .bind(service.location.coordinates.map(|c| c.lon))
+            .bind(service.status.slug())
+            .bind(service.status.note())
+            .bind(service.last_verified.map(|d| d.to_string()))
+            .bind(service.provenance.verified)
+            .bind(service.provenance.joined_sources())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(conflict_on("name"))?;
+            write_service_terms(&mut tx, id, service).await?;
+            record_audit(
+                &mut tx,
+                &AuditRecord {
+                    actor: Some(actor),
+                    action: if existing.is_some() {
+                        "service.edit"
+                    } else {
+                        "service.create"
+                    },
+                    entity: "service",
+                    entity_id: id.to_string(),
+                    before: before.map(|name| serde_json::json!({ "name": name })),
+                    after: after.clone(),
+                },
+            )
+            .await?;
+            record_change(&mut tx, "service", id, now).await?;
+            tx.commit().await?;
+            crate::outbox::announce();
+            Some(id)
+        });
+        Ok(saved)
     }
 }

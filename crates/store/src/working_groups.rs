@@ -53,17 +53,18 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: "working_group.create",
                     entity: "working_group",
                     entity_id: id.to_string(),
                     before: None,
                     after: serde_json::to_value(content).ok(),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(id)
@@ -152,17 +153,18 @@ impl Db {
             if changed == 0 {
                 return Ok(false);
             }
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: "working_group.update",
                     entity: "working_group",
                     entity_id: group.to_string(),
                     before: None,
                     after: after.clone(),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             true
         });
@@ -219,9 +221,9 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: if join {
                         "working_group.join"
@@ -232,8 +234,9 @@ impl Db {
                     entity_id: group.to_string(),
                     before: None,
                     after: Some(serde_json::json!({ "organization": organization })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             true
         });
@@ -273,9 +276,9 @@ impl Db {
                 .bind(member)
                 .execute(&mut *tx)
                 .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(actor),
                     action: if add {
                         "working_group.moderator_add"
@@ -286,8 +289,9 @@ impl Db {
                     entity_id: group.to_string(),
                     before: None,
                     after: Some(serde_json::json!({ "member": member })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             true
         });
@@ -319,17 +323,18 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(editor),
                     action: "framework.publish",
                     entity: "framework",
                     entity_id: version.to_string(),
                     before: None,
                     after: serde_json::to_value(body).ok(),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             version
         });
@@ -388,17 +393,18 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_audit!(
-                tx,
-                AuditRecord {
+            record_audit(
+                &mut tx,
+                &AuditRecord {
                     actor: Some(member),
                     action: "framework.accept",
                     entity: "organization",
                     entity_id: organization.to_string(),
                     before: None,
                     after: Some(serde_json::json!({ "version": version })),
-                }
-            );
+                },
+            )
+            .await?;
             tx.commit().await?;
             Some(version)
         });

@@ -1,40 +1,50 @@
 //! Acoge's HTTP surface: server-rendered pages (askama, Fluent, no JavaScript
 //! needed), the JSON API under `/api/v1/` with its OpenAPI document, health
-//! and static assets. Handlers parse and validate input into domain types,
-//! call the store (reads) or the domain rules (writes), and render.
+//! and static assets.
+//!
+//! The modules are layers. A module may use its own layer and any layer
+//! below it, never one above or beside it:
+//!
+//! ```text
+//! pages   api        adapters: parse the request, call app, render HTML / serialize JSON
+//!    \    /           (neither imports the other)
+//!     http           middleware and extractors: identity, CSRF, write guard and the
+//!      |             write-route tables, language, security headers, Ctx, parameters
+//!     app            use cases and read models, one module per capability: the only
+//!      |             code that calls the store or queries the search index for a request
+//!     jobs           search follower, daily digest, housekeeping (they use the store
+//!      |             themselves: no request, no actor), and email
+//!    render          i18n, Markdown, maps, network SVG, page frame, style sheet
+//! ```
+//!
+//! Below them all are the other crates (domain, store, search, analysis,
+//! formats). This file is the composition root: it builds `AppState`, starts
+//! the jobs and assembles the router, handing `http::auth::authenticate` the
+//! write-route tables of `pages` and `api`; `AppState` and `Config` are the
+//! only items of it the layers use. The test in `layering.rs` checks every
+//! `crate::` and `super::` path in `src/`, and every use of the state's store
+//! or index, against these rules.
 
 mod api;
-mod assets;
-pub mod auth;
-mod client;
-mod community;
-mod cookies;
-mod digest;
-mod directory;
-mod discussions;
-mod event_edits;
-mod format;
-mod housekeeping;
-pub mod i18n;
-mod legal_changes;
-mod links;
-pub mod mail;
-mod map;
-mod markdown;
-mod negotiation;
-mod network_svg;
+mod app;
+mod http;
+mod jobs;
 mod pages;
-mod params;
-mod practices;
-mod search;
-mod security;
-mod services;
+mod render;
 
+#[cfg(test)]
+mod layering;
+
+/// Credentials, as the command line and the tests use them.
+pub mod auth {
+    pub use crate::app::accounts::{password, secrets, throttle};
+}
 pub use api::API_WRITES;
-pub use client::{TrustedProxy, TrustedProxyError};
+pub use app::members::RESET_SECONDS as RESET_LINK_SECONDS;
+pub use http::client::{TrustedProxy, TrustedProxyError};
+pub use jobs::{mail, search::FluentLabels};
 pub use pages::FORM_WRITES;
-pub use search::FluentLabels;
-pub use services::RESET_SECONDS as RESET_LINK_SECONDS;
+pub use render::i18n;
 
 use acoge_search::{SearchError, SearchIndex};
 use acoge_store::{Db, StoreError};
@@ -54,7 +64,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub search: Arc<SearchIndex>,
     /// The directory's analyses, recomputed when the outbox moves.
-    pub analysis: Arc<directory::AnalysisCache>,
+    pub analysis: Arc<app::directory::AnalysisCache>,
     /// Stops the search follower when the last clone of the state is dropped.
     _follower: Arc<tokio::sync::watch::Sender<bool>>,
     /// Stops the daily digest task likewise (none without a relay).
@@ -70,7 +80,7 @@ pub struct Config {
     /// an email starts with it (never with a request's Host header); over
     /// https, cookies are Secure and `__Host-` and HSTS is sent.
     pub public_url: Option<String>,
-    pub cookies: cookies::SiteCookies,
+    pub cookies: http::cookies::SiteCookies,
     /// Whether to send Strict-Transport-Security (public URL is https).
     pub hsts: bool,
     /// Peers that may set the client address with X-Forwarded-For.
@@ -199,12 +209,12 @@ impl AppState {
         let key = db
             .shared_secret("csrf_key", &auth::secrets::new_secret()?)
             .await?;
-        let (search, follower) = search::start(&db, options.search_dir.as_deref()).await?;
+        let (search, follower) = jobs::search::start(&db, options.search_dir.as_deref()).await?;
         let https = public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"));
         let config = Arc::new(Config {
-            cookies: cookies::SiteCookies::new(https),
+            cookies: http::cookies::SiteCookies::new(https),
             hsts: https,
             public_url,
             trusted_proxies: options.trusted_proxies,
@@ -219,7 +229,7 @@ impl AppState {
         });
         let digest = config.mailer.is_some().then(|| {
             let (stop, stopped) = tokio::sync::watch::channel(());
-            digest::spawn(
+            jobs::digest::spawn(
                 db.clone(),
                 config.clone(),
                 options.digest_check_every,
@@ -228,7 +238,7 @@ impl AppState {
             Arc::new(stop)
         });
         let (stop_housekeeping, housekeeping_stopped) = tokio::sync::watch::channel(());
-        housekeeping::spawn(db.clone(), housekeeping_stopped);
+        jobs::housekeeping::spawn(db.clone(), housekeeping_stopped);
         Ok(Self {
             db,
             search,
@@ -259,21 +269,29 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .route("/healthz", get(healthz))
-        .merge(assets::routes())
-        .fallback(pages::not_found)
-        .layer(DefaultBodyLimit::max(auth::guard::BODY_LIMIT))
+        .merge(render::assets::routes())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(http::auth::guard::BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::authenticate,
+            http::auth::Authentication {
+                app: state.clone(),
+                writes: http::writes::WriteRoutes {
+                    forms: pages::FORM_WRITES,
+                    api: api::API_WRITES,
+                },
+            },
+            http::auth::authenticate,
         ))
-        .layer(axum::middleware::from_fn(negotiation::negotiate_language))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            client::identify,
+        .layer(axum::middleware::from_fn(
+            http::negotiation::negotiate_language,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            security::headers,
+            http::client::identify,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::security::headers,
         ))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
@@ -293,12 +311,22 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     tracing::debug_span!(
         "request",
         method = %request.method(),
-        path = %links::redacted_path(request.uri().path()),
+        path = %http::links::redacted_path(request.uri().path()),
     )
 }
 
+/// Any address no route knows: a 404 page (or a JSON 404 under /api/).
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        api::ApiError::not_found("no such API route").into_response()
+    } else {
+        http::failure::PageError::not_found().into_response()
+    }
+}
+
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> StatusCode {
-    match state.db.ping().await {
+    match app::ping(&state).await {
         Ok(()) => StatusCode::OK,
         Err(e) => {
             tracing::warn!(error = %e, "health check: database does not answer");

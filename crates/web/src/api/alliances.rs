@@ -1,6 +1,6 @@
 //! The directory's writes and alliances: declaring an alliance, editing an
 //! organization's entry, a moderator verifying it. The rules live in
-//! `crate::directory` (shared with the pages).
+//! `crate::app::directory` (shared with the pages).
 
 use super::{
     ApiError,
@@ -10,9 +10,9 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::RequestAuth,
-    directory::{self, DirectoryError},
-    params::Params,
+    app::directory::{self, DirectoryError},
+    http::auth::RequestAuth,
+    http::params::Params,
 };
 use acoge_domain::{
     accounts::Denied,
@@ -118,7 +118,7 @@ pub async fn list_alliances(
 ) -> ApiResult<AllianceList> {
     let params = Params::parse(query.as_deref())?;
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let alliances = app.db.alliances().await?;
+    let alliances = directory::alliances(&app).await?;
     let total = alliances.len() as u64;
     let skip = usize::try_from(request.offset()).unwrap_or(usize::MAX);
     let take = usize::try_from(request.limit()).unwrap_or(0);
@@ -189,9 +189,7 @@ pub async fn create_alliance(
         source: body.source.unwrap_or_default(),
     };
     let id = directory::declare_alliance(&app, &auth.actor, &input).await?;
-    let alliance = app
-        .db
-        .alliances()
+    let alliance = directory::alliances(&app)
         .await?
         .into_iter()
         .find(|a| a.alliance.id == id)
@@ -237,12 +235,9 @@ fn organization_id(id: &str) -> Result<Uuid, ApiError> {
 }
 
 async fn organization_json(app: &AppState, id: Uuid) -> ApiResult<OrganizationJson> {
-    let organization = app
-        .db
-        .organization(id)
+    let (organization, entry) = directory::organization_with_entry(app, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no organization with that id"))?;
-    let entry = app.db.directory_entry(id).await?;
     Ok(Json(OrganizationJson::new(organization, entry)))
 }
 
@@ -266,7 +261,9 @@ pub async fn patch_directory(
     let body: DirectoryBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
     // An unknown organization still goes through the rule, so who may not
     // edit learns nothing; the service answers 404 to those who may.
-    let current = app.db.directory_entry(id).await?.unwrap_or_default();
+    let current = directory::directory_entry(&app, id)
+        .await?
+        .unwrap_or_default();
     let (mut municipalities, mut states) = (Vec::new(), Vec::new());
     for territory in &current.territories {
         match territory {

@@ -7,8 +7,8 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::RequestAuth,
-    community::{self, CommunityError},
+    app::community::{self, CommunityError},
+    http::auth::RequestAuth,
 };
 use acoge_domain::{
     accounts::Denied,
@@ -85,9 +85,7 @@ pub struct WorkingGroupList {
 #[utoipa::path(get, path = "/api/v1/working-groups", tag = "community",
     responses((status = 200, body = WorkingGroupList)))]
 pub async fn list_groups(State(app): State<AppState>) -> ApiResult<WorkingGroupList> {
-    let items: Vec<WorkingGroupJson> = app
-        .db
-        .working_groups()
+    let items: Vec<WorkingGroupJson> = community::working_groups(&app)
         .await?
         .into_iter()
         .map(Into::into)
@@ -106,13 +104,13 @@ pub async fn get_group(
     State(app): State<AppState>,
     Path(slug): Path<String>,
 ) -> ApiResult<WorkingGroupDetailJson> {
-    let group = app
-        .db
-        .working_group(&slug)
+    let community::GroupDetail {
+        group,
+        events,
+        discussions,
+    } = community::group_detail(&app, &slug)
         .await?
         .ok_or_else(|| ApiError::not_found("no working group with that identifier"))?;
-    let events = app.db.events_of_group(group.id).await?;
-    let discussions = app.db.discussions_of_group(group.id).await?;
     Ok(Json(WorkingGroupDetailJson {
         group: group.into(),
         events: events.into_iter().map(Into::into).collect(),
@@ -179,9 +177,7 @@ pub async fn create_group(
             CommunityError::NotFound => ApiError::not_found("no such working group"),
             CommunityError::Store(e) => e.into(),
         })?;
-    let group = app
-        .db
-        .working_group(&slug)
+    let group = community::working_group(&app, &slug)
         .await?
         .ok_or_else(|| ApiError::not_found("no working group with that identifier"))?;
     Ok((StatusCode::CREATED, Json(group.into())))

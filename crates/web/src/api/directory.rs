@@ -8,7 +8,11 @@ use super::{
     error::{ApiResult, ErrorBody},
     schema::{PointJson, ServiceList, Sources},
 };
-use crate::{AppState, params::Params};
+use crate::{
+    AppState,
+    app::{directory, places},
+    http::params::Params,
+};
 use acoge_analysis::{CoverageLevel, Reason};
 use acoge_domain::{Cvegeo, StateKey, page::PageRequest, practice::Sector};
 use acoge_store::{ServiceFilter, ServiceRecord};
@@ -148,7 +152,7 @@ pub async fn list_services(
             .unwrap_or(false),
     };
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let services = app.db.services(&filter).await?;
+    let services = directory::services(&app, &filter).await?;
     let total = services.len() as u64;
     let items = page_slice(services, request)
         .into_iter()
@@ -196,7 +200,7 @@ pub struct NamedPlace {
 async fn municipality_of(app: &AppState, cvegeo: &str) -> Result<(Cvegeo, NamedPlace), ApiError> {
     let missing = || ApiError::not_found("no municipality with that CVEGEO");
     let key = Cvegeo::parse(cvegeo).map_err(|_| missing())?;
-    let municipality = app.db.municipality(&key).await?.ok_or_else(missing)?;
+    let municipality = places::municipality(app, &key).await?.ok_or_else(missing)?;
     Ok((
         key.clone(),
         NamedPlace {
@@ -237,9 +241,7 @@ pub async fn services_near(
         .unwrap_or(DEFAULT_RADIUS_KM);
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
     let (key, municipality) = municipality_of(&app, &cvegeo).await?;
-    let near = app
-        .db
-        .services_near(&key, radius_km)
+    let near = directory::services_near(&app, &key, radius_km)
         .await?
         .ok_or_else(|| {
             ApiError::not_found("the municipality has no seat coordinates to measure from")
@@ -308,16 +310,17 @@ pub async fn coverage(
     let analysis = app.analysis.current(&app).await?;
     let coverage = analysis.coverage(&key);
     // Coverage names services in the municipality or elsewhere in its state.
-    let service_names: HashMap<Uuid, String> = app
-        .db
-        .services(&ServiceFilter {
+    let service_names: HashMap<Uuid, String> = directory::services(
+        &app,
+        &ServiceFilter {
             state: Some(key.state()),
             ..ServiceFilter::default()
-        })
-        .await?
-        .into_iter()
-        .map(|r| (r.service.id, r.service.name))
-        .collect();
+        },
+    )
+    .await?
+    .into_iter()
+    .map(|r| (r.service.id, r.service.name))
+    .collect();
     let organization = |id: Uuid| NamedRef {
         id,
         name: analysis

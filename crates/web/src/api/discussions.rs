@@ -6,8 +6,11 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::RequestAuth,
-    discussions::{self, DiscussionError},
+    app::{
+        discussions::{self, DiscussionError},
+        events,
+    },
+    http::auth::RequestAuth,
 };
 use acoge_domain::{
     accounts::{Actor, Denied},
@@ -154,12 +157,11 @@ pub struct DiscussionDetail {
 
 /// The event `?event=` names (id or slug), if any.
 async fn event_param(app: &AppState, query: Option<&str>) -> Result<Option<Uuid>, ApiError> {
-    let params = crate::params::Params::parse(query)?;
+    let params = crate::http::params::Params::parse(query)?;
     match params.get("event") {
         None => Ok(None),
         Some(key) => Ok(Some(
-            app.db
-                .event(key)
+            events::event(app, key)
                 .await?
                 .ok_or_else(|| ApiError::not_found("no event with that id or slug"))?
                 .id,
@@ -179,9 +181,7 @@ pub async fn list_discussions(
     RawQuery(query): RawQuery,
 ) -> ApiResult<DiscussionList> {
     let event = event_param(&app, query.as_deref()).await?;
-    let items: Vec<DiscussionJson> = app
-        .db
-        .discussions(event, false)
+    let items: Vec<DiscussionJson> = discussions::discussions(&app, event, false)
         .await?
         .into_iter()
         .map(Into::into)
@@ -193,14 +193,10 @@ pub async fn list_discussions(
 }
 
 async fn detail(app: &AppState, actor: &Actor, id: Uuid) -> Result<DiscussionDetail, ApiError> {
-    let discussion = app
-        .db
-        .discussion(id)
+    let discussion = discussions::discussion(app, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such discussion or contribution"))?;
-    let items = app
-        .db
-        .contributions(id)
+    let items = discussions::contributions(app, id)
         .await?
         .into_iter()
         .map(|c| contribution_json(actor, c))
@@ -252,9 +248,7 @@ pub async fn create_contribution(
     let id = id_of(&id)?;
     let body: ContributionBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
     let new = discussions::contribute(&app, &auth.actor, id, body.parent_id, &body.body).await?;
-    let contribution = app
-        .db
-        .contributions(id)
+    let contribution = discussions::contributions(&app, id)
         .await?
         .into_iter()
         .find(|c| c.id == new)
@@ -309,16 +303,14 @@ pub async fn list_syntheses(
     RawQuery(query): RawQuery,
 ) -> ApiResult<SynthesisList> {
     let syntheses = match event_param(&app, query.as_deref()).await? {
-        None => app.db.all_syntheses().await?,
+        None => discussions::all_syntheses(&app).await?,
         Some(event) => {
-            let ids: Vec<Uuid> = app
-                .db
-                .discussions(Some(event), true)
+            let ids: Vec<Uuid> = discussions::discussions(&app, Some(event), true)
                 .await?
                 .iter()
                 .map(|d| d.id)
                 .collect();
-            app.db.syntheses(&ids).await?
+            discussions::syntheses(&app, &ids).await?
         }
     };
     let items: Vec<SynthesisJson> = syntheses.into_iter().map(Into::into).collect();

@@ -1,6 +1,6 @@
 //! API errors: a status and a JSON body naming what was wrong.
 
-use crate::params::ParamError;
+use crate::http::params::ParamError;
 use acoge_store::StoreError;
 use axum::{
     Json,
@@ -101,12 +101,12 @@ impl ApiError {
     }
 }
 
-impl From<crate::services::ServiceError> for ApiError {
-    fn from(error: crate::services::ServiceError) -> Self {
-        use crate::services::ServiceError;
+impl From<crate::app::members::MemberError> for ApiError {
+    fn from(error: crate::app::members::MemberError) -> Self {
+        use crate::app::members::MemberError;
         use acoge_domain::accounts::Denied;
         match error {
-            ServiceError::Field(f) => {
+            MemberError::Field(f) => {
                 let mut e = Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid_field",
@@ -122,30 +122,30 @@ impl From<crate::services::ServiceError> for ApiError {
                 e.body.error.field = Some(field.to_owned());
                 e
             }
-            ServiceError::Denied(Denied::NotSignedIn) => Self::new(
+            MemberError::Denied(Denied::NotSignedIn) => Self::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 None,
                 "sign in first".into(),
             ),
-            ServiceError::Denied(Denied::Forbidden) => Self::new(
+            MemberError::Denied(Denied::Forbidden) => Self::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 None,
                 "your role does not allow this".into(),
             ),
-            ServiceError::NotFound => Self::not_found("no such member or invitation"),
-            ServiceError::OwnAccount => Self::new(
+            MemberError::NotFound => Self::not_found("no such member or invitation"),
+            MemberError::OwnAccount => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "own_account",
                 None,
                 error.to_string(),
             ),
-            ServiceError::NotPending => {
+            MemberError::NotPending => {
                 Self::new(StatusCode::CONFLICT, "not_pending", None, error.to_string())
             }
-            ServiceError::Store(s) => s.into(),
-            ServiceError::Randomness(r) => {
+            MemberError::Store(s) => s.into(),
+            MemberError::Randomness(r) => {
                 tracing::error!(error = %r, "no randomness");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::RequestAuth,
-    event_edits::{self, EventEditError},
+    app::events::{self, EventEditError},
+    http::auth::RequestAuth,
 };
 use acoge_domain::{
     accounts::Denied,
@@ -208,8 +208,7 @@ fn input_of(event: &Event) -> EventInput {
 }
 
 async fn event_json(app: &AppState, id: Uuid) -> Result<EventJson, ApiError> {
-    app.db
-        .event(&id.to_string())
+    events::event(app, &id.to_string())
         .await?
         .map(Into::into)
         .ok_or_else(|| ApiError::not_found("no event with that id"))
@@ -248,7 +247,7 @@ pub async fn create_event(
         organizers: body.organizers,
         working_group: body.working_group.unwrap_or_default(),
     };
-    let id = event_edits::create(&app, &auth.actor, &input).await?;
+    let id = events::create(&app, &auth.actor, &input).await?;
     Ok((StatusCode::CREATED, Json(event_json(&app, id).await?)))
 }
 
@@ -268,7 +267,9 @@ pub async fn patch_event(
 ) -> ApiResult<EventJson> {
     let not_found = || ApiError::not_found("no event with that id");
     let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
-    let current = app.db.event(&id.to_string()).await?.ok_or_else(not_found)?;
+    let current = events::event(&app, &id.to_string())
+        .await?
+        .ok_or_else(not_found)?;
     let body: EventPatchBody = body_of(&body)?;
     let mut input = input_of(&current);
     let keep = |new: Option<String>, old: &mut String| {
@@ -311,6 +312,6 @@ pub async fn patch_event(
     if let Some(group) = body.working_group {
         input.working_group = group.unwrap_or_default();
     }
-    event_edits::update(&app, &auth.actor, id, &input).await?;
+    events::update(&app, &auth.actor, id, &input).await?;
     Ok(Json(event_json(&app, id).await?))
 }

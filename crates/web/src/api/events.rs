@@ -1,9 +1,11 @@
+//! Events of the community: the list (all, upcoming or past) and one event.
+
 use super::{
     ApiError,
     error::{ApiResult, ErrorBody},
     schema::{EventJson, EventList, EventSummaryJson, page_of},
 };
-use crate::{AppState, params::Params};
+use crate::{AppState, app::events, http::params::Params};
 use acoge_domain::page::PageRequest;
 use axum::{
     Json,
@@ -35,9 +37,9 @@ pub async fn list_events(
     })?;
     let now = acoge_domain::Timestamp::now();
     let page = match when {
-        None => app.db.events(request).await?,
-        Some(true) => app.db.upcoming_events_page(now, request).await?,
-        Some(false) => app.db.past_events(now, request).await?,
+        None => events::events(&app, request).await?,
+        Some(true) => events::upcoming_events_page(&app, now, request).await?,
+        Some(false) => events::past_events(&app, now, request).await?,
     };
     let (total, request, items) = page_of(page, request, EventSummaryJson::from);
     Ok(Json(EventList::new(total, request, items)))
@@ -51,9 +53,7 @@ pub async fn get_event(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<EventJson> {
-    let event = app
-        .db
-        .event(&id)
+    let event = events::event(&app, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("no event with that id or slug"))?;
     Ok(Json(event.into()))

@@ -1,8 +1,11 @@
+//! States and municipalities of Mexico (INEGI), with their figures and
+//! migration contexts.
+
 use super::{
     error::{ApiResult, ErrorBody},
     schema::{MunicipalityJson, MunicipalityList, StateJson, StateList, page_of},
 };
-use crate::{AppState, params::Params};
+use crate::{AppState, app::places, http::params::Params};
 use acoge_domain::{Cvegeo, StateKey, page::PageRequest, taxonomy::MigrationContext};
 use acoge_store::{ContextScope, MunicipalityFilter};
 use axum::{
@@ -28,7 +31,7 @@ pub async fn list_states(
 ) -> ApiResult<StateList> {
     let params = Params::parse(query.as_deref())?;
     let request = params.page(50)?;
-    let all = app.db.states().await?;
+    let all = places::states(&app).await?;
     let total = all.len() as u64;
     let items = all
         .into_iter()
@@ -49,9 +52,7 @@ pub async fn get_state(
 ) -> ApiResult<StateJson> {
     let key =
         StateKey::parse(&cve_ent).map_err(|_| ApiError::not_found("no state with that key"))?;
-    let state = app
-        .db
-        .state(&key)
+    let state = places::state(&app, &key)
         .await?
         .ok_or_else(|| ApiError::not_found("no state with that key"))?;
     Ok(Json(state.into()))
@@ -81,7 +82,7 @@ pub async fn list_municipalities(
         name: params.get("q").map(str::to_owned),
     };
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let page = app.db.municipalities(&filter, request).await?;
+    let page = places::municipalities(&app, &filter, request).await?;
     let (total, request, items) = page_of(page, request, MunicipalityJson::from);
     Ok(Json(MunicipalityList::new(total, request, items)))
 }
@@ -96,11 +97,10 @@ pub async fn get_municipality(
 ) -> ApiResult<MunicipalityJson> {
     let missing = || ApiError::not_found("no municipality with that CVEGEO");
     let key = Cvegeo::parse(&cvegeo).map_err(|_| missing())?;
-    let municipality = app.db.municipality(&key).await?.ok_or_else(missing)?;
-    let contexts = app
-        .db
-        .municipal_contexts(ContextScope::Municipality(&key))
-        .await?;
+    let municipality = places::municipality(&app, &key)
+        .await?
+        .ok_or_else(missing)?;
+    let contexts = places::municipal_contexts(&app, ContextScope::Municipality(&key)).await?;
     let mut json = MunicipalityJson::from(municipality);
     json.migration_contexts = Some(contexts.into_iter().map(Into::into).collect());
     Ok(Json(json))

@@ -1,6 +1,9 @@
+//! The state harmonization tracker: the principles of federal law and what
+//! each state's law says on them, with a score over the principles assessed.
+
 use super::error::{ApiResult, ErrorBody};
 use super::schema::{Sources, TextJson};
-use crate::{AppState, pages::harmonization_rows};
+use crate::{AppState, app::legal_framework};
 use axum::{Json, extract::State};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -48,7 +51,7 @@ pub struct HarmonizationJson {
 #[utoipa::path(get, path = "/api/v1/harmonization", tag = "legal",
     responses((status = 200, body = HarmonizationJson), (status = 500, body = ErrorBody)))]
 pub async fn harmonization(State(app): State<AppState>) -> ApiResult<HarmonizationJson> {
-    let (principles, rows) = harmonization_rows(&app).await?;
+    let (principles, rows) = legal_framework::harmonization(&app).await?;
     Ok(Json(HarmonizationJson {
         principles: principles
             .into_iter()

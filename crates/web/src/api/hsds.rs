@@ -2,7 +2,11 @@
 //! to read: organizations and services, paged the way the HSDS API pages.
 
 use super::error::{ApiError, ApiResult, ErrorBody};
-use crate::{AppState, params::Params};
+use crate::{
+    AppState,
+    app::{directory, places},
+    http::params::Params,
+};
 use acoge_domain::{Cvegeo, page::PageRequest};
 use acoge_formats::hsds;
 use acoge_store::{OrganizationFilter, ServiceFilter, ServiceRecord, StoreError};
@@ -15,11 +19,9 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 async fn organization(app: &AppState, id: Uuid) -> Result<Option<Value>, StoreError> {
-    let Some(org) = app.db.organization(id).await? else {
-        return Ok(None);
-    };
-    let entry = app.db.directory_entry(id).await?;
-    Ok(Some(hsds::organization(&org, entry.as_ref())))
+    Ok(directory::organization_with_entry(app, id)
+        .await?
+        .map(|(org, entry)| hsds::organization(&org, entry.as_ref())))
 }
 
 /// Services as HSDS objects; organizations and seats are read once each.
@@ -43,7 +45,9 @@ async fn services(app: &AppState, records: Vec<ServiceRecord>) -> Result<Vec<Val
         let seat = match seats.get(cvegeo) {
             Some(seat) => *seat,
             None => {
-                let seat = app.db.municipality(cvegeo).await?.and_then(|m| m.seat);
+                let seat = places::municipality(app, cvegeo)
+                    .await?
+                    .and_then(|m| m.seat);
                 seats.insert(cvegeo.clone(), seat);
                 seat
             }
@@ -74,13 +78,14 @@ pub async fn list_services(
 ) -> ApiResult<Value> {
     let params = Params::parse(query.as_deref())?;
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let all = app
-        .db
-        .services(&ServiceFilter {
+    let all = directory::services(
+        &app,
+        &ServiceFilter {
             include_closed: true,
             ..ServiceFilter::default()
-        })
-        .await?;
+        },
+    )
+    .await?;
     let total = all.len() as u64;
     let start = usize::try_from(request.offset()).unwrap_or(usize::MAX);
     let chosen: Vec<ServiceRecord> = all
@@ -104,16 +109,17 @@ pub async fn list_services(
 pub async fn get_service(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Value> {
     let missing = || ApiError::not_found("no service with that id");
     let id = Uuid::parse_str(&id).map_err(|_| missing())?;
-    let record = app
-        .db
-        .services(&ServiceFilter {
+    let record = directory::services(
+        &app,
+        &ServiceFilter {
             include_closed: true,
             ..ServiceFilter::default()
-        })
-        .await?
-        .into_iter()
-        .find(|r| r.service.id == id)
-        .ok_or_else(missing)?;
+        },
+    )
+    .await?
+    .into_iter()
+    .find(|r| r.service.id == id)
+    .ok_or_else(missing)?;
     let mut one = services(&app, vec![record]).await?;
     Ok(Json(one.pop().ok_or_else(missing)?))
 }
@@ -134,15 +140,13 @@ pub async fn list_organizations(
 ) -> ApiResult<Value> {
     let params = Params::parse(query.as_deref())?;
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let page = app
-        .db
-        .organizations(&OrganizationFilter::default(), request)
+    let page = directory::organizations_with_entries(&app, &OrganizationFilter::default(), request)
         .await?;
-    let mut contents = Vec::with_capacity(page.items.len());
-    for org in &page.items {
-        let entry = app.db.directory_entry(org.id).await?;
-        contents.push(hsds::organization(org, entry.as_ref()));
-    }
+    let contents = page
+        .items
+        .iter()
+        .map(|(org, entry)| hsds::organization(org, entry.as_ref()))
+        .collect();
     Ok(Json(hsds::page(
         contents,
         page.total,

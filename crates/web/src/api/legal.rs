@@ -3,11 +3,15 @@
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::schema::Sources;
-use crate::{AppState, params::Params};
+use crate::{
+    AppState,
+    app::{legal_framework, places},
+    http::params::Params,
+};
 use acoge_domain::{
     Cvegeo,
     legal::{CovidMeasure, InstrumentLevel, LegalInstrument, Provision},
-    responsibilities::{Matrix, in_force, mandate, measure_applies},
+    responsibilities::{Matrix, measure_applies},
     taxonomy::{GovernmentLevel, Right},
 };
 use axum::{
@@ -128,9 +132,7 @@ pub async fn list_instruments(
 ) -> ApiResult<InstrumentList> {
     let params = Params::parse(query.as_deref())?;
     let level = params.parse_with("level", InstrumentLevel::parse)?;
-    let items: Vec<InstrumentJson> = app
-        .db
-        .legal_instruments()
+    let items: Vec<InstrumentJson> = legal_framework::legal_instruments(&app)
         .await?
         .iter()
         .filter(|i| level.is_none_or(|l| i.level == l))
@@ -150,14 +152,12 @@ pub async fn get_instrument(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<InstrumentDetail> {
-    let instruments = app.db.legal_instruments().await?;
+    let instruments = legal_framework::legal_instruments(&app).await?;
     let instrument = instruments
         .iter()
         .find(|i| i.id == id)
         .ok_or_else(|| ApiError::not_found("no legal instrument with that id"))?;
-    let provisions = app
-        .db
-        .provisions()
+    let provisions = legal_framework::provisions(&app)
         .await?
         .iter()
         .filter(|p| p.instrument_id == id)
@@ -188,10 +188,8 @@ pub async fn list_provisions(
     let right = params.parse_with("right", Right::parse)?;
     let level = params.parse_with("level", GovernmentLevel::parse)?;
     let instrument = params.get("instrument");
-    let instruments = app.db.legal_instruments().await?;
-    let items: Vec<ProvisionJson> = app
-        .db
-        .provisions()
+    let instruments = legal_framework::legal_instruments(&app).await?;
+    let items: Vec<ProvisionJson> = legal_framework::provisions(&app)
         .await?
         .iter()
         .filter(|p| instrument.is_none_or(|i| p.instrument_id == i))
@@ -262,9 +260,9 @@ pub struct ResponsibilitiesJson {
 #[utoipa::path(get, path = "/api/v1/responsibilities", tag = "legal",
     responses((status = 200, body = ResponsibilitiesJson), (status = 500, body = ErrorBody)))]
 pub async fn responsibilities(State(app): State<AppState>) -> ApiResult<ResponsibilitiesJson> {
-    let instruments = app.db.legal_instruments().await?;
-    let matrix = Matrix::from_provisions(&app.db.provisions().await?);
-    let covid = app.db.covid_measures().await?;
+    let instruments = legal_framework::legal_instruments(&app).await?;
+    let matrix = Matrix::from_provisions(&legal_framework::provisions(&app).await?);
+    let covid = legal_framework::covid_measures(&app).await?;
     Ok(Json(ResponsibilitiesJson {
         levels: GovernmentLevel::ALL
             .iter()
@@ -340,15 +338,15 @@ pub async fn municipality_mandate(
 ) -> ApiResult<MandateJson> {
     let missing = || ApiError::not_found("no municipality with that CVEGEO");
     let key = Cvegeo::parse(&cvegeo).map_err(|_| missing())?;
-    let municipality = app.db.municipality(&key).await?.ok_or_else(missing)?;
-    let instruments = app.db.legal_instruments().await?;
-    let in_force = in_force(
-        app.db.provisions().await?,
-        &instruments,
-        &municipality.state_key,
-        &key,
-    );
-    let levels = mandate(&Matrix::from_provisions(&in_force))
+    let municipality = places::municipality(&app, &key)
+        .await?
+        .ok_or_else(missing)?;
+    let legal_framework::Mandate {
+        instruments,
+        levels,
+        state_laws,
+    } = legal_framework::mandate(&app, &key, &municipality.state_key).await?;
+    let levels = levels
         .into_iter()
         .map(|level| MandateLevelJson {
             level: level.level.slug().to_owned(),
@@ -365,10 +363,7 @@ pub async fn municipality_mandate(
                 .collect(),
         })
         .collect();
-    let state_laws = app
-        .db
-        .state_laws(Some(&municipality.state_key))
-        .await?
+    let state_laws = state_laws
         .iter()
         .map(|law| StateLawJson {
             name: law.name.clone(),

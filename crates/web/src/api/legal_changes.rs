@@ -7,8 +7,8 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::RequestAuth,
-    legal_changes::{self, LegalChangeError},
+    app::legal_framework::{self, LegalChangeError},
+    http::auth::RequestAuth,
 };
 use acoge_domain::{
     accounts::Denied,
@@ -245,13 +245,11 @@ pub struct InstrumentVersions {
 }
 
 async fn provision_detail(app: &AppState, id: Uuid) -> Result<ProvisionDetail, ApiError> {
-    let provision = app
-        .db
-        .provision(id)
+    let provision = legal_framework::provision(app, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
-    let instruments = app.db.legal_instruments().await?;
-    let versions = app.db.provision_versions(id).await?;
+    let instruments = legal_framework::legal_instruments(app).await?;
+    let versions = legal_framework::provision_versions(app, id).await?;
     Ok(ProvisionDetail {
         provision: provision_json(&provision, &instruments),
         versions: versions.into_iter().map(Into::into).collect(),
@@ -259,9 +257,7 @@ async fn provision_detail(app: &AppState, id: Uuid) -> Result<ProvisionDetail, A
 }
 
 async fn instrument_json(app: &AppState, id: &str) -> Result<InstrumentJson, ApiError> {
-    let instrument = app
-        .db
-        .legal_instrument(id)
+    let instrument = legal_framework::legal_instrument(app, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
     Ok((&instrument).into())
@@ -287,7 +283,7 @@ pub async fn instrument_versions(
     Path(id): Path<String>,
 ) -> ApiResult<InstrumentVersions> {
     let instrument = instrument_json(&app, &id).await?;
-    let versions = app.db.instrument_versions(&instrument.id).await?;
+    let versions = legal_framework::instrument_versions(&app, &instrument.id).await?;
     Ok(Json(InstrumentVersions {
         id: instrument.id,
         versions: versions.into_iter().map(Into::into).collect(),
@@ -316,7 +312,7 @@ pub async fn create_instrument(
         sources: body.sources,
         verified: body.verified,
     };
-    let id = legal_changes::create_instrument(&app, &auth.actor, &input).await?;
+    let id = legal_framework::create_instrument(&app, &auth.actor, &input).await?;
     Ok((StatusCode::CREATED, Json(instrument_json(&app, &id).await?)))
 }
 
@@ -334,9 +330,7 @@ pub async fn patch_instrument(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<InstrumentJson> {
-    let current = app
-        .db
-        .legal_instrument(&id)
+    let current = legal_framework::legal_instrument(&app, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
     let body: InstrumentPatchBody = body_of(&body)?;
@@ -357,7 +351,7 @@ pub async fn patch_instrument(
         kind: String::new(),
         note: body.note,
     };
-    legal_changes::edit_instrument(&app, &auth.actor, &id, &input, &change).await?;
+    legal_framework::edit_instrument(&app, &auth.actor, &id, &input, &change).await?;
     Ok(Json(instrument_json(&app, &id).await?))
 }
 
@@ -372,7 +366,7 @@ pub async fn verify_instrument(
     Extension(auth): Extension<RequestAuth>,
     Path(id): Path<String>,
 ) -> ApiResult<InstrumentJson> {
-    legal_changes::verify_instrument(&app, &auth.actor, &id).await?;
+    legal_framework::verify_instrument(&app, &auth.actor, &id).await?;
     Ok(Json(instrument_json(&app, &id).await?))
 }
 
@@ -402,7 +396,7 @@ pub async fn create_provision(
         source: body.source.unwrap_or_default(),
         verified: body.verified,
     };
-    let new_id = legal_changes::create_provision(&app, &auth.actor, &id, &input).await?;
+    let new_id = legal_framework::create_provision(&app, &auth.actor, &id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(provision_detail(&app, new_id).await?),
@@ -424,9 +418,7 @@ pub async fn patch_provision(
     body: axum::body::Bytes,
 ) -> ApiResult<ProvisionDetail> {
     let id = provision_id(&id)?;
-    let current = app
-        .db
-        .provision(id)
+    let current = legal_framework::provision(&app, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
     let body: ProvisionPatchBody = body_of(&body)?;
@@ -449,7 +441,7 @@ pub async fn patch_provision(
         kind: body.kind,
         note: body.note.unwrap_or_default(),
     };
-    legal_changes::edit_provision(&app, &auth.actor, id, &input, &change).await?;
+    legal_framework::edit_provision(&app, &auth.actor, id, &input, &change).await?;
     Ok(Json(provision_detail(&app, id).await?))
 }
 
@@ -465,6 +457,6 @@ pub async fn verify_provision(
     Path(id): Path<String>,
 ) -> ApiResult<ProvisionDetail> {
     let id = provision_id(&id)?;
-    legal_changes::verify_provision(&app, &auth.actor, id).await?;
+    legal_framework::verify_provision(&app, &auth.actor, id).await?;
     Ok(Json(provision_detail(&app, id).await?))
 }

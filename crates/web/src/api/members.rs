@@ -1,8 +1,14 @@
+//! Accounts through the API: who the token belongs to, and invitations.
+
 use super::{
     ApiError,
     error::{ApiResult, ErrorBody},
 };
-use crate::{AppState, auth::RequestAuth, services};
+use crate::{
+    AppState,
+    app::{accounts, members},
+    http::auth::RequestAuth,
+};
 use axum::{
     Extension, Json,
     extract::State,
@@ -35,9 +41,7 @@ pub async fn me(
         .actor
         .id()
         .ok_or_else(|| ApiError::not_found("no member"))?;
-    let member = app
-        .db
-        .member(id)
+    let member = accounts::member(&app, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no member"))?;
     Ok(Json(MeJson {
@@ -90,7 +94,7 @@ pub async fn create_invitation(
 ) -> Result<(StatusCode, Json<InvitationJson>), ApiError> {
     let input: NewInvitationJson = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let link = services::invite(
+    let link = members::invite(
         &app,
         &auth.actor,
         host,

@@ -24,8 +24,7 @@ mod search;
 
 pub use error::ApiError;
 
-use crate::{AppState, auth::guard};
-use acoge_domain::accounts::Capability;
+use crate::{AppState, http::writes::guarded};
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{Http, HttpAuthScheme, SecurityScheme},
@@ -66,24 +65,8 @@ impl Modify for BearerScheme {
     }
 }
 
-/// Declares the API routes that need an identity, with the capability each
-/// needs; the authorization test walks this table.
-macro_rules! guarded {
-    ($($method:literal $path:literal => $capability:ident => $handler:path),+ $(,)?) => {
-        pub const API_WRITES: &[(&str, &str, Capability)] = &[$(($method, $path, Capability::$capability)),+];
-
-        fn guarded_routes(app: &AppState) -> OpenApiRouter<AppState> {
-            OpenApiRouter::new()
-                $(.merge(OpenApiRouter::new().routes(routes!($handler)).route_layer(
-                    axum::middleware::from_fn_with_state(
-                        guard::Gate { app: app.clone(), capability: Capability::$capability },
-                        guard::api,
-                    ),
-                )))+
-        }
-    };
-}
-
+// The API routes that need an identity, with the capability each needs; the
+// authorization test walks this table (`http::writes`).
 guarded! {
     "GET" "/api/v1/me" => OwnAccount => members::me,
     "POST" "/api/v1/invitations" => InviteMembers => members::create_invitation,

@@ -1,9 +1,11 @@
+//! Organizations of the field, each with its directory entry.
+
 use super::{
     ApiError,
     error::{ApiResult, ErrorBody},
     schema::{OrganizationJson, OrganizationList},
 };
-use crate::{AppState, params::Params};
+use crate::{AppState, app::directory, http::params::Params};
 use acoge_domain::{Cvegeo, StateKey, page::PageRequest, practice::Sector};
 use acoge_store::OrganizationFilter;
 use axum::{
@@ -44,12 +46,12 @@ pub async fn list_organizations(
         sector: params.parse_with("sector", Sector::parse)?,
     };
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let page = app.db.organizations(&filter, request).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for organization in page.items {
-        let entry = app.db.directory_entry(organization.id).await?;
-        items.push(OrganizationJson::new(organization, entry));
-    }
+    let page = directory::organizations_with_entries(&app, &filter, request).await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|(organization, entry)| OrganizationJson::new(organization, entry))
+        .collect();
     Ok(Json(OrganizationList::new(page.total, request, items)))
 }
 
@@ -63,7 +65,8 @@ pub async fn get_organization(
 ) -> ApiResult<OrganizationJson> {
     let missing = || ApiError::not_found("no organization with that id");
     let id = Uuid::parse_str(&id).map_err(|_| missing())?;
-    let organization = app.db.organization(id).await?.ok_or_else(missing)?;
-    let entry = app.db.directory_entry(id).await?;
+    let (organization, entry) = directory::organization_with_entry(&app, id)
+        .await?
+        .ok_or_else(missing)?;
     Ok(Json(OrganizationJson::new(organization, entry)))
 }

@@ -6,9 +6,13 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::RequestAuth,
-    params::Params,
-    practices::{self, API_FILTERS, PracticeError},
+    app::{
+        directory, legal_framework,
+        practices::{self, PracticeError},
+    },
+    http::auth::RequestAuth,
+    http::filters::{API_FILTERS, filter_from},
+    http::params::Params,
 };
 use acoge_domain::legal::Provision;
 use acoge_domain::{
@@ -126,9 +130,8 @@ async fn to_json(
     provisions: &[Provision],
     record: PracticeRecord,
 ) -> Result<PracticeJson, ApiError> {
-    let db = &app.db;
     let name_of = |id: Uuid| async move {
-        db.organization(id)
+        directory::organization(app, id)
             .await
             .map(|o| o.map(|o| o.name).unwrap_or_default())
     };
@@ -225,14 +228,11 @@ pub async fn list_practices(
     RawQuery(query): RawQuery,
 ) -> ApiResult<PracticeList> {
     let params = Params::parse(query.as_deref())?;
-    let (filter, sort) = practices::filter_from(&params, &API_FILTERS)?;
+    let (filter, sort) = filter_from(&params, &API_FILTERS)?;
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
     let (visibility, viewer) = practices::visibility(&auth.actor);
-    let page = app
-        .db
-        .practices(&filter, visibility, viewer, sort, request)
-        .await?;
-    let provisions = app.db.provisions().await?;
+    let page = practices::practices(&app, &filter, visibility, viewer, sort, request).await?;
+    let provisions = legal_framework::provisions(&app).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for record in page.items {
         items.push(to_json(&app, &provisions, record).await?);
@@ -261,7 +261,7 @@ pub async fn get_practice(
 ) -> ApiResult<PracticeJson> {
     let record = practices::visible(&app, &auth.actor, practice_id(&id)?).await?;
     Ok(Json(
-        to_json(&app, &app.db.provisions().await?, record).await?,
+        to_json(&app, &legal_framework::provisions(&app).await?, record).await?,
     ))
 }
 
@@ -366,7 +366,7 @@ pub async fn create_practice(
     let record = practices::visible(&app, &auth.actor, id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(to_json(&app, &app.db.provisions().await?, record).await?),
+        Json(to_json(&app, &legal_framework::provisions(&app).await?, record).await?),
     ))
 }
 
@@ -390,7 +390,7 @@ pub async fn patch_practice(
     practices::edit(&app, &auth.actor, id, &input).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
     Ok(Json(
-        to_json(&app, &app.db.provisions().await?, record).await?,
+        to_json(&app, &legal_framework::provisions(&app).await?, record).await?,
     ))
 }
 
@@ -409,7 +409,7 @@ pub async fn submit_practice(
     practices::submit(&app, &auth.actor, id).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
     Ok(Json(
-        to_json(&app, &app.db.provisions().await?, record).await?,
+        to_json(&app, &legal_framework::provisions(&app).await?, record).await?,
     ))
 }
 

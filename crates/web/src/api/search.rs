@@ -4,8 +4,12 @@
 use super::error::{ApiResult, ErrorBody};
 use crate::{
     AppState,
-    params::{ParamError, Params},
-    search::{self, API_PARAMS},
+    app::search,
+    http::{
+        filters::{self, API_PARAMS},
+        params::{ParamError, Params},
+    },
+    render::hits,
 };
 use acoge_domain::{Lang, page::PageRequest};
 use acoge_search::{FacetKind, Notice};
@@ -100,7 +104,7 @@ pub async fn search(
     let lang = params
         .parse_with("lang", |v| Lang::from_tag(v).ok_or("must be es or en"))?
         .unwrap_or(Lang::Es);
-    let mut request = search::request_from(&params, &API_PARAMS, lang)?;
+    let mut request = filters::request_from(&params, &API_PARAMS, lang)?;
     request.facets = params
         .parse_with("facets", |v| match v {
             "true" => Ok(true),
@@ -124,9 +128,9 @@ pub async fn search(
     }
     let asked = whole("per_page", 1)?.unwrap_or(u64::from(PageRequest::DEFAULT_PER_PAGE));
     let per_page = asked.min(u64::from(PageRequest::MAX_PER_PAGE)) as u32;
-    search::set_page(&mut request, page as u32, per_page)?;
+    filters::set_page(&mut request, page as u32, per_page)?;
     let text = request.text.clone();
-    let results = search::run(&app.search, request).await?;
+    let results = search::run(&app, request).await?;
     let mut notices: Vec<String> = results.notices.iter().map(|n| notice_name(*n)).collect();
     if asked > u64::from(per_page) {
         notices.push("per_page_capped".into());
@@ -160,8 +164,8 @@ pub async fn search(
                 kind: hit.kind.entity().to_owned(),
                 id: hit.id.clone(),
                 title: hit.title.clone(),
-                url: search::hit_path(hit),
-                snippet: search::snippet_html(&hit.snippet),
+                url: hits::hit_path(hit),
+                snippet: hits::snippet_html(&hit.snippet),
                 snippet_text: hit.snippet.text.clone(),
                 highlights: hit
                     .snippet

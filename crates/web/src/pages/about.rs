@@ -1,3 +1,5 @@
+//! About Acoge.
+
 use super::{Chrome, Ctx, PageResult, render};
 use askama::Template;
 

@@ -4,13 +4,15 @@
 use super::{Chrome, Ctx, FormData, PageError, PageFailure, PageResult, render};
 use crate::{
     AppState,
-    auth::{SESSION_SECONDS, secrets, throttle},
-    client::ClientAddr,
-    cookies::SameSite,
-    services::in_seconds,
+    app::{
+        accounts::{self, SESSION_SECONDS, secrets},
+        audit, directory, notifications,
+    },
+    http::client::ClientAddr,
+    http::cookies::SameSite,
 };
 use acoge_domain::accounts::{Capability, Email, FieldError, NewPassword, short_text};
-use acoge_store::{ApiTokenRecord, AuditRecord, MemberRecord};
+use acoge_store::{ApiTokenRecord, MemberRecord};
 use askama::Template;
 use axum::{
     extract::{Path, State},
@@ -29,7 +31,7 @@ pub fn errors_of(error: &FieldError) -> Errors {
 
 /// Only paths on this site may follow a log-in.
 fn safe_next(next: &str) -> &str {
-    crate::links::local_path(next).unwrap_or("/cuenta")
+    crate::http::links::local_path(next).unwrap_or("/cuenta")
 }
 
 #[derive(Template)]
@@ -45,7 +47,7 @@ struct LoginPage {
 }
 
 fn notice(ctx: &Ctx) -> Option<String> {
-    let params = crate::params::Params::parse(ctx.raw_query()).ok()?;
+    let params = crate::http::params::Params::parse(ctx.raw_query()).ok()?;
     let key = match params.get("aviso")? {
         "contrasena" => "notice-password-changed",
         "restablecida" => "notice-password-reset",
@@ -64,7 +66,7 @@ pub async fn login_form(ctx: Ctx) -> Result<Response, PageError> {
     if ctx.member().is_some() {
         return Ok(Redirect::to("/cuenta").into_response());
     }
-    let next = crate::params::Params::parse(ctx.raw_query())?
+    let next = crate::http::params::Params::parse(ctx.raw_query())?
         .get("siguiente")
         .map(str::to_owned)
         .unwrap_or_default();
@@ -112,13 +114,13 @@ pub async fn login(
     }
 
     // Counted before the password is checked, so parallel guesses cannot race the limit.
-    let Ok(attempt) = throttle::reserve(&app.db, client, &typed_email).await? else {
+    let Ok(attempt) = accounts::reserve_login(&app, client, &typed_email).await? else {
         return Err(PageError::Failure(PageFailure::TooManyLogins));
     };
     tokio::time::sleep(attempt.delay(app.config.login_delay)).await;
 
     let member = match Email::parse("email", &typed_email) {
-        Ok(email) => app.db.member_by_email(&email).await?,
+        Ok(email) => accounts::member_by_email(&app, &email).await?,
         Err(_) => None,
     };
     let stored = member.as_ref().map(|m| m.password_hash.clone());
@@ -131,7 +133,7 @@ pub async fn login(
         // The same answer for an unknown email and a wrong password.
         return again(Errors::new(), true);
     };
-    attempt.succeeded(&app.db).await?;
+    accounts::login_succeeded(&app, attempt).await?;
     let cookie = start_session(&app, &member).await?;
     let mut response = Redirect::to(safe_next(&next)).into_response();
     response.headers_mut().append(header::SET_COOKIE, cookie);
@@ -141,23 +143,7 @@ pub async fn login(
 /// Opens a session for `member` and returns its cookie.
 async fn start_session(app: &AppState, member: &MemberRecord) -> Result<HeaderValue, PageError> {
     let secret = secrets::new_secret().map_err(PageError::internal)?;
-    app.db
-        .create_session(
-            &secrets::hash_secret(&secret),
-            member.id,
-            in_seconds(SESSION_SECONDS),
-        )
-        .await?;
-    app.db
-        .audit(AuditRecord {
-            actor: Some(member.id),
-            action: "session.start",
-            entity: "member",
-            entity_id: member.id.to_string(),
-            before: None,
-            after: None,
-        })
-        .await?;
+    accounts::open_session(app, &secrets::hash_secret(&secret), member.id).await?;
     let cookies = &app.config.cookies;
     cookies
         .set(cookies.session(), &secret, SESSION_SECONDS, SameSite::Lax)
@@ -175,7 +161,7 @@ fn signed_out(app: &AppState, to: &str) -> Response {
 
 pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     if let Some(hash) = &ctx.auth.session_hash {
-        app.db.delete_session(hash).await?;
+        accounts::delete_session(&app, hash).await?;
     }
     Ok(signed_out(&app, "/entrar?aviso=salida"))
 }
@@ -185,7 +171,7 @@ pub async fn logout_everywhere(
     ctx: Ctx,
 ) -> Result<Response, PageError> {
     let member = ctx.require(Capability::OwnAccount)?;
-    app.db.delete_sessions_of(member.id, member.id).await?;
+    accounts::delete_sessions_of(&app, member.id, member.id).await?;
     Ok(signed_out(&app, "/entrar?aviso=todas"))
 }
 
@@ -217,15 +203,11 @@ struct AccountView {
 
 async fn account_page(app: &AppState, ctx: &Ctx, view: AccountView) -> Result<Response, PageError> {
     let me = ctx.require(Capability::OwnAccount)?;
-    let member = app
-        .db
-        .member(me.id)
+    let member = accounts::member(app, me.id)
         .await?
         .ok_or_else(PageError::not_found)?;
     let organization = match member.organization_id {
-        Some(id) => app
-            .db
-            .organization(id)
+        Some(id) => directory::organization(app, id)
             .await?
             .map(|o| (o.id, o.display_name())),
         None => None,
@@ -233,8 +215,8 @@ async fn account_page(app: &AppState, ctx: &Ctx, view: AccountView) -> Result<Re
     let page = render(&AccountPage {
         chrome: ctx.chrome(ctx.tr.t("account-title"), "account"),
         csrf: ctx.csrf(),
-        sessions: app.db.session_count(me.id).await?,
-        tokens: app.db.api_tokens_of(me.id).await?,
+        sessions: accounts::session_count(app, me.id).await?,
+        tokens: accounts::api_tokens_of(app, me.id).await?,
         organization,
         member,
         new_token: view.new_token,
@@ -242,7 +224,7 @@ async fn account_page(app: &AppState, ctx: &Ctx, view: AccountView) -> Result<Re
         errors: view.errors,
         notice: notice(ctx),
         mail_configured: app.config.mailer.is_some(),
-        digest_lang: app.db.digest_lang(me.id).await?,
+        digest_lang: notifications::digest_lang(app, me.id).await?,
     })?;
     Ok((view.status, page).into_response())
 }
@@ -266,9 +248,7 @@ pub async fn change_password(
     form: FormData,
 ) -> Result<Response, PageError> {
     let me = ctx.require(Capability::OwnAccount)?;
-    let member = app
-        .db
-        .member(me.id)
+    let member = accounts::member(&app, me.id)
         .await?
         .ok_or_else(PageError::not_found)?;
     let refuse = |errors: Errors| AccountView {
@@ -305,9 +285,7 @@ pub async fn change_password(
         .map_err(PageError::from)?;
     // Changing the password ends every session (this one included), revokes
     // the API tokens and voids pending reset links; open a new session here.
-    app.db
-        .set_password(member.id, &hash, Some(member.id))
-        .await?;
+    accounts::set_password(&app, member.id, &hash, Some(member.id)).await?;
     let cookie = start_session(&app, &member).await?;
     let mut response = Redirect::to("/cuenta?aviso=contrasena").into_response();
     response.headers_mut().append(header::SET_COOKIE, cookie);
@@ -332,9 +310,7 @@ pub async fn create_token(
         }
     };
     let token = secrets::new_api_token().map_err(PageError::internal)?;
-    app.db
-        .create_api_token(me.id, &name, &secrets::hash_secret(&token))
-        .await?;
+    accounts::create_api_token(&app, me.id, &name, &secrets::hash_secret(&token)).await?;
     let view = AccountView {
         new_token: Some(token),
         ..plain(StatusCode::CREATED)
@@ -351,7 +327,7 @@ pub async fn set_digest(
     let me = ctx.require(Capability::OwnAccount)?;
     let on = form.get("digest") == "on";
     let lang = on.then(|| ctx.tr.lang.code());
-    app.db.set_digest(me.id, lang).await?;
+    notifications::set_digest(&app, me.id, lang).await?;
     let notice = if on {
         "resumen-activado"
     } else {
@@ -367,7 +343,7 @@ pub async fn revoke_token(
 ) -> Result<Response, PageError> {
     let me = ctx.require(Capability::OwnAccount)?;
     let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
-    if !app.db.revoke_api_token(me.id, id).await? {
+    if !accounts::revoke_api_token(&app, me.id, id).await? {
         return Err(PageError::not_found());
     }
     Ok(Redirect::to("/cuenta?aviso=token-revocado").into_response())
@@ -376,19 +352,19 @@ pub async fn revoke_token(
 /// Everything Acoge holds about the member, as JSON.
 pub async fn export(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let me = ctx.require(Capability::OwnAccount)?;
-    let member = app
-        .db
-        .member(me.id)
+    let member = accounts::member(&app, me.id)
         .await?
         .ok_or_else(PageError::not_found)?;
-    let actions = app
-        .db
-        .audit_log(Some(me.id), acoge_domain::page::PageRequest::first(100))
-        .await?;
+    let actions = audit::audit_log(
+        &app,
+        Some(me.id),
+        acoge_domain::page::PageRequest::first(100),
+    )
+    .await?;
     let body = serde_json::json!({
         "member": member,
-        "active_sessions": app.db.session_count(me.id).await?,
-        "api_tokens": app.db.api_tokens_of(me.id).await?,
+        "active_sessions": accounts::session_count(&app, me.id).await?,
+        "api_tokens": accounts::api_tokens_of(&app, me.id).await?,
         "actions_in_audit_log": actions.total,
         "latest_actions": actions.items,
     });
@@ -419,9 +395,7 @@ pub async fn delete(
     form: FormData,
 ) -> Result<Response, PageError> {
     let me = ctx.require(Capability::OwnAccount)?;
-    let member = app
-        .db
-        .member(me.id)
+    let member = accounts::member(&app, me.id)
         .await?
         .ok_or_else(PageError::not_found)?;
     let mut errors = Errors::new();
@@ -446,7 +420,7 @@ pub async fn delete(
         };
         return account_page(&app, &ctx, view).await;
     }
-    app.db.delete_member(me.id).await?;
+    accounts::delete_member(&app, me.id).await?;
     let page = render(&MessagePage {
         chrome: ctx.chrome(ctx.tr.t("account-deleted-title"), ""),
         message: ctx.tr.t("account-deleted"),
@@ -488,15 +462,10 @@ pub async fn request_reset(
     if app.config.mailer.is_none() {
         return Err(PageError::not_found());
     }
-    if app
-        .db
-        .rate_hit("reset", &format!("address:{client}"), 3600)
-        .await?
-        > 10
-    {
+    if accounts::rate_hit(&app, "reset", &format!("address:{client}"), 3600).await? > 10 {
         return Err(PageError::Failure(PageFailure::TooManyRequests));
     }
-    crate::services::request_reset(&app, form.get("email"))
+    crate::app::members::request_reset(&app, form.get("email"))
         .await
         .map_err(PageError::internal)?;
     Ok(render(&RecoverPage {

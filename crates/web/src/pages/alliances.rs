@@ -4,9 +4,12 @@
 use super::{Chrome, Ctx, PageError, PageFailure, form::FormData, render};
 use crate::{
     AppState,
-    directory::{self, DirectoryError},
-    map,
-    network_svg::{self, NodeLabel},
+    app::{
+        directory::{self, DirectoryError},
+        places,
+    },
+    render::map,
+    render::network_svg::{self, NodeLabel},
 };
 use acoge_analysis::{ActorGroup, actor_group};
 use acoge_domain::{
@@ -49,7 +52,7 @@ struct ListPage {
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Html<String>, PageError> {
     render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("alliances-title"), "organizations"),
-        alliances: app.db.alliances().await?,
+        alliances: directory::alliances(&app).await?,
         signed_in: ctx.member().is_some(),
     })
 }
@@ -82,11 +85,10 @@ async fn form_page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Contribute)?;
-    let organizations = app
-        .db
-        .organizations(&OrganizationFilter::default(), PageRequest::first(500))
-        .await?
-        .items;
+    let organizations =
+        directory::organizations(app, &OrganizationFilter::default(), PageRequest::first(500))
+            .await?
+            .items;
     let page = render(&FormPage {
         chrome: ctx.chrome(ctx.tr.t("alliances-new"), "organizations"),
         csrf: ctx.csrf(),
@@ -264,7 +266,7 @@ pub struct StateRow {
 
 async fn state_rows(app: &AppState) -> Result<(Vec<StateRow>, Vec<map::Marker>), PageError> {
     let analysis = app.analysis.current(app).await?;
-    let states = app.db.states().await?;
+    let states = places::states(app).await?;
     let mut organizations: HashMap<String, usize> = HashMap::new();
     for o in &analysis.facts.organizations {
         if let Some(seat) = &o.seat {
@@ -343,7 +345,7 @@ pub async fn directory_map_svg(
     ctx: Ctx,
 ) -> Result<Response, PageError> {
     let (rows, markers) = state_rows(&app).await?;
-    let boundaries = app.db.state_boundaries().await?;
+    let boundaries = places::state_boundaries(&app).await?;
     let regions: Vec<map::Region> = rows
         .iter()
         .filter_map(|row| {

@@ -8,8 +8,11 @@ use super::{
 };
 use crate::{
     AppState,
-    community::{self, CommunityError},
-    markdown::to_safe_html,
+    app::{
+        community::{self, CommunityError},
+        events, members,
+    },
+    render::markdown::to_safe_html,
 };
 use acoge_domain::{
     Timestamp,
@@ -59,7 +62,7 @@ struct ListPage {
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Html<String>, PageError> {
     render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("groups-title"), "events"),
-        groups: app.db.working_groups().await?,
+        groups: community::working_groups(&app).await?,
         admin: authorize(ctx.actor(), Capability::ManageMembers).is_ok(),
     })
 }
@@ -91,14 +94,20 @@ async fn group_page(
     error: Option<&'static str>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let group = find_group(app, slug).await?;
+    let community::GroupDetail {
+        group,
+        events,
+        discussions,
+    } = community::group_detail(app, slug)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     let member_of = ctx
         .member()
         .and_then(|m| m.organization_id)
         .map(|org| group.organizations.iter().any(|(id, _)| *id == org));
     let now = Timestamp::now();
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
-    for event in app.db.events_of_group(group.id).await? {
+    for event in events {
         let when = When::new(ctx.tr, &event.schedule, DEFAULT_VIEWER_ZONE);
         if event.schedule.ends_at > now {
             upcoming.push((event, when));
@@ -107,11 +116,9 @@ async fn group_page(
         }
     }
     upcoming.reverse();
-    let discussions = app.db.discussions_of_group(group.id).await?;
     let admin = authorize(ctx.actor(), Capability::ManageMembers).is_ok();
     let candidates = if admin {
-        app.db
-            .members(PageRequest::first(500))
+        members::members(app, PageRequest::first(500))
             .await?
             .items
             .into_iter()
@@ -145,8 +152,12 @@ pub async fn calendar(
 ) -> Result<Response, PageError> {
     let group = find_group(&app, &slug).await?;
     let mut events = Vec::new();
-    for summary in app.db.events_of_group(group.id).await?.into_iter().rev() {
-        if let Some(event) = app.db.event(&summary.id.to_string()).await? {
+    for summary in events::events_of_group(&app, group.id)
+        .await?
+        .into_iter()
+        .rev()
+    {
+        if let Some(event) = events::event(&app, &summary.id.to_string()).await? {
             events.push(event);
         }
     }
@@ -162,8 +173,7 @@ pub async fn calendar(
 }
 
 async fn find_group(app: &AppState, slug: &str) -> Result<WorkingGroup, PageError> {
-    app.db
-        .working_group(slug)
+    community::working_group(app, slug)
         .await?
         .ok_or_else(PageError::not_found)
 }
@@ -350,14 +360,14 @@ async fn framework_page(
     error: Option<&'static str>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let mut versions = app.db.framework_versions().await?;
+    let mut versions = community::framework_versions(app).await?;
     let current = if versions.is_empty() {
         None
     } else {
         let latest = versions.remove(0);
         Some((to_safe_html(ctx.tr.pick(&latest.body)), latest))
     };
-    let members = app.db.framework_members().await?;
+    let members = community::framework_members(app).await?;
     let organization = ctx.member().and_then(|m| m.organization_id);
     let accepted = organization.and_then(|org| {
         members
@@ -432,7 +442,10 @@ pub async fn edit_framework_form(
     State(app): State<AppState>,
     ctx: Ctx,
 ) -> Result<Response, PageError> {
-    let latest = app.db.framework_versions().await?.into_iter().next();
+    let latest = community::framework_versions(&app)
+        .await?
+        .into_iter()
+        .next();
     let (es, en) = latest.map(|v| (v.body.es, v.body.en)).unwrap_or_default();
     framework_form(&ctx, es, en, &[], StatusCode::OK)
 }

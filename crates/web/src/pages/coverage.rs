@@ -2,7 +2,11 @@
 //! fill them, with the reasons in words; and the small map that locates it.
 
 use super::{Chrome, Ctx, PageError, PageResult, geo::municipality_and_state, render};
-use crate::{AppState, i18n::Tr, map};
+use crate::{
+    AppState,
+    app::places,
+    render::{i18n::Tr, map},
+};
 use acoge_analysis::{CoverageLevel, Reason};
 use acoge_domain::{Cvegeo, practice::Sector};
 use askama::Template;
@@ -81,9 +85,9 @@ async fn reason_text(
             return Ok(name.clone());
         }
         let name = match Cvegeo::parse(key) {
-            Ok(cvegeo) => app.db.municipality(&cvegeo).await?.map(|m| m.name),
+            Ok(cvegeo) => places::municipality(app, &cvegeo).await?.map(|m| m.name),
             Err(_) => match acoge_domain::StateKey::parse(key) {
-                Ok(state) => app.db.state(&state).await?.map(|s| s.state.name),
+                Ok(state) => places::state(app, &state).await?.map(|s| s.state.name),
                 Err(_) => None,
             },
         }
@@ -166,9 +170,7 @@ pub async fn locator_svg(
 ) -> Result<Response, PageError> {
     let (cvegeo, municipality, state_name) = municipality_and_state(&app, &key).await?;
     let state = cvegeo.state();
-    let regions: Vec<map::Region> = app
-        .db
-        .state_boundaries()
+    let regions: Vec<map::Region> = places::state_boundaries(&app)
         .await?
         .iter()
         .filter_map(|(key, geometry)| {

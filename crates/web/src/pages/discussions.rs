@@ -4,9 +4,13 @@
 use super::{Chrome, Ctx, PageError, PageFailure, PageResult, form::FormData, render};
 use crate::{
     AppState,
-    discussions::{self, DiscussionError},
-    markdown::to_safe_html,
-    practices::{self, PracticeError},
+    app::{
+        directory,
+        discussions::{self, DiscussionError},
+        events, legal_framework,
+        practices::{self, PracticeError},
+    },
+    render::markdown::to_safe_html,
 };
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize},
@@ -70,14 +74,16 @@ async fn cited_links(
                 Err(PracticeError::NotFound) => None,
                 Err(e) => return Err(e.into()),
             },
-            CitedKind::Organization => app.db.organization(id).await?.map(|o| CitedLink {
+            CitedKind::Organization => directory::organization(app, id).await?.map(|o| CitedLink {
                 href: format!("/organizaciones/{id}"),
                 label: o.display_name(),
             }),
-            CitedKind::Provision => app.db.provision(id).await?.map(|p| CitedLink {
-                href: format!("/marco-legal/disposiciones/{id}"),
-                label: format!("{} {}", p.instrument_id, p.article),
-            }),
+            CitedKind::Provision => legal_framework::provision(app, id)
+                .await?
+                .map(|p| CitedLink {
+                    href: format!("/marco-legal/disposiciones/{id}"),
+                    label: format!("{} {}", p.instrument_id, p.article),
+                }),
             CitedKind::Contribution => Some(CitedLink {
                 href: format!("#c-{id}"),
                 label: format!("#c-{}", &id.simple().to_string()[24..]),
@@ -98,7 +104,7 @@ struct ListPage {
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("discussions-title"), "events"),
-        discussions: app.db.discussions(None, false).await?,
+        discussions: discussions::discussions(&app, None, false).await?,
     })
 }
 
@@ -190,7 +196,7 @@ async fn find_picks(app: &AppState, ctx: &Ctx, query: &str) -> Result<Vec<Pick>,
     }
     let mut request = acoge_search::SearchRequest::new(query, ctx.tr.lang);
     request.limit = PICKS * 3;
-    let results = crate::search::run(&app.search, request)
+    let results = crate::app::search::run(app, request)
         .await
         .map_err(PageError::internal)?;
     Ok(results
@@ -259,18 +265,16 @@ async fn thread_page(
     typed: Typed,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let discussion = app
-        .db
-        .discussion(id)
+    let discussion = discussions::discussion(app, id)
         .await?
         .ok_or_else(PageError::not_found)?;
     let event = match &discussion.event_slug {
-        Some(slug) => app.db.event(slug).await?,
+        Some(slug) => events::event(app, slug).await?,
         None => None,
     };
     let mut top: Vec<ContributionView> = Vec::new();
     let mut replies: Vec<ContributionView> = Vec::new();
-    for contribution in app.db.contributions(id).await? {
+    for contribution in discussions::contributions(app, id).await? {
         let readable = may_read(ctx.actor(), &contribution);
         let view = ContributionView {
             html: readable.then(|| to_safe_html(&contribution.body)),
@@ -299,7 +303,7 @@ async fn thread_page(
         views.extend(mine);
         replies = rest;
     }
-    let synthesis = app.db.syntheses(&[id]).await?.into_iter().next();
+    let synthesis = discussions::syntheses(app, &[id]).await?.into_iter().next();
     let moderator = discussions::thread_moderator(app, ctx.actor(), id)
         .await
         .is_ok();
@@ -382,8 +386,7 @@ pub async fn contribute(
 
 /// The thread a contribution belongs to, for redirects.
 async fn thread_of(app: &AppState, contribution: Uuid) -> Result<Uuid, PageError> {
-    app.db
-        .contribution_discussion(contribution)
+    discussions::contribution_discussion(app, contribution)
         .await?
         .ok_or_else(PageError::not_found)
 }
@@ -445,9 +448,9 @@ async fn queue_page(
     // Site moderators see every flagged contribution; a working group's
     // moderators, those of their group's threads.
     let me = ctx.require(Capability::Contribute)?;
-    let mut queue = app.db.moderation_queue().await?;
+    let mut queue = discussions::moderation_queue(app).await?;
     if authorize(ctx.actor(), Capability::Moderate).is_err() {
-        let threads = app.db.threads_moderated_by(me.id).await?;
+        let threads = discussions::threads_moderated_by(app, me.id).await?;
         if threads.is_empty() {
             return Err(PageError::Failure(PageFailure::Forbidden));
         }
@@ -520,16 +523,12 @@ async fn synthesis_form(
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Contribute)?;
     discussions::thread_moderator(app, ctx.actor(), id).await?;
-    let discussion = app
-        .db
-        .discussion(id)
+    let discussion = discussions::discussion(app, id)
         .await?
         .ok_or_else(PageError::not_found)?;
     let input = match input {
         Some(input) => input,
-        None => app
-            .db
-            .syntheses(&[id])
+        None => discussions::syntheses(app, &[id])
             .await?
             .into_iter()
             .next()
@@ -569,7 +568,7 @@ async fn synthesis_picks(
         .collect();
     let mut picks: Vec<Pick> = Vec::new();
     if !words.is_empty() {
-        for c in app.db.contributions(discussion).await? {
+        for c in discussions::contributions(app, discussion).await? {
             let folded = acoge_domain::geo::fold_name(&c.body);
             if c.visibility.slug() != "visible" || !words.iter().all(|w| folded.contains(w)) {
                 continue;
@@ -655,10 +654,12 @@ async fn event_syntheses(
     actor: &Actor,
     slug: &str,
 ) -> Result<(Event, Vec<QuestionSynthesis>), PageError> {
-    let event = app.db.event(slug).await?.ok_or_else(PageError::not_found)?;
-    let discussions = app.db.discussions(Some(event.id), true).await?;
+    let event = events::event(app, slug)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let discussions = discussions::discussions(app, Some(event.id), true).await?;
     let ids: Vec<Uuid> = discussions.iter().map(|d| d.id).collect();
-    let mut syntheses = app.db.syntheses(&ids).await?;
+    let mut syntheses = discussions::syntheses(app, &ids).await?;
     let mut out = Vec::new();
     for discussion in discussions {
         let synthesis = syntheses
@@ -757,7 +758,7 @@ pub async fn event_synthesis_markdown(
 #[derive(Template)]
 #[template(path = "synthesis_document.html")]
 struct SynthesisDocument {
-    tr: crate::i18n::Tr,
+    tr: crate::render::i18n::Tr,
     title: String,
     questions: Vec<QuestionSynthesis>,
 }

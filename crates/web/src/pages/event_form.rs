@@ -4,7 +4,10 @@
 use super::{Chrome, Ctx, PageError, PageFailure, form::FormData, render};
 use crate::{
     AppState,
-    event_edits::{self, EventEditError},
+    app::{
+        community, directory,
+        events::{self, EventEditError},
+    },
 };
 use acoge_domain::{
     accounts::{Capability, Denied},
@@ -244,17 +247,14 @@ async fn form_page(
     } else {
         "event-edit"
     });
-    let organizations = app
-        .db
-        .organizations(&OrganizationFilter::default(), PageRequest::first(100))
-        .await?
-        .items
-        .into_iter()
-        .map(|o| (o.id, o.display_name()))
-        .collect();
-    let groups = app
-        .db
-        .working_groups()
+    let organizations =
+        directory::organizations(app, &OrganizationFilter::default(), PageRequest::first(100))
+            .await?
+            .items
+            .into_iter()
+            .map(|o| (o.id, o.display_name()))
+            .collect();
+    let groups = community::working_groups(app)
         .await?
         .into_iter()
         .map(|g| {
@@ -307,7 +307,7 @@ pub async fn create(
     form: FormData,
 ) -> Result<Response, PageError> {
     let values = Values::from_form(&form);
-    match event_edits::create(&app, ctx.actor(), &values.input(None)).await {
+    match events::create(&app, ctx.actor(), &values.input(None)).await {
         Ok(id) => Ok(Redirect::to(&format!("/eventos/{id}")).into_response()),
         Err(EventEditError::Invalid(errors)) => {
             let action = "/eventos/nuevo".to_owned();
@@ -331,7 +331,9 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Moderate)?;
-    let event = app.db.event(&id).await?.ok_or_else(PageError::not_found)?;
+    let event = events::event(&app, &id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     let action = format!("/eventos/{}/editar", event.id);
     form_page(
         &app,
@@ -352,8 +354,8 @@ pub async fn edit(
 ) -> Result<Response, PageError> {
     let id = event_id(&id)?;
     let values = Values::from_form(&form);
-    let current = app.db.event(&id.to_string()).await?;
-    match event_edits::update(&app, ctx.actor(), id, &values.input(current.as_ref())).await {
+    let current = events::event(&app, &id.to_string()).await?;
+    match events::update(&app, ctx.actor(), id, &values.input(current.as_ref())).await {
         Ok(()) => Ok(Redirect::to(&format!("/eventos/{id}")).into_response()),
         Err(EventEditError::Invalid(errors)) => {
             let action = format!("/eventos/{id}/editar");

@@ -2,7 +2,7 @@
 //! mark who came. Places are counted by the store inside one transaction.
 
 use super::{Chrome, Ctx, PageError, PageResult, form::FormData, render};
-use crate::{AppState, i18n::Tr};
+use crate::{AppState, app::events, render::i18n::Tr};
 use acoge_domain::{
     Timestamp,
     accounts::{Capability, authorize},
@@ -92,9 +92,7 @@ fn back(event: Uuid) -> Response {
 
 /// Registration closes when the event starts.
 async fn open_event(app: &AppState, id: Uuid) -> Result<Event, PageError> {
-    let event = app
-        .db
-        .event(&id.to_string())
+    let event = events::event(app, &id.to_string())
         .await?
         .ok_or_else(PageError::not_found)?;
     if Timestamp::now() >= event.schedule.starts_at {
@@ -110,8 +108,7 @@ pub async fn register(
 ) -> Result<Response, PageError> {
     let member = ctx.require(Capability::OwnAccount)?.id;
     let event = open_event(&app, event_id(&id)?).await?;
-    app.db
-        .register_for_event(event.id, member)
+    events::register_for_event(&app, event.id, member)
         .await?
         .ok_or_else(PageError::not_found)?;
     Ok(back(event.id))
@@ -125,7 +122,7 @@ pub async fn cancel(
     let member = ctx.require(Capability::OwnAccount)?.id;
     let event = open_event(&app, event_id(&id)?).await?;
     // Cancelling twice is harmless: the page shows the current status.
-    app.db.cancel_registration(event.id, member).await?;
+    events::cancel_registration(&app, event.id, member).await?;
     Ok(back(event.id))
 }
 
@@ -145,14 +142,16 @@ pub async fn attendance_form(
     Path(id): Path<String>,
 ) -> PageResult {
     ctx.require(Capability::Moderate)?;
-    let event = app.db.event(&id).await?.ok_or_else(PageError::not_found)?;
+    let event = events::event(&app, &id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     let title = ctx
         .tr
         .with_text("attendance-title", "event", event.title.get(ctx.tr.lang));
     render(&AttendancePage {
         chrome: ctx.chrome(title, "events"),
         csrf: ctx.csrf(),
-        registrants: app.db.event_registrants(event.id).await?,
+        registrants: events::event_registrants(&app, event.id).await?,
         event,
     })
 }
@@ -170,8 +169,6 @@ pub async fn record_attendance(
         .iter()
         .filter_map(|v| Uuid::parse_str(v).ok())
         .collect();
-    app.db
-        .record_attendance(event, &attended, moderator)
-        .await?;
+    events::record_attendance(&app, event, &attended, moderator).await?;
     Ok(Redirect::to(&format!("/eventos/{event}/asistencia")).into_response())
 }

@@ -3,7 +3,12 @@
 use super::{
     Chrome, Ctx, PageError, PageResult, Pager, event_registration::RegistrationView, render,
 };
-use crate::{AppState, i18n::Tr, params::Params};
+use crate::{
+    AppState,
+    app::{discussions, events},
+    http::params::Params,
+    render::i18n::Tr,
+};
 use acoge_domain::{
     discussion::Discussion,
     event::{DEFAULT_VIEWER_ZONE, Event, Schedule},
@@ -28,7 +33,7 @@ pub struct When {
 
 /// The zone the viewer asked for with `?zona=` (one of the form's zones),
 /// else Mexico City.
-pub fn viewer_zone(params: &Params) -> Result<&'static str, crate::params::ParamError> {
+pub fn viewer_zone(params: &Params) -> Result<&'static str, crate::http::params::ParamError> {
     Ok(params
         .parse_with("zona", |v| {
             TIME_ZONES
@@ -123,11 +128,11 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
             .collect::<Vec<_>>()
     };
     let upcoming = if page.page == 1 {
-        with_when(app.db.upcoming_events(now).await?)
+        with_when(events::upcoming_events(&app, now).await?)
     } else {
         Vec::new()
     };
-    let past = app.db.past_events(now, page).await?;
+    let past = events::past_events(&app, now, page).await?;
     let kept = if zone == DEFAULT_VIEWER_ZONE {
         ""
     } else {
@@ -172,16 +177,13 @@ struct ShowPage {
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let zone = viewer_zone(&Params::parse(ctx.raw_query())?)?;
-    let event = app.db.event(&id).await?.ok_or_else(PageError::not_found)?;
-    let summary = app
-        .db
-        .registration_summary(event.id, ctx.member().map(|m| m.id))
-        .await?;
-    let discussions = app.db.discussions(Some(event.id), true).await?;
+    let event = events::event(&app, &id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let summary = events::registration_summary(&app, event.id, ctx.member().map(|m| m.id)).await?;
+    let discussions = discussions::discussions(&app, Some(event.id), true).await?;
     let ids: Vec<_> = discussions.iter().map(|d| d.id).collect();
-    let synthesized: Vec<_> = app
-        .db
-        .syntheses(&ids)
+    let synthesized: Vec<_> = discussions::syntheses(&app, &ids)
         .await?
         .into_iter()
         .map(|s| s.discussion_id)
@@ -233,7 +235,9 @@ pub async fn calendar(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let event = app.db.event(&id).await?.ok_or_else(PageError::not_found)?;
+    let event = events::event(&app, &id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     let file_name = event.slug.clone();
     Ok(calendar_file(
         &app,

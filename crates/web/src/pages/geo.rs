@@ -1,7 +1,11 @@
 //! States and municipalities.
 
 use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
-use crate::{AppState, params::Params};
+use crate::{
+    AppState,
+    app::{directory, legal_framework, places, practices},
+    http::params::Params,
+};
 use acoge_domain::{
     Cvegeo, StateKey, geo::Municipality, legal::StateLaw, organization::Organization,
     page::PageRequest, taxonomy::MigrationContext,
@@ -20,7 +24,7 @@ struct StatesPage {
 }
 
 pub async fn states(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let states = state.db.states().await?;
+    let states = places::states(&state).await?;
     render(&StatesPage {
         chrome: ctx.chrome(ctx.tr.t("states-title"), "states"),
         states,
@@ -40,15 +44,15 @@ struct StatePage {
 
 pub async fn state(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String>) -> PageResult {
     let key = StateKey::parse(&key).map_err(|_| PageError::not_found())?;
-    let db = &app.db;
-    let overview = db.state(&key).await?.ok_or_else(PageError::not_found)?;
+    let overview = places::state(&app, &key)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     let filter = OrganizationFilter {
         state: Some(key.clone()),
         ..Default::default()
     };
-    let principles = db.harmonization_principles().await?;
-    let findings = db
-        .harmonization_findings(Some(&key))
+    let principles = legal_framework::harmonization_principles(&app).await?;
+    let findings = legal_framework::harmonization_findings(&app, Some(&key))
         .await?
         .into_iter()
         .map(|f| {
@@ -63,10 +67,9 @@ pub async fn state(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String
     render(&StatePage {
         chrome: ctx.chrome(overview.state.name.clone(), "states"),
         findings,
-        laws: db.state_laws(Some(&key)).await?,
-        contexts: db.municipal_contexts(ContextScope::State(&key)).await?,
-        organizations: db
-            .organizations(&filter, PageRequest::first(100))
+        laws: legal_framework::state_laws(&app, Some(&key)).await?,
+        contexts: places::municipal_contexts(&app, ContextScope::State(&key)).await?,
+        organizations: directory::organizations(&app, &filter, PageRequest::first(100))
             .await?
             .items,
         overview,
@@ -95,7 +98,7 @@ pub async fn municipalities(State(app): State<AppState>, ctx: Ctx) -> PageResult
         name: params.get("q").map(str::to_owned),
     };
     let page = params.page(50)?;
-    let result = app.db.municipalities(&filter, page).await?;
+    let result = places::municipalities(&app, &filter, page).await?;
     let selected_state = filter
         .state
         .as_ref()
@@ -118,7 +121,7 @@ pub async fn municipalities(State(app): State<AppState>, ctx: Ctx) -> PageResult
     );
     render(&MunicipalitiesPage {
         chrome: ctx.chrome(ctx.tr.t("municipalities-title"), "municipalities"),
-        states: app.db.states().await?,
+        states: places::states(&app).await?,
         contexts: MigrationContext::ALL,
         selected_state,
         selected_context,
@@ -148,14 +151,10 @@ pub(super) async fn municipality_and_state(
     key: &str,
 ) -> Result<(Cvegeo, Municipality, String), PageError> {
     let cvegeo = Cvegeo::parse(key).map_err(|_| PageError::not_found())?;
-    let municipality = app
-        .db
-        .municipality(&cvegeo)
+    let municipality = places::municipality(app, &cvegeo)
         .await?
         .ok_or_else(PageError::not_found)?;
-    let state_name = app
-        .db
-        .state(&municipality.state_key)
+    let state_name = places::state(app, &municipality.state_key)
         .await?
         .map(|s| s.state.name)
         .unwrap_or_default();
@@ -168,7 +167,6 @@ pub async fn municipality(
     Path(key): Path<String>,
 ) -> PageResult {
     let (cvegeo, municipality, state_name) = municipality_and_state(&app, &key).await?;
-    let db = &app.db;
     let filter = OrganizationFilter {
         municipality: Some(cvegeo.clone()),
         ..Default::default()
@@ -184,28 +182,25 @@ pub async fn municipality(
         municipality: Some(cvegeo.clone()),
         ..Default::default()
     };
-    let practices = db
-        .practices(
-            &practice_filter,
-            acoge_store::Visibility::Public,
-            None,
-            acoge_store::PracticeSort::Recent,
-            PageRequest::first(20),
-        )
-        .await?
-        .items
-        .into_iter()
-        .map(|p| (p.id, p.content.title))
-        .collect();
+    let practices = practices::practices(
+        &app,
+        &practice_filter,
+        acoge_store::Visibility::Public,
+        None,
+        acoge_store::PracticeSort::Recent,
+        PageRequest::first(20),
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|p| (p.id, p.content.title))
+    .collect();
     render(&MunicipalityPage {
         chrome: ctx.chrome(title, "municipalities"),
         coverage: super::coverage::sector_rows(&app, &cvegeo).await?,
         practices,
-        contexts: db
-            .municipal_contexts(ContextScope::Municipality(&cvegeo))
-            .await?,
-        organizations: db
-            .organizations(&filter, PageRequest::first(100))
+        contexts: places::municipal_contexts(&app, ContextScope::Municipality(&cvegeo)).await?,
+        organizations: directory::organizations(&app, &filter, PageRequest::first(100))
             .await?
             .items,
         municipality,

@@ -2,15 +2,16 @@
 //! principles of federal law, with article and source, a score over the
 //! principles assessed, and a choropleth map.
 
-use super::{Chrome, Ctx, PageResult, render};
-use crate::{AppState, map};
-use acoge_domain::{
-    StateKey,
-    legal::{
-        HarmonizationFinding, HarmonizationPrinciple, HarmonizationValue, harmonization_score,
+use super::{Chrome, Ctx, PageError, PageResult, render};
+use crate::{
+    AppState,
+    app::{
+        legal_framework::{self, StateRow},
+        places,
     },
+    render::map,
 };
-use acoge_store::{StateOverview, StoreError};
+use acoge_domain::legal::{HarmonizationPrinciple, HarmonizationValue};
 use askama::Template;
 use axum::{
     extract::State,
@@ -18,71 +19,17 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-/// One state's row of the tracker.
-pub struct StateRow {
-    pub key: StateKey,
-    pub name: String,
-    pub has_law: bool,
-    pub score: Option<f64>,
-    /// One cell per principle: the weakest finding, if any (see `harmonization_score`).
-    pub cells: Vec<Option<HarmonizationFinding>>,
-    /// Every finding of the state, in the data's order.
-    pub findings: Vec<HarmonizationFinding>,
-}
-
-impl StateRow {
-    /// Map colour: grey with a law but no findings, blues by score quartile,
-    /// near white without a state law.
-    pub fn fill(&self) -> &'static str {
-        match (self.has_law, self.score) {
-            (false, _) => "#f4f6f7",
-            (true, None) => "#bfc5ca",
-            (true, Some(s)) if s < 0.25 => "#c6dbef",
-            (true, Some(s)) if s < 0.5 => "#6baed6",
-            (true, Some(s)) if s < 0.75 => "#2171b5",
-            (true, Some(_)) => "#08306b",
-        }
+/// Map colour: grey with a law but no findings, blues by score quartile,
+/// near white without a state law.
+fn fill(row: &StateRow) -> &'static str {
+    match (row.has_law, row.score) {
+        (false, _) => "#f4f6f7",
+        (true, None) => "#bfc5ca",
+        (true, Some(s)) if s < 0.25 => "#c6dbef",
+        (true, Some(s)) if s < 0.5 => "#6baed6",
+        (true, Some(s)) if s < 0.75 => "#2171b5",
+        (true, Some(_)) => "#08306b",
     }
-
-    pub fn percent(&self) -> Option<u32> {
-        self.score.map(|s| (s * 100.0).round() as u32)
-    }
-}
-
-/// The tracker's rows, one per state, from the store.
-pub async fn rows(
-    app: &AppState,
-) -> Result<(Vec<HarmonizationPrinciple>, Vec<StateRow>), StoreError> {
-    let principles = app.db.harmonization_principles().await?;
-    let findings = app.db.harmonization_findings(None).await?;
-    let states: Vec<StateOverview> = app.db.states().await?;
-    let rows = states
-        .into_iter()
-        .map(|s| {
-            let mine: Vec<&HarmonizationFinding> = findings
-                .iter()
-                .filter(|f| f.state_key == s.state.key)
-                .collect();
-            let cells = principles
-                .iter()
-                .map(|p| {
-                    mine.iter()
-                        .filter(|f| f.principle_id == p.id)
-                        .min_by(|a, b| a.value.points().total_cmp(&b.value.points()))
-                        .map(|f| (*f).clone())
-                })
-                .collect();
-            StateRow {
-                score: harmonization_score(&mine),
-                has_law: s.state_laws > 0,
-                key: s.state.key,
-                name: s.state.name,
-                cells,
-                findings: mine.into_iter().cloned().collect(),
-            }
-        })
-        .collect();
-    Ok((principles, rows))
 }
 
 #[derive(Template)]
@@ -100,7 +47,7 @@ impl TrackerPage {
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
-    let (principles, rows) = rows(&app).await?;
+    let (principles, rows) = legal_framework::harmonization(&app).await?;
     render(&TrackerPage {
         chrome: ctx.chrome(ctx.tr.t("harmonization-title"), "harmonization"),
         principles,
@@ -109,9 +56,9 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
 }
 
 /// The choropleth, as an SVG image of its own (the page carries the same numbers in its table).
-pub async fn map_svg(State(app): State<AppState>, ctx: Ctx) -> Result<Response, super::PageError> {
-    let (_, rows) = rows(&app).await?;
-    let boundaries = app.db.state_boundaries().await?;
+pub async fn map_svg(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let (_, rows) = legal_framework::harmonization(&app).await?;
+    let boundaries = places::state_boundaries(&app).await?;
     let regions: Vec<map::Region> = rows
         .iter()
         .filter_map(|row| {
@@ -124,7 +71,7 @@ pub async fn map_svg(State(app): State<AppState>, ctx: Ctx) -> Result<Response, 
             };
             Some(map::Region {
                 path: map::path_data(&geometry),
-                fill: row.fill(),
+                fill: fill(row),
                 label: format!("{}: {detail}", row.name),
             })
         })

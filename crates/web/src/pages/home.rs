@@ -1,5 +1,11 @@
+//! The home page: key figures, the next events and the municipalities by
+//! migration context.
+
 use super::{Chrome, Ctx, PageResult, render};
-use crate::AppState;
+use crate::{
+    AppState,
+    app::{events, places},
+};
 use acoge_domain::{page::PageRequest, taxonomy::MigrationContext};
 use acoge_store::{ContextEntry, ContextScope, EventSummary, KeyFigures};
 use askama::Template;
@@ -22,10 +28,9 @@ struct Home {
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let db = &state.db;
-    let figures = db.key_figures().await?;
-    let events = db.events(PageRequest::first(5)).await?.items;
-    let groups = group_by_context(db.municipal_contexts(ContextScope::All).await?);
+    let figures = places::key_figures(&state).await?;
+    let events = events::events(&state, PageRequest::first(5)).await?.items;
+    let groups = group_by_context(places::municipal_contexts(&state, ContextScope::All).await?);
     render(&Home {
         chrome: ctx.chrome(ctx.tr.t("home-title"), "home"),
         figures,

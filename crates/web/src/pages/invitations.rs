@@ -7,8 +7,11 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::secrets,
-    services::{self, IssuedLink, ServiceError},
+    app::{
+        accounts::secrets,
+        directory,
+        members::{self, IssuedLink, MemberError},
+    },
 };
 use acoge_domain::{
     accounts::{Capability, Denied, FieldError, FieldProblem, NewPassword, Role, short_text},
@@ -75,12 +78,16 @@ async fn list_page(
             .copied()
             .filter(|r| me.role.may_grant(*r))
             .collect(),
-        organizations: app
-            .db
-            .organizations(&OrganizationFilter::default(), PageRequest::first(100))
+        organizations: directory::organizations(
+            app,
+            &OrganizationFilter::default(),
+            PageRequest::first(100),
+        )
+        .await?
+        .items,
+        invitations: members::invitations(app, PageRequest::first(100))
             .await?
             .items,
-        invitations: app.db.invitations(PageRequest::first(100)).await?.items,
         now: acoge_domain::Timestamp::now(),
         email: typed.email,
         role: typed.role,
@@ -121,7 +128,7 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
-    let (said, status) = match services::revoke_invitation(&app, ctx.actor(), id).await {
+    let (said, status) = match members::revoke_invitation(&app, ctx.actor(), id).await {
         Ok(email) => (
             Said {
                 notice: Some(
@@ -132,18 +139,18 @@ pub async fn revoke(
             },
             StatusCode::OK,
         ),
-        Err(ServiceError::NotFound) => return Err(PageError::not_found()),
-        Err(ServiceError::Denied(Denied::NotSignedIn)) => {
+        Err(MemberError::NotFound) => return Err(PageError::not_found()),
+        Err(MemberError::Denied(Denied::NotSignedIn)) => {
             return Err(PageError::SignIn("/invitaciones".to_owned()));
         }
-        Err(ServiceError::Denied(Denied::Forbidden)) => (
+        Err(MemberError::Denied(Denied::Forbidden)) => (
             Said {
                 error: Some("members-target-outranks"),
                 ..Said::default()
             },
             StatusCode::FORBIDDEN,
         ),
-        Err(ServiceError::NotPending) => (
+        Err(MemberError::NotPending) => (
             Said {
                 error: Some("invitations-not-pending"),
                 ..Said::default()
@@ -167,7 +174,7 @@ pub async fn create(
         role: form.get("role").to_owned(),
         organization: form.get("organization").to_owned(),
     };
-    match services::invite(
+    match members::invite(
         &app,
         ctx.actor(),
         host,
@@ -197,7 +204,7 @@ pub async fn create(
             )
             .await
         }
-        Err(ServiceError::Field(e)) => {
+        Err(MemberError::Field(e)) => {
             list_page(
                 &app,
                 &ctx,
@@ -208,7 +215,7 @@ pub async fn create(
             )
             .await
         }
-        Err(ServiceError::Denied(Denied::Forbidden)) => {
+        Err(MemberError::Denied(Denied::Forbidden)) => {
             let errors = Errors::from([("role", "field-role-not-grantable")]);
             list_page(
                 &app,
@@ -247,10 +254,7 @@ fn problem_key(problem: LinkProblem) -> &'static str {
 }
 
 async fn link_state(app: &AppState, token: &str) -> Result<Option<LinkProblem>, StoreError> {
-    let invitation = app
-        .db
-        .invitation_by_token(&secrets::hash_secret(token))
-        .await?;
+    let invitation = members::invitation_by_token(app, &secrets::hash_secret(token)).await?;
     Ok(match invitation {
         None => Some(LinkProblem::Unknown),
         Some(i) => i.link_problem(acoge_domain::Timestamp::now()),
@@ -339,11 +343,7 @@ pub async fn accept(
         .hash(password.expose().to_owned())
         .await
         .map_err(PageError::from)?;
-    match app
-        .db
-        .accept_invitation(&secrets::hash_secret(&token), &name, &hash)
-        .await
-    {
+    match members::accept_invitation(&app, &secrets::hash_secret(&token), &name, &hash).await {
         Ok(Ok(_)) => Ok(Redirect::to("/entrar?aviso=bienvenida").into_response()),
         Ok(Err(problem)) => {
             let page = accept_page(
@@ -368,10 +368,7 @@ pub async fn request_renewal(
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
-    let asked = app
-        .db
-        .request_invitation_renewal(&secrets::hash_secret(&token))
-        .await?;
+    let asked = members::request_invitation_renewal(&app, &secrets::hash_secret(&token)).await?;
     if !asked {
         return Err(PageError::not_found());
     }

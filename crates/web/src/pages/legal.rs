@@ -1,7 +1,10 @@
 //! The legal framework as the reference data holds it.
 
 use super::{Chrome, Ctx, PageResult, render};
-use crate::AppState;
+use crate::{
+    AppState,
+    app::{legal_framework, places},
+};
 use acoge_domain::accounts::{Capability, authorize};
 use acoge_domain::legal::{AsylumApplications, CovidMeasure, LegalInstrument, Provision, StateLaw};
 use askama::Template;
@@ -26,16 +29,14 @@ struct LegalPage {
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
-    let db = &app.db;
     let mut provisions_by_instrument: HashMap<String, Vec<Provision>> = HashMap::new();
-    for provision in db.provisions().await? {
+    for provision in legal_framework::provisions(&app).await? {
         provisions_by_instrument
             .entry(provision.instrument_id.clone())
             .or_default()
             .push(provision);
     }
-    let instruments = db
-        .legal_instruments()
+    let instruments = legal_framework::legal_instruments(&app)
         .await?
         .into_iter()
         .map(|instrument| InstrumentEntry {
@@ -45,14 +46,12 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
             instrument,
         })
         .collect();
-    let state_names: HashMap<String, String> = db
-        .states()
+    let state_names: HashMap<String, String> = places::states(&app)
         .await?
         .into_iter()
         .map(|s| (s.state.key.to_string(), s.state.name))
         .collect();
-    let state_laws = db
-        .state_laws(None)
+    let state_laws = legal_framework::state_laws(&app, None)
         .await?
         .into_iter()
         .map(|law| {
@@ -67,8 +66,8 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         chrome: ctx.chrome(ctx.tr.t("legal-title"), "legal"),
         instruments,
         state_laws,
-        covid: db.covid_measures().await?,
-        asylum: db.asylum_applications().await?,
+        covid: legal_framework::covid_measures(&app).await?,
+        asylum: legal_framework::asylum_applications(&app).await?,
         moderator: authorize(ctx.actor(), Capability::Moderate).is_ok(),
     })
 }

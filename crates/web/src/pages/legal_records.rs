@@ -4,7 +4,7 @@
 use super::{Chrome, Ctx, PageError, PageFailure, PageResult, form::FormData, render};
 use crate::{
     AppState,
-    legal_changes::{self, LegalChangeError},
+    app::legal_framework::{self, LegalChangeError},
 };
 use acoge_domain::{
     accounts::{Capability, Denied, authorize},
@@ -53,14 +53,15 @@ fn may_moderate(ctx: &Ctx) -> bool {
 }
 
 async fn instrument(app: &AppState, id: &str) -> Result<LegalInstrument, PageError> {
-    app.db
-        .legal_instrument(id)
+    legal_framework::legal_instrument(app, id)
         .await?
         .ok_or_else(PageError::not_found)
 }
 
 async fn provision(app: &AppState, id: Uuid) -> Result<Provision, PageError> {
-    app.db.provision(id).await?.ok_or_else(PageError::not_found)
+    legal_framework::provision(app, id)
+        .await?
+        .ok_or_else(PageError::not_found)
 }
 
 #[derive(Template)]
@@ -80,16 +81,14 @@ pub async fn show_instrument(
     Path(id): Path<String>,
 ) -> PageResult {
     let instrument = instrument(&app, &id).await?;
-    let provisions = app
-        .db
-        .provisions()
+    let provisions = legal_framework::provisions(&app)
         .await?
         .into_iter()
         .filter(|p| p.instrument_id == instrument.id)
         .collect();
     render(&InstrumentPage {
         chrome: ctx.chrome(instrument.name.clone(), "legal"),
-        versions: app.db.instrument_versions(&instrument.id).await?,
+        versions: legal_framework::instrument_versions(&app, &instrument.id).await?,
         instrument,
         provisions,
         moderator: may_moderate(&ctx),
@@ -123,7 +122,7 @@ pub async fn show_provision(
     );
     render(&ProvisionPage {
         chrome: ctx.chrome(title, "legal"),
-        versions: app.db.provision_versions(provision.id).await?,
+        versions: legal_framework::provision_versions(&app, provision.id).await?,
         provision,
         instrument,
         moderator: may_moderate(&ctx),
@@ -218,7 +217,7 @@ pub async fn create_instrument(
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = instrument_input(&form);
-    match legal_changes::create_instrument(&app, ctx.actor(), &input).await {
+    match legal_framework::create_instrument(&app, ctx.actor(), &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response()),
         Err(LegalChangeError::Invalid(errors)) => instrument_form(
             &ctx,
@@ -260,7 +259,7 @@ pub async fn edit_instrument(
     let mut input = instrument_input(&form);
     input.id = id.clone();
     let change = change_input(&form);
-    match legal_changes::edit_instrument(&app, ctx.actor(), &id, &input, &change).await {
+    match legal_framework::edit_instrument(&app, ctx.actor(), &id, &input, &change).await {
         Ok(_) => Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response()),
         Err(LegalChangeError::Invalid(errors)) => instrument_form(
             &ctx,
@@ -279,7 +278,7 @@ pub async fn verify_instrument(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    match legal_changes::verify_instrument(&app, ctx.actor(), &id).await {
+    match legal_framework::verify_instrument(&app, ctx.actor(), &id).await {
         // Already verified: nothing to do, the page shows it.
         Ok(_) | Err(LegalChangeError::Invalid(_)) => {
             Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response())
@@ -393,7 +392,7 @@ pub async fn create_provision(
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = provision_input(&form);
-    match legal_changes::create_provision(&app, ctx.actor(), &id, &input).await {
+    match legal_framework::create_provision(&app, ctx.actor(), &id, &input).await {
         Ok(new_id) => {
             Ok(Redirect::to(&format!("/marco-legal/disposiciones/{new_id}")).into_response())
         }
@@ -437,7 +436,7 @@ pub async fn edit_provision(
     let id = provision_id(&id)?;
     let input = provision_input(&form);
     let change = change_input(&form);
-    match legal_changes::edit_provision(&app, ctx.actor(), id, &input, &change).await {
+    match legal_framework::edit_provision(&app, ctx.actor(), id, &input, &change).await {
         Ok(_) => Ok(Redirect::to(&format!("/marco-legal/disposiciones/{id}")).into_response()),
         Err(LegalChangeError::Invalid(errors)) => {
             let current = provision(&app, id).await?;
@@ -460,7 +459,7 @@ pub async fn verify_provision(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = provision_id(&id)?;
-    match legal_changes::verify_provision(&app, ctx.actor(), id).await {
+    match legal_framework::verify_provision(&app, ctx.actor(), id).await {
         Ok(_) | Err(LegalChangeError::Invalid(_)) => {
             Ok(Redirect::to(&format!("/marco-legal/disposiciones/{id}")).into_response())
         }

@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     AppState,
-    auth::secrets,
-    services::{self, IssuedLink, ServiceError},
+    app::accounts::secrets,
+    app::members::{self, IssuedLink, MemberError},
 };
 use acoge_domain::{
     accounts::{Capability, Denied, MemberAction, NewPassword, Role, authorize_member_action},
@@ -63,9 +63,7 @@ async fn list_page(
     let may = |action, member: &MemberRecord| {
         member.id != me.id && authorize_member_action(ctx.actor(), action, member.role).is_ok()
     };
-    let lines = app
-        .db
-        .members(PageRequest::first(100))
+    let lines = members::members(app, PageRequest::first(100))
         .await?
         .items
         .into_iter()
@@ -92,17 +90,17 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, Pag
 }
 
 /// The list again with why an action on a member was refused.
-async fn refused(app: &AppState, ctx: &Ctx, error: ServiceError) -> Result<Response, PageError> {
+async fn refused(app: &AppState, ctx: &Ctx, error: MemberError) -> Result<Response, PageError> {
     let (status, key) = match error {
-        ServiceError::NotFound => return Err(PageError::not_found()),
-        ServiceError::Denied(Denied::NotSignedIn) => {
+        MemberError::NotFound => return Err(PageError::not_found()),
+        MemberError::Denied(Denied::NotSignedIn) => {
             return Err(PageError::SignIn("/miembros".to_owned()));
         }
-        ServiceError::Denied(Denied::Forbidden) => {
+        MemberError::Denied(Denied::Forbidden) => {
             (StatusCode::FORBIDDEN, "members-target-outranks")
         }
-        ServiceError::OwnAccount => (StatusCode::UNPROCESSABLE_ENTITY, "members-own-role"),
-        ServiceError::Field(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.problem.message_key()),
+        MemberError::OwnAccount => (StatusCode::UNPROCESSABLE_ENTITY, "members-own-role"),
+        MemberError::Field(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.problem.message_key()),
         other => return Err(PageError::internal(other)),
     };
     let outcome = Outcome {
@@ -123,7 +121,7 @@ pub async fn change_role(
     form: FormData,
 ) -> Result<Response, PageError> {
     let id = member_id(&id)?;
-    match services::change_role(&app, ctx.actor(), id, form.get("role")).await {
+    match members::change_role(&app, ctx.actor(), id, form.get("role")).await {
         Ok(()) => Ok(Redirect::to("/miembros").into_response()),
         Err(e) => refused(&app, &ctx, e).await,
     }
@@ -137,7 +135,7 @@ pub async fn issue_reset(
 ) -> Result<Response, PageError> {
     let id = member_id(&id)?;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    match services::issue_reset(&app, ctx.actor(), host, id).await {
+    match members::issue_reset(&app, ctx.actor(), host, id).await {
         Ok(issued) => {
             let outcome = Outcome {
                 issued: Some(issued),
@@ -155,7 +153,7 @@ pub async fn end_sessions(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = member_id(&id)?;
-    match services::end_sessions(&app, ctx.actor(), id).await {
+    match members::end_sessions(&app, ctx.actor(), id).await {
         Ok((name, ended)) => {
             let notice = ctx.tr.with(
                 "members-sessions-ended",
@@ -213,9 +211,7 @@ pub async fn reset_form(
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
-    let problem = app
-        .db
-        .password_reset_member(&secrets::hash_secret(&token))
+    let problem = members::password_reset_member(&app, &secrets::hash_secret(&token))
         .await?
         .err();
     reset_page(&ctx, token, problem, Errors::new(), StatusCode::OK)
@@ -228,7 +224,7 @@ pub async fn reset(
     form: FormData,
 ) -> Result<Response, PageError> {
     let hash_of_token = secrets::hash_secret(&token);
-    if let Err(problem) = app.db.password_reset_member(&hash_of_token).await? {
+    if let Err(problem) = members::password_reset_member(&app, &hash_of_token).await? {
         return reset_page(&ctx, token, Some(problem), Errors::new(), StatusCode::OK);
     }
     let new = match NewPassword::parse(
@@ -254,7 +250,7 @@ pub async fn reset(
         .hash(new.expose().to_owned())
         .await
         .map_err(PageError::from)?;
-    match app.db.use_password_reset(&hash_of_token, &hash).await? {
+    match members::use_password_reset(&app, &hash_of_token, &hash).await? {
         Ok(_) => Ok(Redirect::to("/entrar?aviso=restablecida").into_response()),
         Err(problem) => reset_page(&ctx, token, Some(problem), Errors::new(), StatusCode::OK),
     }

@@ -1,7 +1,11 @@
 //! The directory of organizations.
 
 use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
-use crate::{AppState, params::Params};
+use crate::{
+    AppState,
+    app::{directory, events, places, practices},
+    http::params::Params,
+};
 use acoge_domain::{
     StateKey,
     accounts::{Capability, authorize},
@@ -43,7 +47,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     };
     let selected_sector = filter.sector.map(|s| s.slug()).unwrap_or_default();
     let page = params.page(50)?;
-    let result = app.db.organizations(&filter, page).await?;
+    let result = directory::organizations(&app, &filter, page).await?;
     let selected_state = filter
         .state
         .as_ref()
@@ -69,7 +73,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     );
     render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("organizations-title"), "organizations"),
-        states: app.db.states().await?,
+        states: places::states(&app).await?,
         selected_state,
         sectors: Sector::ALL,
         selected_sector,
@@ -108,14 +112,14 @@ async fn territory_names(
     for territory in territories {
         out.push(match territory {
             Territory::Municipality(cvegeo) => {
-                let name = app.db.municipality(cvegeo).await?.map(|m| m.name);
+                let name = places::municipality(app, cvegeo).await?.map(|m| m.name);
                 (
                     format!("/municipios/{cvegeo}"),
                     name.unwrap_or_else(|| cvegeo.to_string()),
                 )
             }
             Territory::State(key) => {
-                let name = app.db.state(key).await?.map(|s| s.state.name);
+                let name = places::state(app, key).await?.map(|s| s.state.name);
                 (
                     format!("/estados/{key}"),
                     name.unwrap_or_else(|| key.to_string()),
@@ -128,55 +132,53 @@ async fn territory_names(
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
-    let db = &app.db;
-    let organization = db
-        .organization(id)
+    let organization = directory::organization(&app, id)
         .await?
         .ok_or_else(PageError::not_found)?;
     let seat = match &organization.cvegeo {
-        Some(cvegeo) => db
-            .municipality(cvegeo)
+        Some(cvegeo) => places::municipality(&app, cvegeo)
             .await?
             .map(|m| (m.cvegeo.to_string(), m.name)),
         None => None,
     };
     let state_name = match &organization.state_key {
-        Some(key) => db.state(key).await?.map(|s| s.state.name),
+        Some(key) => places::state(&app, key).await?.map(|s| s.state.name),
         None => None,
     };
     let practice_filter = acoge_store::PracticeFilter {
         organization: Some(id),
         ..Default::default()
     };
-    let practices = db
-        .practices(
-            &practice_filter,
-            acoge_store::Visibility::Public,
-            None,
-            acoge_store::PracticeSort::Recent,
-            acoge_domain::page::PageRequest::first(50),
-        )
-        .await?
-        .items
-        .into_iter()
-        .map(|p| (p.id, p.content.title))
-        .collect();
-    let entry = db.directory_entry(id).await?;
+    let practices = practices::practices(
+        &app,
+        &practice_filter,
+        acoge_store::Visibility::Public,
+        None,
+        acoge_store::PracticeSort::Recent,
+        acoge_domain::page::PageRequest::first(50),
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|p| (p.id, p.content.title))
+    .collect();
+    let entry = directory::directory_entry(&app, id).await?;
     let territories = match &entry {
         Some(entry) => territory_names(&app, &entry.territories).await?,
         None => Vec::new(),
     };
-    let services = db
-        .services(&ServiceFilter {
+    let services = directory::services(
+        &app,
+        &ServiceFilter {
             include_closed: true,
             ..ServiceFilter::default()
-        })
-        .await?
-        .into_iter()
-        .filter(|s| s.service.organization_id == id)
-        .collect();
-    let alliances = db
-        .alliances()
+        },
+    )
+    .await?
+    .into_iter()
+    .filter(|s| s.service.organization_id == id)
+    .collect();
+    let alliances = directory::alliances(&app)
         .await?
         .into_iter()
         .filter(|a| a.alliance.members.contains(&id))
@@ -193,7 +195,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>)
         csrf: ctx.csrf(),
         chrome: ctx.chrome(organization.display_name(), "organizations"),
         practices,
-        events: db.events_organized_by(id).await?,
+        events: events::events_organized_by(&app, id).await?,
         organization,
         seat,
         state_name,
@@ -234,14 +236,12 @@ async fn edit_page(
     if !moderator && member.organization_id != Some(id) {
         return Err(PageError::Failure(super::PageFailure::Forbidden));
     }
-    let organization = app
-        .db
-        .organization(id)
+    let organization = directory::organization(app, id)
         .await?
         .ok_or_else(PageError::not_found)?;
     let input = match input {
         Some(input) => input,
-        None => match app.db.directory_entry(id).await? {
+        None => match directory::directory_entry(app, id).await? {
             Some(entry) => DirectoryInput {
                 sectors: entry.sectors.iter().map(|s| s.slug().to_owned()).collect(),
                 municipalities: entry
@@ -321,9 +321,9 @@ pub async fn edit(
         contact: form.get("contact").to_owned(),
         founded: form.get("founded").to_owned(),
     };
-    match crate::directory::edit_entry(&app, ctx.actor(), id, &input).await {
+    match crate::app::directory::edit_entry(&app, ctx.actor(), id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/organizaciones/{id}")).into_response()),
-        Err(crate::directory::DirectoryError::Invalid(errors)) => {
+        Err(crate::app::directory::DirectoryError::Invalid(errors)) => {
             let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             edit_page(&app, &ctx, id, Some(input), &errors, status).await
         }
@@ -338,6 +338,6 @@ pub async fn verify(
 ) -> Result<axum::response::Response, PageError> {
     use axum::response::{IntoResponse, Redirect};
     let id = organization_id(&id)?;
-    crate::directory::verify_entry(&app, ctx.actor(), id).await?;
+    crate::app::directory::verify_entry(&app, ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/organizaciones/{id}")).into_response())
 }

@@ -5,9 +5,13 @@
 use super::{Chrome, Ctx, FormData, PageError, PageFailure, PageResult, Pager, render};
 use crate::{
     AppState,
-    markdown::to_safe_html,
-    params::Params,
-    practices::{self, PAGE_FILTERS, PracticeError},
+    app::{
+        directory, legal_framework, notifications, places,
+        practices::{self, PracticeError},
+    },
+    http::filters::{PAGE_FILTERS, filter_from},
+    http::params::Params,
+    render::markdown::to_safe_html,
 };
 use acoge_domain::{
     accounts::{Capability, Denied, authorize},
@@ -250,7 +254,7 @@ async fn cards(app: &AppState, records: Vec<PracticeRecord>) -> Result<Vec<Card>
     for r in records {
         let mut places = Vec::new();
         for cvegeo in r.content.municipalities.iter().take(3) {
-            if let Some(m) = app.db.municipality(cvegeo).await? {
+            if let Some(m) = places::municipality(app, cvegeo).await? {
                 places.push(m.name);
             }
         }
@@ -287,7 +291,7 @@ struct ListPage {
 
 async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> PageResult {
     let params = Params::parse(ctx.raw_query())?;
-    let (mut filter, sort) = practices::filter_from(&params, &PAGE_FILTERS)?;
+    let (mut filter, sort) = filter_from(&params, &PAGE_FILTERS)?;
     let (visibility, viewer) = practices::visibility(ctx.actor());
     let path = if mine { "/mis-practicas" } else { "/practicas" };
     if mine {
@@ -295,12 +299,9 @@ async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> PageResult {
         filter.mine = Some((member.id, member.organization_id));
     }
     let request = params.page(20)?;
-    let page = app
-        .db
-        .practices(&filter, visibility, viewer, sort, request)
-        .await?;
-    let facets = app.db.practice_facets(&filter, visibility, viewer).await?;
-    let states = app.db.states().await?;
+    let page = practices::practices(app, &filter, visibility, viewer, sort, request).await?;
+    let facets = practices::practice_facets(app, &filter, visibility, viewer).await?;
+    let states = places::states(app).await?;
     let pairs = current_pairs(&params);
     let links = LinkBuilder {
         pairs: pairs.clone(),
@@ -380,16 +381,12 @@ fn state_of(record: &PracticeRecord) -> PracticeState {
 
 /// Every provision with the name of its instrument.
 async fn provisions_named(app: &AppState) -> Result<Vec<(Provision, String)>, PageError> {
-    let instruments: HashMap<String, String> = app
-        .db
-        .legal_instruments()
+    let instruments: HashMap<String, String> = legal_framework::legal_instruments(app)
         .await?
         .into_iter()
         .map(|i| (i.id, i.name))
         .collect();
-    Ok(app
-        .db
-        .provisions()
+    Ok(legal_framework::provisions(app)
         .await?
         .into_iter()
         .map(|p| {
@@ -403,9 +400,7 @@ async fn provisions_named(app: &AppState) -> Result<Vec<(Provision, String)>, Pa
 }
 
 async fn org_link(app: &AppState, id: Uuid) -> Result<OrgLink, PageError> {
-    let name = app
-        .db
-        .organization(id)
+    let name = directory::organization(app, id)
         .await?
         .map(|o| o.display_name())
         .unwrap_or_default();
@@ -424,7 +419,7 @@ async fn show_page(
     let c = &record.content;
     let mut places = Vec::new();
     for cvegeo in &c.municipalities {
-        if let Some(m) = app.db.municipality(cvegeo).await? {
+        if let Some(m) = places::municipality(app, cvegeo).await? {
             places.push((m.cvegeo.to_string(), m.name));
         }
     }
@@ -449,7 +444,7 @@ async fn show_page(
         .map(|n| (*n, ctx.tr.t(&format!("gcm-{n}"))))
         .collect();
     let already = match ctx.member() {
-        Some(m) => app.db.reviewed_this_round(&record, m.id).await?,
+        Some(m) => practices::reviewed_this_round(app, &record, m.id).await?,
         None => true,
     };
     let author = is_author(ctx.actor(), &state);
@@ -471,12 +466,12 @@ async fn show_page(
         legal,
         gcm,
         reviews: if may_see_reviews {
-            app.db.reviews(id).await?
+            practices::reviews(app, id).await?
         } else {
             Vec::new()
         },
         replies: if may_see_reviews {
-            app.db.replies(id).await?
+            practices::replies(app, id).await?
         } else {
             Vec::new()
         },
@@ -552,11 +547,13 @@ async fn form_page(
             .iter()
             .map(|e| (e.field, e.problem.message_key()))
             .collect(),
-        organizations: app
-            .db
-            .organizations(&OrganizationFilter::default(), PageRequest::first(100))
-            .await?
-            .items,
+        organizations: directory::organizations(
+            app,
+            &OrganizationFilter::default(),
+            PageRequest::first(100),
+        )
+        .await?
+        .items,
         provisions,
         sections: Section::ALL,
         levels: GovernmentLevel::ALL,
@@ -772,7 +769,7 @@ async fn review_page(
 ) -> Result<Response, PageError> {
     let record = practices::visible(app, ctx.actor(), id).await?;
     let member = ctx.require(Capability::Review)?;
-    let already = app.db.reviewed_this_round(&record, member.id).await?;
+    let already = practices::reviewed_this_round(app, &record, member.id).await?;
     if let Err(e) = authorize_review(ctx.actor(), &state_of(&record), already) {
         return Err(PracticeError::Workflow(e).into());
     }
@@ -924,7 +921,7 @@ struct HistoryPage {
 pub async fn history(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let id = practice_id(&id)?;
     let record = practices::visible(&app, ctx.actor(), id).await?;
-    let versions = app.db.practice_versions(id).await?;
+    let versions = practices::practice_versions(&app, id).await?;
     let mut views: Vec<VersionView> = versions
         .iter()
         .enumerate()
@@ -963,7 +960,7 @@ struct NotificationsPage {
 /// is the POST below.
 pub async fn notifications(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     let member = ctx.require(Capability::OwnAccount)?;
-    let items = app.db.notifications(member.id).await?;
+    let items = notifications::notifications(&app, member.id).await?;
     render(&NotificationsPage {
         chrome: ctx.chrome(ctx.tr.t("notifications-title"), "account"),
         csrf: ctx.csrf(),
@@ -978,7 +975,7 @@ pub async fn mark_notifications_read(
     ctx: Ctx,
 ) -> Result<Response, PageError> {
     let member = ctx.require(Capability::OwnAccount)?;
-    app.db.mark_notifications_read(member.id).await?;
+    notifications::mark_notifications_read(&app, member.id).await?;
     Ok(Redirect::to("/notificaciones").into_response())
 }
 

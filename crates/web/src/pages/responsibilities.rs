@@ -2,10 +2,10 @@
 //! per cell with the provisions behind it.
 
 use super::{Chrome, Ctx, PageError, PageResult, render};
-use crate::AppState;
+use crate::{AppState, app::legal_framework};
 use acoge_domain::{
     legal::{CovidMeasure, LegalInstrument, Provision, StateLaw},
-    responsibilities::{LevelMandate, Matrix, in_force, mandate, measure_applies},
+    responsibilities::{LevelMandate, Matrix, measure_applies},
     taxonomy::{GovernmentLevel, Right},
 };
 use askama::Template;
@@ -72,7 +72,7 @@ const SVG_TOP: usize = 28;
 const SVG_ROW: usize = 24;
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
-    let matrix = Matrix::from_provisions(&app.db.provisions().await?);
+    let matrix = Matrix::from_provisions(&legal_framework::provisions(&app).await?);
     let largest = matrix.largest_cell();
     let rows = matrix
         .rights()
@@ -123,8 +123,8 @@ pub async fn cell(
 ) -> PageResult {
     let right = Right::parse(&right).map_err(|_| PageError::not_found())?;
     let level = GovernmentLevel::parse(&level).map_err(|_| PageError::not_found())?;
-    let instruments = app.db.legal_instruments().await?;
-    let matrix = Matrix::from_provisions(&app.db.provisions().await?);
+    let instruments = legal_framework::legal_instruments(&app).await?;
+    let matrix = Matrix::from_provisions(&legal_framework::provisions(&app).await?);
     let with_instrument = |provisions: &[Provision]| -> Vec<Basis> {
         provisions
             .iter()
@@ -164,9 +164,7 @@ pub async fn cell(
         chrome: ctx.chrome(title, "responsibilities"),
         sections,
         institutions,
-        covid: app
-            .db
-            .covid_measures()
+        covid: legal_framework::covid_measures(&app)
             .await?
             .into_iter()
             .filter(|c| measure_applies(c.level, level))
@@ -205,14 +203,7 @@ pub async fn municipality_mandate(
     Path(key): Path<String>,
 ) -> PageResult {
     let (cvegeo, municipality, state_name) = super::geo::municipality_and_state(&app, &key).await?;
-    let db = &app.db;
-    let instruments = db.legal_instruments().await?;
-    let in_force = in_force(
-        db.provisions().await?,
-        &instruments,
-        &municipality.state_key,
-        &cvegeo,
-    );
+    let mandate = legal_framework::mandate(&app, &cvegeo, &municipality.state_key).await?;
     let title = ctx
         .tr
         .with_text("mandate-title", "name", &municipality.name);
@@ -222,8 +213,8 @@ pub async fn municipality_mandate(
         name: municipality.name,
         state_key: municipality.state_key.as_str().to_owned(),
         state_name,
-        levels: mandate(&Matrix::from_provisions(&in_force)),
-        state_laws: db.state_laws(Some(&municipality.state_key)).await?,
+        levels: mandate.levels,
+        state_laws: mandate.state_laws,
     })
 }
 

@@ -7,8 +7,12 @@ use super::{
 };
 use crate::{
     AppState,
-    params::Params,
-    search::{self, PAGE_PARAMS},
+    app::{places, search},
+    http::{
+        filters::{self, PAGE_PARAMS},
+        params::Params,
+    },
+    render::hits,
 };
 use acoge_domain::{practice::Sector, taxonomy::Right};
 use acoge_search::{FacetKind, Notice, SearchResults};
@@ -60,9 +64,9 @@ pub fn kind_key(kind: SearchableKind) -> String {
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     let params = Params::parse(ctx.raw_query())?;
-    let mut request = search::request_from(&params, &PAGE_PARAMS, ctx.tr.lang)?;
+    let mut request = filters::request_from(&params, &PAGE_PARAMS, ctx.tr.lang)?;
     let page = params.page(PER_PAGE)?.page;
-    search::set_page(&mut request, page, PER_PAGE)?;
+    filters::set_page(&mut request, page, PER_PAGE)?;
     let filtered = request.kind.is_some()
         || request.state.is_some()
         || request.municipality.is_some()
@@ -70,7 +74,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         || request.sector.is_some();
     let browsing = request.text.trim().is_empty() && !filtered;
     let text = request.text.clone();
-    let results = search::run(&app.search, request)
+    let results = search::run(&app, request)
         .await
         .map_err(|e| super::PageError::internal(&e))?;
     let pairs: Vec<(&'static str, String)> = [
@@ -91,16 +95,16 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     let groups = facet_groups(&app, &ctx, &results, &links).await?;
     let pages = results
         .total
-        .min(search::MAX_RESULT_DEPTH as u64)
+        .min(filters::MAX_RESULT_DEPTH as u64)
         .div_ceil(u64::from(PER_PAGE));
     let hits = results
         .hits
         .iter()
         .map(|hit| HitCard {
-            href: search::hit_path(hit),
+            href: hits::hit_path(hit),
             title: hit.title.clone(),
             kind_label: ctx.tr.t(&kind_key(hit.kind)),
-            snippet_html: search::snippet_html(&hit.snippet),
+            snippet_html: hits::snippet_html(&hit.snippet),
             verified: hit.verified,
         })
         .collect();
@@ -142,8 +146,7 @@ async fn facet_groups(
     let state_names: HashMap<String, String> = if values(FacetKind::State).is_empty() {
         HashMap::new()
     } else {
-        app.db
-            .states()
+        places::states(app)
             .await?
             .into_iter()
             .map(|s| (s.state.key.as_str().to_owned(), s.state.name))
@@ -153,18 +156,17 @@ async fn facet_groups(
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    let municipality_names: HashMap<String, String> = app
-        .db
-        .searchable_municipalities(&municipality_keys)
-        .await?
-        .into_iter()
-        .map(|m| {
-            (
-                m.municipality.cvegeo.as_str().to_owned(),
-                m.municipality.name,
-            )
-        })
-        .collect();
+    let municipality_names: HashMap<String, String> =
+        search::searchable_municipalities(app, &municipality_keys)
+            .await?
+            .into_iter()
+            .map(|m| {
+                (
+                    m.municipality.cvegeo.as_str().to_owned(),
+                    m.municipality.name,
+                )
+            })
+            .collect();
     let label = |kind: FacetKind, value: &str| -> Option<String> {
         match kind {
             FacetKind::Type => SearchableKind::from_entity(value).map(|k| tr.t(&kind_key(k))),

@@ -2,7 +2,11 @@
 //! near it, written for a basic phone on slow data.
 
 use super::{Chrome, Ctx, PageResult, geo::municipality_and_state, render};
-use crate::{AppState, params::Params};
+use crate::{
+    AppState,
+    app::{directory, places},
+    http::params::Params,
+};
 use acoge_domain::{StateKey, practice::Sector};
 use acoge_store::{NearbyService, ServiceFilter, ServiceRecord, StateOverview};
 use askama::Template;
@@ -33,8 +37,8 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, RawQuery(query): RawQue
     };
     render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("services-title"), "organizations"),
-        services: app.db.services(&filter).await?,
-        states: app.db.states().await?,
+        services: directory::services(&app, &filter).await?,
+        states: places::states(&app).await?,
         sectors: Sector::ALL,
         selected_state: state.map(|s| s.to_string()).unwrap_or_default(),
         selected_sector: sector.map(|s| s.slug().to_owned()).unwrap_or_default(),
@@ -56,7 +60,7 @@ struct NearPage {
 
 pub async fn near(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String>) -> PageResult {
     let (cvegeo, municipality, _) = municipality_and_state(&app, &key).await?;
-    let found = app.db.services_near(&cvegeo, NEAR_KM).await?;
+    let found = directory::services_near(&app, &cvegeo, NEAR_KM).await?;
     let measured = found.is_some();
     let (here, near): (Vec<_>, Vec<_>) = match found {
         Some(all) => all
@@ -64,18 +68,20 @@ pub async fn near(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String>
             .partition(|s| s.record.service.location.cvegeo == cvegeo),
         // No coordinates: still list what is in the municipality itself.
         None => (
-            app.db
-                .services(&ServiceFilter {
+            directory::services(
+                &app,
+                &ServiceFilter {
                     municipality: Some(cvegeo.clone()),
                     ..ServiceFilter::default()
-                })
-                .await?
-                .into_iter()
-                .map(|record| NearbyService {
-                    record,
-                    distance_km: 0.0,
-                })
-                .collect(),
+                },
+            )
+            .await?
+            .into_iter()
+            .map(|record| NearbyService {
+                record,
+                distance_km: 0.0,
+            })
+            .collect(),
             Vec::new(),
         ),
     };
@@ -108,10 +114,8 @@ pub async fn csv(
         include_closed: true,
         ..ServiceFilter::default()
     };
-    let records = app.db.services(&filter).await?;
-    let states: HashMap<String, String> = app
-        .db
-        .states()
+    let records = directory::services(&app, &filter).await?;
+    let states: HashMap<String, String> = places::states(&app)
         .await?
         .into_iter()
         .map(|s| (s.state.key.to_string(), s.state.name))
@@ -120,7 +124,9 @@ pub async fn csv(
     for record in &records {
         let id = record.service.organization_id;
         if let std::collections::hash_map::Entry::Vacant(slot) = kinds.entry(id) {
-            let kind = app.db.organization(id).await?.map(|o| o.kind.slug());
+            let kind = directory::organization(&app, id)
+                .await?
+                .map(|o| o.kind.slug());
             slot.insert(kind.unwrap_or(""));
         }
     }
@@ -187,9 +193,7 @@ async fn form_page(
     let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
     let org_id =
         uuid::Uuid::parse_str(&input.organization_id).map_err(|_| super::PageError::not_found())?;
-    let organization = app
-        .db
-        .organization(org_id)
+    let organization = directory::organization(app, org_id)
         .await?
         .ok_or_else(super::PageError::not_found)?;
     if !moderator && member.organization_id != Some(org_id) {
@@ -291,11 +295,11 @@ async fn save(
     action: String,
 ) -> Result<axum::response::Response, super::PageError> {
     use axum::response::{IntoResponse, Redirect};
-    match crate::directory::save_service(app, ctx.actor(), existing, &input).await {
+    match crate::app::directory::save_service(app, ctx.actor(), existing, &input).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/organizaciones/{}", input.organization_id)).into_response())
         }
-        Err(crate::directory::DirectoryError::Invalid(errors)) => {
+        Err(crate::app::directory::DirectoryError::Invalid(errors)) => {
             let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             form_page(app, ctx, action, input, &errors, status).await
         }
@@ -309,7 +313,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, super::PageError> {
     let id = uuid::Uuid::parse_str(&id).map_err(|_| super::PageError::not_found())?;
-    let service = crate::directory::service_by_id(&app, id)
+    let service = crate::app::directory::service_by_id(&app, id)
         .await?
         .ok_or_else(super::PageError::not_found)?;
     let input = acoge_domain::service::ServiceInput {
@@ -364,7 +368,7 @@ pub async fn edit(
     form: super::form::FormData,
 ) -> Result<axum::response::Response, super::PageError> {
     let service_id = uuid::Uuid::parse_str(&id).map_err(|_| super::PageError::not_found())?;
-    let current = crate::directory::service_by_id(&app, service_id)
+    let current = crate::app::directory::service_by_id(&app, service_id)
         .await?
         .ok_or_else(super::PageError::not_found)?;
     let input = service_input(current.organization_id.to_string(), &form);

@@ -5,7 +5,7 @@
 //! form from another site can neither read the cookie nor compute the
 //! signature, and a token from one session is useless in another.
 
-use super::secrets::constant_time_eq;
+use crate::app::accounts::secrets::constant_time_eq;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 

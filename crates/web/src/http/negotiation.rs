@@ -2,7 +2,7 @@
 //! cookie), then the cookie, then Accept-Language, then Spanish. The same
 //! middleware renders the error pages, because it knows the language.
 
-use crate::pages::{PageFailure, render_failure};
+use super::failure::{PageFailure, render_failure};
 use acoge_domain::Lang;
 use axum::{
     extract::Request,

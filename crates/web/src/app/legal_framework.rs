@@ -1,18 +1,25 @@
-//! Moderators' changes to the legal framework, shared by pages and the API:
-//! authorize (moderators only), validate with the domain's rules against the
-//! current record, then store the change as a new version.
+//! The legal framework: its instruments and provisions, the responsibilities
+//! they place on each level of government, and the state harmonization
+//! tracker, as pages and the API read them; and moderators' changes to it
+//! (authorize, moderators only; validate with the domain's rules against the
+//! current record; store the change as a new version).
 
 use crate::AppState;
 use acoge_domain::{
-    Timestamp,
+    Cvegeo, StateKey, Timestamp,
     accounts::{Actor, Capability, Denied, authorize},
     fields::{FieldError, FieldProblem},
+    legal::{
+        AsylumApplications, CovidMeasure, HarmonizationFinding, HarmonizationPrinciple,
+        LegalInstrument, Provision, StateLaw, harmonization_score,
+    },
     legal_change::{
         ChangeInput, ChangeKind, InstrumentContent, InstrumentInput, ProvisionContent,
         ProvisionInput, validate_instrument_id,
     },
+    responsibilities::{self, LevelMandate, Matrix, in_force},
 };
-use acoge_store::{Change, StoreError};
+use acoge_store::{Change, LegalVersion, StateOverview, StoreError};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -229,4 +236,160 @@ fn both<T>(
             Err(LegalChangeError::Invalid(errors))
         }
     }
+}
+
+/// One state's row of the tracker.
+pub struct StateRow {
+    pub key: StateKey,
+    pub name: String,
+    pub has_law: bool,
+    pub score: Option<f64>,
+    /// One cell per principle: the weakest finding, if any (see `harmonization_score`).
+    pub cells: Vec<Option<HarmonizationFinding>>,
+    /// Every finding of the state, in the data's order.
+    pub findings: Vec<HarmonizationFinding>,
+}
+
+impl StateRow {
+    pub fn percent(&self) -> Option<u32> {
+        self.score.map(|s| (s * 100.0).round() as u32)
+    }
+}
+
+/// The harmonization tracker: the principles, and one row per state.
+pub async fn harmonization(
+    app: &AppState,
+) -> Result<(Vec<HarmonizationPrinciple>, Vec<StateRow>), StoreError> {
+    let principles = app.db.harmonization_principles().await?;
+    let findings = app.db.harmonization_findings(None).await?;
+    let states: Vec<StateOverview> = app.db.states().await?;
+    let rows = states
+        .into_iter()
+        .map(|s| {
+            let mine: Vec<&HarmonizationFinding> = findings
+                .iter()
+                .filter(|f| f.state_key == s.state.key)
+                .collect();
+            let cells = principles
+                .iter()
+                .map(|p| {
+                    mine.iter()
+                        .filter(|f| f.principle_id == p.id)
+                        .min_by(|a, b| a.value.points().total_cmp(&b.value.points()))
+                        .map(|f| (*f).clone())
+                })
+                .collect();
+            StateRow {
+                score: harmonization_score(&mine),
+                has_law: s.state_laws > 0,
+                key: s.state.key,
+                name: s.state.name,
+                cells,
+                findings: mine.into_iter().cloned().collect(),
+            }
+        })
+        .collect();
+    Ok((principles, rows))
+}
+
+/// Every legal instrument.
+pub async fn legal_instruments(app: &AppState) -> Result<Vec<LegalInstrument>, StoreError> {
+    app.db.legal_instruments().await
+}
+
+/// One legal instrument, by its short id.
+pub async fn legal_instrument(
+    app: &AppState,
+    id: &str,
+) -> Result<Option<LegalInstrument>, StoreError> {
+    app.db.legal_instrument(id).await
+}
+
+/// Provisions with their rights and levels, in instrument and article order.
+pub async fn provisions(app: &AppState) -> Result<Vec<Provision>, StoreError> {
+    app.db.provisions().await
+}
+
+/// One provision.
+pub async fn provision(app: &AppState, id: Uuid) -> Result<Option<Provision>, StoreError> {
+    app.db.provision(id).await
+}
+
+/// State laws on migrants, of one state or of all.
+pub async fn state_laws(
+    app: &AppState,
+    state: Option<&StateKey>,
+) -> Result<Vec<StateLaw>, StoreError> {
+    app.db.state_laws(state).await
+}
+
+/// The COVID-19 measures.
+pub async fn covid_measures(app: &AppState) -> Result<Vec<CovidMeasure>, StoreError> {
+    app.db.covid_measures().await
+}
+
+/// An instrument's versions, oldest first; empty while it is as the
+/// reference data gave it.
+pub async fn instrument_versions(
+    app: &AppState,
+    id: &str,
+) -> Result<Vec<LegalVersion<InstrumentContent>>, StoreError> {
+    app.db.instrument_versions(id).await
+}
+
+/// A provision's versions, oldest first; empty while it is as the
+/// reference data gave it.
+pub async fn provision_versions(
+    app: &AppState,
+    id: Uuid,
+) -> Result<Vec<LegalVersion<ProvisionContent>>, StoreError> {
+    app.db.provision_versions(id).await
+}
+
+/// Asylum applications by year.
+pub async fn asylum_applications(app: &AppState) -> Result<Vec<AsylumApplications>, StoreError> {
+    app.db.asylum_applications().await
+}
+
+/// The principles state laws are measured against, in the data's order.
+pub async fn harmonization_principles(
+    app: &AppState,
+) -> Result<Vec<HarmonizationPrinciple>, StoreError> {
+    app.db.harmonization_principles().await
+}
+
+/// Findings for one state or all, in the data's order (older laws first).
+pub async fn harmonization_findings(
+    app: &AppState,
+    state: Option<&StateKey>,
+) -> Result<Vec<HarmonizationFinding>, StoreError> {
+    app.db.harmonization_findings(state).await
+}
+
+/// What a municipality, its state and the federation must guarantee there:
+/// the provisions in force in the municipality (national instruments
+/// everywhere, a state's or municipality's only there), by level nearest
+/// first, and the state's specific laws on migrants.
+pub struct Mandate {
+    /// Every instrument, to name the provisions' sources.
+    pub instruments: Vec<LegalInstrument>,
+    pub levels: Vec<LevelMandate>,
+    pub state_laws: Vec<StateLaw>,
+}
+
+/// The mandate of the municipality `cvegeo` in the state `state`.
+pub async fn mandate(
+    app: &AppState,
+    cvegeo: &Cvegeo,
+    state: &StateKey,
+) -> Result<Mandate, StoreError> {
+    let instruments = app.db.legal_instruments().await?;
+    let provisions = in_force(app.db.provisions().await?, &instruments, state, cvegeo);
+    let levels = responsibilities::mandate(&Matrix::from_provisions(&provisions));
+    let state_laws = app.db.state_laws(Some(state)).await?;
+    Ok(Mandate {
+        instruments,
+        levels,
+        state_laws,
+    })
 }

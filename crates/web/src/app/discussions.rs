@@ -1,17 +1,18 @@
-//! Discussion operations shared by pages and the API: authorize (the
-//! domain's capabilities), check with the domain's rules, make sure every
-//! cited record exists, then store.
+//! Discussions: threads, their contributions, the moderation queue and the
+//! syntheses, as pages and the API read them; and the operations both share:
+//! authorize (the domain's capabilities), check with the domain's rules, make
+//! sure every cited record exists, then store.
 
 use crate::AppState;
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize, authorize_thread_moderation},
     discussion::{
-        Citation, ContributionError, Decision, DiscussionStatus, FlagReason, SynthesisInput,
-        Visibility, check_contribution, citations_in,
+        Citation, Contribution, ContributionError, Decision, Discussion, DiscussionStatus,
+        FlagReason, Synthesis, SynthesisInput, Visibility, check_contribution, citations_in,
     },
     fields::{FieldError, FieldProblem},
 };
-use acoge_store::{Contributed, NewContribution, StoreError};
+use acoge_store::{Contributed, NewContribution, QueuedContribution, StoreError};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -198,4 +199,57 @@ pub async fn save_synthesis(
     } else {
         Err(DiscussionError::NotFound)
     }
+}
+
+/// Threads, newest event first, then in question order; archived ones
+/// only when asked for.
+pub async fn discussions(
+    app: &AppState,
+    event_id: Option<Uuid>,
+    include_archived: bool,
+) -> Result<Vec<Discussion>, StoreError> {
+    app.db.discussions(event_id, include_archived).await
+}
+
+/// The threads a member moderates as a working group's moderator.
+pub async fn threads_moderated_by(app: &AppState, member: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    app.db.threads_moderated_by(member).await
+}
+
+/// One thread.
+pub async fn discussion(app: &AppState, id: Uuid) -> Result<Option<Discussion>, StoreError> {
+    app.db.discussion(id).await
+}
+
+/// Every contribution of a thread, oldest first, whatever its visibility;
+/// callers show each only to whom `discussion::may_read` allows.
+pub async fn contributions(
+    app: &AppState,
+    discussion_id: Uuid,
+) -> Result<Vec<Contribution>, StoreError> {
+    app.db.contributions(discussion_id).await
+}
+
+/// Contributions that are held or carry unsettled flags, oldest first.
+pub async fn moderation_queue(app: &AppState) -> Result<Vec<QueuedContribution>, StoreError> {
+    app.db.moderation_queue().await
+}
+
+/// The syntheses of these threads (those that have one), newest first.
+/// A page asks for a few threads: one query each.
+pub async fn syntheses(
+    app: &AppState,
+    discussion_ids: &[Uuid],
+) -> Result<Vec<Synthesis>, StoreError> {
+    app.db.syntheses(discussion_ids).await
+}
+
+/// Every published synthesis, newest first.
+pub async fn all_syntheses(app: &AppState) -> Result<Vec<Synthesis>, StoreError> {
+    app.db.all_syntheses().await
+}
+
+/// The thread a contribution belongs to.
+pub async fn contribution_discussion(app: &AppState, id: Uuid) -> Result<Option<Uuid>, StoreError> {
+    app.db.contribution_discussion(id).await
 }

@@ -1,6 +1,6 @@
 //! Interface text in Spanish and English, from the Fluent files in `locales/`.
 
-use crate::format::group_thousands;
+use super::format::group_thousands;
 use acoge_domain::{Lang, dates::PartialDate, lang::Bilingual};
 use fluent_templates::{
     LanguageIdentifier, Loader, fluent_bundle::FluentValue, langid, static_loader,
@@ -157,8 +157,8 @@ impl Tr {
 pub fn message_keys(lang: Lang) -> Vec<String> {
     let tr = Tr::new(lang);
     let text = match tr.lang {
-        Lang::Es => include_str!("../locales/es/main.ftl"),
-        Lang::En => include_str!("../locales/en/main.ftl"),
+        Lang::Es => include_str!("../../locales/es/main.ftl"),
+        Lang::En => include_str!("../../locales/en/main.ftl"),
     };
     text.lines()
         .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))

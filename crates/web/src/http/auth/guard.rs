@@ -3,7 +3,7 @@
 //! shared by all instances (kept in the database).
 
 use super::{RequestAuth, csrf};
-use crate::{AppState, pages::PageFailure};
+use crate::{AppState, app::accounts, http::failure::PageFailure};
 use acoge_domain::accounts::{Capability, Denied, authorize};
 use axum::{
     body::Body,
@@ -48,7 +48,7 @@ async fn over_write_limit(app: &AppState, auth: &RequestAuth) -> Result<bool, Re
     let Some(member) = auth.actor.id() else {
         return Ok(false);
     };
-    match app.db.rate_hit("write", &member.to_string(), 60).await {
+    match accounts::writes_this_minute(app, member).await {
         Ok(hits) => Ok(hits > WRITES_PER_MINUTE),
         Err(e) => {
             tracing::error!(error = %e, "rate limit unavailable");

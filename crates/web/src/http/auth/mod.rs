@@ -4,13 +4,15 @@
 
 pub mod csrf;
 pub mod guard;
-pub mod password;
-pub mod secrets;
-pub mod throttle;
 
+use super::{
+    cookies::{self, SameSite},
+    links::redacted_path,
+    writes::WriteRoutes,
+};
 use crate::{
     AppState,
-    cookies::{self, SameSite},
+    app::accounts::{self, SESSION_SECONDS, secrets},
 };
 use acoge_domain::accounts::Actor;
 use axum::{
@@ -19,9 +21,6 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-
-/// Sessions last 30 days; "log out everywhere" ends them sooner.
-pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
 
 /// The identity of one request, put in its extensions.
 #[derive(Debug, Clone)]
@@ -65,7 +64,7 @@ fn unauthorized_token() -> Response {
 /// Whether a request that may change something goes through a guarded route:
 /// a POST route added without a rule in `FORM_WRITES` or `API_WRITES` is
 /// refused, so nothing can write without an authorization check.
-fn is_guarded_write(request: &Request) -> bool {
+fn is_guarded_write(request: &Request, writes: &WriteRoutes) -> bool {
     let method = request.method();
     if method == Method::GET || method == Method::HEAD {
         return true;
@@ -74,24 +73,27 @@ fn is_guarded_write(request: &Request) -> bool {
         // Unrouted: the fallback answers 404/405 without writing anything.
         return true;
     };
-    let path = matched.as_str();
-    crate::FORM_WRITES.iter().any(|(p, _)| *p == path)
-        || crate::API_WRITES
-            .iter()
-            .any(|(m, p, _)| *p == path && *m == method.as_str())
+    writes.guard(method, matched.as_str())
+}
+
+/// What `authenticate` needs: the state, and the write-route tables of the
+/// pages and the API.
+#[derive(Clone)]
+pub struct Authentication {
+    pub app: AppState,
+    pub writes: WriteRoutes,
 }
 
 pub async fn authenticate(
-    State(state): State<AppState>,
+    State(Authentication { app: state, writes }): State<Authentication>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    if !is_guarded_write(&request) {
-        tracing::error!(path = %crate::links::redacted_path(request.uri().path()), "write route without an authorization rule");
+    if !is_guarded_write(&request, &writes) {
+        tracing::error!(path = %redacted_path(request.uri().path()), "write route without an authorization rule");
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     let is_api = request.uri().path().starts_with("/api/");
-    let db = &state.db;
     let mut auth = RequestAuth::anonymous();
     let bearer = request
         .headers()
@@ -101,7 +103,7 @@ pub async fn authenticate(
         let Some(token) = value.strip_prefix("Bearer ").map(str::trim) else {
             return unauthorized_token();
         };
-        match db.token_member(&secrets::hash_secret(token)).await {
+        match accounts::token_member(&state, token).await {
             Ok(Some(member)) => auth.actor = Actor::Member(member.identity()),
             Ok(None) => return unauthorized_token(),
             Err(e) => {
@@ -113,7 +115,7 @@ pub async fn authenticate(
         && let Some(secret) = cookies::get(request.headers(), state.config.cookies.session())
     {
         let hash = secrets::hash_secret(secret);
-        match db.session_member(&hash).await {
+        match accounts::session_member(&state, &hash).await {
             Ok(Some(member)) => {
                 auth.actor = Actor::Member(member.identity());
                 auth.session_hash = Some(hash);

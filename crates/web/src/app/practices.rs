@@ -1,8 +1,10 @@
-//! Practice operations shared by pages and the API: validate (the domain's
-//! rules, then that every referenced municipality, organization and provision
-//! exists), authorize (the domain's workflow rules), then store.
+//! Practices: the lists, facets, reviews and versions pages and the API read,
+//! and the operations both share: validate (the domain's rules, then that
+//! every referenced municipality, organization and provision exists),
+//! authorize (the domain's workflow rules), then store.
 
 use crate::AppState;
+use acoge_domain::page::{Page, PageRequest};
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize},
     fields::{FieldError, FieldProblem},
@@ -11,7 +13,10 @@ use acoge_domain::{
         WorkflowError, authorize_edit, authorize_review, authorize_submit, may_view,
     },
 };
-use acoge_store::{NewPractice, NewReview, PracticeRecord, StoreError, Visibility};
+use acoge_store::{
+    Facets, NewPractice, NewReview, PracticeFilter, PracticeRecord, PracticeSort, ReplyRecord,
+    ReviewRecord, StoreError, VersionRecord, Visibility,
+};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -286,101 +291,53 @@ pub async fn reply(
     Ok(())
 }
 
-/// The query parameter names of the practice filters (the API speaks English,
-/// the pages Spanish).
-pub struct FilterNames {
-    pub text: &'static str,
-    pub state: &'static str,
-    pub municipality: &'static str,
-    pub right: &'static str,
-    pub sector: &'static str,
-    pub population: &'static str,
-    pub level: &'static str,
-    pub gcm_objective: &'static str,
-    pub covid19: &'static str,
-    pub year: &'static str,
-    pub status: &'static str,
-    pub organization: &'static str,
-    pub sort: &'static str,
+/// A page of practices the viewer may see, filtered and sorted.
+pub async fn practices(
+    app: &AppState,
+    filter: &PracticeFilter,
+    visibility: Visibility,
+    viewer: Option<(Uuid, Option<Uuid>)>,
+    sort: PracticeSort,
+    page: PageRequest,
+) -> Result<Page<PracticeRecord>, StoreError> {
+    app.db
+        .practices(filter, visibility, viewer, sort, page)
+        .await
 }
 
-pub const API_FILTERS: FilterNames = FilterNames {
-    text: "q",
-    state: "state",
-    municipality: "municipality",
-    right: "right",
-    sector: "sector",
-    population: "population",
-    level: "level",
-    gcm_objective: "gcm_objective",
-    covid19: "covid19",
-    year: "year",
-    status: "status",
-    organization: "organization",
-    sort: "sort",
-};
+/// Facet counts over the practices the filter selects.
+pub async fn practice_facets(
+    app: &AppState,
+    filter: &PracticeFilter,
+    visibility: Visibility,
+    viewer: Option<(Uuid, Option<Uuid>)>,
+) -> Result<Facets, StoreError> {
+    app.db.practice_facets(filter, visibility, viewer).await
+}
 
-pub const PAGE_FILTERS: FilterNames = FilterNames {
-    text: "q",
-    state: "estado",
-    municipality: "municipio",
-    right: "derecho",
-    sector: "sector",
-    population: "poblacion",
-    level: "nivel",
-    gcm_objective: "objetivo",
-    covid19: "covid",
-    year: "anio",
-    status: "situacion",
-    organization: "organizacion",
-    sort: "orden",
-};
+/// The reviews of a practice.
+pub async fn reviews(app: &AppState, practice: Uuid) -> Result<Vec<ReviewRecord>, StoreError> {
+    app.db.reviews(practice).await
+}
 
-/// Reads the practice filters from query parameters, naming the bad one.
-pub fn filter_from(
-    params: &crate::params::Params,
-    names: &FilterNames,
-) -> Result<(acoge_store::PracticeFilter, acoge_store::PracticeSort), crate::params::ParamError> {
-    use acoge_domain::{
-        Cvegeo, StateKey,
-        practice::{Population, Sector},
-        taxonomy::{GovernmentLevel, Right},
-    };
-    use acoge_store::{PracticeFilter, PracticeSort};
-    let filter = PracticeFilter {
-        text: params
-            .get(names.text)
-            .map(|t| t.chars().take(200).collect()),
-        state: params.parse_with(names.state, StateKey::parse)?,
-        municipality: params.parse_with(names.municipality, Cvegeo::parse)?,
-        right: params.parse_with(names.right, Right::parse)?,
-        sector: params.parse_with(names.sector, Sector::parse)?,
-        population: params.parse_with(names.population, Population::parse)?,
-        level: params.parse_with(names.level, GovernmentLevel::parse)?,
-        gcm_objective: params.parse_with(names.gcm_objective, |v| match v.parse::<u8>() {
-            Ok(n) if (1..=23).contains(&n) => Ok(n),
-            _ => Err("must be a whole number from 1 to 23"),
-        })?,
-        covid19: params.parse_with(names.covid19, |v| match v {
-            "true" | "si" | "1" => Ok(true),
-            "false" | "no" | "0" => Ok(false),
-            _ => Err("must be true or false"),
-        })?,
-        year: params.parse_with(names.year, |v| match v.parse::<i32>() {
-            Ok(y) if (1900..=2100).contains(&y) => Ok(y),
-            _ => Err("must be a year such as 2021"),
-        })?,
-        status: params.parse_with(names.status, PracticeStatus::parse)?,
-        mine: None,
-        organization: params.parse_with(names.organization, Uuid::parse_str)?,
-    };
-    let sort = params
-        .parse_with(names.sort, |v| match v {
-            "recent" | "recientes" => Ok(PracticeSort::Recent),
-            "title" | "titulo" => Ok(PracticeSort::Title),
-            "start" | "inicio" => Ok(PracticeSort::StartYear),
-            _ => Err("must be recent, title or start"),
-        })?
-        .unwrap_or_default();
-    Ok((filter, sort))
+/// The author's replies to the reviews of a practice.
+pub async fn replies(app: &AppState, practice: Uuid) -> Result<Vec<ReplyRecord>, StoreError> {
+    app.db.replies(practice).await
+}
+
+/// Every version, oldest first.
+pub async fn practice_versions(
+    app: &AppState,
+    practice: Uuid,
+) -> Result<Vec<VersionRecord>, StoreError> {
+    app.db.practice_versions(practice).await
+}
+
+/// Whether `reviewer` already reviewed the practice in its current round.
+pub async fn reviewed_this_round(
+    app: &AppState,
+    practice: &PracticeRecord,
+    reviewer: Uuid,
+) -> Result<bool, StoreError> {
+    app.db.reviewed_this_round(practice, reviewer).await
 }

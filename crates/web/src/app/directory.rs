@@ -1,16 +1,27 @@
-//! Who does what where: the analyses of the directory (alliance network,
-//! sector coverage, partner suggestions), computed from the store's facts and
-//! cached until the outbox moves, so pages and the API share one result.
+//! Who does what where: organizations, their directory entries, services
+//! and alliances, as pages and the API read and change them; and the analyses
+//! of the directory (alliance network, sector coverage, partner suggestions),
+//! computed from the store's facts and cached until the outbox moves, so pages
+//! and the API share one result.
 
 use crate::AppState;
 use acoge_analysis::{
     AllianceNetwork, Coverage, Facts, Placement, Suggestion, analyze_network, layout,
     sector_coverage, suggest_partners,
 };
-use acoge_domain::{Cvegeo, practice::Sector};
-use acoge_store::StoreError;
+use acoge_domain::{
+    Cvegeo,
+    directory::DirectoryEntry,
+    organization::Organization,
+    page::{Page, PageRequest},
+    practice::Sector,
+};
+use acoge_store::{
+    AllianceRecord, NearbyService, OrganizationFilter, ServiceFilter, ServiceRecord, StoreError,
+};
 use std::sync::Arc;
 use tokio::sync::Mutex;
+use uuid::Uuid;
 
 /// One computation of the analyses, valid while the outbox stays at `position`.
 pub struct Analysis {
@@ -49,7 +60,7 @@ impl AnalysisCache {
             .collect();
         let drawn = analyze_network(&allied, &facts.alliances);
         // The frame is a constant with room to spare, so layout cannot refuse it.
-        let placements = layout(&drawn, &crate::network_svg::FRAME).unwrap_or_default();
+        let placements = layout(&drawn, &crate::render::network_svg::FRAME).unwrap_or_default();
         let analysis = Arc::new(Analysis {
             position,
             facts,
@@ -284,4 +295,84 @@ pub async fn service_by_id(
         .into_iter()
         .map(|r| r.service)
         .find(|s| s.id == id))
+}
+
+/// Every alliance: declared ones (oldest first), then those derived from
+/// published practices whose lead and partners in the directory are two
+/// or more (kind `practica_conjunta`, source the practice's page).
+pub async fn alliances(app: &AppState) -> Result<Vec<AllianceRecord>, StoreError> {
+    app.db.alliances().await
+}
+
+/// An organization's directory entry; `None` when there is no such organization.
+pub async fn directory_entry(
+    app: &AppState,
+    id: Uuid,
+) -> Result<Option<DirectoryEntry>, StoreError> {
+    app.db.directory_entry(id).await
+}
+
+/// A page of organizations, filtered.
+pub async fn organizations(
+    app: &AppState,
+    filter: &OrganizationFilter,
+    page: PageRequest,
+) -> Result<Page<Organization>, StoreError> {
+    app.db.organizations(filter, page).await
+}
+
+/// One organization.
+pub async fn organization(app: &AppState, id: Uuid) -> Result<Option<Organization>, StoreError> {
+    app.db.organization(id).await
+}
+
+/// Services by municipality, state and sector, ordered by organization then name.
+pub async fn services(
+    app: &AppState,
+    filter: &ServiceFilter,
+) -> Result<Vec<ServiceRecord>, StoreError> {
+    app.db.services(filter).await
+}
+
+/// Active services within `radius_km` of a municipality's seat, nearest
+/// first (ties by organization and service name). Distances are
+/// great-circle, computed here so both backends agree to the bit; a
+/// service is placed at its own coordinates, else at its municipality's
+/// seat. `None` when the municipality is unknown or has no seat coordinates.
+pub async fn services_near(
+    app: &AppState,
+    cvegeo: &Cvegeo,
+    radius_km: f64,
+) -> Result<Option<Vec<NearbyService>>, StoreError> {
+    app.db.services_near(cvegeo, radius_km).await
+}
+
+/// An organization with its directory entry, as the API shows it.
+pub async fn organization_with_entry(
+    app: &AppState,
+    id: Uuid,
+) -> Result<Option<(Organization, Option<DirectoryEntry>)>, StoreError> {
+    let Some(organization) = app.db.organization(id).await? else {
+        return Ok(None);
+    };
+    let entry = app.db.directory_entry(id).await?;
+    Ok(Some((organization, entry)))
+}
+
+/// A page of organizations, each with its directory entry.
+pub async fn organizations_with_entries(
+    app: &AppState,
+    filter: &OrganizationFilter,
+    page: PageRequest,
+) -> Result<Page<(Organization, Option<DirectoryEntry>)>, StoreError> {
+    let found = app.db.organizations(filter, page).await?;
+    let mut items = Vec::with_capacity(found.items.len());
+    for organization in found.items {
+        let entry = app.db.directory_entry(organization.id).await?;
+        items.push((organization, entry));
+    }
+    Ok(Page {
+        total: found.total,
+        items,
+    })
 }

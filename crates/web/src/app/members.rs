@@ -2,15 +2,22 @@
 //! do to other members' accounts, shared by pages and the API: validate the
 //! input, ask the domain's rules (the actor's role, and the target's rank),
 //! then call the store. Handlers only translate the outcome into HTML or JSON.
+//! Also the member and invitation lists, and using an invitation or a reset
+//! link.
 
-use crate::{AppState, auth::secrets};
+use crate::{
+    AppState,
+    app::accounts::{secrets, throttle},
+    jobs::mail,
+};
+use acoge_domain::page::{Page, PageRequest};
 use acoge_domain::{
     Timestamp,
     accounts::{
         Actor, Denied, Email, FieldError, FieldProblem, MemberAction, Role, authorize_member_action,
     },
 };
-use acoge_store::{MemberRecord, StoreError};
+use acoge_store::{CredentialsRevoked, InvitationRecord, LinkProblem, MemberRecord, StoreError};
 use uuid::Uuid;
 
 /// Invitation links live a week; reset links a day.
@@ -18,7 +25,7 @@ pub const INVITATION_SECONDS: i64 = 7 * 24 * 3600;
 pub const RESET_SECONDS: i64 = 24 * 3600;
 
 #[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
+pub enum MemberError {
     #[error(transparent)]
     Field(#[from] FieldError),
     #[error(transparent)]
@@ -71,7 +78,7 @@ pub async fn invite(
     email: &str,
     role: &str,
     organization: &str,
-) -> Result<IssuedLink, ServiceError> {
+) -> Result<IssuedLink, MemberError> {
     let email = Email::parse("email", email)?;
     let role = Role::parse(role).map_err(|_| FieldError {
         field: "role",
@@ -115,7 +122,7 @@ pub async fn invite(
     let emailed = match &app.config.mailer {
         Some(mailer) => {
             let (subject, body) =
-                crate::mail::invitation_text(&mailer.link(&path), &expires_at.to_string());
+                mail::invitation_text(&mailer.link(&path), &expires_at.to_string());
             send(app, email.as_str(), &subject, body).await
         }
         None => false,
@@ -135,11 +142,11 @@ async fn target_member(
     actor: &Actor,
     action: MemberAction,
     id: Uuid,
-) -> Result<(Uuid, MemberRecord), ServiceError> {
+) -> Result<(Uuid, MemberRecord), MemberError> {
     let me = actor.id().ok_or(Denied::NotSignedIn)?;
-    let member = app.db.member(id).await?.ok_or(ServiceError::NotFound)?;
+    let member = app.db.member(id).await?.ok_or(MemberError::NotFound)?;
     if member.id == me {
-        return Err(ServiceError::OwnAccount);
+        return Err(MemberError::OwnAccount);
     }
     let me = authorize_member_action(actor, action, member.role)?;
     Ok((me, member))
@@ -150,7 +157,7 @@ async fn new_reset_link(
     app: &AppState,
     issued_by: Option<Uuid>,
     member: Uuid,
-) -> Result<(String, Timestamp), ServiceError> {
+) -> Result<(String, Timestamp), MemberError> {
     let secret = secrets::new_secret()?;
     let expires_at = in_seconds(RESET_SECONDS);
     app.db
@@ -171,7 +178,7 @@ pub async fn issue_reset(
     actor: &Actor,
     host: Option<&str>,
     member: Uuid,
-) -> Result<(String, IssuedLink), ServiceError> {
+) -> Result<(String, IssuedLink), MemberError> {
     let (me, member) = target_member(app, actor, MemberAction::IssueResetLink, member).await?;
     let (path, expires_at) = new_reset_link(app, Some(me), member.id).await?;
     let link = IssuedLink {
@@ -189,7 +196,7 @@ pub async fn change_role(
     actor: &Actor,
     member: Uuid,
     role: &str,
-) -> Result<(), ServiceError> {
+) -> Result<(), MemberError> {
     let role = Role::parse(role).map_err(|_| FieldError {
         field: "role",
         problem: FieldProblem::UnknownRole,
@@ -197,7 +204,7 @@ pub async fn change_role(
     let (me, member) = target_member(app, actor, MemberAction::ChangeRole, member).await?;
     acoge_domain::accounts::authorize_grant(actor, role)?;
     if !app.db.set_member_role(member.id, role, me).await? {
-        return Err(ServiceError::NotFound);
+        return Err(MemberError::NotFound);
     }
     Ok(())
 }
@@ -208,7 +215,7 @@ pub async fn end_sessions(
     app: &AppState,
     actor: &Actor,
     member: Uuid,
-) -> Result<(String, u64), ServiceError> {
+) -> Result<(String, u64), MemberError> {
     let (me, member) = target_member(app, actor, MemberAction::EndSessions, member).await?;
     let ended = app.db.delete_sessions_of(member.id, me).await?;
     Ok((member.display_name, ended))
@@ -220,16 +227,16 @@ pub async fn revoke_invitation(
     app: &AppState,
     actor: &Actor,
     invitation: Uuid,
-) -> Result<String, ServiceError> {
+) -> Result<String, MemberError> {
     actor.id().ok_or(Denied::NotSignedIn)?;
     let record = app
         .db
         .invitation(invitation)
         .await?
-        .ok_or(ServiceError::NotFound)?;
+        .ok_or(MemberError::NotFound)?;
     let me = authorize_member_action(actor, MemberAction::RevokeInvitation, record.role)?;
     if !app.db.revoke_invitation(record.id, me).await? {
-        return Err(ServiceError::NotPending);
+        return Err(MemberError::NotPending);
     }
     Ok(record.email)
 }
@@ -251,7 +258,7 @@ async fn send(app: &AppState, to: &str, subject: &str, body: String) -> bool {
 
 /// "Forgot my password": with a relay configured, emails a reset link to the
 /// account's address. The answer never tells whether the address has an account.
-pub async fn request_reset(app: &AppState, email: &str) -> Result<(), ServiceError> {
+pub async fn request_reset(app: &AppState, email: &str) -> Result<(), MemberError> {
     let Some(mailer) = &app.config.mailer else {
         return Ok(());
     };
@@ -262,12 +269,71 @@ pub async fn request_reset(app: &AppState, email: &str) -> Result<(), ServiceErr
         return Ok(());
     };
     // At most three links an hour per account, whatever the addresses asking.
-    let key = crate::auth::throttle::account_key(email.as_str());
+    let key = throttle::account_key(email.as_str());
     if app.db.rate_hit("reset", &key, 3600).await? > 3 {
         return Ok(());
     }
     let (path, _) = new_reset_link(app, None, member.id).await?;
-    let (subject, body) = crate::mail::reset_text(&mailer.link(&path));
+    let (subject, body) = mail::reset_text(&mailer.link(&path));
     send(app, email.as_str(), &subject, body).await;
     Ok(())
+}
+
+/// A page of members.
+pub async fn members(app: &AppState, page: PageRequest) -> Result<Page<MemberRecord>, StoreError> {
+    app.db.members(page).await
+}
+
+/// The invitation whose secret hashes to `token_hash`.
+pub async fn invitation_by_token(
+    app: &AppState,
+    token_hash: &str,
+) -> Result<Option<InvitationRecord>, StoreError> {
+    app.db.invitation_by_token(token_hash).await
+}
+
+/// A page of invitations, newest first.
+pub async fn invitations(
+    app: &AppState,
+    page: PageRequest,
+) -> Result<Page<InvitationRecord>, StoreError> {
+    app.db.invitations(page).await
+}
+
+/// Accepts a live invitation: creates the account and marks the link used, atomically.
+pub async fn accept_invitation(
+    app: &AppState,
+    token_hash: &str,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<Result<Uuid, LinkProblem>, StoreError> {
+    app.db
+        .accept_invitation(token_hash, display_name, password_hash)
+        .await
+}
+
+/// Records that the invitee asked for a new link (the old one expired).
+pub async fn request_invitation_renewal(
+    app: &AppState,
+    token_hash: &str,
+) -> Result<bool, StoreError> {
+    app.db.request_invitation_renewal(token_hash).await
+}
+
+/// The member a live reset link belongs to.
+pub async fn password_reset_member(
+    app: &AppState,
+    token_hash: &str,
+) -> Result<Result<Uuid, LinkProblem>, StoreError> {
+    app.db.password_reset_member(token_hash).await
+}
+
+/// Uses a reset link, all in one transaction: marks it used, sets the
+/// password, and ends the member's sessions, API tokens and other links.
+pub async fn use_password_reset(
+    app: &AppState,
+    token_hash: &str,
+    password_hash: &str,
+) -> Result<Result<(Uuid, CredentialsRevoked), LinkProblem>, StoreError> {
+    app.db.use_password_reset(token_hash, password_hash).await
 }

@@ -1,14 +1,17 @@
 //! The community's structure: working groups and the collaboration
 //! framework organizations accept to join. Administrators create groups and
-//! publish the framework; members act for their own organization.
+//! publish the framework; members act for their own organization. Also the
+//! groups, one group with its events and threads, and the framework's versions
+//! and members, as pages and the API read them.
 
 use crate::AppState;
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize},
+    discussion::Discussion,
     fields::{FieldError, FieldProblem},
-    working_group::{GroupInput, WorkingGroup, may_join, validate_framework},
+    working_group::{FrameworkVersion, GroupInput, WorkingGroup, may_join, validate_framework},
 };
-use acoge_store::StoreError;
+use acoge_store::{EventSummary, StoreError};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -162,4 +165,49 @@ pub async fn accept_framework(app: &AppState, actor: &Actor) -> Result<i32, Comm
         .accept_framework(organization, member.id)
         .await?
         .ok_or(CommunityError::NotFound)
+}
+
+/// Every working group with its moderators and member organizations.
+pub async fn working_groups(app: &AppState) -> Result<Vec<WorkingGroup>, StoreError> {
+    app.db.working_groups().await
+}
+
+/// One working group by its slug. Groups are few: this reads them all
+/// rather than keep a second query in step with `working_groups`.
+pub async fn working_group(app: &AppState, slug: &str) -> Result<Option<WorkingGroup>, StoreError> {
+    app.db.working_group(slug).await
+}
+
+/// Every version of the framework, newest first.
+pub async fn framework_versions(app: &AppState) -> Result<Vec<FrameworkVersion>, StoreError> {
+    app.db.framework_versions().await
+}
+
+/// The member organizations of the community: (id, name, version accepted).
+pub async fn framework_members(app: &AppState) -> Result<Vec<(Uuid, String, i32)>, StoreError> {
+    app.db.framework_members().await
+}
+
+/// A working group with its events and the threads of those events.
+pub struct GroupDetail {
+    pub group: WorkingGroup,
+    /// Newest first.
+    pub events: Vec<EventSummary>,
+    /// Archived ones left out; newest event first.
+    pub discussions: Vec<Discussion>,
+}
+
+/// The group `slug` with its events and discussions; `None` when there is
+/// no such group.
+pub async fn group_detail(app: &AppState, slug: &str) -> Result<Option<GroupDetail>, StoreError> {
+    let Some(group) = app.db.working_group(slug).await? else {
+        return Ok(None);
+    };
+    let events = app.db.events_of_group(group.id).await?;
+    let discussions = app.db.discussions_of_group(group.id).await?;
+    Ok(Some(GroupDetail {
+        group,
+        events,
+        discussions,
+    }))
 }

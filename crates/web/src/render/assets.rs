@@ -10,7 +10,7 @@ use axum::{
 };
 use std::sync::OnceLock;
 
-pub const STYLESHEET: &str = include_str!("../static/acoge.css");
+pub const STYLESHEET: &str = include_str!("../../static/acoge.css");
 
 /// `/static/acoge.<hash>.css`, the address pages link to.
 pub fn stylesheet_path() -> &'static str {

@@ -5,7 +5,7 @@
 //! (instances sharing a database send it once) and its notifications are
 //! marked after; a failed send gives the claim back for the next check.
 
-use crate::{Config, i18n::Tr};
+use crate::{Config, render::i18n::Tr};
 use acoge_domain::{Lang, Timestamp};
 use acoge_store::{Db, DueDigest, NotificationRecord, StoreError};
 use fluent_templates::fluent_bundle::FluentValue;

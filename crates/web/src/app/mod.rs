@@ -1,0 +1,27 @@
+//! The use cases and read models of each capability, shared by pages and the
+//! API: validate input with the domain's rules, authorize with
+//! `acoge_domain::accounts`, then read or write the store (one transaction per
+//! change). This is the only layer that calls the store or queries the search
+//! index for a request; handlers only translate the outcome into HTML or JSON.
+//! It may use `jobs::mail` (to send links) and `render` (pure formatting).
+
+pub mod accounts;
+pub mod audit;
+pub mod community;
+pub mod directory;
+pub mod discussions;
+pub mod events;
+pub mod legal_framework;
+pub mod members;
+pub mod notifications;
+pub mod places;
+pub mod practices;
+pub mod search;
+
+use crate::AppState;
+use acoge_store::StoreError;
+
+/// Whether the database answers (for `/healthz`).
+pub async fn ping(app: &AppState) -> Result<(), StoreError> {
+    app.db.ping().await
+}
