@@ -372,30 +372,19 @@ pub async fn search(db: &Db, report: Option<&Path>) -> Result<(), Failure> {
         queries.len()
     ));
     out.push_str("| | tantivy | PostgreSQL FTS | PostgreSQL ÷ tantivy |\n|---|---:|---:|---:|\n");
-    out.push_str(&format!(
-        "| p50, no facets (ms) | {} | {} | {:.1}× |\n",
-        ms(t_plain.p50),
-        ms(p_plain.p50),
-        ratio(t_plain.p50, p_plain.p50)
-    ));
-    out.push_str(&format!(
-        "| p99, no facets (ms) | {} | {} | {:.1}× |\n",
-        ms(t_plain.p99),
-        ms(p_plain.p99),
-        ratio(t_plain.p99, p_plain.p99)
-    ));
-    out.push_str(&format!(
-        "| p50, with facets (ms) | {} | {} | {:.1}× |\n",
-        ms(t_facets.p50),
-        ms(p_facets.p50),
-        ratio(t_facets.p50, p_facets.p50)
-    ));
-    out.push_str(&format!(
-        "| p99, with facets (ms) | {} | {} | {:.1}× |\n",
-        ms(t_facets.p99),
-        ms(p_facets.p99),
-        ratio(t_facets.p99, p_facets.p99)
-    ));
+    for (row, tantivy, postgres) in [
+        ("p50, no facets", t_plain.p50, p_plain.p50),
+        ("p99, no facets", t_plain.p99, p_plain.p99),
+        ("p50, with facets", t_facets.p50, p_facets.p50),
+        ("p99, with facets", t_facets.p99, p_facets.p99),
+    ] {
+        out.push_str(&format!(
+            "| {row} (ms) | {} | {} | {:.1}× |\n",
+            ms(tantivy),
+            ms(postgres),
+            ratio(tantivy, postgres)
+        ));
+    }
     out.push_str(&format!(
         "| indexing (s) | {:.1} | {:.1} | |\n",
         indexing.as_secs_f64(),

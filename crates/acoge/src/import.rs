@@ -22,13 +22,7 @@ pub async fn reference(db: &Db, from: Option<&Path>, verbose: bool) -> Result<()
         return Ok(());
     }
     let data = files.parse()?;
-    // Hidden automatically when stderr is not a terminal.
-    let bar = ProgressBar::new(data.record_count()).with_message("reference data");
-    if let Ok(style) =
-        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} records ({elapsed})")
-    {
-        bar.set_style(style);
-    }
+    let bar = records_bar(data.record_count(), "reference data");
     let outcome = db.import_reference(&data, &digest, &|n| bar.inc(n)).await?;
     bar.finish_and_clear();
     match outcome {
@@ -41,6 +35,18 @@ pub async fn reference(db: &Db, from: Option<&Path>, verbose: bool) -> Result<()
         }
     }
     Ok(())
+}
+
+/// A progress bar over `total` records, labelled `message`; hidden
+/// automatically when stderr is not a terminal.
+fn records_bar(total: u64, message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(total).with_message(message);
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} records ({elapsed})")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Imports a services file (`servicios_migrantes.csv` format; the copy built
@@ -86,12 +92,7 @@ pub async fn services(db: &Db, file: Option<&Path>, verbose: bool) -> Result<(),
     for note in data.records.iter().flat_map(|r| &r.notes) {
         tracing::info!(file = %name, "{note}");
     }
-    let bar = ProgressBar::new(data.record_count()).with_message("services");
-    if let Ok(style) =
-        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} records ({elapsed})")
-    {
-        bar.set_style(style);
-    }
+    let bar = records_bar(data.record_count(), "services");
     let outcome = db.import_directory(&data, &digest, &|n| bar.inc(n)).await?;
     bar.finish_and_clear();
     match outcome {

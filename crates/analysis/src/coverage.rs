@@ -8,7 +8,7 @@
 
 use crate::{
     facts::{Facts, ServiceFacts},
-    presence::footprints,
+    presence::{Footprint, footprints},
 };
 use acoge_domain::{Cvegeo, practice::Sector};
 use serde::Serialize;
@@ -64,11 +64,14 @@ pub fn sector_coverage(municipality: &Cvegeo, facts: &Facts) -> Coverage {
                 ids
             };
             // BTreeMap keys come sorted, so these lists are sorted by id.
-            let local: Vec<Uuid> = footprints
-                .iter()
-                .filter(|(_, f)| f.in_municipality(municipality))
-                .map(|(id, _)| *id)
-                .collect();
+            let organizations_where = |here: &dyn Fn(&Footprint) -> bool| -> Vec<Uuid> {
+                footprints
+                    .iter()
+                    .filter(|(_, f)| here(f))
+                    .map(|(id, _)| *id)
+                    .collect()
+            };
+            let local = organizations_where(&|f| f.in_municipality(municipality));
             if !local.is_empty() {
                 return SectorCoverage {
                     sector,
@@ -77,11 +80,7 @@ pub fn sector_coverage(municipality: &Cvegeo, facts: &Facts) -> Coverage {
                     services: services_where(&|s| &s.municipality == municipality),
                 };
             }
-            let in_state: Vec<Uuid> = footprints
-                .iter()
-                .filter(|(_, f)| f.in_state(&state))
-                .map(|(id, _)| *id)
-                .collect();
+            let in_state = organizations_where(&|f| f.in_state(&state));
             if !in_state.is_empty() {
                 return SectorCoverage {
                     sector,

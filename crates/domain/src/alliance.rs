@@ -6,7 +6,7 @@ use crate::{
     dates::PartialDate,
     directory::{Territory, territories, web_address},
     fields::{FieldError, FieldProblem},
-    fields::{date, problem, terms, text},
+    fields::{date, problem, terms, text, vocabulary_terms},
     practice::{Sector, bounds},
     taxonomy::vocabulary,
 };
@@ -75,12 +75,7 @@ impl AllianceInput {
         if members.len() < MIN_MEMBERS && !errors.iter().any(|e| e.field == "members") {
             errors.push(problem("members", FieldProblem::TooFewMembers));
         }
-        let sectors = terms(
-            "sectors",
-            &self.sectors,
-            |v| Sector::parse(v).ok(),
-            &mut errors,
-        );
+        let sectors = vocabulary_terms("sectors", &self.sectors, &mut errors);
         let territory = territories(&self.municipalities, &self.states, &mut errors);
         let kind = match AllianceKind::parse(&self.kind) {
             Ok(kind) => Some(kind),
@@ -123,6 +118,7 @@ impl AllianceInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::field_problems;
 
     fn input(members: &[Uuid]) -> AllianceInput {
         AllianceInput {
@@ -139,12 +135,7 @@ mod tests {
     }
 
     fn problems(input: &AllianceInput) -> Vec<(&'static str, FieldProblem)> {
-        input
-            .validate()
-            .unwrap_err()
-            .into_iter()
-            .map(|e| (e.field, e.problem))
-            .collect()
+        field_problems(input.validate())
     }
 
     #[test]

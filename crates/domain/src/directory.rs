@@ -9,7 +9,7 @@
 use crate::{
     Cvegeo, StateKey, Timestamp,
     fields::{FieldError, FieldProblem},
-    fields::{problem, terms, text},
+    fields::{problem, terms, text, vocabulary_terms},
     geo::fold_name,
     organization::Organization,
     practice::Sector,
@@ -136,12 +136,7 @@ pub fn parse_founded(value: &str) -> Option<i16> {
 impl DirectoryInput {
     pub fn validate(&self) -> Result<DirectoryEdit, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let sectors = terms(
-            "sectors",
-            &self.sectors,
-            |v| Sector::parse(v).ok(),
-            &mut errors,
-        );
+        let sectors = vocabulary_terms("sectors", &self.sectors, &mut errors);
         let territories = territories(&self.municipalities, &self.states, &mut errors);
         let website = web_address("website", &self.website, &mut errors);
         let contact = text("contact", &self.contact, 500, false, &mut errors);

@@ -257,6 +257,7 @@ pub struct Synthesis {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::failed_fields;
 
     #[test]
     fn citations_are_found_by_address_whole_or_as_a_path() {
@@ -338,12 +339,7 @@ mod tests {
             agreements: " ".into(),
             pending: String::new(),
         };
-        let fields: Vec<_> = input
-            .validate()
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
+        let fields = failed_fields(input.validate());
         assert_eq!(fields, ["agreements", "pending"]);
     }
 }

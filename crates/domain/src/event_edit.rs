@@ -338,6 +338,7 @@ pub fn field_of(kind: LinkKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::failed_fields;
 
     fn input() -> EventInput {
         EventInput {
@@ -406,12 +407,7 @@ mod tests {
         input.agenda = vec!["mañana Bienvenida".into()];
         input.links = vec![("grabacion".into(), "ftp://x".into(), String::new())];
         input.working_group = "Salud y Vivienda".into();
-        let fields: Vec<&str> = input
-            .validate()
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
+        let fields = failed_fields(input.validate());
         assert_eq!(
             fields,
             vec![

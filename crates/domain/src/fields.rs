@@ -1,5 +1,6 @@
 //! Validation problems located in one field, shared by forms, the API and importers.
 
+use crate::taxonomy::Vocabulary;
 use serde::Serialize;
 use std::fmt;
 
@@ -216,6 +217,45 @@ pub(crate) fn terms<T: Ord>(
     out
 }
 
+/// The terms of vocabulary `T` among `values`, as `terms` reads them.
+pub(crate) fn vocabulary_terms<T: Vocabulary + Ord>(
+    field: &'static str,
+    values: &[String],
+    errors: &mut Vec<FieldError>,
+) -> Vec<T> {
+    terms(field, values, |v| T::parse_slug(v).ok(), errors)
+}
+
+/// The term of vocabulary `T` in `value`; `default` when it is blank, and
+/// also when it is not a term, which is then reported on `field`.
+pub(crate) fn vocabulary_term_or<T: Vocabulary>(
+    field: &'static str,
+    value: &str,
+    default: T,
+    errors: &mut Vec<FieldError>,
+) -> T {
+    match value.trim() {
+        "" => default,
+        value => T::parse_slug(value).unwrap_or_else(|_| {
+            errors.push(problem(field, FieldProblem::UnknownTerm));
+            default
+        }),
+    }
+}
+
+/// Reports `missing` on `field` when `values` came out empty, unless the
+/// field already has a problem (an unknown term that was dropped).
+pub(crate) fn require_any<T>(
+    field: &'static str,
+    values: &[T],
+    missing: FieldProblem,
+    errors: &mut Vec<FieldError>,
+) {
+    if values.is_empty() && !errors.iter().any(|e| e.field == field) {
+        errors.push(problem(field, missing));
+    }
+}
+
 pub(crate) fn text(
     field: &'static str,
     value: &str,
@@ -250,4 +290,24 @@ pub(crate) fn date(
             None
         }
     }
+}
+
+/// The fields a validation failed on, in order, for tests.
+#[cfg(test)]
+pub(crate) fn failed_fields<T: fmt::Debug>(
+    result: Result<T, Vec<FieldError>>,
+) -> Vec<&'static str> {
+    result.unwrap_err().iter().map(|e| e.field).collect()
+}
+
+/// Each problem a validation found with its field, in order, for tests.
+#[cfg(test)]
+pub(crate) fn field_problems<T: fmt::Debug>(
+    result: Result<T, Vec<FieldError>>,
+) -> Vec<(&'static str, FieldProblem)> {
+    result
+        .unwrap_err()
+        .into_iter()
+        .map(|e| (e.field, e.problem))
+        .collect()
 }

@@ -7,7 +7,9 @@
 use crate::{
     Provenance,
     dates::PartialDate,
-    fields::{FieldError, FieldProblem, date, problem, terms, text, web_addresses},
+    fields::{
+        FieldError, FieldProblem, date, problem, require_any, text, vocabulary_terms, web_addresses,
+    },
     legal::{InstrumentLevel, LegalInstrument, Provision},
     provenance::is_web_address,
     taxonomy::{GovernmentLevel, Right, vocabulary},
@@ -194,9 +196,7 @@ impl InstrumentInput {
 
 fn sources(values: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
     let out = web_addresses("sources", values, errors);
-    if out.is_empty() && !errors.iter().any(|e| e.field == "sources") {
-        errors.push(problem("sources", FieldProblem::Required));
-    }
+    require_any("sources", &out, FieldProblem::Required, errors);
     out
 }
 
@@ -208,24 +208,10 @@ impl ProvisionInput {
         let mut errors = Vec::new();
         let article = text("article", &self.article, 60, true, &mut errors);
         let theme = text("theme", &self.theme, 200, true, &mut errors);
-        let rights = terms(
-            "rights",
-            &self.rights,
-            |v| Right::parse(v).ok(),
-            &mut errors,
-        );
-        if rights.is_empty() && !errors.iter().any(|e| e.field == "rights") {
-            errors.push(problem("rights", FieldProblem::Required));
-        }
-        let binds = terms(
-            "binds",
-            &self.binds,
-            |v| GovernmentLevel::parse(v).ok(),
-            &mut errors,
-        );
-        if binds.is_empty() && !errors.iter().any(|e| e.field == "binds") {
-            errors.push(problem("binds", FieldProblem::Required));
-        }
+        let rights = vocabulary_terms("rights", &self.rights, &mut errors);
+        require_any("rights", &rights, FieldProblem::Required, &mut errors);
+        let binds = vocabulary_terms("binds", &self.binds, &mut errors);
+        require_any("binds", &binds, FieldProblem::Required, &mut errors);
         let summary = text("summary", &self.summary, 1000, true, &mut errors);
         let institutions = institutions(&self.institutions, &mut errors);
         let in_force_from = past_date("in_force_from", &self.in_force_from, today, &mut errors);

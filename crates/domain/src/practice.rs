@@ -6,7 +6,10 @@ use crate::{
     Cvegeo,
     accounts::{Actor, Capability, Denied, authorize},
     dates::PartialDate,
-    fields::{FieldError, FieldProblem, date, problem, terms, text, web_addresses},
+    fields::{
+        FieldError, FieldProblem, date, problem, require_any, terms, text, vocabulary_term_or,
+        vocabulary_terms, web_addresses,
+    },
     taxonomy::{GovernmentLevel, Right, vocabulary},
 };
 use serde::{Deserialize, Serialize};
@@ -203,9 +206,12 @@ impl PracticeInput {
             |v| Cvegeo::parse(v).ok(),
             &mut errors,
         );
-        if municipalities.is_empty() && !errors.iter().any(|e| e.field == "municipalities") {
-            errors.push(problem("municipalities", FieldProblem::NoMunicipality));
-        }
+        require_any(
+            "municipalities",
+            &municipalities,
+            FieldProblem::NoMunicipality,
+            &mut errors,
+        );
         let lead_organization = match Uuid::parse_str(self.lead_organization.trim()) {
             Ok(id) => Some(id),
             Err(_) if self.lead_organization.trim().is_empty() => {
@@ -242,30 +248,14 @@ impl PracticeInput {
                 partners.push(Partner::Proposed(name.to_owned()));
             }
         }
-        let levels_of_government = terms(
+        let levels_of_government = vocabulary_terms(
             "levels_of_government",
             &self.levels_of_government,
-            |v| GovernmentLevel::parse(v).ok(),
             &mut errors,
         );
-        let rights = terms(
-            "rights",
-            &self.rights,
-            |v| Right::parse(v).ok(),
-            &mut errors,
-        );
-        let sectors = terms(
-            "sectors",
-            &self.sectors,
-            |v| Sector::parse(v).ok(),
-            &mut errors,
-        );
-        let populations = terms(
-            "populations",
-            &self.populations,
-            |v| Population::parse(v).ok(),
-            &mut errors,
-        );
+        let rights = vocabulary_terms("rights", &self.rights, &mut errors);
+        let sectors = vocabulary_terms("sectors", &self.sectors, &mut errors);
+        let populations = vocabulary_terms("populations", &self.populations, &mut errors);
         let gcm_objectives = terms(
             "gcm_objectives",
             &self.gcm_objectives,
@@ -289,13 +279,12 @@ impl PracticeInput {
         {
             errors.push(problem("end_date", FieldProblem::DatesOutOfOrder));
         }
-        let implementation_status = match self.implementation_status.trim() {
-            "" => ImplementationStatus::Unknown,
-            value => ImplementationStatus::parse(value).unwrap_or_else(|_| {
-                errors.push(problem("implementation_status", FieldProblem::UnknownTerm));
-                ImplementationStatus::Unknown
-            }),
-        };
+        let implementation_status = vocabulary_term_or(
+            "implementation_status",
+            &self.implementation_status,
+            ImplementationStatus::Unknown,
+            &mut errors,
+        );
         let results = text("results", &self.results, 20_000, false, &mut errors);
         let resources = text("resources", &self.resources, 20_000, false, &mut errors);
         let evidence = web_addresses("evidence", &self.evidence, &mut errors);

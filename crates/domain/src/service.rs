@@ -7,7 +7,7 @@ use crate::{
     Cvegeo,
     dates::PartialDate,
     fields::{FieldError, FieldProblem},
-    fields::{date, problem, terms, text, web_addresses},
+    fields::{date, problem, terms, text, vocabulary_term_or, vocabulary_terms, web_addresses},
     geo::Coordinates,
     practice::{Population, Sector},
     provenance::Provenance,
@@ -161,27 +161,11 @@ impl ServiceInput {
         };
         let name = text("name", &self.name, 200, true, &mut errors);
         let description = text("description", &self.description, 4000, false, &mut errors);
-        let sectors = terms(
-            "sectors",
-            &self.sectors,
-            |v| Sector::parse(v).ok(),
-            &mut errors,
-        );
-        let populations = terms(
-            "populations",
-            &self.populations,
-            |v| Population::parse(v).ok(),
-            &mut errors,
-        );
+        let sectors = vocabulary_terms("sectors", &self.sectors, &mut errors);
+        let populations = vocabulary_terms("populations", &self.populations, &mut errors);
         let eligibility = text("eligibility", &self.eligibility, 2000, false, &mut errors);
         let languages = terms("languages", &self.languages, language, &mut errors);
-        let cost = match self.cost.trim() {
-            "" => ServiceCost::Unknown,
-            value => ServiceCost::parse(value).unwrap_or_else(|_| {
-                errors.push(problem("cost", FieldProblem::UnknownTerm));
-                ServiceCost::Unknown
-            }),
-        };
+        let cost = vocabulary_term_or("cost", &self.cost, ServiceCost::Unknown, &mut errors);
         let hours = text("hours", &self.hours, 500, false, &mut errors);
         let how_to_access = text(
             "how_to_access",
@@ -259,6 +243,7 @@ impl ServiceInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::field_problems;
 
     fn input() -> ServiceInput {
         ServiceInput {
@@ -280,12 +265,7 @@ mod tests {
     }
 
     fn problems(input: &ServiceInput) -> Vec<(&'static str, FieldProblem)> {
-        input
-            .validate()
-            .unwrap_err()
-            .into_iter()
-            .map(|e| (e.field, e.problem))
-            .collect()
+        field_problems(input.validate())
     }
 
     #[test]

@@ -10,6 +10,12 @@ pub struct UnknownTerm {
     pub expected: String,
 }
 
+/// Any vocabulary declared with `vocabulary!`, for the validators that read
+/// a term or a list of terms of whichever vocabulary a field takes.
+pub(crate) trait Vocabulary: Sized {
+    fn parse_slug(value: &str) -> Result<Self, UnknownTerm>;
+}
+
 /// Declares a vocabulary: an enum whose variants map one-to-one to slugs.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $kind:literal { $($variant:ident = $slug:literal),+ $(,)? }) => {
@@ -42,6 +48,12 @@ macro_rules! vocabulary {
             /// The Fluent key of this term's label.
             pub fn message_key(self) -> String {
                 format!("taxonomy-{}-{}", $kind, self.slug())
+            }
+        }
+
+        impl $crate::taxonomy::Vocabulary for $name {
+            fn parse_slug(value: &str) -> Result<Self, $crate::taxonomy::UnknownTerm> {
+                $name::parse(value)
             }
         }
 

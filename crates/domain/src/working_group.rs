@@ -115,6 +115,7 @@ pub fn may_join(accepted_version: Option<i32>) -> Result<(), FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::failed_fields;
 
     #[test]
     fn a_group_needs_both_languages_and_a_readable_slug() {
@@ -125,12 +126,7 @@ mod tests {
             description_es: "Acceso a la salud".into(),
             description_en: "Access to health".into(),
         };
-        let fields: Vec<_> = input
-            .validate()
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
+        let fields = failed_fields(input.validate());
         assert_eq!(fields, ["slug", "name_en"]);
         let clean = GroupInput {
             slug: "salud".into(),

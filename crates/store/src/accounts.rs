@@ -250,6 +250,29 @@ async fn replace_password(
     Ok(revoked)
 }
 
+/// Audits, inside the revoking transaction, that `actor` revoked the
+/// `entity` (an invitation or an API token) with id `id`: action
+/// "<entity>.revoke", from revoked false to true.
+async fn record_revocation(
+    tx: impl Into<Tx<'_>>,
+    actor: Uuid,
+    entity: &'static str,
+    id: Uuid,
+) -> Result<(), StoreError> {
+    record_audit(
+        tx,
+        &AuditRecord {
+            actor: Some(actor),
+            action: &format!("{entity}.revoke"),
+            entity,
+            entity_id: id.to_string(),
+            before: Some(json!({ "revoked": false })),
+            after: Some(json!({ "revoked": true })),
+        },
+    )
+    .await
+}
+
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
@@ -661,18 +684,7 @@ impl Db {
             .await?
             .rows_affected();
             if revoked > 0 {
-                record_audit(
-                    &mut tx,
-                    &AuditRecord {
-                        actor: Some(actor),
-                        action: "invitation.revoke",
-                        entity: "invitation",
-                        entity_id: id.to_string(),
-                        before: Some(json!({ "revoked": false })),
-                        after: Some(json!({ "revoked": true })),
-                    },
-                )
-                .await?;
+                record_revocation(&mut tx, actor, "invitation", id).await?;
             }
             tx.commit().await?;
             revoked
@@ -938,18 +950,7 @@ impl Db {
             .await?
             .rows_affected();
             if revoked > 0 {
-                record_audit(
-                    &mut tx,
-                    &AuditRecord {
-                        actor: Some(member),
-                        action: "api_token.revoke",
-                        entity: "api_token",
-                        entity_id: token.to_string(),
-                        before: Some(json!({ "revoked": false })),
-                        after: Some(json!({ "revoked": true })),
-                    },
-                )
-                .await?;
+                record_revocation(&mut tx, member, "api_token", token).await?;
             }
             tx.commit().await?;
             revoked

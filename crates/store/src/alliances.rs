@@ -7,6 +7,7 @@ use crate::{
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
     outbox::record_change,
+    rows::{grouped, take_sorted},
     time::DbTime,
 };
 use acoge_domain::{
@@ -63,15 +64,6 @@ fn date(column: &'static str, value: Option<String>) -> Result<Option<PartialDat
         .map(PartialDate::parse)
         .transpose()
         .map_err(|e| StoreError::corrupt(TABLE, column, e))
-}
-
-/// Groups `(id, value)` rows by id.
-fn grouped<T>(rows: Vec<(Uuid, T)>) -> HashMap<Uuid, Vec<T>> {
-    let mut map: HashMap<Uuid, Vec<T>> = HashMap::new();
-    for (id, value) in rows {
-        map.entry(id).or_default().push(value);
-    }
-    map
 }
 
 impl Db {
@@ -226,8 +218,7 @@ impl Db {
         let mut territories = grouped(territories);
         let mut alliances = Vec::new();
         for row in rows {
-            let mut member_ids = members.remove(&row.id).unwrap_or_default();
-            member_ids.sort();
+            let member_ids = take_sorted(&mut members, &row.id);
             let mut sector_list = sectors
                 .remove(&row.id)
                 .unwrap_or_default()

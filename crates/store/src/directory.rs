@@ -7,7 +7,8 @@ use crate::{
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, Tx, dispatch},
     outbox::record_change,
-    reference::{imported_digest, record_digest},
+    reference::{Import, imported_digest, record_import},
+    rows::{take_sorted, try_grouped},
     services::write_service_terms,
     time::DbTime,
 };
@@ -23,7 +24,7 @@ use acoge_domain::{
     practice::Sector,
     taxonomy::MigrationContext,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// The name the services data set's digest is recorded under.
@@ -267,23 +268,17 @@ impl Db {
                 }
                 progress(1 + record.services.len() as u64);
             }
-            record_digest(&mut tx, SERVICES_DATASET, digest, now).await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: None,
-                    action: "directory.import",
-                    entity: "dataset",
-                    entity_id: SERVICES_DATASET.to_owned(),
-                    before: current.map(|d| serde_json::json!({ "digest": d })),
-                    after: Some(serde_json::json!({
-                        "digest": digest,
-                        "organizations": data.records.len(),
-                        "services": data.service_count(),
-                    })),
-                },
-            )
-            .await?;
+            let counts = serde_json::json!({
+                "organizations": data.records.len(),
+                "services": data.service_count(),
+            });
+            let import = Import {
+                dataset: SERVICES_DATASET,
+                action: "directory.import",
+                previous: current,
+                digest,
+            };
+            record_import(&mut tx, import, counts, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
         });
@@ -493,31 +488,21 @@ impl Db {
                     .await?,
             )
         });
-        let mut org_sectors: HashMap<Uuid, Vec<Sector>> = HashMap::new();
-        for (id, slug) in &sectors {
-            org_sectors
-                .entry(*id)
-                .or_default()
-                .push(sector("organization_sectors", slug)?);
-        }
-        let mut serves: HashMap<Uuid, Vec<FactTerritory>> = HashMap::new();
-        for (id, key) in &territories {
-            let place = match territory("organization_territories", key)? {
+        let mut org_sectors = try_grouped(sectors, |slug| sector("organization_sectors", &slug))?;
+        let mut serves = try_grouped(territories, |key| {
+            Ok(match territory("organization_territories", &key)? {
                 Territory::Municipality(cvegeo) => FactTerritory::Municipality(cvegeo),
                 Territory::State(state) => FactTerritory::State(state),
-            };
-            serves.entry(*id).or_default().push(place);
-        }
+            })
+        })?;
         let cvegeo = |table: &'static str, key: &str| {
             Cvegeo::parse(key).map_err(|e| StoreError::corrupt(table, "cvegeo", e))
         };
         let organizations = orgs
             .into_iter()
             .map(|(id, name, kind, seat)| {
-                let mut sectors = org_sectors.remove(&id).unwrap_or_default();
-                sectors.sort();
-                let mut serves = serves.remove(&id).unwrap_or_default();
-                serves.sort();
+                let sectors = take_sorted(&mut org_sectors, &id);
+                let serves = take_sorted(&mut serves, &id);
                 Ok(OrganizationFacts {
                     id,
                     name,
@@ -529,18 +514,11 @@ impl Db {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let mut by_service: HashMap<Uuid, Vec<Sector>> = HashMap::new();
-        for (id, slug) in &service_sectors {
-            by_service
-                .entry(*id)
-                .or_default()
-                .push(sector("service_terms", slug)?);
-        }
+        let mut by_service = try_grouped(service_sectors, |slug| sector("service_terms", &slug))?;
         let services = services
             .into_iter()
             .map(|(id, organization, place)| {
-                let mut sectors = by_service.remove(&id).unwrap_or_default();
-                sectors.sort();
+                let sectors = take_sorted(&mut by_service, &id);
                 Ok(ServiceFacts {
                     id,
                     organization,
@@ -549,18 +527,14 @@ impl Db {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let mut by_place: HashMap<String, Vec<MigrationContext>> = HashMap::new();
-        for (place, context) in &contexts {
-            by_place.entry(place.clone()).or_default().push(
-                MigrationContext::parse(context)
-                    .map_err(|e| StoreError::corrupt("municipal_contexts", "context", e))?,
-            );
-        }
+        let mut by_place = try_grouped(contexts, |context| {
+            MigrationContext::parse(&context)
+                .map_err(|e| StoreError::corrupt("municipal_contexts", "context", e))
+        })?;
         let municipalities = municipalities
             .into_iter()
             .map(|(key, lat, lon)| {
-                let mut contexts = by_place.remove(&key).unwrap_or_default();
-                contexts.sort();
+                let mut contexts = take_sorted(&mut by_place, &key);
                 contexts.dedup();
                 Ok(MunicipalityFacts {
                     cvegeo: cvegeo("municipalities", &key)?,

@@ -3,7 +3,7 @@
 use crate::{
     Db, StoreError,
     db::dispatch,
-    rows::{count, provenance},
+    rows::{count, provenance, take_sorted, try_grouped},
 };
 use acoge_domain::{
     StateKey,
@@ -18,7 +18,6 @@ use acoge_domain::{
     lang::Bilingual,
     legal::{HarmonizationFinding, HarmonizationPrinciple, HarmonizationValue},
 };
-use std::collections::HashMap;
 use uuid::Uuid;
 
 fn date(
@@ -166,24 +165,18 @@ impl Db {
             .await?;
             (rows, rights, levels)
         });
-        let mut rights_of: HashMap<Uuid, Vec<Right>> = HashMap::new();
-        for (id, slug) in rights {
-            let right = Right::parse(&slug)
-                .map_err(|e| StoreError::corrupt("provision_rights", "right_slug", e))?;
-            rights_of.entry(id).or_default().push(right);
-        }
-        let mut levels_of: HashMap<Uuid, Vec<GovernmentLevel>> = HashMap::new();
-        for (id, slug) in levels {
-            let level = GovernmentLevel::parse(&slug)
-                .map_err(|e| StoreError::corrupt("provision_levels", "level", e))?;
-            levels_of.entry(id).or_default().push(level);
-        }
+        let mut rights_of = try_grouped(rights, |slug| {
+            Right::parse(&slug)
+                .map_err(|e| StoreError::corrupt("provision_rights", "right_slug", e))
+        })?;
+        let mut levels_of = try_grouped(levels, |slug| {
+            GovernmentLevel::parse(&slug)
+                .map_err(|e| StoreError::corrupt("provision_levels", "level", e))
+        })?;
         rows.into_iter()
             .map(|r| {
-                let mut rights = rights_of.remove(&r.id).unwrap_or_default();
-                rights.sort();
-                let mut binds = levels_of.remove(&r.id).unwrap_or_default();
-                binds.sort();
+                let rights = take_sorted(&mut rights_of, &r.id);
+                let binds = take_sorted(&mut levels_of, &r.id);
                 Ok(Provision {
                     id: r.id,
                     instrument_id: r.instrument_id,

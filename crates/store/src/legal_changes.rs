@@ -93,6 +93,44 @@ struct Revision<'a> {
     action: &'static str,
 }
 
+impl<'a> Revision<'a> {
+    /// The first version of a record an editor creates.
+    fn created(entity: &'static str, id: &'a str, after: &'a str, change: Change<'a>) -> Self {
+        let action = match entity {
+            "instrument" => "instrument.create",
+            _ => "provision.create",
+        };
+        Revision {
+            entity,
+            id,
+            before: None,
+            after: (1, after),
+            change,
+            action,
+        }
+    }
+
+    /// The next version of a record stored at `version` with content `before`.
+    fn edited(
+        entity: &'static str,
+        id: &'a str,
+        version: i32,
+        before: &'a str,
+        after: &'a str,
+        change: Change<'a>,
+    ) -> Self {
+        let action = audit_action(entity, change.kind);
+        Revision {
+            entity,
+            id,
+            before: Some((version, before)),
+            after: (version + 1, after),
+            change,
+            action,
+        }
+    }
+}
+
 /// Everything a change writes besides the record itself, in the caller's
 /// transaction: the version row (and, before a record's first change, the
 /// reference data's content as its baseline version), the audit entry with
@@ -233,14 +271,7 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(conflict_on("id"))?;
-            let revision = Revision {
-                entity: "instrument",
-                id,
-                before: None,
-                after: (1, &after),
-                change,
-                action: "instrument.create",
-            };
+            let revision = Revision::created("instrument", id, &after, change);
             record_revision(&mut tx, &revision, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
@@ -290,14 +321,7 @@ impl Db {
             .bind(version + 1)
             .execute(&mut *tx)
             .await?;
-            let revision = Revision {
-                entity: "instrument",
-                id,
-                before: Some((version, &before)),
-                after: (version + 1, &after),
-                change,
-                action: audit_action("instrument", change.kind),
-            };
+            let revision = Revision::edited("instrument", id, version, &before, &after, change);
             record_revision(&mut tx, &revision, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
@@ -355,14 +379,7 @@ impl Db {
             .await
             .map_err(conflict_on("article"))?;
             write_provision_tags(&mut tx, id, &content.rights, &content.binds).await?;
-            let revision = Revision {
-                entity: "provision",
-                id: &key,
-                before: None,
-                after: (1, &after),
-                change,
-                action: "provision.create",
-            };
+            let revision = Revision::created("provision", &key, &after, change);
             record_revision(&mut tx, &revision, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
@@ -415,14 +432,7 @@ impl Db {
             .await
             .map_err(conflict_on("article"))?;
             write_provision_tags(&mut tx, id, &content.rights, &content.binds).await?;
-            let revision = Revision {
-                entity: "provision",
-                id: &key,
-                before: Some((version, &before)),
-                after: (version + 1, &after),
-                change,
-                action: audit_action("provision", change.kind),
-            };
+            let revision = Revision::edited("provision", &key, version, &before, &after, change);
             record_revision(&mut tx, &revision, now).await?;
             tx.commit().await?;
             crate::outbox::announce();

@@ -121,18 +121,14 @@ impl Db {
             open_question_threads(&mut tx, now).await?;
             write_harmonization(&mut tx, &data.principles, &data.findings).await?;
             progress((data.principles.len() + data.findings.len()) as u64);
-            record_digest(&mut tx, DATASET, digest, now).await?;
-            let audit = AuditRecord {
-                actor: None,
+            let counts = serde_json::json!({ "records": data.record_count() });
+            let import = Import {
+                dataset: DATASET,
                 action: "reference.import",
-                entity: "dataset",
-                entity_id: DATASET.to_owned(),
-                before: current.map(|d| serde_json::json!({ "digest": d })),
-                after: Some(
-                    serde_json::json!({ "digest": digest, "records": data.record_count() }),
-                ),
+                previous: current,
+                digest,
             };
-            record_audit(&mut tx, &audit).await?;
+            record_import(&mut tx, import, counts, now).await?;
             tx.commit().await?;
             crate::outbox::announce();
         });
@@ -153,9 +149,46 @@ pub(crate) async fn imported_digest(
     }))
 }
 
+/// A data set's import, as its end records it.
+pub(crate) struct Import<'a> {
+    pub(crate) dataset: &'a str,
+    /// The audit entry's action, e.g. "reference.import".
+    pub(crate) action: &'a str,
+    /// The digest recorded before, if the data set was imported already.
+    pub(crate) previous: Option<String>,
+    pub(crate) digest: &'a str,
+}
+
+/// Ends an import in the caller's transaction: records the data set's new
+/// digest and audits the import, from the previous digest to the new one
+/// followed by `counts` (an object saying what the import wrote).
+pub(crate) async fn record_import(
+    tx: impl Into<Tx<'_>>,
+    import: Import<'_>,
+    counts: serde_json::Value,
+    now: DbTime,
+) -> Result<(), StoreError> {
+    let mut tx = tx.into();
+    record_digest(&mut tx, import.dataset, import.digest, now).await?;
+    let mut after = serde_json::Map::new();
+    after.insert("digest".to_owned(), import.digest.into());
+    if let serde_json::Value::Object(counts) = counts {
+        after.extend(counts);
+    }
+    let audit = AuditRecord {
+        actor: None,
+        action: import.action,
+        entity: "dataset",
+        entity_id: import.dataset.to_owned(),
+        before: import.previous.map(|d| serde_json::json!({ "digest": d })),
+        after: Some(serde_json::Value::Object(after)),
+    };
+    record_audit(&mut tx, &audit).await
+}
+
 /// Records, in the caller's transaction, that a data set with `digest` is
 /// imported.
-pub(crate) async fn record_digest(
+async fn record_digest(
     tx: impl Into<Tx<'_>>,
     dataset: &str,
     digest: &str,

@@ -6,6 +6,7 @@ use acoge_domain::{
     page::{Page, PageRequest},
 };
 use sqlx::{FromRow, postgres::PgRow, sqlite::SqliteRow};
+use std::{collections::HashMap, hash::Hash};
 
 pub(crate) fn provenance(
     table: &'static str,
@@ -21,6 +22,40 @@ pub(crate) fn count(value: i64) -> u64 {
 
 pub(crate) fn opt_count(value: Option<i64>) -> Option<u64> {
     value.and_then(|v| u64::try_from(v).ok())
+}
+
+/// Groups `(key, value)` rows by key, each group in the rows' order.
+pub(crate) fn grouped<K: Hash + Eq, T>(
+    rows: impl IntoIterator<Item = (K, T)>,
+) -> HashMap<K, Vec<T>> {
+    let mut map: HashMap<K, Vec<T>> = HashMap::new();
+    for (key, value) in rows {
+        map.entry(key).or_default().push(value);
+    }
+    map
+}
+
+/// Groups `(key, value)` rows by key like `grouped`, decoding each value
+/// with `decode`; the first that does not decode is the error.
+pub(crate) fn try_grouped<K: Hash + Eq, R, T>(
+    rows: impl IntoIterator<Item = (K, R)>,
+    decode: impl Fn(R) -> Result<T, StoreError>,
+) -> Result<HashMap<K, Vec<T>>, StoreError> {
+    let mut map: HashMap<K, Vec<T>> = HashMap::new();
+    for (key, value) in rows {
+        map.entry(key).or_default().push(decode(value)?);
+    }
+    Ok(map)
+}
+
+/// The group of `key`, taken out of `groups` and sorted (empty if none).
+pub(crate) fn take_sorted<K: Hash + Eq, T: Ord>(
+    groups: &mut HashMap<K, Vec<T>>,
+    key: &K,
+) -> Vec<T> {
+    let mut values = groups.remove(key).unwrap_or_default();
+    values.sort();
+    values
 }
 
 /// Escapes LIKE wildcards in user text, for `LIKE $n ESCAPE '\'`.

@@ -3,8 +3,9 @@
 use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
-    db::{BeginWrite, dispatch},
+    db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
+    rows::grouped,
     time::DbTime,
 };
 use acoge_domain::{
@@ -12,10 +13,32 @@ use acoge_domain::{
     lang::Bilingual,
     working_group::{FrameworkVersion, GroupContent, WorkingGroup},
 };
-use std::collections::HashMap;
 use uuid::Uuid;
 
 type GroupRow = (Uuid, String, String, String, String, String);
+
+/// Audits, inside the caller's transaction, `actor`'s change `action` to
+/// working group `group`, with what it set (nothing is kept from before).
+async fn record_group_change(
+    tx: impl Into<Tx<'_>>,
+    actor: Uuid,
+    action: &str,
+    group: Uuid,
+    after: Option<serde_json::Value>,
+) -> Result<(), StoreError> {
+    record_audit(
+        tx,
+        &AuditRecord {
+            actor: Some(actor),
+            action,
+            entity: "working_group",
+            entity_id: group.to_string(),
+            before: None,
+            after,
+        },
+    )
+    .await
+}
 
 impl Db {
     /// Adds a working group; a taken slug is `Conflict { field: "slug" }`.
@@ -53,16 +76,12 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            record_audit(
+            record_group_change(
                 &mut tx,
-                &AuditRecord {
-                    actor: Some(actor),
-                    action: "working_group.create",
-                    entity: "working_group",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: serde_json::to_value(content).ok(),
-                },
+                actor,
+                "working_group.create",
+                id,
+                serde_json::to_value(content).ok(),
             )
             .await?;
             tx.commit().await?;
@@ -96,14 +115,16 @@ impl Db {
                 .await?;
                 (groups, moderators, organizations)
             });
-        let mut moderators_of: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
-        for (group, member, name) in moderators {
-            moderators_of.entry(group).or_default().push((member, name));
-        }
-        let mut organizations_of: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
-        for (group, id, name) in organizations {
-            organizations_of.entry(group).or_default().push((id, name));
-        }
+        let mut moderators_of = grouped(
+            moderators
+                .into_iter()
+                .map(|(group, member, name)| (group, (member, name))),
+        );
+        let mut organizations_of = grouped(
+            organizations
+                .into_iter()
+                .map(|(group, id, name)| (group, (id, name))),
+        );
         Ok(groups
             .into_iter()
             .map(
@@ -153,18 +174,8 @@ impl Db {
             if changed == 0 {
                 return Ok(false);
             }
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(actor),
-                    action: "working_group.update",
-                    entity: "working_group",
-                    entity_id: group.to_string(),
-                    before: None,
-                    after: after.clone(),
-                },
-            )
-            .await?;
+            record_group_change(&mut tx, actor, "working_group.update", group, after.clone())
+                .await?;
             tx.commit().await?;
             true
         });
@@ -221,20 +232,16 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            record_audit(
+            record_group_change(
                 &mut tx,
-                &AuditRecord {
-                    actor: Some(actor),
-                    action: if join {
-                        "working_group.join"
-                    } else {
-                        "working_group.leave"
-                    },
-                    entity: "working_group",
-                    entity_id: group.to_string(),
-                    before: None,
-                    after: Some(serde_json::json!({ "organization": organization })),
+                actor,
+                if join {
+                    "working_group.join"
+                } else {
+                    "working_group.leave"
                 },
+                group,
+                Some(serde_json::json!({ "organization": organization })),
             )
             .await?;
             tx.commit().await?;
@@ -276,20 +283,16 @@ impl Db {
                 .bind(member)
                 .execute(&mut *tx)
                 .await?;
-            record_audit(
+            record_group_change(
                 &mut tx,
-                &AuditRecord {
-                    actor: Some(actor),
-                    action: if add {
-                        "working_group.moderator_add"
-                    } else {
-                        "working_group.moderator_remove"
-                    },
-                    entity: "working_group",
-                    entity_id: group.to_string(),
-                    before: None,
-                    after: Some(serde_json::json!({ "member": member })),
+                actor,
+                if add {
+                    "working_group.moderator_add"
+                } else {
+                    "working_group.moderator_remove"
                 },
+                group,
+                Some(serde_json::json!({ "member": member })),
             )
             .await?;
             tx.commit().await?;

@@ -1,179 +1,19 @@
 //! Accounts, sessions, CSRF, throttling, invitations, tokens and the rule
 //! table: who may use which route that changes something.
 
-use super::{running, test_backends};
-use acoge_domain::{
-    Timestamp,
-    accounts::{Email, Role},
-};
-use acoge_store::{Backend, Db, NewMember};
-use acoge_web::auth::{password, secrets};
-use std::collections::HashMap;
+use super::common::{Browser, PASSWORD, account, in_seconds, spawn_app};
+use acoge_domain::accounts::{Email, Role};
+use acoge_store::{Backend, NewMember, scratch::test_backends};
+use acoge_web::auth::secrets;
 use uuid::Uuid;
-
-pub(crate) const PASSWORD: &str = "una frase bastante larga";
-
-pub(crate) async fn db(backend: Backend) -> Db {
-    Db::connect(&running(backend).1).await.unwrap()
-}
-
-pub(crate) fn base(backend: Backend) -> String {
-    format!("http://{}", running(backend).0)
-}
-
-pub(crate) struct Account {
-    pub(crate) id: Uuid,
-    pub(crate) email: String,
-}
-
-pub(crate) async fn account(db: &Db, role: Role) -> Account {
-    account_in(db, role, None).await
-}
-
-pub(crate) async fn account_in(db: &Db, role: Role, organization_id: Option<Uuid>) -> Account {
-    let email = format!("{}@example.org", Uuid::now_v7().simple());
-    let hash = password::hash_password(PASSWORD.into()).await.unwrap();
-    let id = db
-        .create_member(
-            &NewMember {
-                email: &Email::parse("email", &email).unwrap(),
-                display_name: &format!("Persona {}", role.slug()),
-                organization_id,
-                role,
-                password_hash: &hash,
-            },
-            None,
-        )
-        .await
-        .unwrap();
-    Account { id, email }
-}
-
-fn in_seconds(seconds: i64) -> Timestamp {
-    Timestamp::from_micros(Timestamp::now().as_micros() + seconds * 1_000_000)
-}
-
-/// A cookie-keeping client that reads CSRF tokens from the pages it loads.
-pub(crate) struct Browser {
-    pub(crate) base: String,
-    client: reqwest::Client,
-    cookies: HashMap<String, String>,
-    token: String,
-}
-
-pub(crate) struct Page {
-    pub(crate) status: u16,
-    pub(crate) location: String,
-    pub(crate) body: String,
-    pub(crate) set_cookies: Vec<String>,
-}
-
-impl Browser {
-    pub(crate) fn new(backend: Backend) -> Self {
-        Self {
-            base: base(backend),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            cookies: HashMap::new(),
-            token: String::new(),
-        }
-    }
-
-    /// Signs in by creating a session directly in the store.
-    pub(crate) async fn signed_in(backend: Backend, db: &Db, member: Uuid) -> Self {
-        let mut browser = Self::new(backend);
-        let secret = secrets::new_secret().unwrap();
-        db.create_session(&secrets::hash_secret(&secret), member, in_seconds(3600))
-            .await
-            .unwrap();
-        browser.cookies.insert("acoge_session".into(), secret);
-        browser
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn absorb(&mut self, response: reqwest::Response) -> Page {
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let set_cookies: Vec<String> = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
-        for cookie in &set_cookies {
-            let pair = cookie.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let body = response.text().await.unwrap();
-        if let Some(start) = body.find("name=\"csrf\" value=\"") {
-            let rest = &body[start + 19..];
-            self.token = rest[..rest.find('"').unwrap()].to_owned();
-        }
-        Page {
-            status,
-            location,
-            body,
-            set_cookies,
-        }
-    }
-
-    pub(crate) async fn get(&mut self, path: &str) -> Page {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        self.absorb(response).await
-    }
-
-    /// Posts a form with the CSRF token of the last page loaded.
-    pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let token = self.token.clone();
-        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
-        all.extend_from_slice(fields);
-        self.post_raw(path, &all).await
-    }
-
-    async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(serde_urlencoded::to_string(fields).unwrap())
-            .send()
-            .await
-            .unwrap();
-        self.absorb(response).await
-    }
-}
 
 #[tokio::test]
 async fn signing_in_and_out_with_sessions_kept_in_the_database() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let ana = account(&db, Role::Member).await;
-        let mut browser = Browser::new(backend);
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let ana = account(db, Role::Member).await;
+        let mut browser = Browser::new(&app);
         let form = browser.get("/entrar").await;
         assert_eq!(form.status, 200);
         assert!(
@@ -261,10 +101,11 @@ async fn signing_in_and_out_with_sessions_kept_in_the_database() {
 #[tokio::test]
 async fn logging_out_everywhere_ends_every_session() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let ana = account(&db, Role::Member).await;
-        let mut phone = Browser::signed_in(backend, &db, ana.id).await;
-        let mut laptop = Browser::signed_in(backend, &db, ana.id).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let ana = account(db, Role::Member).await;
+        let mut phone = Browser::signed_in(&app, ana.id).await;
+        let mut laptop = Browser::signed_in(&app, ana.id).await;
         assert_eq!(laptop.get("/cuenta").await.status, 200);
         phone.get("/cuenta").await;
         let out = phone.post("/salir/todas", &[]).await;
@@ -285,9 +126,10 @@ async fn logging_out_everywhere_ends_every_session() {
 #[tokio::test]
 async fn a_form_without_a_valid_csrf_token_is_refused_and_keeps_what_was_typed() {
     let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let ana = account(&db, Role::Member).await;
-    let mut browser = Browser::new(backend);
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let ana = account(db, Role::Member).await;
+    let mut browser = Browser::new(&app);
     browser.get("/entrar").await;
     let missing = browser
         .post_raw("/entrar", &[("email", &ana.email), ("password", PASSWORD)])
@@ -319,9 +161,9 @@ async fn a_form_without_a_valid_csrf_token_is_refused_and_keeps_what_was_typed()
     assert_eq!(again.status, 303);
 
     // A token minted for one session does not work in another.
-    let mut other = Browser::signed_in(backend, &db, ana.id).await;
+    let mut other = Browser::signed_in(&app, ana.id).await;
     other.get("/cuenta").await;
-    let stolen_token = browser.token.clone();
+    let stolen_token = browser.csrf_token().to_owned();
     let cross = other
         .post_raw(
             "/cuenta/tokens",
@@ -335,9 +177,10 @@ async fn a_form_without_a_valid_csrf_token_is_refused_and_keeps_what_was_typed()
 #[tokio::test]
 async fn repeated_failed_logins_are_slowed_then_refused() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let ana = account(&db, Role::Member).await;
-        let mut browser = Browser::new(backend);
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let ana = account(db, Role::Member).await;
+        let mut browser = Browser::new(&app);
         browser.get("/entrar").await;
         for _ in 0..10 {
             let page = browser
@@ -368,9 +211,10 @@ async fn repeated_failed_logins_are_slowed_then_refused() {
 #[tokio::test]
 async fn an_invitation_becomes_an_account_once() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let moderator = account(&db, Role::Moderator).await;
-        let mut mod_browser = Browser::signed_in(backend, &db, moderator.id).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let moderator = account(db, Role::Moderator).await;
+        let mut mod_browser = Browser::signed_in(&app, moderator.id).await;
         let list = mod_browser.get("/invitaciones").await;
         assert_eq!(list.status, 200);
         assert!(
@@ -403,7 +247,7 @@ async fn an_invitation_becomes_an_account_once() {
         let start = created.body.find("/invitacion/").unwrap();
         let link = &created.body[start..start + 12 + 64];
 
-        let mut invitee = Browser::new(backend);
+        let mut invitee = Browser::new(&app);
         let form = invitee.get(link).await;
         assert_eq!(form.status, 200);
         let short = invitee
@@ -452,8 +296,9 @@ async fn an_invitation_becomes_an_account_once() {
 #[tokio::test]
 async fn an_expired_invitation_says_so_and_offers_to_ask_for_a_new_one() {
     let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let admin = account(&db, Role::Administrator).await;
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let admin = account(db, Role::Administrator).await;
     let secret = secrets::new_secret().unwrap();
     let address = format!("{}@example.org", Uuid::now_v7().simple());
     db.create_invitation(
@@ -466,7 +311,7 @@ async fn an_expired_invitation_says_so_and_offers_to_ask_for_a_new_one() {
     )
     .await
     .unwrap();
-    let mut invitee = Browser::new(backend);
+    let mut invitee = Browser::new(&app);
     let page = invitee.get(&format!("/invitacion/{secret}")).await;
     assert_eq!(page.status, 410);
     assert!(page.body.contains("Esta invitación venció"));
@@ -475,7 +320,7 @@ async fn an_expired_invitation_says_so_and_offers_to_ask_for_a_new_one() {
         .await;
     assert_eq!(asked.status, 200);
     assert!(asked.body.contains("quien le invitó verá su solicitud"));
-    let mut admin_browser = Browser::signed_in(backend, &db, admin.id).await;
+    let mut admin_browser = Browser::signed_in(&app, admin.id).await;
     let list = admin_browser.get("/invitaciones").await;
     assert!(list.body.contains("pidió una nueva"));
 }
@@ -483,10 +328,11 @@ async fn an_expired_invitation_says_so_and_offers_to_ask_for_a_new_one() {
 #[tokio::test]
 async fn passwords_change_and_reset_links_work_once() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let ana = account(&db, Role::Member).await;
-        let mut browser = Browser::signed_in(backend, &db, ana.id).await;
-        let mut other_device = Browser::signed_in(backend, &db, ana.id).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let ana = account(db, Role::Member).await;
+        let mut browser = Browser::signed_in(&app, ana.id).await;
+        let mut other_device = Browser::signed_in(&app, ana.id).await;
         browser.get("/cuenta").await;
         let wrong = browser
             .post(
@@ -525,8 +371,8 @@ async fn passwords_change_and_reset_links_work_once() {
             "other sessions end"
         );
 
-        let moderator = account(&db, Role::Moderator).await;
-        let mut mod_browser = Browser::signed_in(backend, &db, moderator.id).await;
+        let moderator = account(db, Role::Moderator).await;
+        let mut mod_browser = Browser::signed_in(&app, moderator.id).await;
         let members = mod_browser.get("/miembros").await;
         assert!(members.body.contains(&ana.email), "moderators see emails");
         let issued = mod_browser
@@ -535,7 +381,7 @@ async fn passwords_change_and_reset_links_work_once() {
         assert_eq!(issued.status, 201);
         let start = issued.body.find("/restablecer/").unwrap();
         let link = issued.body[start..start + 13 + 64].to_owned();
-        let mut anonymous = Browser::new(backend);
+        let mut anonymous = Browser::new(&app);
         anonymous.get(&link).await;
         let reset = anonymous
             .post(
@@ -568,9 +414,10 @@ async fn passwords_change_and_reset_links_work_once() {
 #[tokio::test]
 async fn members_download_their_data_and_delete_their_account() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let ana = account(&db, Role::Member).await;
-        let mut browser = Browser::signed_in(backend, &db, ana.id).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let ana = account(db, Role::Member).await;
+        let mut browser = Browser::signed_in(&app, ana.id).await;
         let data = browser.get("/cuenta/datos").await;
         assert_eq!(data.status, 200);
         let json: serde_json::Value = serde_json::from_str(&data.body).unwrap();
@@ -607,19 +454,20 @@ async fn members_download_their_data_and_delete_their_account() {
 #[tokio::test]
 async fn the_audit_log_is_for_moderators() {
     let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let member = account(&db, Role::Member).await;
-    let moderator = account(&db, Role::Moderator).await;
-    assert_eq!(Browser::new(backend).get("/auditoria").await.status, 303);
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let member = account(db, Role::Member).await;
+    let moderator = account(db, Role::Moderator).await;
+    assert_eq!(Browser::new(&app).get("/auditoria").await.status, 303);
     assert_eq!(
-        Browser::signed_in(backend, &db, member.id)
+        Browser::signed_in(&app, member.id)
             .await
             .get("/auditoria")
             .await
             .status,
         403
     );
-    let page = Browser::signed_in(backend, &db, moderator.id)
+    let page = Browser::signed_in(&app, moderator.id)
         .await
         .get("/auditoria")
         .await;
@@ -630,9 +478,10 @@ async fn the_audit_log_is_for_moderators() {
 #[tokio::test]
 async fn the_api_needs_a_token_with_the_right_role() {
     for backend in test_backends() {
-        let db = db(backend).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
         let client = reqwest::Client::new();
-        let url = format!("{}/api/v1/invitations", base(backend));
+        let url = format!("{}/api/v1/invitations", app.base);
         let token_for = |role: Role| {
             let db = db.clone();
             async move {
@@ -696,7 +545,7 @@ async fn the_api_needs_a_token_with_the_right_role() {
         );
 
         let me = client
-            .get(format!("{}/api/v1/me", base(backend)))
+            .get(format!("{}/api/v1/me", app.base))
             .header("authorization", format!("Bearer {moderator_token}"))
             .send()
             .await
@@ -711,9 +560,10 @@ async fn the_api_needs_a_token_with_the_right_role() {
 #[tokio::test]
 async fn bodies_over_the_limit_get_413() {
     let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let ana = account(&db, Role::Member).await;
-    let mut browser = Browser::signed_in(backend, &db, ana.id).await;
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let ana = account(db, Role::Member).await;
+    let mut browser = Browser::signed_in(&app, ana.id).await;
     browser.get("/cuenta").await;
     let huge = "a".repeat(70 * 1024);
     let page = browser
@@ -824,7 +674,8 @@ fn fill(path: &str) -> String {
 #[tokio::test]
 async fn every_route_that_changes_something_checks_every_role() {
     for backend in test_backends() {
-        let db = db(backend).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
         let mut checked = 0;
         for (path, _) in acoge_web::FORM_WRITES {
             let route = format!("POST {path}");
@@ -832,10 +683,10 @@ async fn every_route_that_changes_something_checks_every_role() {
                 let allowed = expected(&route, role)
                     .unwrap_or_else(|| panic!("no rule for {route} in this test"));
                 let mut browser = match role {
-                    None => Browser::new(backend),
+                    None => Browser::new(&app),
                     Some(role) => {
-                        let member = account(&db, role).await;
-                        Browser::signed_in(backend, &db, member.id).await
+                        let member = account(db, role).await;
+                        Browser::signed_in(&app, member.id).await
                     }
                 };
                 browser.get("/entrar?lang=es").await;
@@ -860,14 +711,14 @@ async fn every_route_that_changes_something_checks_every_role() {
             for role in ROLES {
                 let allowed = expected(&route, role)
                     .unwrap_or_else(|| panic!("no rule for {route} in this test"));
-                let url = format!("{}{}", base(backend), fill(path));
+                let url = format!("{}{}", app.base, fill(path));
                 let mut request = match *method {
                     "GET" => client.get(&url),
                     "PATCH" => client.patch(&url).body("{}"),
                     _ => client.post(&url).body("{}"),
                 };
                 if let Some(role) = role {
-                    let member = account(&db, role).await;
+                    let member = account(db, role).await;
                     let token = secrets::new_api_token().unwrap();
                     db.create_api_token(member.id, "t", &secrets::hash_secret(&token))
                         .await
@@ -893,8 +744,9 @@ async fn every_route_that_changes_something_checks_every_role() {
 #[tokio::test]
 async fn member_emails_never_reach_public_pages() {
     let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let organizations = reqwest::get(format!("{}/api/v1/organizations?per_page=1", base(backend)))
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let organizations = reqwest::get(format!("{}/api/v1/organizations?per_page=1", app.base))
         .await
         .unwrap()
         .json::<serde_json::Value>()
@@ -919,7 +771,7 @@ async fn member_emails_never_reach_public_pages() {
         format!("/api/v1/organizations/{org_id}"),
         "/".into(),
     ] {
-        let body = reqwest::get(format!("{}{path}", base(backend)))
+        let body = reqwest::get(format!("{}{path}", app.base))
             .await
             .unwrap()
             .text()

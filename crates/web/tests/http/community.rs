@@ -1,27 +1,21 @@
 //! Working groups and the collaboration framework through HTTP.
 
-use super::accounts::{Browser, account_in, db};
-use super::get;
+use super::common::{Browser, account_in, spawn_app};
 use acoge_domain::{accounts::Role, page::PageRequest};
 use acoge_store::{Backend, OrganizationFilter};
 
 #[tokio::test]
 async fn organizations_join_groups_after_accepting_the_framework_whose_versions_stay() {
-    let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    // A Mexico City organization no other test of this binary uses.
-    let filter = OrganizationFilter {
-        state: Some(acoge_domain::StateKey::parse("09").unwrap()),
-        ..OrganizationFilter::default()
-    };
+    let app = spawn_app(Backend::Sqlite).await;
+    let db = &app.db;
     let org = db
-        .organizations(&filter, PageRequest::first(30))
+        .organizations(&OrganizationFilter::default(), PageRequest::first(1))
         .await
         .unwrap()
-        .items[8]
+        .items[0]
         .id;
-    let admin = account_in(&db, Role::Administrator, None).await;
-    let mut admin = Browser::signed_in(backend, &db, admin.id).await;
+    let admin = account_in(db, Role::Administrator, None).await;
+    let mut admin = Browser::signed_in(&app, admin.id).await;
     admin.get("/grupos/nuevo").await;
     let bad = admin
         .post(
@@ -50,8 +44,8 @@ async fn organizations_join_groups_after_accepting_the_framework_whose_versions_
         .await;
     assert_eq!(made.status, 303);
 
-    let member = account_in(&db, Role::Member, Some(org)).await;
-    let mut member = Browser::signed_in(backend, &db, member.id).await;
+    let member = account_in(db, Role::Member, Some(org)).await;
+    let mut member = Browser::signed_in(&app, member.id).await;
     member.get("/grupos/salud-prueba").await;
     let early = member.post("/grupos/salud-prueba/unirse", &[]).await;
     assert_eq!(early.status, 422, "the framework comes first");
@@ -97,18 +91,17 @@ async fn organizations_join_groups_after_accepting_the_framework_whose_versions_
         303
     );
 
-    let framework = get(backend, "/marco-de-colaboracion", &[]).await.body;
+    let framework = app.get("/marco-de-colaboracion", &[]).await.body;
     assert!(
         framework.contains("Segunda versión") && framework.contains("<strong>versión</strong>")
     );
-    let group = get(backend, "/api/v1/working-groups/salud-prueba", &[])
+    let group = app
+        .get("/api/v1/working-groups/salud-prueba", &[])
         .await
         .json();
     assert_eq!(group["organizations"][0]["id"], org.to_string());
     assert_eq!(
-        get(backend, "/api/v1/working-groups/nada", &[])
-            .await
-            .status,
+        app.get("/api/v1/working-groups/nada", &[]).await.status,
         404
     );
 }

@@ -2,10 +2,9 @@
 //! `servicios_migrantes.csv`): services, distances, coverage, suggestions,
 //! alliances and the network, directory edits and verification.
 
-use super::accounts::db;
-use super::practices::{Api, token};
-use super::test_backends;
+use super::common::{Api, spawn_app, token};
 use acoge_domain::accounts::Role;
+use acoge_store::{Backend, scratch::test_backends};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -21,7 +20,8 @@ fn ids(items: &Value) -> Vec<String> {
 #[tokio::test]
 async fn organizations_carry_their_directory_entry() {
     for backend in test_backends() {
-        let api = Api::new(backend);
+        let app = spawn_app(backend).await;
+        let api = Api::new(&app);
         let (status, list) = api
             .call(
                 "GET",
@@ -90,7 +90,8 @@ async fn organizations_carry_their_directory_entry() {
 #[tokio::test]
 async fn services_filter_by_place_and_sector_and_bad_parameters_are_named() {
     for backend in test_backends() {
-        let api = Api::new(backend);
+        let app = spawn_app(backend).await;
+        let api = Api::new(&app);
         let (status, all) = api.call("GET", "/api/v1/services", None, None).await;
         assert_eq!(status, 200, "{backend:?} {all}");
         let total = all["total"].as_u64().unwrap();
@@ -146,7 +147,8 @@ async fn services_filter_by_place_and_sector_and_bad_parameters_are_named() {
 #[tokio::test]
 async fn services_near_tapachula_start_there_and_go_outwards() {
     for backend in test_backends() {
-        let api = Api::new(backend);
+        let app = spawn_app(backend).await;
+        let api = Api::new(&app);
         let (status, near) = api
             .call(
                 "GET",
@@ -189,16 +191,18 @@ async fn services_near_tapachula_start_there_and_go_outwards() {
             assert_eq!(status, 400, "{query}");
             assert_eq!(error["error"]["parameter"], parameter, "{query}");
         }
-        for unknown in ["99999", "07999", "tapachula"] {
+        // A key that is no CVEGEO is malformed (400 naming it); a CVEGEO
+        // that names no municipality is unknown (404).
+        for (key, expected) in [("99999", 400), ("07999", 404), ("tapachula", 400)] {
             let (status, _) = api
                 .call(
                     "GET",
-                    &format!("/api/v1/municipalities/{unknown}/services"),
+                    &format!("/api/v1/municipalities/{key}/services"),
                     None,
                     None,
                 )
                 .await;
-            assert_eq!(status, 404, "{unknown}");
+            assert_eq!(status, expected, "{key}");
         }
     }
 }
@@ -206,7 +210,8 @@ async fn services_near_tapachula_start_there_and_go_outwards() {
 #[tokio::test]
 async fn tijuana_has_local_shelter_and_gaps_get_suggestions_with_reasons() {
     for backend in test_backends() {
-        let api = Api::new(backend);
+        let app = spawn_app(backend).await;
+        let api = Api::new(&app);
         let (status, coverage) = api
             .call("GET", "/api/v1/municipalities/02004/coverage", None, None)
             .await;
@@ -303,7 +308,7 @@ async fn tijuana_has_local_shelter_and_gaps_get_suggestions_with_reasons() {
                     None,
                 )
                 .await;
-            assert_eq!(status, 404, "{route}");
+            assert_eq!(status, 400, "{route}: 99999 is no CVEGEO");
         }
     }
 }
@@ -311,8 +316,9 @@ async fn tijuana_has_local_shelter_and_gaps_get_suggestions_with_reasons() {
 #[tokio::test]
 async fn members_declare_their_own_alliances_and_the_network_shows_them() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let api = Api::new(backend);
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let api = Api::new(&app);
         let (_, list) = api
             .call(
                 "GET",
@@ -324,8 +330,8 @@ async fn members_declare_their_own_alliances_and_the_network_shows_them() {
         let orgs = ids(&list["items"]);
         assert!(orgs.len() >= 3, "{list}");
         let (a, b, c) = (&orgs[0], &orgs[1], &orgs[2]);
-        let (_, of_a) = token(&db, Role::Member, Some(Uuid::parse_str(a).unwrap())).await;
-        let (_, of_c) = token(&db, Role::Member, Some(Uuid::parse_str(c).unwrap())).await;
+        let (_, of_a) = token(db, Role::Member, Some(Uuid::parse_str(a).unwrap())).await;
+        let (_, of_c) = token(db, Role::Member, Some(Uuid::parse_str(c).unwrap())).await;
         let body = |members: Vec<&str>, municipalities: Vec<&str>| {
             json!({
                 "name": "Red de acogida del Soconusco",
@@ -452,8 +458,9 @@ async fn members_declare_their_own_alliances_and_the_network_shows_them() {
 #[tokio::test]
 async fn members_edit_their_entry_and_moderators_verify_it() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let api = Api::new(backend);
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let api = Api::new(&app);
         let (_, list) = api
             .call(
                 "GET",
@@ -464,9 +471,9 @@ async fn members_edit_their_entry_and_moderators_verify_it() {
             .await;
         let orgs = ids(&list["items"]);
         let (a, b) = (&orgs[0], &orgs[1]);
-        let (_, of_a) = token(&db, Role::Member, Some(Uuid::parse_str(a).unwrap())).await;
-        let (_, of_b) = token(&db, Role::Member, Some(Uuid::parse_str(b).unwrap())).await;
-        let (_, moderator) = token(&db, Role::Moderator, None).await;
+        let (_, of_a) = token(db, Role::Member, Some(Uuid::parse_str(a).unwrap())).await;
+        let (_, of_b) = token(db, Role::Member, Some(Uuid::parse_str(b).unwrap())).await;
+        let (_, moderator) = token(db, Role::Moderator, None).await;
         let path = format!("/api/v1/organizations/{a}/directory");
 
         let (status, before) = api
@@ -532,7 +539,8 @@ async fn members_edit_their_entry_and_moderators_verify_it() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_directory_operation_and_its_statuses() {
-    let api = Api::new(acoge_store::Backend::Sqlite);
+    let app = spawn_app(Backend::Sqlite).await;
+    let api = Api::new(&app);
     let (status, doc) = api.call("GET", "/api/openapi.json", None, None).await;
     assert_eq!(status, 200);
     let statuses = |path: &str, method: &str| -> Vec<String> {

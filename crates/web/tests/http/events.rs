@@ -1,27 +1,17 @@
 //! Events: moderators create and change them (form and API), members
 //! register up to the capacity and then wait, cancelling promotes.
 
-use super::accounts::{Browser, account};
-use super::practices::{Api, token};
-use super::{start_with, test_backends};
+use super::common::{Api, Browser, TestApp, account, account_in, spawn_app, token};
 use acoge_domain::accounts::Role;
-use acoge_store::{Backend, Db};
+use acoge_store::{Backend, scratch::test_backends};
 use serde_json::json;
 
-/// A server of its own: events created here must not show up in the shared
-/// server's lists and search, which other tests count.
-async fn own_server(backend: Backend) -> (String, Db) {
-    let (addr, url) = start_with(backend, acoge_web::Options::default());
-    (format!("http://{addr}"), Db::connect(&url).await.unwrap())
-}
-
-async fn browser(backend: Backend, base: &str, db: &Db, member: Option<uuid::Uuid>) -> Browser {
-    let mut browser = match member {
-        Some(member) => Browser::signed_in(backend, db, member).await,
-        None => Browser::new(backend),
-    };
-    browser.base = base.to_owned();
-    browser
+/// A browser signed in as `member`, or a visitor's.
+async fn browser(app: &TestApp, member: Option<uuid::Uuid>) -> Browser {
+    match member {
+        Some(member) => Browser::signed_in(app, member).await,
+        None => Browser::new(app),
+    }
 }
 
 /// The form's fields for an event in the future, in Tijuana's zone.
@@ -47,9 +37,10 @@ fn fields<'a>(ends_at: &'a str, capacity: &'a str) -> Vec<(&'a str, &'a str)> {
 #[tokio::test]
 async fn a_moderator_creates_an_event_and_a_reversed_one_keeps_what_was_typed() {
     for backend in test_backends() {
-        let (base, db) = own_server(backend).await;
-        let moderator = account(&db, Role::Moderator).await;
-        let mut browser = browser(backend, &base, &db, Some(moderator.id)).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let moderator = account(db, Role::Moderator).await;
+        let mut browser = browser(&app, Some(moderator.id)).await;
         assert_eq!(browser.get("/eventos/nuevo").await.status, 200);
         let refused = browser
             .post("/eventos/nuevo", &fields("2031-07-01T09:00", "2"))
@@ -117,9 +108,10 @@ async fn a_moderator_creates_an_event_and_a_reversed_one_keeps_what_was_typed() 
 #[tokio::test]
 async fn beyond_capacity_the_page_says_so_and_cancelling_promotes() {
     for backend in test_backends() {
-        let (base, db) = own_server(backend).await;
-        let (_, moderator) = token(&db, Role::Moderator, None).await;
-        let api = Api::at(base.clone());
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let (_, moderator) = token(db, Role::Moderator, None).await;
+        let api = Api::new(&app);
         let (status, event) = api
             .call(
                 "POST",
@@ -138,16 +130,16 @@ async fn beyond_capacity_the_page_says_so_and_cancelling_promotes() {
         assert_eq!(status, 201, "{event}");
         let path = format!("/eventos/{}", event["id"].as_str().unwrap());
 
-        let ana = account(&db, Role::Member).await;
-        let mut first = browser(backend, &base, &db, Some(ana.id)).await;
+        let ana = account(db, Role::Member).await;
+        let mut first = browser(&app, Some(ana.id)).await;
         first.get(&path).await;
         let registered = first.post(&format!("{path}/inscripcion"), &[]).await;
         assert_eq!(registered.status, 303);
         let page = first.get(&path).await;
         assert!(page.body.contains("Usted tiene un lugar en este evento."));
 
-        let luis = account(&db, Role::Member).await;
-        let mut second = browser(backend, &base, &db, Some(luis.id)).await;
+        let luis = account(db, Role::Member).await;
+        let mut second = browser(&app, Some(luis.id)).await;
         second.get(&path).await;
         second.post(&format!("{path}/inscripcion"), &[]).await;
         let page = second.get(&path).await;
@@ -170,11 +162,11 @@ async fn beyond_capacity_the_page_says_so_and_cancelling_promotes() {
             "promoted"
         );
 
-        let visitor = browser(backend, &base, &db, None).await.get(&path).await;
+        let visitor = browser(&app, None).await.get(&path).await;
         assert!(visitor.body.contains("Entre a su cuenta para inscribirse"));
 
-        let moderator = account(&db, Role::Moderator).await;
-        let mut desk = browser(backend, &base, &db, Some(moderator.id)).await;
+        let moderator = account(db, Role::Moderator).await;
+        let mut desk = browser(&app, Some(moderator.id)).await;
         let sheet = desk.get(&format!("{path}/asistencia")).await;
         assert_eq!(sheet.status, 200);
         assert!(sheet.body.contains(&format!("value=\"{}\"", luis.id)));
@@ -200,10 +192,11 @@ async fn beyond_capacity_the_page_says_so_and_cancelling_promotes() {
 #[tokio::test]
 async fn the_api_creates_and_patches_events_with_field_errors() {
     for backend in test_backends() {
-        let (base, db) = own_server(backend).await;
-        let (_, moderator) = token(&db, Role::Moderator, None).await;
-        let (_, member) = token(&db, Role::Member, None).await;
-        let api = Api::at(base);
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let (_, moderator) = token(db, Role::Moderator, None).await;
+        let (_, member) = token(db, Role::Member, None).await;
+        let api = Api::new(&app);
         let body = json!({
             "kind": "reunion",
             "title": "Reunión de red",
@@ -278,9 +271,9 @@ async fn the_api_creates_and_patches_events_with_field_errors() {
 
 #[tokio::test]
 async fn moderators_event_pages_fit_in_14_kb_compressed() {
-    let backend = Backend::Sqlite;
-    let db = super::accounts::db(backend).await;
-    let moderator = account(&db, Role::Moderator).await;
+    let app = spawn_app(Backend::Sqlite).await;
+    let db = &app.db;
+    let moderator = account(db, Role::Moderator).await;
     let secret = acoge_web::auth::secrets::new_secret().unwrap();
     let expires = acoge_domain::Timestamp::from_micros(
         acoge_domain::Timestamp::now().as_micros() + 3_600_000_000,
@@ -292,7 +285,7 @@ async fn moderators_event_pages_fit_in_14_kb_compressed() {
     )
     .await
     .unwrap();
-    let base = super::accounts::base(backend);
+    let base = app.base.clone();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -339,9 +332,10 @@ async fn moderators_event_pages_fit_in_14_kb_compressed() {
 #[tokio::test]
 async fn editing_the_founding_webinar_keeps_what_the_form_does_not_show() {
     let backend = Backend::Sqlite;
-    let (base, db) = own_server(backend).await;
-    let moderator = account(&db, Role::Moderator).await;
-    let mut desk = browser(backend, &base, &db, Some(moderator.id)).await;
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let moderator = account(db, Role::Moderator).await;
+    let mut desk = browser(&app, Some(moderator.id)).await;
     let before = db.event("lav-2020-11-10").await.unwrap().unwrap();
     let form = desk.get(&format!("/eventos/{}/editar", before.id)).await;
     assert!(
@@ -405,8 +399,8 @@ async fn editing_the_founding_webinar_keeps_what_the_form_does_not_show() {
 
 #[tokio::test]
 async fn times_show_in_the_zone_the_viewer_asks_for_with_the_original_beside() {
-    let backend = Backend::Sqlite;
-    let mut visitor = Browser::new(backend);
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut visitor = Browser::new(&app);
     let page = visitor
         .get("/eventos/lav-2020-11-10?zona=America/Tijuana")
         .await;
@@ -433,9 +427,10 @@ async fn times_show_in_the_zone_the_viewer_asks_for_with_the_original_beside() {
 async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
     use acoge_domain::{lang::Bilingual, page::PageRequest};
     for backend in test_backends() {
-        let (base, db) = own_server(backend).await;
-        let api = Api::at(base.clone());
-        let (admin, admin_token) = token(&db, Role::Administrator, None).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let api = Api::new(&app);
+        let (admin, admin_token) = token(db, Role::Administrator, None).await;
         let made = api
             .call(
                 "POST",
@@ -477,7 +472,7 @@ async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
             )
             .await;
         assert_eq!((taken.0, &taken.1["error"]["field"]), (422, &json!("slug")));
-        let (_, member_token) = token(&db, Role::Member, None).await;
+        let (_, member_token) = token(db, Role::Member, None).await;
         assert_eq!(
             api.call(
                 "POST",
@@ -509,9 +504,9 @@ async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
                 .await
                 .unwrap()
         );
-        let insider = super::accounts::account_in(&db, Role::Member, Some(org)).await;
+        let insider = account_in(db, Role::Member, Some(org)).await;
 
-        let mut moderator = browser(backend, &base, &db, Some(admin)).await;
+        let mut moderator = browser(&app, Some(admin)).await;
         moderator.get("/eventos/nuevo").await;
         let mut form = fields("2031-07-01T12:00", "");
         form.push(("working_group", "nada"));
@@ -534,14 +529,14 @@ async fn a_working_group_s_event_is_news_to_its_members_and_in_its_calendar() {
             "the event names its group"
         );
 
-        let mut member = browser(backend, &base, &db, Some(insider.id)).await;
+        let mut member = browser(&app, Some(insider.id)).await;
         let told = member.get("/notificaciones").await.body;
         assert!(
             told.contains("Nuevo evento de su grupo de trabajo")
                 && told.contains("Taller de acogida en Tijuana"),
             "{backend:?}"
         );
-        let mut visitor = browser(backend, &base, &db, None).await;
+        let mut visitor = browser(&app, None).await;
         let group_page = visitor.get("/grupos/salud").await.body;
         assert!(group_page.contains("Taller de acogida en Tijuana"));
         assert!(group_page.contains("/grupos/salud/calendario.ics"));

@@ -1,12 +1,13 @@
 //! The legal framework through HTTP: instruments, provisions, and the
 //! responsibilities matrix built from them.
 
-use super::get;
-use acoge_store::scratch::test_backends;
-use serde_json::Value;
+use super::common::{Api, Browser, TestApp, account_in, spawn_app, token};
+use acoge_domain::accounts::Role;
+use acoge_store::{Backend, scratch::test_backends};
+use serde_json::{Value, json};
 
-async fn api(backend: acoge_store::Backend, path: &str) -> Value {
-    let answer = get(backend, path, &[]).await;
+async fn api(app: &TestApp, path: &str) -> Value {
+    let answer = app.get(path, &[]).await;
     assert_eq!(answer.status, 200, "{path}: {}", answer.body);
     answer.json()
 }
@@ -14,11 +15,12 @@ async fn api(backend: acoge_store::Backend, path: &str) -> Value {
 #[tokio::test]
 async fn instruments_and_provisions_keep_their_sources_and_filter_by_right_and_level() {
     for backend in test_backends() {
-        let all = api(backend, "/api/v1/legal-instruments").await;
+        let app = spawn_app(backend).await;
+        let all = api(&app, "/api/v1/legal-instruments").await;
         let total = all["total"].as_u64().unwrap();
         assert_eq!(total as usize, all["items"].as_array().unwrap().len());
         assert!(total >= 10, "{backend:?}: {total}");
-        let federal = api(backend, "/api/v1/legal-instruments?level=federal").await;
+        let federal = api(&app, "/api/v1/legal-instruments?level=federal").await;
         assert!(federal["total"].as_u64().unwrap() < total);
         assert!(
             federal["items"]
@@ -28,7 +30,7 @@ async fn instruments_and_provisions_keep_their_sources_and_filter_by_right_and_l
                 .all(|i| i["level"] == "federal" && i["sources"].as_array().is_some())
         );
 
-        let cpeum = api(backend, "/api/v1/legal-instruments/cpeum").await;
+        let cpeum = api(&app, "/api/v1/legal-instruments/cpeum").await;
         assert!(cpeum["name"].as_str().unwrap().contains("Constitución"));
         let articles: Vec<&str> = cpeum["provisions"]
             .as_array()
@@ -40,12 +42,12 @@ async fn instruments_and_provisions_keep_their_sources_and_filter_by_right_and_l
             articles.contains(&"1") && articles.contains(&"4"),
             "{articles:?}"
         );
-        let missing = get(backend, "/api/v1/legal-instruments/no-such-law", &[]).await;
+        let missing = app.get("/api/v1/legal-instruments/no-such-law", &[]).await;
         assert_eq!(missing.status, 404);
 
         // Health binds the federation and the states by article 4; article 1
         // (every right) comes along, since it binds every level.
-        let health = api(backend, "/api/v1/provisions?right=salud&level=municipal").await;
+        let health = api(&app, "/api/v1/provisions?right=salud&level=municipal").await;
         for p in health["items"].as_array().unwrap() {
             let rights = p["rights"].as_array().unwrap();
             assert!(rights.contains(&"salud".into()) || rights.contains(&"todos".into()));
@@ -60,7 +62,7 @@ async fn instruments_and_provisions_keep_their_sources_and_filter_by_right_and_l
                 .any(|p| p["instrument"] == "cpeum" && p["article"] == "1")
         );
         for bad in ["right=wealth", "level=county"] {
-            let answer = get(backend, &format!("/api/v1/provisions?{bad}"), &[]).await;
+            let answer = app.get(&format!("/api/v1/provisions?{bad}"), &[]).await;
             assert_eq!(answer.status, 400, "{bad}");
             let parameter = bad.split('=').next().unwrap();
             assert_eq!(answer.json()["error"]["parameter"], parameter, "{bad}");
@@ -71,8 +73,9 @@ async fn instruments_and_provisions_keep_their_sources_and_filter_by_right_and_l
 #[tokio::test]
 async fn the_matrix_counts_what_the_provisions_say_and_each_cell_shows_them() {
     for backend in test_backends() {
-        let matrix = api(backend, "/api/v1/responsibilities").await;
-        let provisions = api(backend, "/api/v1/provisions").await;
+        let app = spawn_app(backend).await;
+        let matrix = api(&app, "/api/v1/responsibilities").await;
+        let provisions = api(&app, "/api/v1/provisions").await;
         let items = provisions["items"].as_array().unwrap();
         // Every cell holds exactly the provisions naming its right and binding its level.
         for row in matrix["rights"].as_array().unwrap() {
@@ -105,16 +108,14 @@ async fn the_matrix_counts_what_the_provisions_say_and_each_cell_shows_them() {
         let federal_covid = levels[0]["covid_measures"].as_array().unwrap();
         assert!(federal_covid.iter().any(|c| c["actor"] == "COMAR"));
 
-        let page = get(backend, "/responsabilidades", &[]).await;
+        let page = app.get("/responsabilidades", &[]).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("<svg") && page.body.contains("role=\"img\""));
         assert!(
             page.body
                 .contains("href=\"/responsabilidades/salud/federal\"")
         );
-        let cell = get(backend, "/responsabilidades/salud/federal", &[])
-            .await
-            .body;
+        let cell = app.get("/responsabilidades/salud/federal", &[]).await.body;
         assert!(
             cell.contains("href=\"/marco-legal/instrumentos/cpeum\"")
                 && cell.contains("href=\"/marco-legal/disposiciones/"),
@@ -124,7 +125,8 @@ async fn the_matrix_counts_what_the_provisions_say_and_each_cell_shows_them() {
             cell.contains("COMAR"),
             "federal COVID-19 measures are listed"
         );
-        let english = get(backend, "/responsabilidades/salud/municipal?lang=en", &[])
+        let english = app
+            .get("/responsabilidades/salud/municipal?lang=en", &[])
             .await
             .body;
         assert!(english.contains("Provisions on every right"));
@@ -132,7 +134,7 @@ async fn the_matrix_counts_what_the_provisions_say_and_each_cell_shows_them() {
             "/responsabilidades/riqueza/federal",
             "/responsabilidades/salud/condado",
         ] {
-            assert_eq!(get(backend, bad, &[]).await.status, 404, "{bad}");
+            assert_eq!(app.get(bad, &[]).await.status, 404, "{bad}");
         }
     }
 }
@@ -140,7 +142,8 @@ async fn the_matrix_counts_what_the_provisions_say_and_each_cell_shows_them() {
 #[tokio::test]
 async fn a_municipality_s_mandate_lists_each_level_with_its_articles_and_its_state_law() {
     for backend in test_backends() {
-        let mandate = api(backend, "/api/v1/municipalities/07089/mandate").await;
+        let app = spawn_app(backend).await;
+        let mandate = api(&app, "/api/v1/municipalities/07089/mandate").await;
         assert_eq!(mandate["name"], "Tapachula");
         assert_eq!(mandate["cve_ent"], "07");
         let levels = mandate["levels"].as_array().unwrap();
@@ -163,15 +166,15 @@ async fn a_municipality_s_mandate_lists_each_level_with_its_articles_and_its_sta
         let laws = mandate["state_laws"].as_array().unwrap();
         assert!(!laws.is_empty() && laws.iter().all(|l| l["sources"].is_array()));
         assert_eq!(
-            get(backend, "/api/v1/municipalities/99999/mandate", &[])
+            app.get("/api/v1/municipalities/99999/mandate", &[])
                 .await
                 .status,
-            404
+            400
         );
 
-        let municipality = get(backend, "/municipios/07089", &[]).await.body;
+        let municipality = app.get("/municipios/07089", &[]).await.body;
         assert!(municipality.contains("href=\"/municipios/07089/mandato\""));
-        let page = get(backend, "/municipios/07089/mandato", &[]).await;
+        let page = app.get("/municipios/07089/mandato", &[]).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("El municipio de Tapachula"));
         assert!(page.body.contains("El estado de Chiapas"));
@@ -179,43 +182,21 @@ async fn a_municipality_s_mandate_lists_each_level_with_its_articles_and_its_sta
             page.body
                 .contains("href=\"/responsabilidades/salud/federal\"")
         );
-        let english = get(backend, "/municipios/07089/mandato?lang=en", &[]).await;
+        let english = app.get("/municipios/07089/mandato?lang=en", &[]).await;
         assert!(english.body.contains("The federation"));
-        assert_eq!(
-            get(backend, "/municipios/99999/mandato", &[]).await.status,
-            404
-        );
+        assert_eq!(app.get("/municipios/99999/mandato", &[]).await.status, 404);
     }
-}
-
-/// A server of its own, for tests that add provisions.
-async fn own_server(backend: acoge_store::Backend) -> (String, acoge_store::Db) {
-    let (addr, url) = super::start_with(backend, acoge_web::Options::default());
-    let db = acoge_store::Db::connect(&url).await.unwrap();
-    (format!("http://{addr}"), db)
-}
-
-/// A fresh instrument id, since tests share one server per backend.
-fn fresh_id(prefix: &str) -> String {
-    format!(
-        "{prefix}-{}",
-        &uuid::Uuid::now_v7().simple().to_string()[20..]
-    )
 }
 
 #[tokio::test]
 async fn moderators_add_correct_reform_and_verify_through_the_api_and_bad_input_stores_nothing() {
-    use super::practices::{Api, token};
-    use acoge_domain::accounts::Role;
-    use serde_json::json;
     for backend in test_backends() {
-        // A server of its own: the provisions added here would change the
-        // matrix another test counts on the shared server.
-        let (base, db) = own_server(backend).await;
-        let api = Api::at(base.clone());
-        let (moderator_id, moderator) = token(&db, Role::Moderator, None).await;
-        let (_, member) = token(&db, Role::Member, None).await;
-        let id = fresh_id("reglamento");
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let api = Api::new(&app);
+        let (moderator_id, moderator) = token(db, Role::Moderator, None).await;
+        let (_, member) = token(db, Role::Member, None).await;
+        let id = "reglamento-prueba";
         let instrument = json!({
             "id": id, "level": "municipal", "jurisdiction": "MX-BC",
             "name": "Reglamento de prueba", "published": "2019-06",
@@ -416,9 +397,9 @@ async fn moderators_add_correct_reform_and_verify_through_the_api_and_bad_input_
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|p| p["instrument"] == id.as_str())
+                .any(|p| p["instrument"] == id)
         );
-        let page = reqwest::get(format!("{base}/responsabilidades/salud/municipal"))
+        let page = reqwest::get(app.url("/responsabilidades/salud/municipal"))
             .await
             .unwrap()
             .text()
@@ -483,7 +464,7 @@ async fn moderators_add_correct_reform_and_verify_through_the_api_and_bad_input_
     }
 }
 
-async fn api_json(api: &super::practices::Api, path: &str) -> Value {
+async fn api_json(api: &Api, path: &str) -> Value {
     let (status, body) = api.call("GET", path, None, None).await;
     assert_eq!(status, 200, "{path}: {body}");
     body
@@ -491,16 +472,10 @@ async fn api_json(api: &super::practices::Api, path: &str) -> Value {
 
 #[tokio::test]
 async fn the_moderators_forms_work_without_javascript_and_keep_what_was_typed() {
-    use super::accounts::{Browser, account_in};
-    use acoge_domain::accounts::Role;
-    let backend = acoge_store::Backend::Sqlite;
-    let (base, db) = own_server(backend).await;
-    let signed_in = async |member| {
-        let mut browser = Browser::signed_in(backend, &db, member).await;
-        browser.base = base.clone();
-        browser
-    };
-    let member = account_in(&db, Role::Member, None).await;
+    let app = spawn_app(Backend::Sqlite).await;
+    let db = &app.db;
+    let signed_in = async |member| Browser::signed_in(&app, member).await;
+    let member = account_in(db, Role::Member, None).await;
     let mut visitor = signed_in(member.id).await;
     assert_eq!(
         visitor.get("/marco-legal/instrumentos/nuevo").await.status,
@@ -508,16 +483,16 @@ async fn the_moderators_forms_work_without_javascript_and_keep_what_was_typed() 
     );
     let page = visitor.get("/marco-legal/instrumentos/cpeum").await;
     assert!(!page.body.contains("/editar"), "members see no edit links");
-    let anonymous = Browser::new(backend)
+    let anonymous = Browser::new(&app)
         .get("/marco-legal/instrumentos/nuevo")
         .await;
     assert_eq!(anonymous.status, 303);
 
-    let moderator = account_in(&db, Role::Moderator, None).await;
+    let moderator = account_in(db, Role::Moderator, None).await;
     let mut browser = signed_in(moderator.id).await;
     let form = browser.get("/marco-legal/instrumentos/nuevo").await;
     assert_eq!(form.status, 200);
-    let id = fresh_id("ley-estatal");
+    let id = "ley-estatal-prueba";
     let bad = browser
         .post(
             "/marco-legal/instrumentos/nuevo",
@@ -544,7 +519,7 @@ async fn the_moderators_forms_work_without_javascript_and_keep_what_was_typed() 
         .post(
             "/marco-legal/instrumentos/nuevo",
             &[
-                ("id", id.as_str()),
+                ("id", id),
                 ("level", "estatal"),
                 ("jurisdiction", "MX-CHP"),
                 ("name", "Ley de Chiapas de prueba"),

@@ -1,78 +1,21 @@
 //! Email through a real SMTP conversation with a small relay run by the test.
 
-use super::accounts::{Browser, account};
-use super::start_with;
+use super::common::{Browser, SITE, account, smtp_sink, spawn_app, spawn_app_with};
 use acoge_domain::accounts::Role;
-use acoge_store::{Backend, Db};
-use std::{
-    io::{BufRead, BufReader, Write},
-    net::TcpListener,
-    sync::{Arc, Mutex},
-};
-
-/// The public address of the servers these tests start with a relay.
-pub(crate) const SITE: &str = "http://acoge.example.org";
-
-/// A minimal SMTP relay that accepts every message and keeps it.
-pub(crate) fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("smtp://{}", listener.local_addr().unwrap());
-    let messages = Arc::new(Mutex::new(Vec::new()));
-    let kept = messages.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let _ = stream.write_all(b"220 sink ESMTP\r\n");
-            let mut data: Option<String> = None;
-            let mut line = String::new();
-            while reader.read_line(&mut line).unwrap_or(0) > 0 {
-                let reply: &[u8] = if let Some(body) = data.as_mut() {
-                    if line == ".\r\n" {
-                        kept.lock().unwrap().push(std::mem::take(body));
-                        data = None;
-                        b"250 queued\r\n"
-                    } else {
-                        body.push_str(&line);
-                        b""
-                    }
-                } else {
-                    let command = line.to_ascii_uppercase();
-                    if command.starts_with("EHLO") || command.starts_with("HELO") {
-                        b"250 sink\r\n"
-                    } else if command.starts_with("DATA") {
-                        data = Some(String::new());
-                        b"354 go on\r\n"
-                    } else if command.starts_with("QUIT") {
-                        let _ = stream.write_all(b"221 bye\r\n");
-                        break;
-                    } else {
-                        b"250 OK\r\n"
-                    }
-                };
-                if !reply.is_empty() {
-                    let _ = stream.write_all(reply);
-                }
-                line.clear();
-            }
-        }
-    });
-    (url, messages)
-}
+use acoge_store::Backend;
 
 #[tokio::test]
 async fn invitations_and_reset_links_are_emailed_when_a_relay_is_configured() {
-    let (smtp_url, messages) = smtp_sink();
+    let (smtp_url, messages) = smtp_sink().await;
     let options = acoge_web::Options {
         smtp_url: Some(smtp_url),
         public_url: Some(SITE.to_owned()),
         ..acoge_web::Options::default()
     };
-    let (addr, db_url) = start_with(Backend::Sqlite, options);
-    let db = Db::connect(&db_url).await.unwrap();
-    let moderator = account(&db, Role::Moderator).await;
-    let mut browser = Browser::signed_in(Backend::Sqlite, &db, moderator.id).await;
-    browser.base = format!("http://{addr}");
+    let app = spawn_app_with(Backend::Sqlite, options).await;
+    let db = &app.db;
+    let moderator = account(db, Role::Moderator).await;
+    let mut browser = Browser::signed_in(&app, moderator.id).await;
     browser.get("/invitaciones").await;
     let created = browser
         .post(
@@ -91,9 +34,8 @@ async fn invitations_and_reset_links_are_emailed_when_a_relay_is_configured() {
         sent[0]
     );
 
-    let member = account(&db, Role::Member).await;
-    let mut visitor = Browser::new(Backend::Sqlite);
-    visitor.base = format!("http://{addr}");
+    let member = account(db, Role::Member).await;
+    let mut visitor = Browser::new(&app);
     let form = visitor.get("/recuperar").await;
     assert!(
         form.body.contains("name=\"email\""),
@@ -120,7 +62,8 @@ async fn invitations_and_reset_links_are_emailed_when_a_relay_is_configured() {
 
 #[tokio::test]
 async fn without_a_relay_the_reset_page_explains_whom_to_ask() {
-    let mut visitor = Browser::new(Backend::Sqlite);
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut visitor = Browser::new(&app);
     let page = visitor.get("/recuperar").await;
     assert!(!page.body.contains("name=\"email\""));
     assert!(page.body.contains("persona moderadora"));
@@ -133,19 +76,18 @@ async fn without_a_relay_the_reset_page_explains_whom_to_ask() {
 
 #[tokio::test]
 async fn a_member_who_asks_gets_one_daily_digest_of_unread_notifications() {
-    let (smtp_url, messages) = smtp_sink();
+    let (smtp_url, messages) = smtp_sink().await;
     let options = acoge_web::Options {
         smtp_url: Some(smtp_url),
         public_url: Some(SITE.to_owned()),
         digest_check_every: std::time::Duration::from_millis(50),
         ..acoge_web::Options::default()
     };
-    let (addr, db_url) = start_with(Backend::Sqlite, options);
-    let db = Db::connect(&db_url).await.unwrap();
-    let member = account(&db, Role::Member).await;
-    let other = account(&db, Role::Member).await;
-    let mut browser = Browser::signed_in(Backend::Sqlite, &db, member.id).await;
-    browser.base = format!("http://{addr}");
+    let app = spawn_app_with(Backend::Sqlite, options).await;
+    let db = &app.db;
+    let member = account(db, Role::Member).await;
+    let other = account(db, Role::Member).await;
+    let mut browser = Browser::signed_in(&app, member.id).await;
     let page = browser.get("/cuenta?lang=en").await;
     assert!(
         page.body.contains("Daily email digest"),

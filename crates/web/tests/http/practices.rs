@@ -1,11 +1,9 @@
 //! Practices: drafts, validation per field, visibility, review by other
 //! organizations, versions with diffs, sanitized Markdown, facets.
 
-use super::accounts::{Browser, account_in, base, db};
-use super::test_backends;
+use super::common::{Api, Browser, account_in, spawn_app, spawn_app_with, token};
 use acoge_domain::{accounts::Role, page::PageRequest};
-use acoge_store::{Backend, Db, OrganizationFilter};
-use acoge_web::auth::secrets;
+use acoge_store::{Backend, Db, OrganizationFilter, scratch::test_backends};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -17,64 +15,6 @@ async fn organizations(db: &Db) -> Vec<Uuid> {
         .into_iter()
         .map(|o| o.id)
         .collect()
-}
-
-pub(super) async fn token(db: &Db, role: Role, org: Option<Uuid>) -> (Uuid, String) {
-    let member = account_in(db, role, org).await;
-    let token = secrets::new_api_token().unwrap();
-    db.create_api_token(member.id, "t", &secrets::hash_secret(&token))
-        .await
-        .unwrap();
-    (member.id, token)
-}
-
-pub(super) struct Api {
-    base: String,
-    client: reqwest::Client,
-}
-
-impl Api {
-    pub(super) fn new(backend: Backend) -> Self {
-        Self::at(base(backend))
-    }
-
-    /// A client of another server than the shared one.
-    pub(super) fn at(base: String) -> Self {
-        Self {
-            base,
-            client: reqwest::Client::new(),
-        }
-    }
-
-    pub(super) async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let url = format!("{}{path}", self.base);
-        let mut request = match method {
-            "GET" => self.client.get(&url),
-            "PATCH" => self.client.patch(&url),
-            _ => self.client.post(&url),
-        };
-        if let Some(token) = token {
-            request = request.header("authorization", format!("Bearer {token}"));
-        }
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
 }
 
 fn valid_body(lead: Uuid, partner: Uuid) -> Value {
@@ -100,12 +40,12 @@ fn valid_body(lead: Uuid, partner: Uuid) -> Value {
 #[tokio::test]
 async fn invalid_practices_name_the_field_and_store_nothing() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let orgs = organizations(&db).await;
-        // An organization no other test writes for, so its drafts are ours alone.
-        let (own, partner) = (orgs[10], orgs[11]);
-        let (_, member) = token(&db, Role::Member, Some(own)).await;
-        let api = Api::new(backend);
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let orgs = organizations(db).await;
+        let (own, partner) = (orgs[0], orgs[1]);
+        let (_, member) = token(db, Role::Member, Some(own)).await;
+        let api = Api::new(&app);
         let cases = [
             ("municipalities", json!({"municipalities": []})),
             ("municipalities", json!({"municipalities": ["99999"]})),
@@ -157,14 +97,15 @@ async fn invalid_practices_name_the_field_and_store_nothing() {
 #[tokio::test]
 async fn a_practice_goes_from_draft_to_published_through_two_reviews_of_other_organizations() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let orgs = organizations(&db).await;
-        let api = Api::new(backend);
-        let (_, author) = token(&db, Role::Member, Some(orgs[0])).await;
-        let (_, outsider) = token(&db, Role::Member, Some(orgs[2])).await;
-        let (_, same_org_reviewer) = token(&db, Role::Reviewer, Some(orgs[0])).await;
-        let (_, reviewer_a) = token(&db, Role::Reviewer, Some(orgs[3])).await;
-        let (_, reviewer_b) = token(&db, Role::Reviewer, Some(orgs[4])).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let orgs = organizations(db).await;
+        let api = Api::new(&app);
+        let (_, author) = token(db, Role::Member, Some(orgs[0])).await;
+        let (_, outsider) = token(db, Role::Member, Some(orgs[2])).await;
+        let (_, same_org_reviewer) = token(db, Role::Reviewer, Some(orgs[0])).await;
+        let (_, reviewer_a) = token(db, Role::Reviewer, Some(orgs[3])).await;
+        let (_, reviewer_b) = token(db, Role::Reviewer, Some(orgs[4])).await;
 
         let (status, created) = api
             .call(
@@ -401,11 +342,11 @@ async fn a_practice_goes_from_draft_to_published_through_two_reviews_of_other_or
 
 #[tokio::test]
 async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
-    let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let orgs = organizations(&db).await;
-    let member = account_in(&db, Role::Member, Some(orgs[0])).await;
-    let mut browser = Browser::signed_in(backend, &db, member.id).await;
+    let app = spawn_app(Backend::Sqlite).await;
+    let db = &app.db;
+    let orgs = organizations(db).await;
+    let member = account_in(db, Role::Member, Some(orgs[0])).await;
+    let mut browser = Browser::signed_in(&app, member.id).await;
     let form = browser.get("/practicas/nueva").await;
     assert_eq!(form.status, 200);
     assert!(
@@ -461,23 +402,23 @@ async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
 
 #[tokio::test]
 async fn the_list_offers_facets_with_counts() {
-    let backend = Backend::Sqlite;
-    let db = db(backend).await;
-    let orgs = organizations(&db).await;
-    let (_, author) = token(&db, Role::Member, Some(orgs[5])).await;
-    let api = Api::new(backend);
+    let app = spawn_app(Backend::Sqlite).await;
+    let db = &app.db;
+    let orgs = organizations(db).await;
+    let (_, author) = token(db, Role::Member, Some(orgs[0])).await;
+    let api = Api::new(&app);
     let created = api
         .call(
             "POST",
             "/api/v1/practices",
             Some(&author),
-            Some(valid_body(orgs[5], orgs[6])),
+            Some(valid_body(orgs[0], orgs[1])),
         )
         .await
         .1;
     let id = created["id"].as_str().unwrap();
-    let (_, r1) = token(&db, Role::Reviewer, Some(orgs[7])).await;
-    let (_, r2) = token(&db, Role::Reviewer, Some(orgs[8])).await;
+    let (_, r1) = token(db, Role::Reviewer, Some(orgs[2])).await;
+    let (_, r2) = token(db, Role::Reviewer, Some(orgs[3])).await;
     api.call(
         "POST",
         &format!("/api/v1/practices/{id}/submit"),
@@ -527,15 +468,12 @@ async fn the_number_of_approvals_that_publish_is_configurable() {
         required_approvals: 1,
         ..acoge_web::Options::default()
     };
-    let (addr, db_url) = super::start_with(Backend::Sqlite, options);
-    let db = Db::connect(&db_url).await.unwrap();
-    let orgs = organizations(&db).await;
-    let (_, author) = token(&db, Role::Member, Some(orgs[0])).await;
-    let (_, reviewer) = token(&db, Role::Reviewer, Some(orgs[1])).await;
-    let api = Api {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
-    };
+    let app = spawn_app_with(Backend::Sqlite, options).await;
+    let db = &app.db;
+    let orgs = organizations(db).await;
+    let (_, author) = token(db, Role::Member, Some(orgs[0])).await;
+    let (_, reviewer) = token(db, Role::Reviewer, Some(orgs[1])).await;
+    let api = Api::new(&app);
     let created = api
         .call(
             "POST",

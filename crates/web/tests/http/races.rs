@@ -1,14 +1,13 @@
 //! Requests sent at once: a unique rule holds (one wins, the others get the
 //! answer a later request would get), never a 5xx.
 
-use super::practices::{Api, token};
-use super::test_backends;
+use super::common::{Api, spawn_app_with, token};
 use acoge_domain::{
     accounts::Role,
     page::PageRequest,
     practice::{PracticeInput, PracticeStatus, ReviewDecision},
 };
-use acoge_store::{Db, NewPractice, OrganizationFilter};
+use acoge_store::{NewPractice, OrganizationFilter, scratch::test_backends};
 use serde_json::json;
 use std::sync::Arc;
 use tokio::{sync::Barrier, task::JoinSet};
@@ -24,8 +23,8 @@ async fn one_reviewer_approving_many_times_at_once_counts_once() {
             required_approvals: 3,
             ..acoge_web::Options::default()
         };
-        let (addr, url) = super::start_with(backend, options);
-        let db = Db::connect(&url).await.unwrap();
+        let app = spawn_app_with(backend, options).await;
+        let db = &app.db;
         let orgs: Vec<_> = db
             .organizations(&OrganizationFilter::default(), PageRequest::first(5))
             .await
@@ -34,9 +33,9 @@ async fn one_reviewer_approving_many_times_at_once_counts_once() {
             .into_iter()
             .map(|o| o.id)
             .collect();
-        let (author, _) = token(&db, Role::Member, Some(orgs[0])).await;
-        let (_, reviewer_a) = token(&db, Role::Reviewer, Some(orgs[3])).await;
-        let (reviewer_b, reviewer_b_token) = token(&db, Role::Reviewer, Some(orgs[4])).await;
+        let (author, _) = token(db, Role::Member, Some(orgs[0])).await;
+        let (_, reviewer_a) = token(db, Role::Reviewer, Some(orgs[3])).await;
+        let (reviewer_b, reviewer_b_token) = token(db, Role::Reviewer, Some(orgs[4])).await;
         let content = PracticeInput {
             title: "Comedor comunitario en Tapachula".into(),
             summary: "Un comedor abierto a personas en tránsito.".into(),
@@ -62,7 +61,7 @@ async fn one_reviewer_approving_many_times_at_once_counts_once() {
             .unwrap();
         let path = format!("/api/v1/practices/{id}/reviews");
         let approval = json!({"decision": "aprobar", "checklist": {"objetivo_pacto": true}});
-        let api = Arc::new(Api::at(format!("http://{addr}")));
+        let api = Arc::new(Api::new(&app));
         let (status, first) = api
             .call("POST", &path, Some(&reviewer_a), Some(approval.clone()))
             .await;

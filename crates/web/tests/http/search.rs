@@ -1,10 +1,10 @@
 //! Search through HTTP: the API, the page, and what odd input gets.
 
-use super::{get, server};
+use super::common::{TestApp, spawn_app};
 use acoge_store::{Backend, scratch::test_backends};
 
-async fn api(backend: Backend, query: &str) -> serde_json::Value {
-    let answer = get(backend, &format!("/api/v1/search?{query}"), &[]).await;
+async fn api(app: &TestApp, query: &str) -> serde_json::Value {
+    let answer = app.get(&format!("/api/v1/search?{query}"), &[]).await;
     assert_eq!(answer.status, 200, "{query}: {}", answer.body);
     answer.json()
 }
@@ -12,7 +12,8 @@ async fn api(backend: Backend, query: &str) -> serde_json::Value {
 #[tokio::test]
 async fn the_api_finds_places_and_institutions_with_facets_and_highlights() {
     for backend in test_backends() {
-        let tapachula = api(backend, "q=tapachula").await;
+        let app = spawn_app(backend).await;
+        let tapachula = api(&app, "q=tapachula").await;
         assert_eq!(tapachula["hits"][0]["type"], "municipality", "{backend:?}");
         assert_eq!(tapachula["hits"][0]["id"], "07089");
         assert_eq!(tapachula["hits"][0]["url"], "/municipios/07089");
@@ -22,7 +23,7 @@ async fn the_api_finds_places_and_institutions_with_facets_and_highlights() {
 
         // Without accents, in English, by acronym: the same organization.
         let by_name = api(
-            backend,
+            &app,
             "q=comision+mexicana+de+ayuda+a+refugiados&type=organization",
         )
         .await;
@@ -34,12 +35,12 @@ async fn the_api_finds_places_and_institutions_with_facets_and_highlights() {
                 .contains("COMAR")
         );
         assert_eq!(
-            api(backend, "q=COMAR&type=organization").await["hits"][0]["id"],
+            api(&app, "q=COMAR&type=organization").await["hits"][0]["id"],
             comar
         );
         assert_eq!(
             api(
-                backend,
+                &app,
                 "q=Mexican+Commission+for+Refugee+Assistance&type=organization"
             )
             .await["hits"][0]["id"],
@@ -47,13 +48,13 @@ async fn the_api_finds_places_and_institutions_with_facets_and_highlights() {
         );
 
         // Filters narrow, and the snippet marks what matched (escaped HTML).
-        let shelters = api(backend, "q=albergues&state=02&facets=false").await;
+        let shelters = api(&app, "q=albergues&state=02&facets=false").await;
         assert!(shelters["facets"].as_object().unwrap().is_empty());
         for hit in shelters["hits"].as_array().unwrap() {
             let snippet = hit["snippet"].as_str().unwrap();
             assert!(!snippet.contains("<script"), "{snippet}");
         }
-        let marked = api(backend, "q=albergue").await;
+        let marked = api(&app, "q=albergue").await;
         assert!(
             marked["hits"]
                 .as_array()
@@ -67,16 +68,16 @@ async fn the_api_finds_places_and_institutions_with_facets_and_highlights() {
 
 #[tokio::test]
 async fn odd_input_gets_a_helpful_answer_never_a_500() {
-    let backend = Backend::Sqlite;
+    let app = spawn_app(Backend::Sqlite).await;
     let long = "migrantes%20".repeat(1000);
-    let answer = api(backend, &format!("q={long}")).await;
+    let answer = api(&app, &format!("q={long}")).await;
     assert!(
         answer["notices"]
             .as_array()
             .unwrap()
             .contains(&"truncated".into())
     );
-    let answer = api(backend, "q=%22integraci%C3%B3n+local").await;
+    let answer = api(&app, "q=%22integraci%C3%B3n+local").await;
     assert!(
         answer["notices"]
             .as_array()
@@ -84,7 +85,7 @@ async fn odd_input_gets_a_helpful_answer_never_a_500() {
             .contains(&"unbalanced_quote".into())
     );
     assert!(answer["total"].as_u64().unwrap() >= 1);
-    let answer = api(backend, "q=de+la+los").await;
+    let answer = api(&app, "q=de+la+los").await;
     assert_eq!(answer["total"], 0);
     assert!(
         answer["notices"]
@@ -92,7 +93,7 @@ async fn odd_input_gets_a_helpful_answer_never_a_500() {
             .unwrap()
             .contains(&"only_common_words".into())
     );
-    let answer = api(backend, "q=Tapachla").await;
+    let answer = api(&app, "q=Tapachla").await;
     assert_eq!(
         answer["hits"][0]["id"], "07089",
         "one letter off still finds it"
@@ -103,12 +104,12 @@ async fn odd_input_gets_a_helpful_answer_never_a_500() {
             .unwrap()
             .contains(&"approximate".into())
     );
-    let answer = api(backend, "q=&type=event").await;
+    let answer = api(&app, "q=&type=event").await;
     assert_eq!(
         answer["total"], 1,
         "an empty query lists what the filters select"
     );
-    let answer = api(backend, "q=migrantes&per_page=1000").await;
+    let answer = api(&app, "q=migrantes&per_page=1000").await;
     assert_eq!(answer["per_page"], 100);
     assert!(
         answer["notices"]
@@ -129,7 +130,9 @@ async fn odd_input_gets_a_helpful_answer_never_a_500() {
         ("facets=maybe", "facets"),
         ("lang=fr", "lang"),
     ] {
-        let answer = get(backend, &format!("/api/v1/search?q=salud&{query}"), &[]).await;
+        let answer = app
+            .get(&format!("/api/v1/search?q=salud&{query}"), &[])
+            .await;
         assert_eq!(answer.status, 400, "{query}");
         assert_eq!(answer.json()["error"]["parameter"], parameter, "{query}");
     }
@@ -137,36 +140,36 @@ async fn odd_input_gets_a_helpful_answer_never_a_500() {
 
 #[tokio::test]
 async fn the_page_searches_browses_and_keeps_what_was_typed() {
-    let backend = Backend::Sqlite;
-    let home = get(backend, "/", &[]).await.body;
+    let app = spawn_app(Backend::Sqlite).await;
+    let home = app.get("/", &[]).await.body;
     assert!(
         home.contains("action=\"/buscar\""),
         "every page has the search box"
     );
-    let browse = get(backend, "/buscar", &[]).await;
+    let browse = app.get("/buscar", &[]).await;
     assert_eq!(browse.status, 200);
     assert!(browse.body.contains("Explorar") && browse.body.contains("Práctica"));
-    let page = get(backend, "/buscar?q=albergue+%3Cb%3E", &[]).await;
+    let page = app.get("/buscar?q=albergue+%3Cb%3E", &[]).await;
     assert_eq!(page.status, 200);
     assert!(
         page.body.contains("value=\"albergue &#60;b&#62;\""),
         "the query stays in the box, escaped"
     );
     assert!(page.body.contains("<mark>"));
-    let english = get(backend, "/buscar?q=shelter&lang=en", &[]).await.body;
+    let english = app.get("/buscar?q=shelter&lang=en", &[]).await.body;
     assert!(
         english.contains("Casa del Migrante"),
         "English finds Spanish content"
     );
-    let filtered = get(backend, "/buscar?q=refugiados&tipo=organization", &[])
+    let filtered = app
+        .get("/buscar?q=refugiados&tipo=organization", &[])
         .await
         .body;
     assert!(
         filtered.contains("aria-current=\"true\""),
         "the active filter is marked"
     );
-    let bad = get(backend, "/buscar?q=x&estado=99", &[]).await;
+    let bad = app.get("/buscar?q=x&estado=99", &[]).await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("estado"));
-    let _ = server(backend);
 }

@@ -3,20 +3,12 @@
 //! that outlive a password, raced and spoofed log-in limits, transport
 //! settings. Servers of their own where a test floods a limit.
 
-use super::accounts::{Browser, PASSWORD, account, db};
-use super::mail::{SITE, smtp_sink};
-use super::{start_with, test_backends};
-use acoge_domain::{
-    Timestamp,
-    accounts::{Email, MemberAction, Role},
+use super::common::{
+    Browser, PASSWORD, SITE, TestApp, account, in_seconds, smtp_sink, spawn_app, spawn_app_with,
 };
-use acoge_store::{Backend, Db};
+use acoge_domain::accounts::{Email, MemberAction, Role};
+use acoge_store::{Backend, scratch::test_backends};
 use acoge_web::{Options, auth::secrets};
-use std::net::SocketAddr;
-
-fn later(seconds: i64) -> Timestamp {
-    Timestamp::from_micros(Timestamp::now().as_micros() + seconds * 1_000_000)
-}
 
 /// Seniority as the issue states it, written out independently of the code.
 fn seniority(role: Role) -> usize {
@@ -48,28 +40,22 @@ fn patient() -> Options {
     }
 }
 
-/// A browser on a server of its own.
-fn browser_on(addr: SocketAddr) -> Browser {
-    let mut browser = Browser::new(Backend::Sqlite);
-    browser.base = format!("http://{addr}");
-    browser
-}
-
 #[tokio::test]
 async fn actions_on_another_member_need_an_actor_who_outranks_them() {
     for backend in test_backends() {
-        let db = db(backend).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
         let mut checked = 0;
         for &actor_role in Role::ALL {
-            let actor = account(&db, actor_role).await;
-            let mut browser = Browser::signed_in(backend, &db, actor.id).await;
+            let actor = account(db, actor_role).await;
+            let mut browser = Browser::signed_in(&app, actor.id).await;
             browser.get("/cuenta").await;
             for &target_role in Role::ALL {
                 for action in MemberAction::ALL {
                     let allowed = may(action, actor_role, target_role);
                     let case =
                         format!("{backend:?} {action:?} by {actor_role:?} on {target_role:?}");
-                    let target = account(&db, target_role).await;
+                    let target = account(db, target_role).await;
                     let (page, done) = match action {
                         MemberAction::IssueResetLink => {
                             let page = browser
@@ -95,9 +81,13 @@ async fn actions_on_another_member_need_an_actor_who_outranks_them() {
                         }
                         MemberAction::EndSessions => {
                             let secret = secrets::new_secret().unwrap();
-                            db.create_session(&secrets::hash_secret(&secret), target.id, later(60))
-                                .await
-                                .unwrap();
+                            db.create_session(
+                                &secrets::hash_secret(&secret),
+                                target.id,
+                                in_seconds(60),
+                            )
+                            .await
+                            .unwrap();
                             let page = browser
                                 .post(&format!("/miembros/{}/sesiones/cerrar", target.id), &[])
                                 .await;
@@ -112,7 +102,7 @@ async fn actions_on_another_member_need_an_actor_who_outranks_them() {
                                     target_role,
                                     None,
                                     actor.id,
-                                    later(3600),
+                                    in_seconds(3600),
                                 )
                                 .await
                                 .unwrap();
@@ -144,10 +134,11 @@ async fn actions_on_another_member_need_an_actor_who_outranks_them() {
 #[tokio::test]
 async fn a_moderator_cannot_take_over_an_administrator() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let moderator = account(&db, Role::Moderator).await;
-        let admin = account(&db, Role::Administrator).await;
-        let mut browser = Browser::signed_in(backend, &db, moderator.id).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let moderator = account(db, Role::Moderator).await;
+        let admin = account(db, Role::Administrator).await;
+        let mut browser = Browser::signed_in(&app, moderator.id).await;
         let list = browser.get("/miembros").await;
         assert!(
             !list
@@ -171,8 +162,8 @@ async fn a_moderator_cannot_take_over_an_administrator() {
             .await;
         assert_eq!(own.status, 422, "not on one's own account either");
         // Administrators may still get in: another administrator's link works.
-        let other_admin = account(&db, Role::Administrator).await;
-        let mut admin_browser = Browser::signed_in(backend, &db, other_admin.id).await;
+        let other_admin = account(db, Role::Administrator).await;
+        let mut admin_browser = Browser::signed_in(&app, other_admin.id).await;
         admin_browser.get("/cuenta").await;
         let refused = admin_browser
             .post(&format!("/miembros/{}/restablecer", admin.id), &[])
@@ -194,6 +185,7 @@ async fn a_relay_without_a_public_address_refuses_to_start() {
         .await
         .err()
         .expect("refused");
+    scratch.remove().await;
     assert!(error.is_configuration());
     assert!(error.to_string().contains("--public-url"), "{error}");
 }
@@ -206,24 +198,20 @@ async fn emailed_links_start_with_the_public_address_whatever_the_host_says() {
 }
 
 async fn forged_host_gets_the_public_address(backend: Backend) {
-    let (smtp_url, messages) = smtp_sink();
+    let (smtp_url, messages) = smtp_sink().await;
     let options = Options {
         smtp_url: Some(smtp_url),
         public_url: Some(SITE.to_owned()),
         ..Options::default()
     };
-    let (addr, db_url) = start_with(backend, options);
-    let db = Db::connect(&db_url).await.unwrap();
-    let victim = account(&db, Role::Member).await;
+    let app = spawn_app_with(backend, options).await;
+    let db = &app.db;
+    let victim = account(db, Role::Member).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let form = client
-        .get(format!("http://{addr}/recuperar"))
-        .send()
-        .await
-        .unwrap();
+    let form = client.get(app.url("/recuperar")).send().await.unwrap();
     let cookie = form.headers()["set-cookie"]
         .to_str()
         .unwrap()
@@ -235,7 +223,7 @@ async fn forged_host_gets_the_public_address(backend: Backend) {
     let start = body.find("name=\"csrf\" value=\"").unwrap() + 19;
     let token = &body[start..start + body[start..].find('"').unwrap()];
     let asked = client
-        .post(format!("http://{addr}/recuperar"))
+        .post(app.url("/recuperar"))
         .header("host", "evil.example")
         .header("cookie", &cookie)
         .form(&[("csrf", token), ("email", victim.email.as_str())])
@@ -261,8 +249,9 @@ async fn only_paths_on_this_site_follow_a_log_in() {
 }
 
 async fn paths_after_log_in(backend: Backend) {
-    let db = db(backend).await;
-    let ana = account(&db, Role::Member).await;
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let ana = account(db, Role::Member).await;
     for (next, expected) in [
         ("/\t/evil.example", "/cuenta"),
         ("/%09/evil.example", "/cuenta"),
@@ -273,7 +262,7 @@ async fn paths_after_log_in(backend: Backend) {
         ("/\r\n/evil.example", "/cuenta"),
         ("/practicas?pagina=2", "/practicas?pagina=2"),
     ] {
-        let mut browser = Browser::new(backend);
+        let mut browser = Browser::new(&app);
         browser.get("/entrar").await;
         let page = browser
             .post(
@@ -293,7 +282,8 @@ async fn paths_after_log_in(backend: Backend) {
 #[tokio::test]
 async fn the_not_found_page_links_only_to_this_site() {
     for backend in test_backends() {
-        let mut browser = Browser::new(backend);
+        let app = spawn_app(backend).await;
+        let mut browser = Browser::new(&app);
         for path in [
             "//evil.example",
             "///evil.example/x",
@@ -311,9 +301,8 @@ async fn the_not_found_page_links_only_to_this_site() {
 }
 
 /// Signs in through the form; answers the browser.
-async fn signed_in_by_form(base: &str, email: &str, password: &str) -> Browser {
-    let mut browser = Browser::new(Backend::Sqlite);
-    browser.base = base.to_owned();
+async fn signed_in_by_form(app: &TestApp, email: &str, password: &str) -> Browser {
+    let mut browser = Browser::new(app);
     browser.get("/entrar").await;
     let page = browser
         .post("/entrar", &[("email", email), ("password", password)])
@@ -336,20 +325,26 @@ async fn api_status(base: &str, token: &str) -> u16 {
 #[tokio::test]
 async fn a_new_password_revokes_api_tokens_and_pending_reset_links() {
     for backend in test_backends() {
-        let db = db(backend).await;
-        let base = super::accounts::base(backend);
-        let ana = account(&db, Role::Member).await;
+        let app = spawn_app(backend).await;
+        let db = &app.db;
+        let base = app.base.clone();
+        let ana = account(db, Role::Member).await;
         let token = secrets::new_api_token().unwrap();
         db.create_api_token(ana.id, "script", &secrets::hash_secret(&token))
             .await
             .unwrap();
         let pending = secrets::new_secret().unwrap();
-        db.create_password_reset(&secrets::hash_secret(&pending), ana.id, None, later(3600))
-            .await
-            .unwrap();
+        db.create_password_reset(
+            &secrets::hash_secret(&pending),
+            ana.id,
+            None,
+            in_seconds(3600),
+        )
+        .await
+        .unwrap();
         assert_eq!(api_status(&base, &token).await, 200);
 
-        let mut browser = signed_in_by_form(&base, &ana.email, PASSWORD).await;
+        let mut browser = signed_in_by_form(&app, &ana.email, PASSWORD).await;
         browser.get("/cuenta").await;
         let new_password = "otra frase bastante larga";
         let changed = browser
@@ -373,7 +368,7 @@ async fn a_new_password_revokes_api_tokens_and_pending_reset_links() {
             401,
             "{backend:?}: token revoked"
         );
-        let mut holder = Browser::new(backend);
+        let mut holder = Browser::new(&app);
         let link = holder.get(&format!("/restablecer/{pending}")).await;
         assert_eq!(link.status, 410, "{backend:?}: the old link is void");
         assert!(link.body.contains("la contraseña de la cuenta cambió"));
@@ -385,9 +380,14 @@ async fn a_new_password_revokes_api_tokens_and_pending_reset_links() {
             .unwrap();
         let [first, second] = [0, 1].map(|_| secrets::new_secret().unwrap());
         for secret in [&first, &second] {
-            db.create_password_reset(&secrets::hash_secret(secret), ana.id, None, later(3600))
-                .await
-                .unwrap();
+            db.create_password_reset(
+                &secrets::hash_secret(secret),
+                ana.id,
+                None,
+                in_seconds(3600),
+            )
+            .await
+            .unwrap();
         }
         holder.get(&format!("/restablecer/{first}")).await;
         let reset = holder
@@ -459,10 +459,10 @@ async fn parallel_logins(
 #[tokio::test]
 async fn parallel_guesses_cannot_race_the_log_in_limit() {
     for backend in test_backends() {
-        let (addr, db_url) = start_with(backend, patient());
-        let db = Db::connect(&db_url).await.unwrap();
-        let ana = account(&db, Role::Member).await;
-        let base = format!("http://{addr}");
+        let app = spawn_app_with(backend, patient()).await;
+        let db = &app.db;
+        let ana = account(db, Role::Member).await;
+        let base = app.base.clone();
         let guesses = (0..30)
             .map(|i| (ana.email.clone(), format!("intento equivocado {i}"), None))
             .collect();
@@ -493,7 +493,7 @@ async fn password_checks_beyond_the_slots_are_answered_503_with_retry_after() {
         password_wait: std::time::Duration::ZERO,
         ..Options::default()
     };
-    let (addr, _) = start_with(Backend::Sqlite, options);
+    let app = spawn_app_with(Backend::Sqlite, options).await;
     let attempts = (0..24)
         .map(|i| {
             (
@@ -503,7 +503,7 @@ async fn password_checks_beyond_the_slots_are_answered_503_with_retry_after() {
             )
         })
         .collect();
-    let statuses = parallel_logins(&format!("http://{addr}"), attempts).await;
+    let statuses = parallel_logins(&app.base, attempts).await;
     assert!(
         statuses.iter().all(|(s, _)| matches!(s, 422 | 503)),
         "{statuses:?}"
@@ -550,8 +550,8 @@ async fn clients_behind_proxies(backend: Backend) {
         trusted_proxies: vec!["127.0.0.0/8".parse().unwrap()],
         ..patient()
     };
-    let (addr, _) = start_with(backend, options);
-    let base = format!("http://{addr}");
+    let app = spawn_app_with(backend, options).await;
+    let base = app.base.clone();
     let first = failures_from(&base, 50, "203.0.113.5").await;
     assert!(first.iter().all(|s| *s == 422), "{first:?}");
     assert_eq!(failures_from(&base, 1, "203.0.113.5").await, [429]);
@@ -562,8 +562,8 @@ async fn clients_behind_proxies(backend: Backend) {
     );
 
     // Without one, the header is ignored: rotating it does not escape the limit.
-    let (addr, _) = start_with(backend, patient());
-    let base = format!("http://{addr}");
+    let app = spawn_app_with(backend, patient()).await;
+    let base = app.base.clone();
     for i in 0..50 {
         failures_from(&base, 1, &format!("203.0.113.{i}")).await;
     }
@@ -582,16 +582,16 @@ async fn host_bound_cookies(backend: Backend) {
         public_url: Some("https://acoge.example.org".to_owned()),
         ..Options::default()
     };
-    let (addr, db_url) = start_with(backend, options);
-    let db = Db::connect(&db_url).await.unwrap();
-    let ana = account(&db, Role::Member).await;
-    let base = format!("http://{addr}");
+    let app = spawn_app_with(backend, options).await;
+    let db = &app.db;
+    let ana = account(db, Role::Member).await;
+    let base = app.base.clone();
     let home = reqwest::get(format!("{base}/")).await.unwrap();
     assert_eq!(
         home.headers()["strict-transport-security"],
         "max-age=31536000"
     );
-    let mut browser = browser_on(addr);
+    let mut browser = Browser::new(&app);
     let form = browser.get("/entrar").await;
     let csrf = form
         .set_cookies
@@ -616,9 +616,8 @@ async fn host_bound_cookies(backend: Backend) {
         200,
         "the session works"
     );
-    let plain = reqwest::get(format!("http://{}/", super::server(backend)))
-        .await
-        .unwrap();
+    let plain_app = spawn_app(backend).await;
+    let plain = reqwest::get(plain_app.url("/")).await.unwrap();
     assert!(
         !plain.headers().contains_key("strict-transport-security"),
         "not over plain http"
