@@ -9,13 +9,9 @@ use super::{
     schema::{AllianceList, OrganizationJson, TerritoriesJson},
 };
 use crate::{
-    AppState,
-    app::directory::{self, DirectoryError},
-    http::auth::RequestAuth,
-    http::params::Params,
+    AppState, app::directory, http::auth::RequestAuth, http::ids::Id, http::params::Params,
 };
 use acoge_domain::{
-    accounts::Denied,
     alliance::AllianceInput,
     directory::{DirectoryInput, Territory},
     page::PageRequest,
@@ -23,32 +19,12 @@ use acoge_domain::{
 use acoge_store::AllianceRecord;
 use axum::{
     Extension, Json,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-impl From<DirectoryError> for ApiError {
-    fn from(error: DirectoryError) -> Self {
-        match error {
-            DirectoryError::Invalid(errors) => ApiError::fields(&errors),
-            DirectoryError::NotFound => ApiError::not_found("no organization with that id"),
-            DirectoryError::Denied(Denied::NotSignedIn) => ApiError::status(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "send an API token".into(),
-            ),
-            DirectoryError::Denied(Denied::Forbidden) => ApiError::status(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "members speak for their own organization; moderators for any".into(),
-            ),
-            DirectoryError::Store(e) => e.into(),
-        }
-    }
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct AllianceJson {
@@ -230,10 +206,6 @@ pub struct DirectoryBody {
     pub founded: Option<FoundedValue>,
 }
 
-fn organization_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found("no organization with that id"))
-}
-
 async fn organization_json(app: &AppState, id: Uuid) -> ApiResult<OrganizationJson> {
     let (organization, entry) = directory::organization_with_entry(app, id)
         .await?
@@ -248,16 +220,15 @@ async fn organization_json(app: &AppState, id: Uuid) -> ApiResult<OrganizationJs
     request_body = DirectoryBody,
     responses((status = 200, body = OrganizationJson), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "The caller is not a member of the organization nor a moderator"),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
 pub async fn patch_directory(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> ApiResult<OrganizationJson> {
-    let id = organization_id(&id)?;
     let body: DirectoryBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
     // An unknown organization still goes through the rule, so who may not
     // edit learns nothing; the service answers 404 to those who may.
@@ -298,14 +269,13 @@ pub async fn patch_directory(
 #[utoipa::path(post, path = "/api/v1/organizations/{id}/verify", tag = "directory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Organization id (UUID)")),
     responses((status = 200, body = OrganizationJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody)))]
 pub async fn verify_organization(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> ApiResult<OrganizationJson> {
-    let id = organization_id(&id)?;
     directory::verify_entry(&app, &auth.actor, id).await?;
     organization_json(&app, id).await
 }

@@ -7,18 +7,12 @@ use super::{
 };
 use crate::{
     AppState,
-    app::community::{self, CommunityError},
+    app::community,
     http::auth::RequestAuth,
+    http::ids::{Id, Slug},
 };
-use acoge_domain::{
-    accounts::Denied,
-    working_group::{GroupInput, WorkingGroup},
-};
-use axum::{
-    Extension, Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use acoge_domain::working_group::{GroupInput, WorkingGroup};
+use axum::{Extension, Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -98,11 +92,11 @@ pub async fn list_groups(State(app): State<AppState>) -> ApiResult<WorkingGroupL
 
 /// One working group, with its events and discussions.
 #[utoipa::path(get, path = "/api/v1/working-groups/{slug}", tag = "community",
-    params(("slug" = String, Path, description = "The group's identifier")),
-    responses((status = 200, body = WorkingGroupDetailJson), (status = 404, body = ErrorBody)))]
+    params(("slug" = String, Path, description = "The group's identifier", example = "salud", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
+    responses((status = 200, body = WorkingGroupDetailJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn get_group(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    Id(slug): Id<Slug>,
 ) -> ApiResult<WorkingGroupDetailJson> {
     let community::GroupDetail {
         group,
@@ -160,23 +154,7 @@ pub async fn create_group(
         description_es: body.description_es,
         description_en: body.description_en,
     };
-    let slug = community::create_group(&app, &auth.actor, &input)
-        .await
-        .map_err(|e| match e {
-            CommunityError::Invalid(errors) => ApiError::fields(&errors),
-            CommunityError::Denied(Denied::NotSignedIn) => ApiError::status(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "send an API token".into(),
-            ),
-            CommunityError::Denied(Denied::Forbidden) => ApiError::status(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "only administrators create working groups".into(),
-            ),
-            CommunityError::NotFound => ApiError::not_found("no such working group"),
-            CommunityError::Store(e) => e.into(),
-        })?;
+    let slug = community::create_group(&app, &auth.actor, &input).await?;
     let group = community::working_group(&app, &slug)
         .await?
         .ok_or_else(|| ApiError::not_found("no working group with that identifier"))?;

@@ -11,6 +11,7 @@ use super::{
 use crate::{
     AppState,
     app::{directory, places},
+    http::ids::Id,
     http::params::Params,
 };
 use acoge_analysis::{CoverageLevel, Reason};
@@ -18,7 +19,7 @@ use acoge_domain::{Cvegeo, StateKey, page::PageRequest, practice::Sector};
 use acoge_store::{ServiceFilter, ServiceRecord};
 use axum::{
     Json,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -197,9 +198,8 @@ pub struct NamedPlace {
 }
 
 /// The municipality named in the path, or 404.
-async fn municipality_of(app: &AppState, cvegeo: &str) -> Result<(Cvegeo, NamedPlace), ApiError> {
+async fn municipality_of(app: &AppState, key: Cvegeo) -> Result<(Cvegeo, NamedPlace), ApiError> {
     let missing = || ApiError::not_found("no municipality with that CVEGEO");
-    let key = Cvegeo::parse(cvegeo).map_err(|_| missing())?;
     let municipality = places::municipality(app, &key).await?.ok_or_else(missing)?;
     Ok((
         key.clone(),
@@ -215,19 +215,19 @@ async fn municipality_of(app: &AppState, cvegeo: &str) -> Result<(Cvegeo, NamedP
 /// unless the source places them precisely).
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/services", tag = "directory",
     params(
-        ("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits", example = "07089"),
+        ("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "07089", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$"),
         ("radius_km" = Option<f64>, Query, description = "Kilometres from the municipality's seat, more than 0 and at most 500 (default 50)", minimum = 0, maximum = 500),
         ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
     responses(
         (status = 200, body = NearbyServiceList),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it"),
+        (status = 400, body = ErrorBody, description = "A parameter (of the path or the query) is invalid; `parameter` names it"),
         (status = 404, body = ErrorBody, description = "No such municipality, or it has no seat coordinates to measure from")
     ))]
 pub async fn services_near(
     State(app): State<AppState>,
-    Path(cvegeo): Path<String>,
+    Id(cvegeo): Id<Cvegeo>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<NearbyServiceList> {
     let params = Params::parse(query.as_deref())?;
@@ -240,7 +240,7 @@ pub async fn services_near(
         })?
         .unwrap_or(DEFAULT_RADIUS_KM);
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let (key, municipality) = municipality_of(&app, &cvegeo).await?;
+    let (key, municipality) = municipality_of(&app, cvegeo).await?;
     let near = directory::services_near(&app, &key, radius_km)
         .await?
         .ok_or_else(|| {
@@ -300,13 +300,13 @@ fn level_slug(level: CoverageLevel) -> &'static str {
 /// Which sectors have someone working in the municipality, only elsewhere in
 /// its state, or no one in the state (the gaps), and who is behind each.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/coverage", tag = "directory",
-    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits", example = "02004")),
-    responses((status = 200, body = CoverageJson), (status = 404, body = ErrorBody)))]
+    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "02004", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
+    responses((status = 200, body = CoverageJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn coverage(
     State(app): State<AppState>,
-    Path(cvegeo): Path<String>,
+    Id(cvegeo): Id<Cvegeo>,
 ) -> ApiResult<CoverageJson> {
-    let (key, municipality) = municipality_of(&app, &cvegeo).await?;
+    let (key, municipality) = municipality_of(&app, cvegeo).await?;
     let analysis = app.analysis.current(&app).await?;
     let coverage = analysis.coverage(&key);
     // Coverage names services in the municipality or elsewhere in its state.
@@ -404,13 +404,13 @@ pub struct SuggestionsJson {
 /// sector there, with the evidence: working in it nearby, in the same state,
 /// in places with the same migration context, or allied with someone local.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/suggestions", tag = "directory",
-    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits", example = "07089")),
-    responses((status = 200, body = SuggestionsJson), (status = 404, body = ErrorBody)))]
+    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "07089", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
+    responses((status = 200, body = SuggestionsJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn suggestions(
     State(app): State<AppState>,
-    Path(cvegeo): Path<String>,
+    Id(cvegeo): Id<Cvegeo>,
 ) -> ApiResult<SuggestionsJson> {
-    let (key, municipality) = municipality_of(&app, &cvegeo).await?;
+    let (key, municipality) = municipality_of(&app, cvegeo).await?;
     let analysis = app.analysis.current(&app).await?;
     let named = |id: Uuid| NamedRef {
         id,

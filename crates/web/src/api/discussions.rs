@@ -6,53 +6,22 @@ use super::{
 };
 use crate::{
     AppState,
-    app::{
-        discussions::{self, DiscussionError},
-        events,
-    },
+    app::{discussions, events},
     http::auth::RequestAuth,
+    http::ids::Id,
 };
 use acoge_domain::{
-    accounts::{Actor, Denied},
+    accounts::Actor,
     discussion::{Citation, Contribution, Discussion, Synthesis, may_read},
 };
 use axum::{
     Extension, Json,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-impl From<DiscussionError> for ApiError {
-    fn from(error: DiscussionError) -> Self {
-        match error {
-            DiscussionError::Invalid(errors) => ApiError::fields(&errors),
-            DiscussionError::NotFound => ApiError::not_found("no such discussion or contribution"),
-            DiscussionError::NotOpen(status) => ApiError::status(
-                StatusCode::CONFLICT,
-                "discussion_not_open",
-                format!("the discussion is {status}; it takes no more contributions"),
-            ),
-            DiscussionError::Denied(Denied::NotSignedIn) => ApiError::status(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "send an API token".into(),
-            ),
-            DiscussionError::Denied(Denied::Forbidden) => ApiError::status(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "your role does not allow this".into(),
-            ),
-            DiscussionError::Store(e) => e.into(),
-        }
-    }
-}
-
-fn id_of(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found("no such discussion or contribution"))
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct QuestionJson {
@@ -210,14 +179,14 @@ async fn detail(app: &AppState, actor: &Actor, id: Uuid) -> Result<DiscussionDet
 /// One thread with its contributions; held or hidden ones come without body.
 #[utoipa::path(get, path = "/api/v1/discussions/{id}", tag = "discussions",
     params(("id" = Uuid, Path, description = "Discussion id")),
-    responses((status = 200, body = DiscussionDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DiscussionDetail), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn get_discussion(
     State(app): State<AppState>,
     auth: Option<Extension<RequestAuth>>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> ApiResult<DiscussionDetail> {
     let actor = auth.map(|Extension(a)| a.actor).unwrap_or(Actor::Anonymous);
-    Ok(Json(detail(&app, &actor, id_of(&id)?).await?))
+    Ok(Json(detail(&app, &actor, id).await?))
 }
 
 /// A contribution, or a reply to one of the thread's contributions.
@@ -236,16 +205,15 @@ pub struct ContributionBody {
     params(("id" = Uuid, Path, description = "Discussion id")),
     request_body = ContributionBody,
     responses((status = 201, body = ContributionJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The discussion is closed or archived"),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The discussion is closed or archived"),
         (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
 pub async fn create_contribution(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ContributionJson>), ApiError> {
-    let id = id_of(&id)?;
     let body: ContributionBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
     let new = discussions::contribute(&app, &auth.actor, id, body.parent_id, &body.body).await?;
     let contribution = discussions::contributions(&app, id)

@@ -7,44 +7,15 @@ use super::{
     error::{ApiResult, ErrorBody},
     schema::EventJson,
 };
-use crate::{
-    AppState,
-    app::events::{self, EventEditError},
-    http::auth::RequestAuth,
-};
+use crate::{AppState, app::events, http::auth::RequestAuth, http::ids::Id};
 use acoge_domain::{
-    accounts::Denied,
     event::{AgendaItem, Event},
     event_edit::{EventInput, TimeInput},
 };
-use axum::{
-    Extension, Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Extension, Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-impl From<EventEditError> for ApiError {
-    fn from(error: EventEditError) -> Self {
-        match error {
-            EventEditError::Invalid(errors) => ApiError::fields(&errors),
-            EventEditError::NotFound => ApiError::not_found("no event with that id"),
-            EventEditError::Denied(Denied::NotSignedIn) => ApiError::status(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "send an API token".into(),
-            ),
-            EventEditError::Denied(Denied::Forbidden) => ApiError::status(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "only moderators create and change events".into(),
-            ),
-            EventEditError::Store(e) => e.into(),
-        }
-    }
-}
 
 /// One agenda item; `time` is "HH:MM" in the event's zone.
 #[derive(Deserialize, ToSchema)]
@@ -253,20 +224,19 @@ pub async fn create_event(
 
 /// Changes an event (moderators); a larger capacity lets the waiting list in.
 #[utoipa::path(patch, path = "/api/v1/events/{id}", tag = "events", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Event id (UUID)")),
+    params(("id" = Uuid, Path, description = "Event id (UUID)")),
     request_body = EventPatchBody,
     responses((status = 200, body = EventJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
 pub async fn patch_event(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> ApiResult<EventJson> {
     let not_found = || ApiError::not_found("no event with that id");
-    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
     let current = events::event(&app, &id.to_string())
         .await?
         .ok_or_else(not_found)?;

@@ -5,11 +5,16 @@ use super::{
     error::{ApiResult, ErrorBody},
     schema::{EventJson, EventList, EventSummaryJson, page_of},
 };
-use crate::{AppState, app::events, http::params::Params};
+use crate::{
+    AppState,
+    app::events,
+    http::ids::{EventKey, Id},
+    http::params::Params,
+};
 use acoge_domain::page::PageRequest;
 use axum::{
     Json,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
 };
 
 /// Events: all, newest first; or only those not ended yet (`when=upcoming`,
@@ -47,13 +52,13 @@ pub async fn list_events(
 
 /// One event by its id or its slug, with organizers, guiding questions and links.
 #[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events",
-    params(("id" = String, Path, description = "Event id (UUID) or slug", example = "lav-2020-11-10")),
-    responses((status = 200, body = EventJson), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, description = "Event id (UUID) or slug", example = "lav-2020-11-10", pattern = "^[A-Za-z0-9_-]{1,100}$")),
+    responses((status = 200, body = EventJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn get_event(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    Id(event): Id<EventKey>,
 ) -> ApiResult<EventJson> {
-    let event = events::event(&app, &id)
+    let event = events::event(&app, event.as_str())
         .await?
         .ok_or_else(|| ApiError::not_found("no event with that id or slug"))?;
     Ok(Json(event.into()))

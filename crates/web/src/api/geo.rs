@@ -5,12 +5,12 @@ use super::{
     error::{ApiResult, ErrorBody},
     schema::{MunicipalityJson, MunicipalityList, StateJson, StateList, page_of},
 };
-use crate::{AppState, app::places, http::params::Params};
+use crate::{AppState, app::places, http::ids::Id, http::params::Params};
 use acoge_domain::{Cvegeo, StateKey, page::PageRequest, taxonomy::MigrationContext};
 use acoge_store::{ContextScope, MunicipalityFilter};
 use axum::{
     Json,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
 };
 
 use super::ApiError;
@@ -44,14 +44,9 @@ pub async fn list_states(
 
 /// One state by its INEGI key.
 #[utoipa::path(get, path = "/api/v1/states/{cve_ent}", tag = "places",
-    params(("cve_ent" = String, Path, description = "INEGI state key, two digits", example = "07")),
-    responses((status = 200, body = StateJson), (status = 404, body = ErrorBody)))]
-pub async fn get_state(
-    State(app): State<AppState>,
-    Path(cve_ent): Path<String>,
-) -> ApiResult<StateJson> {
-    let key =
-        StateKey::parse(&cve_ent).map_err(|_| ApiError::not_found("no state with that key"))?;
+    params(("cve_ent" = String, Path, description = "INEGI state key, two digits from 01 to 32", example = "07", pattern = "^(0[1-9]|[12][0-9]|3[0-2])$")),
+    responses((status = 200, body = StateJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+pub async fn get_state(State(app): State<AppState>, Id(key): Id<StateKey>) -> ApiResult<StateJson> {
     let state = places::state(&app, &key)
         .await?
         .ok_or_else(|| ApiError::not_found("no state with that key"))?;
@@ -89,14 +84,13 @@ pub async fn list_municipalities(
 
 /// One municipality by its CVEGEO, with its migration contexts.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}", tag = "places",
-    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits", example = "07089")),
-    responses((status = 200, body = MunicipalityJson), (status = 404, body = ErrorBody)))]
+    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "07089", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
+    responses((status = 200, body = MunicipalityJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn get_municipality(
     State(app): State<AppState>,
-    Path(cvegeo): Path<String>,
+    Id(key): Id<Cvegeo>,
 ) -> ApiResult<MunicipalityJson> {
     let missing = || ApiError::not_found("no municipality with that CVEGEO");
-    let key = Cvegeo::parse(&cvegeo).map_err(|_| missing())?;
     let municipality = places::municipality(&app, &key)
         .await?
         .ok_or_else(missing)?;

@@ -5,6 +5,7 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use crate::{
     AppState,
     app::{directory, places},
+    http::ids::Id,
     http::params::Params,
 };
 use acoge_domain::{Cvegeo, page::PageRequest};
@@ -12,7 +13,7 @@ use acoge_formats::hsds;
 use acoge_store::{OrganizationFilter, ServiceFilter, ServiceRecord, StoreError};
 use axum::{
     Json,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -105,10 +106,9 @@ pub async fn list_services(
 /// One service in HSDS 3.0.
 #[utoipa::path(get, path = "/api/v1/hsds/services/{id}", tag = "hsds",
     params(("id" = Uuid, Path, description = "Service id")),
-    responses((status = 200, body = Object, description = "An HSDS service"), (status = 404, body = ErrorBody)))]
-pub async fn get_service(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<Value> {
+    responses((status = 200, body = Object, description = "An HSDS service"), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+pub async fn get_service(State(app): State<AppState>, Id(id): Id<Uuid>) -> ApiResult<Value> {
     let missing = || ApiError::not_found("no service with that id");
-    let id = Uuid::parse_str(&id).map_err(|_| missing())?;
     let record = directory::services(
         &app,
         &ServiceFilter {
@@ -158,12 +158,8 @@ pub async fn list_organizations(
 /// One organization in HSDS 3.0.
 #[utoipa::path(get, path = "/api/v1/hsds/organizations/{id}", tag = "hsds",
     params(("id" = Uuid, Path, description = "Organization id")),
-    responses((status = 200, body = Object, description = "An HSDS organization"), (status = 404, body = ErrorBody)))]
-pub async fn get_organization(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-) -> ApiResult<Value> {
+    responses((status = 200, body = Object, description = "An HSDS organization"), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+pub async fn get_organization(State(app): State<AppState>, Id(id): Id<Uuid>) -> ApiResult<Value> {
     let missing = || ApiError::not_found("no organization with that id");
-    let id = Uuid::parse_str(&id).map_err(|_| missing())?;
     Ok(Json(organization(&app, id).await?.ok_or_else(missing)?))
 }

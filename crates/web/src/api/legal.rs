@@ -6,6 +6,7 @@ use super::schema::Sources;
 use crate::{
     AppState,
     app::{legal_framework, places},
+    http::ids::{Id, Slug},
     http::params::Params,
 };
 use acoge_domain::{
@@ -16,7 +17,7 @@ use acoge_domain::{
 };
 use axum::{
     Json,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -146,21 +147,21 @@ pub async fn list_instruments(
 
 /// One legal instrument with its provisions.
 #[utoipa::path(get, path = "/api/v1/legal-instruments/{id}", tag = "legal",
-    params(("id" = String, Path, description = "The instrument's short id", example = "ley-migracion")),
-    responses((status = 200, body = InstrumentDetail), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, description = "The instrument\'s short id", example = "ley-migracion", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
+    responses((status = 200, body = InstrumentDetail), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn get_instrument(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
 ) -> ApiResult<InstrumentDetail> {
     let instruments = legal_framework::legal_instruments(&app).await?;
     let instrument = instruments
         .iter()
-        .find(|i| i.id == id)
+        .find(|i| i.id == *id)
         .ok_or_else(|| ApiError::not_found("no legal instrument with that id"))?;
     let provisions = legal_framework::provisions(&app)
         .await?
         .iter()
-        .filter(|p| p.instrument_id == id)
+        .filter(|p| p.instrument_id == *id)
         .map(|p| provision_json(p, &instruments))
         .collect();
     Ok(Json(InstrumentDetail {
@@ -330,14 +331,13 @@ pub struct MandateJson {
 
 /// What a municipality, its state and the federation must guarantee there, with the provisions that say so.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/mandate", tag = "legal",
-    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits", example = "07089")),
-    responses((status = 200, body = MandateJson), (status = 404, body = ErrorBody)))]
+    params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "07089", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
+    responses((status = 200, body = MandateJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn municipality_mandate(
     State(app): State<AppState>,
-    Path(cvegeo): Path<String>,
+    Id(key): Id<Cvegeo>,
 ) -> ApiResult<MandateJson> {
     let missing = || ApiError::not_found("no municipality with that CVEGEO");
-    let key = Cvegeo::parse(&cvegeo).map_err(|_| missing())?;
     let municipality = places::municipality(&app, &key)
         .await?
         .ok_or_else(missing)?;

@@ -7,51 +7,21 @@ use super::{
 };
 use crate::{
     AppState,
-    app::legal_framework::{self, LegalChangeError},
+    app::legal_framework,
     http::auth::RequestAuth,
+    http::ids::{Id, Slug},
 };
-use acoge_domain::{
-    accounts::Denied,
-    legal_change::{
-        ChangeInput, InstrumentContent, InstrumentInput, ProvisionContent, ProvisionInput,
-    },
+use acoge_domain::legal_change::{
+    ChangeInput, InstrumentContent, InstrumentInput, ProvisionContent, ProvisionInput,
 };
 use acoge_store::LegalVersion;
-use axum::{
-    Extension, Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Extension, Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-impl From<LegalChangeError> for ApiError {
-    fn from(error: LegalChangeError) -> Self {
-        match error {
-            LegalChangeError::Invalid(errors) => ApiError::fields(&errors),
-            LegalChangeError::NotFound => ApiError::not_found("no such instrument or provision"),
-            LegalChangeError::Denied(Denied::NotSignedIn) => ApiError::status(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "send an API token".into(),
-            ),
-            LegalChangeError::Denied(Denied::Forbidden) => ApiError::status(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "only moderators change the legal framework".into(),
-            ),
-            LegalChangeError::Store(e) => e.into(),
-        }
-    }
-}
-
 fn body_of<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(ApiError::bad_body)
-}
-
-fn provision_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found("no such instrument or provision"))
 }
 
 /// An instrument to add. Every field is checked; all problems are reported
@@ -266,21 +236,21 @@ async fn instrument_json(app: &AppState, id: &str) -> Result<InstrumentJson, Api
 /// One provision with its history: corrections, reforms and verifications.
 #[utoipa::path(get, path = "/api/v1/provisions/{id}", tag = "legal",
     params(("id" = Uuid, Path, description = "Provision id")),
-    responses((status = 200, body = ProvisionDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ProvisionDetail), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn get_provision(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> ApiResult<ProvisionDetail> {
-    Ok(Json(provision_detail(&app, provision_id(&id)?).await?))
+    Ok(Json(provision_detail(&app, id).await?))
 }
 
 /// An instrument's history: additions, corrections and verifications.
 #[utoipa::path(get, path = "/api/v1/legal-instruments/{id}/versions", tag = "legal",
-    params(("id" = String, Path, description = "The instrument's short id", example = "ley-migracion")),
-    responses((status = 200, body = InstrumentVersions), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, description = "The instrument\'s short id", example = "ley-migracion", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
+    responses((status = 200, body = InstrumentVersions), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn instrument_versions(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
 ) -> ApiResult<InstrumentVersions> {
     let instrument = instrument_json(&app, &id).await?;
     let versions = legal_framework::instrument_versions(&app, &instrument.id).await?;
@@ -318,16 +288,16 @@ pub async fn create_instrument(
 
 /// Corrects a legal instrument (moderators); the old version stays readable.
 #[utoipa::path(patch, path = "/api/v1/legal-instruments/{id}", tag = "legal", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The instrument's short id")),
+    params(("id" = String, Path, description = "The instrument\'s short id", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
     request_body = InstrumentPatchBody,
     responses((status = 200, body = InstrumentJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid or nothing changed; `field` names it; nothing is stored")))]
 pub async fn patch_instrument(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
     body: axum::body::Bytes,
 ) -> ApiResult<InstrumentJson> {
     let current = legal_framework::legal_instrument(&app, &id)
@@ -357,14 +327,14 @@ pub async fn patch_instrument(
 
 /// Marks an instrument verified against its sources (moderators).
 #[utoipa::path(post, path = "/api/v1/legal-instruments/{id}/verify", tag = "legal", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The instrument's short id")),
+    params(("id" = String, Path, description = "The instrument\'s short id", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
     responses((status = 200, body = InstrumentJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "Already verified; `field` is `verified`")))]
 pub async fn verify_instrument(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
 ) -> ApiResult<InstrumentJson> {
     legal_framework::verify_instrument(&app, &auth.actor, &id).await?;
     Ok(Json(instrument_json(&app, &id).await?))
@@ -372,16 +342,16 @@ pub async fn verify_instrument(
 
 /// Adds a provision to an instrument (moderators).
 #[utoipa::path(post, path = "/api/v1/legal-instruments/{id}/provisions", tag = "legal", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The instrument's short id")),
+    params(("id" = String, Path, description = "The instrument\'s short id", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
     request_body = NewProvisionBody,
     responses((status = 201, body = ProvisionDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid or the article is taken; `field` names it; nothing is stored")))]
 pub async fn create_provision(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ProvisionDetail>), ApiError> {
     let body: NewProvisionBody = body_of(&body)?;
@@ -408,16 +378,15 @@ pub async fn create_provision(
     params(("id" = Uuid, Path, description = "Provision id")),
     request_body = ProvisionPatchBody,
     responses((status = 200, body = ProvisionDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid or nothing changed; `field` names it; nothing is stored")))]
 pub async fn patch_provision(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> ApiResult<ProvisionDetail> {
-    let id = provision_id(&id)?;
     let current = legal_framework::provision(&app, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
@@ -449,14 +418,13 @@ pub async fn patch_provision(
 #[utoipa::path(post, path = "/api/v1/provisions/{id}/verify", tag = "legal", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Provision id")),
     responses((status = 200, body = ProvisionDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "Already verified; `field` is `verified`")))]
 pub async fn verify_provision(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> ApiResult<ProvisionDetail> {
-    let id = provision_id(&id)?;
     legal_framework::verify_provision(&app, &auth.actor, id).await?;
     Ok(Json(provision_detail(&app, id).await?))
 }

@@ -102,7 +102,9 @@ pub async fn create_invitation(
         &input.role,
         input.organization_id.as_deref().unwrap_or(""),
     )
-    .await?;
+    .await
+    // Forms call it "organization"; this body calls it "organization_id".
+    .map_err(|e| ApiError::from(e).rename_field("organization", "organization_id"))?;
     Ok((
         StatusCode::CREATED,
         Json(InvitationJson {

@@ -5,12 +5,12 @@ use super::{
     error::{ApiResult, ErrorBody},
     schema::{OrganizationJson, OrganizationList},
 };
-use crate::{AppState, app::directory, http::params::Params};
+use crate::{AppState, app::directory, http::ids::Id, http::params::Params};
 use acoge_domain::{Cvegeo, StateKey, page::PageRequest, practice::Sector};
 use acoge_store::OrganizationFilter;
 use axum::{
     Json,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
 };
 use uuid::Uuid;
 
@@ -58,13 +58,12 @@ pub async fn list_organizations(
 /// One organization.
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "directory",
     params(("id" = Uuid, Path, description = "Organization id (UUID)")),
-    responses((status = 200, body = OrganizationJson), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = OrganizationJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn get_organization(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> ApiResult<OrganizationJson> {
     let missing = || ApiError::not_found("no organization with that id");
-    let id = Uuid::parse_str(&id).map_err(|_| missing())?;
     let (organization, entry) = directory::organization_with_entry(&app, id)
         .await?
         .ok_or_else(missing)?;

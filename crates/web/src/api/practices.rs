@@ -6,24 +6,21 @@ use super::{
 };
 use crate::{
     AppState,
-    app::{
-        directory, legal_framework,
-        practices::{self, PracticeError},
-    },
+    app::{directory, legal_framework, practices},
     http::auth::RequestAuth,
     http::filters::{API_FILTERS, filter_from},
+    http::ids::Id,
     http::params::Params,
 };
 use acoge_domain::legal::Provision;
 use acoge_domain::{
-    accounts::Denied,
     page::PageRequest,
-    practice::{Partner, PracticeInput, ReviewDecision, WorkflowError},
+    practice::{Partner, PracticeInput, ReviewDecision},
 };
 use acoge_store::PracticeRecord;
 use axum::{
     Extension, Json,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
@@ -31,36 +28,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-impl From<PracticeError> for ApiError {
-    fn from(error: PracticeError) -> Self {
-        match error {
-            PracticeError::Invalid(errors) => ApiError::fields(&errors),
-            PracticeError::NotFound => ApiError::not_found("no practice with that id"),
-            PracticeError::Workflow(WorkflowError::Denied(Denied::NotSignedIn)) => {
-                ApiError::status(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "send an API token".into(),
-                )
-            }
-            PracticeError::Workflow(WorkflowError::Denied(Denied::Forbidden)) => ApiError::status(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "your role does not allow this".into(),
-            ),
-            PracticeError::Workflow(WorkflowError::OwnOrganization) => ApiError::status(
-                StatusCode::FORBIDDEN,
-                "own_organization",
-                WorkflowError::OwnOrganization.to_string(),
-            ),
-            PracticeError::Workflow(other) => {
-                ApiError::status(StatusCode::CONFLICT, "wrong_state", other.to_string())
-            }
-            PracticeError::Store(e) => e.into(),
-        }
-    }
-}
 
 /// An organization as a practice names it.
 #[derive(Serialize, ToSchema)]
@@ -246,20 +213,16 @@ pub async fn list_practices(
     }))
 }
 
-fn practice_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found("no practice with that id"))
-}
-
 /// One practice; an unpublished practice is a 404 to those who may not see it.
 #[utoipa::path(get, path = "/api/v1/practices/{id}", tag = "practices",
     params(("id" = Uuid, Path, description = "Practice id")),
-    responses((status = 200, body = PracticeJson), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PracticeJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn get_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> ApiResult<PracticeJson> {
-    let record = practices::visible(&app, &auth.actor, practice_id(&id)?).await?;
+    let record = practices::visible(&app, &auth.actor, id).await?;
     Ok(Json(
         to_json(&app, &legal_framework::provisions(&app).await?, record).await?,
     ))
@@ -376,15 +339,14 @@ pub async fn create_practice(
     params(("id" = Uuid, Path, description = "Practice id")),
     request_body = PracticeBody,
     responses((status = 200, body = PracticeJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Not editable in its state"),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Not editable in its state"),
         (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn patch_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> ApiResult<PracticeJson> {
-    let id = practice_id(&id)?;
     let current = practices::visible(&app, &auth.actor, id).await?;
     let input = body_of(&body)?.apply(current.content.to_input());
     practices::edit(&app, &auth.actor, id, &input).await?;
@@ -398,14 +360,13 @@ pub async fn patch_practice(
 #[utoipa::path(post, path = "/api/v1/practices/{id}/submit", tag = "practices", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Practice id")),
     responses((status = 200, body = PracticeJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody)))]
 pub async fn submit_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> ApiResult<PracticeJson> {
-    let id = practice_id(&id)?;
     practices::submit(&app, &auth.actor, id).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
     Ok(Json(
@@ -437,16 +398,15 @@ pub struct ReviewResultJson {
     params(("id" = Uuid, Path, description = "Practice id")),
     request_body = ReviewBody,
     responses((status = 201, body = ReviewResultJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 413, body = ErrorBody, description = "Body over 64 KiB"),
         (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody)))]
 pub async fn review_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ReviewResultJson>), ApiError> {
-    let id = practice_id(&id)?;
     let body: ReviewBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
     let decision = ReviewDecision::parse(&body.decision).ok();
     let checklist = body

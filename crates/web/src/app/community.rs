@@ -4,7 +4,7 @@
 //! groups, one group with its events and threads, and the framework's versions
 //! and members, as pages and the API read them.
 
-use crate::AppState;
+use crate::{AppState, app::error::AppError};
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize},
     discussion::Discussion,
@@ -14,35 +14,20 @@ use acoge_domain::{
 use acoge_store::{EventSummary, StoreError};
 use uuid::Uuid;
 
-#[derive(Debug, thiserror::Error)]
-pub enum CommunityError {
-    #[error("invalid fields")]
-    Invalid(Vec<FieldError>),
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("no such working group")]
-    NotFound,
-    #[error(transparent)]
-    Store(#[from] StoreError),
+fn invalid(error: FieldError) -> AppError {
+    AppError::Invalid(vec![error])
 }
 
-fn invalid(error: FieldError) -> CommunityError {
-    CommunityError::Invalid(vec![error])
-}
-
-async fn group_by_slug(app: &AppState, slug: &str) -> Result<WorkingGroup, CommunityError> {
-    app.db
-        .working_group(slug)
-        .await?
-        .ok_or(CommunityError::NotFound)
+async fn group_by_slug(app: &AppState, slug: &str) -> Result<WorkingGroup, AppError> {
+    app.db.working_group(slug).await?.ok_or(AppError::NotFound)
 }
 
 /// A store write that found nothing to change names no such group or member.
-fn found(changed: bool) -> Result<(), CommunityError> {
+fn found(changed: bool) -> Result<(), AppError> {
     if changed {
         Ok(())
     } else {
-        Err(CommunityError::NotFound)
+        Err(AppError::NotFound)
     }
 }
 
@@ -50,10 +35,10 @@ pub async fn create_group(
     app: &AppState,
     actor: &Actor,
     input: &GroupInput,
-) -> Result<String, CommunityError> {
+) -> Result<String, AppError> {
     authorize(actor, Capability::ManageMembers)?;
     let admin = actor.id().ok_or(Denied::NotSignedIn)?;
-    let content = input.validate().map_err(CommunityError::Invalid)?;
+    let content = input.validate().map_err(AppError::Invalid)?;
     match app.db.create_working_group(&content, &[admin], admin).await {
         Ok(_) => Ok(content.slug),
         Err(StoreError::Conflict { field: "slug" }) => Err(invalid(FieldError {
@@ -71,7 +56,7 @@ pub async fn update_group(
     actor: &Actor,
     slug: &str,
     input: &GroupInput,
-) -> Result<(), CommunityError> {
+) -> Result<(), AppError> {
     authorize(actor, Capability::ManageMembers)?;
     let admin = actor.id().ok_or(Denied::NotSignedIn)?;
     let group = group_by_slug(app, slug).await?;
@@ -79,7 +64,7 @@ pub async fn update_group(
         slug: group.content.slug.clone(),
         ..input.clone()
     };
-    let content = input.validate().map_err(CommunityError::Invalid)?;
+    let content = input.validate().map_err(AppError::Invalid)?;
     found(
         app.db
             .update_working_group(group.id, &content, admin)
@@ -94,7 +79,7 @@ pub async fn set_membership(
     actor: &Actor,
     slug: &str,
     join: bool,
-) -> Result<(), CommunityError> {
+) -> Result<(), AppError> {
     authorize(actor, Capability::Contribute)?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
     let group = group_by_slug(app, slug).await?;
@@ -128,7 +113,7 @@ pub async fn set_moderator(
     slug: &str,
     member: Uuid,
     add: bool,
-) -> Result<(), CommunityError> {
+) -> Result<(), AppError> {
     authorize(actor, Capability::ManageMembers)?;
     let admin = actor.id().ok_or(Denied::NotSignedIn)?;
     let group = group_by_slug(app, slug).await?;
@@ -144,15 +129,15 @@ pub async fn publish_framework(
     actor: &Actor,
     es: &str,
     en: &str,
-) -> Result<i32, CommunityError> {
+) -> Result<i32, AppError> {
     authorize(actor, Capability::ManageMembers)?;
     let admin = actor.id().ok_or(Denied::NotSignedIn)?;
-    let body = validate_framework(es, en).map_err(CommunityError::Invalid)?;
+    let body = validate_framework(es, en).map_err(AppError::Invalid)?;
     Ok(app.db.publish_framework(&body, admin).await?)
 }
 
 /// The member's organization accepts the current framework.
-pub async fn accept_framework(app: &AppState, actor: &Actor) -> Result<i32, CommunityError> {
+pub async fn accept_framework(app: &AppState, actor: &Actor) -> Result<i32, AppError> {
     authorize(actor, Capability::Contribute)?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
     let organization: Uuid = member.organization_id.ok_or_else(|| {
@@ -164,7 +149,7 @@ pub async fn accept_framework(app: &AppState, actor: &Actor) -> Result<i32, Comm
     app.db
         .accept_framework(organization, member.id)
         .await?
-        .ok_or(CommunityError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 /// Every working group with its moderators and member organizations.

@@ -4,7 +4,7 @@
 //! computed from the store's facts and cached until the outbox moves, so pages
 //! and the API share one result.
 
-use crate::AppState;
+use crate::{AppState, app::error::AppError};
 use acoge_analysis::{
     AllianceNetwork, Coverage, Facts, Placement, Suggestion, analyze_network, layout,
     sector_coverage, suggest_partners,
@@ -102,40 +102,18 @@ impl Analysis {
     }
 }
 
-/// Why a directory change was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum DirectoryError {
-    #[error("invalid fields")]
-    Invalid(Vec<acoge_domain::fields::FieldError>),
-    #[error(transparent)]
-    Denied(#[from] acoge_domain::accounts::Denied),
-    #[error("no such organization")]
-    NotFound,
-    #[error(transparent)]
-    Store(StoreError),
-}
-
-impl From<StoreError> for DirectoryError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Invalid(field) => Self::Invalid(vec![field]),
-            other => Self::Store(other),
-        }
-    }
-}
-
 /// A member declares an alliance their organization is part of (moderators
 /// may declare any); returns its id.
 pub async fn declare_alliance(
     app: &AppState,
     actor: &acoge_domain::accounts::Actor,
     input: &acoge_domain::alliance::AllianceInput,
-) -> Result<uuid::Uuid, DirectoryError> {
+) -> Result<uuid::Uuid, AppError> {
     use acoge_domain::accounts::{Capability, Denied, authorize};
     use acoge_domain::fields::{FieldError, FieldProblem};
     authorize(actor, Capability::Contribute)?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
-    let alliance = input.validate().map_err(DirectoryError::Invalid)?;
+    let alliance = input.validate().map_err(AppError::Invalid)?;
     unknown_places(app, &alliance.territory).await?;
     let mut errors = Vec::new();
     if !app
@@ -158,7 +136,7 @@ pub async fn declare_alliance(
         return Err(Denied::Forbidden.into());
     }
     if !errors.is_empty() {
-        return Err(DirectoryError::Invalid(errors));
+        return Err(AppError::Invalid(errors));
     }
     Ok(app.db.create_alliance(&alliance, Some(member.id)).await?)
 }
@@ -169,18 +147,18 @@ pub async fn edit_entry(
     actor: &acoge_domain::accounts::Actor,
     organization: uuid::Uuid,
     input: &acoge_domain::directory::DirectoryInput,
-) -> Result<(), DirectoryError> {
+) -> Result<(), AppError> {
     use acoge_domain::accounts::{Capability, Denied, authorize};
     authorize(actor, Capability::Contribute)?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
     if app.db.organization(organization).await?.is_none() {
-        return Err(DirectoryError::NotFound);
+        return Err(AppError::NotFound);
     }
     let moderates = authorize(actor, Capability::Moderate).is_ok();
     if !moderates && member.organization_id != Some(organization) {
         return Err(Denied::Forbidden.into());
     }
-    let edit = input.validate().map_err(DirectoryError::Invalid)?;
+    let edit = input.validate().map_err(AppError::Invalid)?;
     unknown_places(app, &edit.territories).await?;
     if app
         .db
@@ -189,7 +167,7 @@ pub async fn edit_entry(
     {
         Ok(())
     } else {
-        Err(DirectoryError::NotFound)
+        Err(AppError::NotFound)
     }
 }
 
@@ -198,14 +176,14 @@ pub async fn verify_entry(
     app: &AppState,
     actor: &acoge_domain::accounts::Actor,
     organization: uuid::Uuid,
-) -> Result<(), DirectoryError> {
+) -> Result<(), AppError> {
     use acoge_domain::accounts::{Capability, Denied, authorize};
     authorize(actor, Capability::Moderate)?;
     let moderator = actor.id().ok_or(Denied::NotSignedIn)?;
     if app.db.verify_organization(organization, moderator).await? {
         Ok(())
     } else {
-        Err(DirectoryError::NotFound)
+        Err(AppError::NotFound)
     }
 }
 
@@ -213,7 +191,7 @@ pub async fn verify_entry(
 async fn unknown_places(
     app: &AppState,
     territories: &[acoge_domain::directory::Territory],
-) -> Result<(), DirectoryError> {
+) -> Result<(), AppError> {
     use acoge_domain::directory::Territory;
     use acoge_domain::fields::{FieldError, FieldProblem};
     let (states, municipalities) = app.db.known_places().await?;
@@ -233,7 +211,7 @@ async fn unknown_places(
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(DirectoryError::Invalid(errors))
+        Err(AppError::Invalid(errors))
     }
 }
 
@@ -244,21 +222,19 @@ pub async fn save_service(
     actor: &acoge_domain::accounts::Actor,
     existing: Option<uuid::Uuid>,
     input: &acoge_domain::service::ServiceInput,
-) -> Result<uuid::Uuid, DirectoryError> {
+) -> Result<uuid::Uuid, AppError> {
     use acoge_domain::accounts::{Capability, Denied, authorize};
     use acoge_domain::fields::{FieldError, FieldProblem};
     authorize(actor, Capability::Contribute)?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
     let moderates = authorize(actor, Capability::Moderate).is_ok();
-    let mut service = input.validate().map_err(DirectoryError::Invalid)?;
+    let mut service = input.validate().map_err(AppError::Invalid)?;
     if !moderates {
         service.provenance.verified = false;
     }
     let speaks_for = |org: uuid::Uuid| moderates || member.organization_id == Some(org);
     if let Some(id) = existing {
-        let current = service_by_id(app, id)
-            .await?
-            .ok_or(DirectoryError::NotFound)?;
+        let current = service_by_id(app, id).await?.ok_or(AppError::NotFound)?;
         if !speaks_for(current.organization_id) {
             return Err(Denied::Forbidden.into());
         }
@@ -268,13 +244,11 @@ pub async fn save_service(
     }
     match app.db.save_service(&service, existing, member.id).await {
         Ok(Some(id)) => Ok(id),
-        Ok(None) => Err(DirectoryError::NotFound),
-        Err(StoreError::Conflict { field: "name" }) => {
-            Err(DirectoryError::Invalid(vec![FieldError {
-                field: "name",
-                problem: FieldProblem::DuplicateName,
-            }]))
-        }
+        Ok(None) => Err(AppError::NotFound),
+        Err(StoreError::Conflict { field: "name" }) => Err(AppError::Invalid(vec![FieldError {
+            field: "name",
+            problem: FieldProblem::DuplicateName,
+        }])),
         Err(e) => Err(e.into()),
     }
 }

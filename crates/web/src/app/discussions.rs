@@ -3,7 +3,10 @@
 //! authorize (the domain's capabilities), check with the domain's rules, make
 //! sure every cited record exists, then store.
 
-use crate::AppState;
+use crate::{
+    AppState,
+    app::error::{AppError, Refusal},
+};
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize, authorize_thread_moderation},
     discussion::{
@@ -15,22 +18,8 @@ use acoge_domain::{
 use acoge_store::{Contributed, NewContribution, QueuedContribution, StoreError};
 use uuid::Uuid;
 
-#[derive(Debug, thiserror::Error)]
-pub enum DiscussionError {
-    #[error("invalid fields")]
-    Invalid(Vec<FieldError>),
-    #[error("the discussion is {0}")]
-    NotOpen(DiscussionStatus),
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("no such discussion or contribution")]
-    NotFound,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-fn invalid(field: &'static str, problem: FieldProblem) -> DiscussionError {
-    DiscussionError::Invalid(vec![FieldError { field, problem }])
+fn invalid(field: &'static str, problem: FieldProblem) -> AppError {
+    AppError::Invalid(vec![FieldError { field, problem }])
 }
 
 fn member(actor: &Actor, capability: Capability) -> Result<Uuid, Denied> {
@@ -45,10 +34,10 @@ pub async fn thread_moderator(
     app: &AppState,
     actor: &Actor,
     discussion_id: Uuid,
-) -> Result<Uuid, DiscussionError> {
+) -> Result<Uuid, AppError> {
     authorize(actor, Capability::Contribute)?;
     if app.db.discussion(discussion_id).await?.is_none() {
-        return Err(DiscussionError::NotFound);
+        return Err(AppError::NotFound);
     }
     let group_moderators = app.db.thread_group_moderators(discussion_id).await?;
     Ok(authorize_thread_moderation(actor, &group_moderators)?)
@@ -59,7 +48,7 @@ async fn check_citations(
     app: &AppState,
     field: &'static str,
     citations: &[Citation],
-) -> Result<(), DiscussionError> {
+) -> Result<(), AppError> {
     if app.db.missing_citations(citations).await?.is_empty() {
         Ok(())
     } else {
@@ -74,16 +63,16 @@ pub async fn contribute(
     discussion_id: Uuid,
     parent_id: Option<Uuid>,
     body: &str,
-) -> Result<Uuid, DiscussionError> {
+) -> Result<Uuid, AppError> {
     let author = member(actor, Capability::Contribute)?;
     let discussion = app
         .db
         .discussion(discussion_id)
         .await?
-        .ok_or(DiscussionError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let body = check_contribution(discussion.status, body).map_err(|e| match e {
-        ContributionError::NotOpen(status) => DiscussionError::NotOpen(status),
-        ContributionError::Invalid(error) => DiscussionError::Invalid(vec![error]),
+        ContributionError::NotOpen(status) => Refusal::DiscussionNotOpen(status).into(),
+        ContributionError::Invalid(error) => AppError::Invalid(vec![error]),
     })?;
     let citations = citations_in(&body);
     check_citations(app, "body", &citations).await?;
@@ -98,9 +87,9 @@ pub async fn contribute(
     };
     match app.db.add_contribution(&new).await? {
         Contributed::Added(id) => Ok(id),
-        Contributed::NotOpen(status) => Err(DiscussionError::NotOpen(status)),
+        Contributed::NotOpen(status) => Err(Refusal::DiscussionNotOpen(status).into()),
         Contributed::NoSuchParent => Err(invalid("parent_id", FieldProblem::UnknownTerm)),
-        Contributed::NoSuchDiscussion => Err(DiscussionError::NotFound),
+        Contributed::NoSuchDiscussion => Err(AppError::NotFound),
     }
 }
 
@@ -111,7 +100,7 @@ pub async fn flag(
     contribution_id: Uuid,
     reason: &str,
     note: &str,
-) -> Result<Visibility, DiscussionError> {
+) -> Result<Visibility, AppError> {
     let flagger = member(actor, Capability::Contribute)?;
     let reason = match FlagReason::parse(reason.trim()) {
         Ok(reason) => reason,
@@ -128,7 +117,7 @@ pub async fn flag(
     app.db
         .flag_contribution(contribution_id, flagger, reason, note)
         .await?
-        .ok_or(DiscussionError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 /// A moderator keeps or hides a contribution.
@@ -138,16 +127,16 @@ pub async fn moderate(
     contribution_id: Uuid,
     decision: &str,
     reason: &str,
-) -> Result<(), DiscussionError> {
+) -> Result<(), AppError> {
     authorize(actor, Capability::Contribute)?;
     let thread = app
         .db
         .contribution_discussion(contribution_id)
         .await?
-        .ok_or(DiscussionError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let moderator = thread_moderator(app, actor, thread).await?;
     let decision =
-        Decision::parse(decision.trim(), reason).map_err(|e| DiscussionError::Invalid(vec![e]))?;
+        Decision::parse(decision.trim(), reason).map_err(|e| AppError::Invalid(vec![e]))?;
     if app
         .db
         .moderate_contribution(contribution_id, moderator, &decision)
@@ -155,7 +144,7 @@ pub async fn moderate(
     {
         Ok(())
     } else {
-        Err(DiscussionError::NotFound)
+        Err(AppError::NotFound)
     }
 }
 
@@ -165,7 +154,7 @@ pub async fn set_status(
     actor: &Actor,
     discussion_id: Uuid,
     status: &str,
-) -> Result<(), DiscussionError> {
+) -> Result<(), AppError> {
     let moderator = thread_moderator(app, actor, discussion_id).await?;
     let status = DiscussionStatus::parse(status.trim())
         .map_err(|_| invalid("status", FieldProblem::UnknownTerm))?;
@@ -176,7 +165,7 @@ pub async fn set_status(
     {
         Ok(())
     } else {
-        Err(DiscussionError::NotFound)
+        Err(AppError::NotFound)
     }
 }
 
@@ -186,9 +175,9 @@ pub async fn save_synthesis(
     actor: &Actor,
     discussion_id: Uuid,
     input: &SynthesisInput,
-) -> Result<(), DiscussionError> {
+) -> Result<(), AppError> {
     let moderator = thread_moderator(app, actor, discussion_id).await?;
-    let content = input.validate().map_err(DiscussionError::Invalid)?;
+    let content = input.validate().map_err(AppError::Invalid)?;
     check_citations(app, "findings", &content.citations()).await?;
     if app
         .db
@@ -197,7 +186,7 @@ pub async fn save_synthesis(
     {
         Ok(())
     } else {
-        Err(DiscussionError::NotFound)
+        Err(AppError::NotFound)
     }
 }
 

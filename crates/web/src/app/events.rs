@@ -2,40 +2,17 @@
 //! and the API read and write them; moderators create and change events
 //! (authorize, moderators only; validate with the domain's rules; store).
 
-use crate::AppState;
+use crate::{AppState, app::error::AppError};
 use acoge_domain::{
     Timestamp,
     accounts::{Actor, Capability, Denied, authorize},
     event::Event,
     event_edit::EventInput,
-    fields::FieldError,
     page::{Page, PageRequest},
     registration::{RegistrationStatus, RegistrationSummary},
 };
 use acoge_store::{EventSummary, Registrant, StoreError};
 use uuid::Uuid;
-
-#[derive(Debug, thiserror::Error)]
-pub enum EventEditError {
-    #[error("invalid fields")]
-    Invalid(Vec<FieldError>),
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("no such event")]
-    NotFound,
-    #[error(transparent)]
-    Store(StoreError),
-}
-
-impl From<StoreError> for EventEditError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            // An organizer missing from the directory is the sender's error.
-            StoreError::Invalid(field) => Self::Invalid(vec![field]),
-            other => Self::Store(other),
-        }
-    }
-}
 
 fn moderator(actor: &Actor) -> Result<Uuid, Denied> {
     authorize(actor, Capability::Moderate)?;
@@ -43,13 +20,9 @@ fn moderator(actor: &Actor) -> Result<Uuid, Denied> {
 }
 
 /// Adds an event; returns its id.
-pub async fn create(
-    app: &AppState,
-    actor: &Actor,
-    input: &EventInput,
-) -> Result<Uuid, EventEditError> {
+pub async fn create(app: &AppState, actor: &Actor, input: &EventInput) -> Result<Uuid, AppError> {
     let editor = moderator(actor)?;
-    let content = input.validate().map_err(EventEditError::Invalid)?;
+    let content = input.validate().map_err(AppError::Invalid)?;
     Ok(app.db.create_event(&content, editor).await?)
 }
 
@@ -59,13 +32,13 @@ pub async fn update(
     actor: &Actor,
     id: Uuid,
     input: &EventInput,
-) -> Result<(), EventEditError> {
+) -> Result<(), AppError> {
     let editor = moderator(actor)?;
-    let content = input.validate().map_err(EventEditError::Invalid)?;
+    let content = input.validate().map_err(AppError::Invalid)?;
     app.db
         .update_event(id, &content, editor)
         .await?
-        .ok_or(EventEditError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! (authorize, moderators only; validate with the domain's rules against the
 //! current record; store the change as a new version).
 
-use crate::AppState;
+use crate::{AppState, app::error::AppError};
 use acoge_domain::{
     Cvegeo, StateKey, Timestamp,
     accounts::{Actor, Capability, Denied, authorize},
@@ -22,31 +22,17 @@ use acoge_domain::{
 use acoge_store::{Change, LegalVersion, StateOverview, StoreError};
 use uuid::Uuid;
 
-#[derive(Debug, thiserror::Error)]
-pub enum LegalChangeError {
-    #[error("invalid fields")]
-    Invalid(Vec<FieldError>),
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error("no such instrument or provision")]
-    NotFound,
-    #[error(transparent)]
-    Store(StoreError),
-}
-
-impl From<StoreError> for LegalChangeError {
-    fn from(error: StoreError) -> Self {
-        let problem = match &error {
-            StoreError::Conflict { field: "id" } => Some(("id", FieldProblem::IdentifierTaken)),
-            StoreError::Conflict { field: "article" } => {
-                Some(("article", FieldProblem::ArticleTaken))
-            }
-            _ => None,
-        };
-        match problem {
-            Some((field, problem)) => Self::Invalid(vec![FieldError { field, problem }]),
-            None => Self::Store(error),
-        }
+/// A store error of a change to the legal framework: a taken instrument id
+/// or article is the sender's error, named by field; the rest as usual.
+fn stored(error: StoreError) -> AppError {
+    let problem = match &error {
+        StoreError::Conflict { field: "id" } => Some(("id", FieldProblem::IdentifierTaken)),
+        StoreError::Conflict { field: "article" } => Some(("article", FieldProblem::ArticleTaken)),
+        _ => None,
+    };
+    match problem {
+        Some((field, problem)) => AppError::field(FieldError { field, problem }),
+        None => error.into(),
     }
 }
 
@@ -65,7 +51,7 @@ pub async fn create_instrument(
     app: &AppState,
     actor: &Actor,
     input: &InstrumentInput,
-) -> Result<String, LegalChangeError> {
+) -> Result<String, AppError> {
     let editor = moderator(actor)?;
     let id = validate_instrument_id(&input.id);
     let content = input.validate(Timestamp::today());
@@ -74,10 +60,13 @@ pub async fn create_instrument(
         (id, content) => {
             let mut errors: Vec<FieldError> = id.err().into_iter().collect();
             errors.extend(content.err().unwrap_or_default());
-            return Err(LegalChangeError::Invalid(errors));
+            return Err(AppError::Invalid(errors));
         }
     };
-    app.db.create_instrument(&id, &content, editor).await?;
+    app.db
+        .create_instrument(&id, &content, editor)
+        .await
+        .map_err(stored)?;
     Ok(id)
 }
 
@@ -88,7 +77,7 @@ pub async fn edit_instrument(
     id: &str,
     input: &InstrumentInput,
     change: &ChangeInput,
-) -> Result<i32, LegalChangeError> {
+) -> Result<i32, AppError> {
     let editor = moderator(actor)?;
     let current = current_instrument(app, id).await?;
     let next = input.validate(Timestamp::today());
@@ -103,16 +92,13 @@ pub async fn edit_instrument(
     };
     app.db
         .update_instrument(id, &next, change)
-        .await?
-        .ok_or(LegalChangeError::NotFound)
+        .await
+        .map_err(stored)?
+        .ok_or(AppError::NotFound)
 }
 
 /// Marks an instrument verified against its source; returns its new version.
-pub async fn verify_instrument(
-    app: &AppState,
-    actor: &Actor,
-    id: &str,
-) -> Result<i32, LegalChangeError> {
+pub async fn verify_instrument(app: &AppState, actor: &Actor, id: &str) -> Result<i32, AppError> {
     let editor = moderator(actor)?;
     let mut next = current_instrument(app, id).await?;
     if next.verified {
@@ -126,8 +112,9 @@ pub async fn verify_instrument(
     };
     app.db
         .update_instrument(id, &next, change)
-        .await?
-        .ok_or(LegalChangeError::NotFound)
+        .await
+        .map_err(stored)?
+        .ok_or(AppError::NotFound)
 }
 
 /// Adds a provision to an instrument; returns its id.
@@ -136,16 +123,16 @@ pub async fn create_provision(
     actor: &Actor,
     instrument_id: &str,
     input: &ProvisionInput,
-) -> Result<Uuid, LegalChangeError> {
+) -> Result<Uuid, AppError> {
     let editor = moderator(actor)?;
     current_instrument(app, instrument_id).await?;
     let content = input
         .validate(Timestamp::today())
-        .map_err(LegalChangeError::Invalid)?;
-    Ok(app
-        .db
+        .map_err(AppError::Invalid)?;
+    app.db
         .create_provision(instrument_id, &content, editor)
-        .await?)
+        .await
+        .map_err(stored)
 }
 
 /// Corrects or reforms a provision; returns its new version.
@@ -155,7 +142,7 @@ pub async fn edit_provision(
     id: Uuid,
     input: &ProvisionInput,
     change: &ChangeInput,
-) -> Result<i32, LegalChangeError> {
+) -> Result<i32, AppError> {
     let editor = moderator(actor)?;
     let current = current_provision(app, id).await?;
     let next = input.validate(Timestamp::today());
@@ -170,16 +157,13 @@ pub async fn edit_provision(
     };
     app.db
         .update_provision(id, &next, change)
-        .await?
-        .ok_or(LegalChangeError::NotFound)
+        .await
+        .map_err(stored)?
+        .ok_or(AppError::NotFound)
 }
 
 /// Marks a provision's summary verified against its source; returns its new version.
-pub async fn verify_provision(
-    app: &AppState,
-    actor: &Actor,
-    id: Uuid,
-) -> Result<i32, LegalChangeError> {
+pub async fn verify_provision(app: &AppState, actor: &Actor, id: Uuid) -> Result<i32, AppError> {
     let editor = moderator(actor)?;
     let mut next = current_provision(app, id).await?;
     if next.verified {
@@ -193,31 +177,29 @@ pub async fn verify_provision(
     };
     app.db
         .update_provision(id, &next, change)
-        .await?
-        .ok_or(LegalChangeError::NotFound)
+        .await
+        .map_err(stored)?
+        .ok_or(AppError::NotFound)
 }
 
-async fn current_instrument(
-    app: &AppState,
-    id: &str,
-) -> Result<InstrumentContent, LegalChangeError> {
+async fn current_instrument(app: &AppState, id: &str) -> Result<InstrumentContent, AppError> {
     let instrument = app.db.legal_instrument(id).await?;
     instrument
         .as_ref()
         .map(InstrumentContent::of)
-        .ok_or(LegalChangeError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
-async fn current_provision(app: &AppState, id: Uuid) -> Result<ProvisionContent, LegalChangeError> {
+async fn current_provision(app: &AppState, id: Uuid) -> Result<ProvisionContent, AppError> {
     let provision = app.db.provision(id).await?;
     provision
         .as_ref()
         .map(ProvisionContent::of)
-        .ok_or(LegalChangeError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
-fn nothing_changed() -> LegalChangeError {
-    LegalChangeError::Invalid(vec![FieldError {
+fn nothing_changed() -> AppError {
+    AppError::Invalid(vec![FieldError {
         field: "verified",
         problem: FieldProblem::NothingChanged,
     }])
@@ -227,13 +209,13 @@ fn nothing_changed() -> LegalChangeError {
 fn both<T>(
     content: Result<T, Vec<FieldError>>,
     kind: Result<ChangeKind, Vec<FieldError>>,
-) -> Result<(T, ChangeKind), LegalChangeError> {
+) -> Result<(T, ChangeKind), AppError> {
     match (content, kind) {
         (Ok(content), Ok(kind)) => Ok((content, kind)),
         (content, kind) => {
             let mut errors = content.err().unwrap_or_default();
             errors.extend(kind.err().unwrap_or_default());
-            Err(LegalChangeError::Invalid(errors))
+            Err(AppError::Invalid(errors))
         }
     }
 }

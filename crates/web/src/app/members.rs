@@ -7,7 +7,10 @@
 
 use crate::{
     AppState,
-    app::accounts::{secrets, throttle},
+    app::{
+        accounts::{secrets, throttle},
+        error::{AppError, Refusal},
+    },
     jobs::mail,
 };
 use acoge_domain::page::{Page, PageRequest};
@@ -23,27 +26,6 @@ use uuid::Uuid;
 /// Invitation links live a week; reset links a day.
 pub const INVITATION_SECONDS: i64 = 7 * 24 * 3600;
 pub const RESET_SECONDS: i64 = 24 * 3600;
-
-#[derive(Debug, thiserror::Error)]
-pub enum MemberError {
-    #[error(transparent)]
-    Field(#[from] FieldError),
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    /// No such member or invitation.
-    #[error("no such record")]
-    NotFound,
-    /// Members act on their own account from /cuenta, not from the member list.
-    #[error("this is your own account")]
-    OwnAccount,
-    /// The invitation was already accepted or revoked.
-    #[error("the invitation is no longer pending")]
-    NotPending,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Randomness(#[from] secrets::RandomnessError),
-}
 
 /// A link to show once to the person who asked for it.
 #[derive(Debug, Clone)]
@@ -78,7 +60,7 @@ pub async fn invite(
     email: &str,
     role: &str,
     organization: &str,
-) -> Result<IssuedLink, MemberError> {
+) -> Result<IssuedLink, AppError> {
     let email = Email::parse("email", email)?;
     let role = Role::parse(role).map_err(|_| FieldError {
         field: "role",
@@ -142,11 +124,12 @@ async fn target_member(
     actor: &Actor,
     action: MemberAction,
     id: Uuid,
-) -> Result<(Uuid, MemberRecord), MemberError> {
+) -> Result<(Uuid, MemberRecord), AppError> {
     let me = actor.id().ok_or(Denied::NotSignedIn)?;
-    let member = app.db.member(id).await?.ok_or(MemberError::NotFound)?;
+    let member = app.db.member(id).await?.ok_or(AppError::NotFound)?;
     if member.id == me {
-        return Err(MemberError::OwnAccount);
+        // Members act on their own account from /cuenta, not from the member list.
+        return Err(Refusal::OwnAccount.into());
     }
     let me = authorize_member_action(actor, action, member.role)?;
     Ok((me, member))
@@ -157,7 +140,7 @@ async fn new_reset_link(
     app: &AppState,
     issued_by: Option<Uuid>,
     member: Uuid,
-) -> Result<(String, Timestamp), MemberError> {
+) -> Result<(String, Timestamp), AppError> {
     let secret = secrets::new_secret()?;
     let expires_at = in_seconds(RESET_SECONDS);
     app.db
@@ -178,7 +161,7 @@ pub async fn issue_reset(
     actor: &Actor,
     host: Option<&str>,
     member: Uuid,
-) -> Result<(String, IssuedLink), MemberError> {
+) -> Result<(String, IssuedLink), AppError> {
     let (me, member) = target_member(app, actor, MemberAction::IssueResetLink, member).await?;
     let (path, expires_at) = new_reset_link(app, Some(me), member.id).await?;
     let link = IssuedLink {
@@ -196,7 +179,7 @@ pub async fn change_role(
     actor: &Actor,
     member: Uuid,
     role: &str,
-) -> Result<(), MemberError> {
+) -> Result<(), AppError> {
     let role = Role::parse(role).map_err(|_| FieldError {
         field: "role",
         problem: FieldProblem::UnknownRole,
@@ -204,7 +187,7 @@ pub async fn change_role(
     let (me, member) = target_member(app, actor, MemberAction::ChangeRole, member).await?;
     acoge_domain::accounts::authorize_grant(actor, role)?;
     if !app.db.set_member_role(member.id, role, me).await? {
-        return Err(MemberError::NotFound);
+        return Err(AppError::NotFound);
     }
     Ok(())
 }
@@ -215,7 +198,7 @@ pub async fn end_sessions(
     app: &AppState,
     actor: &Actor,
     member: Uuid,
-) -> Result<(String, u64), MemberError> {
+) -> Result<(String, u64), AppError> {
     let (me, member) = target_member(app, actor, MemberAction::EndSessions, member).await?;
     let ended = app.db.delete_sessions_of(member.id, me).await?;
     Ok((member.display_name, ended))
@@ -227,16 +210,16 @@ pub async fn revoke_invitation(
     app: &AppState,
     actor: &Actor,
     invitation: Uuid,
-) -> Result<String, MemberError> {
+) -> Result<String, AppError> {
     actor.id().ok_or(Denied::NotSignedIn)?;
     let record = app
         .db
         .invitation(invitation)
         .await?
-        .ok_or(MemberError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let me = authorize_member_action(actor, MemberAction::RevokeInvitation, record.role)?;
     if !app.db.revoke_invitation(record.id, me).await? {
-        return Err(MemberError::NotPending);
+        return Err(Refusal::NotPending.into());
     }
     Ok(record.email)
 }
@@ -258,7 +241,7 @@ async fn send(app: &AppState, to: &str, subject: &str, body: String) -> bool {
 
 /// "Forgot my password": with a relay configured, emails a reset link to the
 /// account's address. The answer never tells whether the address has an account.
-pub async fn request_reset(app: &AppState, email: &str) -> Result<(), MemberError> {
+pub async fn request_reset(app: &AppState, email: &str) -> Result<(), AppError> {
     let Some(mailer) = &app.config.mailer else {
         return Ok(());
     };

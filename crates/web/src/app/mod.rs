@@ -3,13 +3,16 @@
 //! `acoge_domain::accounts`, then read or write the store (one transaction per
 //! change). This is the only layer that calls the store or queries the search
 //! index for a request; handlers only translate the outcome into HTML or JSON.
-//! It may use `jobs::mail` (to send links) and `render` (pure formatting).
+//! Every use case fails with one type, `error::AppError`, whose module doc says
+//! which kind to return when. It may use `jobs::mail` (to send links) and
+//! `render` (pure formatting).
 
 pub mod accounts;
 pub mod audit;
 pub mod community;
 pub mod directory;
 pub mod discussions;
+pub mod error;
 pub mod events;
 pub mod legal_framework;
 pub mod members;

@@ -3,7 +3,7 @@
 //! every referenced municipality, organization and provision exists),
 //! authorize (the domain's workflow rules), then store.
 
-use crate::AppState;
+use crate::{AppState, app::error::AppError};
 use acoge_domain::page::{Page, PageRequest};
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize},
@@ -19,24 +19,6 @@ use acoge_store::{
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-#[derive(Debug, thiserror::Error)]
-pub enum PracticeError {
-    #[error("invalid fields")]
-    Invalid(Vec<FieldError>),
-    #[error(transparent)]
-    Workflow(#[from] WorkflowError),
-    #[error("no such practice")]
-    NotFound,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<Denied> for PracticeError {
-    fn from(denied: Denied) -> Self {
-        Self::Workflow(WorkflowError::Denied(denied))
-    }
-}
 
 fn state_of(record: &PracticeRecord) -> PracticeState {
     PracticeState {
@@ -60,25 +42,18 @@ pub fn visibility(actor: &Actor) -> (Visibility, Option<(Uuid, Option<Uuid>)>) {
 }
 
 /// The practice, if `actor` may see it (otherwise it does not exist for them).
-pub async fn visible(
-    app: &AppState,
-    actor: &Actor,
-    id: Uuid,
-) -> Result<PracticeRecord, PracticeError> {
-    let record = app.db.practice(id).await?.ok_or(PracticeError::NotFound)?;
+pub async fn visible(app: &AppState, actor: &Actor, id: Uuid) -> Result<PracticeRecord, AppError> {
+    let record = app.db.practice(id).await?.ok_or(AppError::NotFound)?;
     if may_view(actor, &state_of(&record)) {
         Ok(record)
     } else {
-        Err(PracticeError::NotFound)
+        Err(AppError::NotFound)
     }
 }
 
 /// Domain validation plus existence of every reference; all errors at once.
-pub async fn validate(
-    app: &AppState,
-    input: &PracticeInput,
-) -> Result<PracticeContent, PracticeError> {
-    let content = input.validate().map_err(PracticeError::Invalid)?;
+pub async fn validate(app: &AppState, input: &PracticeInput) -> Result<PracticeContent, AppError> {
+    let content = input.validate().map_err(AppError::Invalid)?;
     let mut errors = Vec::new();
     if !app
         .db
@@ -138,7 +113,7 @@ pub async fn validate(
     if errors.is_empty() {
         Ok(content)
     } else {
-        Err(PracticeError::Invalid(errors))
+        Err(AppError::Invalid(errors))
     }
 }
 
@@ -147,7 +122,7 @@ pub async fn create(
     app: &AppState,
     actor: &Actor,
     input: &PracticeInput,
-) -> Result<Uuid, PracticeError> {
+) -> Result<Uuid, AppError> {
     authorize(actor, Capability::Contribute)?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
     let content = validate(app, input).await?;
@@ -169,7 +144,7 @@ pub async fn edit(
     actor: &Actor,
     id: Uuid,
     input: &PracticeInput,
-) -> Result<i32, PracticeError> {
+) -> Result<i32, AppError> {
     let record = visible(app, actor, id).await?;
     authorize_edit(actor, &state_of(&record))?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
@@ -177,14 +152,10 @@ pub async fn edit(
     app.db
         .update_practice(id, &content, Some(member.id))
         .await?
-        .ok_or(PracticeError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
-pub async fn submit(
-    app: &AppState,
-    actor: &Actor,
-    id: Uuid,
-) -> Result<PracticeStatus, PracticeError> {
+pub async fn submit(app: &AppState, actor: &Actor, id: Uuid) -> Result<PracticeStatus, AppError> {
     let record = visible(app, actor, id).await?;
     let next = authorize_submit(actor, &state_of(&record))?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
@@ -206,14 +177,14 @@ pub async fn review(
     decision: Option<ReviewDecision>,
     checklist: &BTreeMap<String, bool>,
     comment: &str,
-) -> Result<PracticeStatus, PracticeError> {
+) -> Result<PracticeStatus, AppError> {
     let record = visible(app, actor, id).await?;
     let member = actor.member().ok_or(Denied::NotSignedIn)?;
     let already = app.db.reviewed_this_round(&record, member.id).await?;
     authorize_review(actor, &state_of(&record), already)?;
     let mut errors = Vec::new();
     let Some(decision) = decision else {
-        return Err(PracticeError::Invalid(vec![FieldError {
+        return Err(AppError::Invalid(vec![FieldError {
             field: "decision",
             problem: FieldProblem::NoDecision,
         }]));
@@ -232,7 +203,7 @@ pub async fn review(
         });
     }
     if !errors.is_empty() {
-        return Err(PracticeError::Invalid(errors));
+        return Err(AppError::Invalid(errors));
     }
     let authors = app.db.practice_authors(&record).await?;
     let review = NewReview {
@@ -256,12 +227,7 @@ pub async fn review(
 }
 
 /// Authors answer the reviewers' comments.
-pub async fn reply(
-    app: &AppState,
-    actor: &Actor,
-    id: Uuid,
-    body: &str,
-) -> Result<(), PracticeError> {
+pub async fn reply(app: &AppState, actor: &Actor, id: Uuid, body: &str) -> Result<(), AppError> {
     let record = visible(app, actor, id).await?;
     authorize(actor, Capability::Contribute)?;
     if !acoge_domain::practice::is_author(actor, &state_of(&record)) {
@@ -275,7 +241,7 @@ pub async fn reply(
         } else {
             FieldProblem::TooLong
         };
-        return Err(PracticeError::Invalid(vec![FieldError {
+        return Err(AppError::Invalid(vec![FieldError {
             field: "reply",
             problem,
         }]));

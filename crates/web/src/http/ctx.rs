@@ -3,7 +3,7 @@
 
 use super::{
     auth::{RequestAuth, csrf},
-    failure::{PageError, PageFailure},
+    failure::PageError,
     links::self_path,
 };
 use crate::{
@@ -80,11 +80,9 @@ impl Ctx {
     /// For pages that only some may see: sends visitors to sign in first.
     pub fn require(&self, capability: Capability) -> Result<&MemberIdentity, PageError> {
         match authorize(&self.auth.actor, capability) {
-            Ok(()) => self
-                .member()
-                .ok_or(PageError::Failure(PageFailure::Forbidden)),
+            Ok(()) => self.member().ok_or_else(PageError::forbidden),
             Err(Denied::NotSignedIn) => Err(PageError::SignIn(self_path(self.uri.path()))),
-            Err(Denied::Forbidden) => Err(PageError::Failure(PageFailure::Forbidden)),
+            Err(Denied::Forbidden) => Err(PageError::forbidden()),
         }
     }
 }

@@ -4,18 +4,20 @@
 use super::{Chrome, Ctx, FormData, PageError, PageFailure, PageResult, render};
 use crate::{
     AppState,
+    app::error::AppError,
     app::{
         accounts::{self, SESSION_SECONDS, secrets},
         audit, directory, notifications,
     },
     http::client::ClientAddr,
     http::cookies::SameSite,
+    http::ids::Id,
 };
 use acoge_domain::accounts::{Capability, Email, FieldError, NewPassword, short_text};
 use acoge_store::{ApiTokenRecord, MemberRecord};
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -339,10 +341,9 @@ pub async fn set_digest(
 pub async fn revoke_token(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
     let me = ctx.require(Capability::OwnAccount)?;
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
     if !accounts::revoke_api_token(&app, me.id, id).await? {
         return Err(PageError::not_found());
     }
@@ -463,7 +464,7 @@ pub async fn request_reset(
         return Err(PageError::not_found());
     }
     if accounts::rate_hit(&app, "reset", &format!("address:{client}"), 3600).await? > 10 {
-        return Err(PageError::Failure(PageFailure::TooManyRequests));
+        return Err(PageError::from(AppError::RateLimited));
     }
     crate::app::members::request_reset(&app, form.get("email"))
         .await

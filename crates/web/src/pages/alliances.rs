@@ -1,19 +1,17 @@
 //! Alliances (declared by members or derived from published practices), the
 //! alliance network drawn and tabulated, and the map of who is where.
 
-use super::{Chrome, Ctx, PageError, PageFailure, form::FormData, render};
+use super::{Chrome, Ctx, PageError, form::FormData, render};
 use crate::{
     AppState,
-    app::{
-        directory::{self, DirectoryError},
-        places,
-    },
+    app::error::AppError,
+    app::{directory, places},
     render::map,
     render::network_svg::{self, NodeLabel},
 };
 use acoge_analysis::{ActorGroup, actor_group};
 use acoge_domain::{
-    accounts::{Capability, Denied},
+    accounts::Capability,
     alliance::{AllianceInput, AllianceKind},
     fields::FieldError,
     organization::Organization,
@@ -29,17 +27,6 @@ use axum::{
 };
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
-
-impl From<DirectoryError> for PageError {
-    fn from(error: DirectoryError) -> Self {
-        match error {
-            DirectoryError::NotFound => PageError::not_found(),
-            DirectoryError::Denied(Denied::NotSignedIn | Denied::Forbidden)
-            | DirectoryError::Invalid(_) => PageError::Failure(PageFailure::Forbidden),
-            DirectoryError::Store(e) => e.into(),
-        }
-    }
-}
 
 #[derive(Template)]
 #[template(path = "alliances.html")]
@@ -148,7 +135,7 @@ pub async fn create(
     };
     match directory::declare_alliance(&app, ctx.actor(), &input).await {
         Ok(_) => Ok(Redirect::to("/alianzas").into_response()),
-        Err(DirectoryError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             form_page(&app, &ctx, input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),

@@ -1,22 +1,21 @@
 //! Working groups and the collaboration framework, as pages.
 
 use super::{
-    Chrome, Ctx, PageError, PageFailure,
+    Chrome, Ctx, PageError,
     events::{When, calendar_file},
     form::FormData,
     render,
 };
 use crate::{
     AppState,
-    app::{
-        community::{self, CommunityError},
-        events, members,
-    },
+    app::error::AppError,
+    app::{community, events, members},
+    http::ids::{Id, Slug},
     render::markdown::to_safe_html,
 };
 use acoge_domain::{
     Timestamp,
-    accounts::{Capability, Denied, authorize},
+    accounts::{Capability, authorize},
     discussion::Discussion,
     event::DEFAULT_VIEWER_ZONE,
     fields::FieldError,
@@ -26,23 +25,12 @@ use acoge_domain::{
 use acoge_store::EventSummary;
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-impl From<CommunityError> for PageError {
-    fn from(error: CommunityError) -> Self {
-        match error {
-            CommunityError::NotFound => PageError::not_found(),
-            CommunityError::Denied(Denied::NotSignedIn | Denied::Forbidden)
-            | CommunityError::Invalid(_) => PageError::Failure(PageFailure::Forbidden),
-            CommunityError::Store(e) => e.into(),
-        }
-    }
-}
 
 fn error_keys(errors: &[FieldError]) -> BTreeMap<&'static str, &'static str> {
     errors
@@ -148,7 +136,7 @@ pub async fn calendar(
     State(app): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(slug): Path<String>,
+    Id(slug): Id<Slug>,
 ) -> Result<Response, PageError> {
     let group = find_group(&app, &slug).await?;
     let mut events = Vec::new();
@@ -181,7 +169,7 @@ async fn find_group(app: &AppState, slug: &str) -> Result<WorkingGroup, PageErro
 pub async fn show(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(slug): Path<String>,
+    Id(slug): Id<Slug>,
 ) -> Result<Response, PageError> {
     group_page(&app, &ctx, &slug, None, StatusCode::OK).await
 }
@@ -194,7 +182,7 @@ async fn membership(
 ) -> Result<Response, PageError> {
     match community::set_membership(&app, ctx.actor(), &slug, join).await {
         Ok(()) => Ok(Redirect::to(&format!("/grupos/{slug}")).into_response()),
-        Err(CommunityError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let key = errors.first().map(|e| e.problem.message_key());
             group_page(&app, &ctx, &slug, key, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -206,7 +194,7 @@ async fn membership(
 pub async fn moderator(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(slug): Path<String>,
+    Id(slug): Id<Slug>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let member = Uuid::parse_str(form.get("member")).map_err(|_| PageError::not_found())?;
@@ -218,17 +206,17 @@ pub async fn moderator(
 pub async fn join(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(slug): Path<String>,
+    Id(slug): Id<Slug>,
 ) -> Result<Response, PageError> {
-    membership(app, ctx, slug, true).await
+    membership(app, ctx, slug.into(), true).await
 }
 
 pub async fn leave(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(slug): Path<String>,
+    Id(slug): Id<Slug>,
 ) -> Result<Response, PageError> {
-    membership(app, ctx, slug, false).await
+    membership(app, ctx, slug.into(), false).await
 }
 
 #[derive(Template)]
@@ -287,7 +275,7 @@ pub async fn new_form(ctx: Ctx) -> Result<Response, PageError> {
 pub async fn edit_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(slug): Path<String>,
+    Id(slug): Id<Slug>,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::ManageMembers)?;
     let group = find_group(&app, &slug).await?;
@@ -304,13 +292,13 @@ pub async fn edit_form(
 pub async fn update(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(slug): Path<String>,
+    Id(slug): Id<Slug>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = group_input(&form, Some(&slug));
     match community::update_group(&app, ctx.actor(), &slug, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/grupos/{slug}")).into_response()),
-        Err(CommunityError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             form_page(&ctx, input, &errors, true, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(e.into()),
@@ -325,7 +313,7 @@ pub async fn create(
     let input = group_input(&form, None);
     match community::create_group(&app, ctx.actor(), &input).await {
         Ok(slug) => Ok(Redirect::to(&format!("/grupos/{slug}")).into_response()),
-        Err(CommunityError::Invalid(errors)) => form_page(
+        Err(AppError::Invalid(errors)) => form_page(
             &ctx,
             input,
             &errors,
@@ -399,11 +387,11 @@ pub async fn framework(State(app): State<AppState>, ctx: Ctx) -> Result<Response
 pub async fn accept(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     match community::accept_framework(&app, ctx.actor()).await {
         Ok(_) => Ok(Redirect::to("/marco-de-colaboracion").into_response()),
-        Err(CommunityError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let key = errors.first().map(|e| e.problem.message_key());
             framework_page(&app, &ctx, key, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(CommunityError::NotFound) => {
+        Err(AppError::NotFound) => {
             framework_page(&app, &ctx, Some("framework-none"), StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
@@ -461,7 +449,7 @@ pub async fn publish_framework(
     );
     match community::publish_framework(&app, ctx.actor(), &es, &en).await {
         Ok(_) => Ok(Redirect::to("/marco-de-colaboracion").into_response()),
-        Err(CommunityError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             framework_form(&ctx, es, en, &errors, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(e.into()),

@@ -5,13 +5,14 @@ use super::{Chrome, Ctx, PageError, PageResult, geo::municipality_and_state, ren
 use crate::{
     AppState,
     app::places,
+    http::ids::Id,
     render::{i18n::Tr, map},
 };
 use acoge_analysis::{CoverageLevel, Reason};
 use acoge_domain::{Cvegeo, practice::Sector};
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::header,
     response::{IntoResponse, Response},
 };
@@ -127,12 +128,8 @@ async fn reason_text(
     })
 }
 
-pub async fn suggestions(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(key): Path<String>,
-) -> PageResult {
-    let (cvegeo, municipality, _) = municipality_and_state(&app, &key).await?;
+pub async fn suggestions(State(app): State<AppState>, ctx: Ctx, Id(key): Id<Cvegeo>) -> PageResult {
+    let (cvegeo, municipality, _) = municipality_and_state(&app, key).await?;
     let analysis = app.analysis.current(&app).await?;
     let mut names = HashMap::new();
     let mut gaps = Vec::new();
@@ -166,9 +163,9 @@ pub async fn suggestions(
 pub async fn locator_svg(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(key): Path<String>,
+    Id(key): Id<Cvegeo>,
 ) -> Result<Response, PageError> {
-    let (cvegeo, municipality, state_name) = municipality_and_state(&app, &key).await?;
+    let (cvegeo, municipality, state_name) = municipality_and_state(&app, key).await?;
     let state = cvegeo.state();
     let regions: Vec<map::Region> = places::state_boundaries(&app)
         .await?

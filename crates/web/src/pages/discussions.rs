@@ -1,19 +1,16 @@
 //! Discussion threads, contributions, flags, the moderation queue and the
 //! syntheses (relatorías), as pages that work without JavaScript.
 
-use super::{Chrome, Ctx, PageError, PageFailure, PageResult, form::FormData, render};
+use super::{Chrome, Ctx, PageError, PageResult, form::FormData, render};
 use crate::{
     AppState,
-    app::{
-        directory,
-        discussions::{self, DiscussionError},
-        events, legal_framework,
-        practices::{self, PracticeError},
-    },
+    app::error::{AppError, Refusal},
+    app::{directory, discussions, events, legal_framework, practices},
+    http::ids::{EventKey, Id},
     render::markdown::to_safe_html,
 };
 use acoge_domain::{
-    accounts::{Actor, Capability, Denied, authorize},
+    accounts::{Actor, Capability, authorize},
     discussion::{
         Citation, CitedKind, Contribution, Discussion, DiscussionStatus, FlagReason, Synthesis,
         SynthesisContent, SynthesisInput, citations_in, may_read,
@@ -24,28 +21,12 @@ use acoge_domain::{
 use acoge_store::QueuedContribution;
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-impl From<DiscussionError> for PageError {
-    fn from(error: DiscussionError) -> Self {
-        match error {
-            DiscussionError::NotFound => PageError::not_found(),
-            DiscussionError::Denied(Denied::NotSignedIn | Denied::Forbidden)
-            | DiscussionError::Invalid(_)
-            | DiscussionError::NotOpen(_) => PageError::Failure(PageFailure::Forbidden),
-            DiscussionError::Store(e) => e.into(),
-        }
-    }
-}
-
-fn uuid(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::not_found())
-}
 
 /// A cited record as a link.
 pub struct CitedLink {
@@ -71,7 +52,7 @@ async fn cited_links(
                     href: format!("/practicas/{id}"),
                     label: p.content.title,
                 }),
-                Err(PracticeError::NotFound) => None,
+                Err(AppError::NotFound) => None,
                 Err(e) => return Err(e.into()),
             },
             CitedKind::Organization => directory::organization(app, id).await?.map(|o| CitedLink {
@@ -245,7 +226,7 @@ pub struct ThreadQuery {
 pub async fn show(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     Query(query): Query<ThreadQuery>,
 ) -> Result<Response, PageError> {
     let typed = Typed {
@@ -255,7 +236,7 @@ pub async fn show(
             .and_then(|r| Uuid::parse_str(r).ok()),
         ..Typed::default()
     };
-    thread_page(&app, &ctx, uuid(&id)?, typed, StatusCode::OK).await
+    thread_page(&app, &ctx, id, typed, StatusCode::OK).await
 }
 
 async fn thread_page(
@@ -334,10 +315,9 @@ fn error_keys(errors: &[FieldError]) -> BTreeMap<&'static str, &'static str> {
 pub async fn contribute(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = uuid(&id)?;
     let mut body = form.get("body").to_owned();
     let parent_id = Uuid::parse_str(form.get("parent_id")).ok();
     // The citation picker submits the same form: find records, or add the
@@ -361,7 +341,7 @@ pub async fn contribute(
     }
     match discussions::contribute(&app, ctx.actor(), id, parent_id, &body).await {
         Ok(new) => Ok(Redirect::to(&format!("/discusiones/{id}#c-{new}")).into_response()),
-        Err(DiscussionError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let typed = Typed {
                 body,
                 parent_id,
@@ -371,7 +351,7 @@ pub async fn contribute(
             thread_page(&app, &ctx, id, typed, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         // The thread closed: say so and give the text back, so nothing is lost.
-        Err(DiscussionError::NotOpen(status)) => {
+        Err(AppError::Refused(Refusal::DiscussionNotOpen(status))) => {
             let typed = Typed {
                 body,
                 parent_id,
@@ -394,14 +374,13 @@ async fn thread_of(app: &AppState, contribution: Uuid) -> Result<Uuid, PageError
 pub async fn flag(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = uuid(&id)?;
     let thread = thread_of(&app, id).await?;
     match discussions::flag(&app, ctx.actor(), id, form.get("reason"), form.get("note")).await {
         Ok(_) => Ok(Redirect::to(&format!("/discusiones/{thread}#c-{id}")).into_response()),
-        Err(DiscussionError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let typed = Typed {
                 errors: error_keys(&errors),
                 flag_for: Some(id),
@@ -416,12 +395,11 @@ pub async fn flag(
 pub async fn set_status(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = uuid(&id)?;
     match discussions::set_status(&app, ctx.actor(), id, form.get("status")).await {
-        Ok(()) | Err(DiscussionError::Invalid(_)) => {
+        Ok(()) | Err(AppError::Invalid(_)) => {
             Ok(Redirect::to(&format!("/discusiones/{id}")).into_response())
         }
         Err(e) => Err(e.into()),
@@ -452,7 +430,7 @@ async fn queue_page(
     if authorize(ctx.actor(), Capability::Moderate).is_err() {
         let threads = discussions::threads_moderated_by(app, me.id).await?;
         if threads.is_empty() {
-            return Err(PageError::Failure(PageFailure::Forbidden));
+            return Err(PageError::forbidden());
         }
         queue.retain(|q| threads.contains(&q.contribution.discussion_id));
     }
@@ -473,10 +451,9 @@ pub async fn queue(State(app): State<AppState>, ctx: Ctx) -> Result<Response, Pa
 pub async fn moderate(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = uuid(&id)?;
     let outcome = discussions::moderate(
         &app,
         ctx.actor(),
@@ -487,7 +464,7 @@ pub async fn moderate(
     .await;
     match outcome {
         Ok(()) => Ok(Redirect::to("/moderacion").into_response()),
-        Err(DiscussionError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             queue_page(
                 &app,
                 &ctx,
@@ -592,19 +569,18 @@ async fn synthesis_picks(
 pub async fn edit_synthesis_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
     let picker = Picker::default();
-    synthesis_form(&app, &ctx, uuid(&id)?, None, &[], picker, StatusCode::OK).await
+    synthesis_form(&app, &ctx, id, None, &[], picker, StatusCode::OK).await
 }
 
 pub async fn save_synthesis(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = uuid(&id)?;
     let mut input = SynthesisInput {
         findings: form.get("findings").to_owned(),
         agreements: form.get("agreements").to_owned(),
@@ -631,7 +607,7 @@ pub async fn save_synthesis(
     }
     match discussions::save_synthesis(&app, ctx.actor(), id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/discusiones/{id}#relatoria")).into_response()),
-        Err(DiscussionError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             let picker = Picker::default();
             synthesis_form(&app, &ctx, id, Some(input), &errors, picker, status).await
@@ -652,9 +628,9 @@ pub struct QuestionSynthesis {
 async fn event_syntheses(
     app: &AppState,
     actor: &Actor,
-    slug: &str,
+    event: &EventKey,
 ) -> Result<(Event, Vec<QuestionSynthesis>), PageError> {
-    let event = events::event(app, slug)
+    let event = events::event(app, event.as_str())
         .await?
         .ok_or_else(PageError::not_found)?;
     let discussions = discussions::discussions(app, Some(event.id), true).await?;
@@ -698,9 +674,9 @@ struct SynthesisPage {
 pub async fn event_synthesis(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(event): Id<EventKey>,
 ) -> PageResult {
-    let (event, questions) = event_syntheses(&app, ctx.actor(), &id).await?;
+    let (event, questions) = event_syntheses(&app, ctx.actor(), &event).await?;
     let title = format!(
         "{} · {}",
         ctx.tr.t("synthesis-title"),
@@ -718,9 +694,9 @@ pub async fn event_synthesis(
 pub async fn event_synthesis_markdown(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(event): Id<EventKey>,
 ) -> Result<Response, PageError> {
-    let (event, questions) = event_syntheses(&app, ctx.actor(), &id).await?;
+    let (event, questions) = event_syntheses(&app, ctx.actor(), &event).await?;
     let tr = ctx.tr;
     let mut out = format!(
         "# {}: {}\n\n",
@@ -768,9 +744,9 @@ struct SynthesisDocument {
 pub async fn event_synthesis_html(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(event): Id<EventKey>,
 ) -> Result<Response, PageError> {
-    let (event, questions) = event_syntheses(&app, ctx.actor(), &id).await?;
+    let (event, questions) = event_syntheses(&app, ctx.actor(), &event).await?;
     let title = format!(
         "{}: {}",
         ctx.tr.t("synthesis-title"),

@@ -1,16 +1,15 @@
 //! The moderators' form to create or change an event. A refused form comes
 //! back (422) with what was typed and each problem beside its field.
 
-use super::{Chrome, Ctx, PageError, PageFailure, form::FormData, render};
+use super::{Chrome, Ctx, PageError, form::FormData, render};
 use crate::{
     AppState,
-    app::{
-        community, directory,
-        events::{self, EventEditError},
-    },
+    app::error::AppError,
+    app::{community, directory, events},
+    http::ids::{EventKey, Id},
 };
 use acoge_domain::{
-    accounts::{Capability, Denied},
+    accounts::Capability,
     event::{AgendaItem, Event, EventKind, LinkKind},
     event_edit::{EventInput, TIME_ZONES, TimeInput},
     fields::FieldError,
@@ -19,23 +18,12 @@ use acoge_domain::{
 use acoge_store::OrganizationFilter;
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-impl From<EventEditError> for PageError {
-    fn from(error: EventEditError) -> Self {
-        match error {
-            EventEditError::NotFound => PageError::not_found(),
-            EventEditError::Denied(Denied::NotSignedIn | Denied::Forbidden)
-            | EventEditError::Invalid(_) => PageError::Failure(PageFailure::Forbidden),
-            EventEditError::Store(e) => e.into(),
-        }
-    }
-}
 
 /// The form's fields as typed (or as stored, when editing).
 #[derive(Debug, Default)]
@@ -279,10 +267,6 @@ async fn form_page(
     Ok((status, page).into_response())
 }
 
-fn event_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::not_found())
-}
-
 pub async fn new_form(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     ctx.require(Capability::Moderate)?;
     let values = Values {
@@ -309,7 +293,7 @@ pub async fn create(
     let values = Values::from_form(&form);
     match events::create(&app, ctx.actor(), &values.input(None)).await {
         Ok(id) => Ok(Redirect::to(&format!("/eventos/{id}")).into_response()),
-        Err(EventEditError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let action = "/eventos/nuevo".to_owned();
             form_page(
                 &app,
@@ -328,10 +312,10 @@ pub async fn create(
 pub async fn edit_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(event): Id<EventKey>,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Moderate)?;
-    let event = events::event(&app, &id)
+    let event = events::event(&app, event.as_str())
         .await?
         .ok_or_else(PageError::not_found)?;
     let action = format!("/eventos/{}/editar", event.id);
@@ -349,15 +333,14 @@ pub async fn edit_form(
 pub async fn edit(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = event_id(&id)?;
     let values = Values::from_form(&form);
     let current = events::event(&app, &id.to_string()).await?;
     match events::update(&app, ctx.actor(), id, &values.input(current.as_ref())).await {
         Ok(()) => Ok(Redirect::to(&format!("/eventos/{id}")).into_response()),
-        Err(EventEditError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let action = format!("/eventos/{id}/editar");
             form_page(
                 &app,

@@ -2,7 +2,12 @@
 //! mark who came. Places are counted by the store inside one transaction.
 
 use super::{Chrome, Ctx, PageError, PageResult, form::FormData, render};
-use crate::{AppState, app::events, render::i18n::Tr};
+use crate::{
+    AppState,
+    app::events,
+    http::ids::{EventKey, Id},
+    render::i18n::Tr,
+};
 use acoge_domain::{
     Timestamp,
     accounts::{Capability, authorize},
@@ -12,7 +17,7 @@ use acoge_domain::{
 use acoge_store::Registrant;
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     response::{IntoResponse, Redirect, Response},
 };
 use fluent_templates::fluent_bundle::FluentValue;
@@ -82,10 +87,6 @@ impl RegistrationView {
     }
 }
 
-fn event_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::not_found())
-}
-
 fn back(event: Uuid) -> Response {
     Redirect::to(&format!("/eventos/{event}#inscripcion")).into_response()
 }
@@ -96,7 +97,7 @@ async fn open_event(app: &AppState, id: Uuid) -> Result<Event, PageError> {
         .await?
         .ok_or_else(PageError::not_found)?;
     if Timestamp::now() >= event.schedule.starts_at {
-        return Err(PageError::Failure(super::PageFailure::Forbidden));
+        return Err(PageError::forbidden());
     }
     Ok(event)
 }
@@ -104,10 +105,10 @@ async fn open_event(app: &AppState, id: Uuid) -> Result<Event, PageError> {
 pub async fn register(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
     let member = ctx.require(Capability::OwnAccount)?.id;
-    let event = open_event(&app, event_id(&id)?).await?;
+    let event = open_event(&app, id).await?;
     events::register_for_event(&app, event.id, member)
         .await?
         .ok_or_else(PageError::not_found)?;
@@ -117,10 +118,10 @@ pub async fn register(
 pub async fn cancel(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
     let member = ctx.require(Capability::OwnAccount)?.id;
-    let event = open_event(&app, event_id(&id)?).await?;
+    let event = open_event(&app, id).await?;
     // Cancelling twice is harmless: the page shows the current status.
     events::cancel_registration(&app, event.id, member).await?;
     Ok(back(event.id))
@@ -139,10 +140,10 @@ struct AttendancePage {
 pub async fn attendance_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(event): Id<EventKey>,
 ) -> PageResult {
     ctx.require(Capability::Moderate)?;
-    let event = events::event(&app, &id)
+    let event = events::event(&app, event.as_str())
         .await?
         .ok_or_else(PageError::not_found)?;
     let title = ctx
@@ -159,11 +160,10 @@ pub async fn attendance_form(
 pub async fn record_attendance(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(event): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let moderator = ctx.require(Capability::Moderate)?.id;
-    let event = event_id(&id)?;
     let attended: Vec<Uuid> = form
         .get_all("attended")
         .iter()

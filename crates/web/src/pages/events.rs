@@ -6,6 +6,7 @@ use super::{
 use crate::{
     AppState,
     app::{discussions, events},
+    http::ids::{EventKey, Id},
     http::params::Params,
     render::i18n::Tr,
 };
@@ -17,7 +18,7 @@ use acoge_domain::{
 use acoge_store::EventSummary;
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, header},
     response::{IntoResponse, Response},
 };
@@ -175,9 +176,9 @@ struct ShowPage {
     threads: Vec<Option<(Discussion, bool)>>,
 }
 
-pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn show(State(app): State<AppState>, ctx: Ctx, Id(event): Id<EventKey>) -> PageResult {
     let zone = viewer_zone(&Params::parse(ctx.raw_query())?)?;
-    let event = events::event(&app, &id)
+    let event = events::event(&app, event.as_str())
         .await?
         .ok_or_else(PageError::not_found)?;
     let summary = events::registration_summary(&app, event.id, ctx.member().map(|m| m.id)).await?;
@@ -233,9 +234,9 @@ pub async fn calendar(
     State(app): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Id(event): Id<EventKey>,
 ) -> Result<Response, PageError> {
-    let event = events::event(&app, &id)
+    let event = events::event(&app, event.as_str())
         .await?
         .ok_or_else(PageError::not_found)?;
     let file_name = event.slug.clone();

@@ -4,6 +4,7 @@ use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
 use crate::{
     AppState,
     app::{directory, legal_framework, places, practices},
+    http::ids::Id,
     http::params::Params,
 };
 use acoge_domain::{
@@ -14,7 +15,7 @@ use acoge_store::{
     ContextEntry, ContextScope, MunicipalityFilter, OrganizationFilter, StateOverview,
 };
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 #[derive(Template)]
 #[template(path = "states.html")]
@@ -42,8 +43,7 @@ struct StatePage {
     findings: Vec<(acoge_domain::legal::HarmonizationFinding, String)>,
 }
 
-pub async fn state(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String>) -> PageResult {
-    let key = StateKey::parse(&key).map_err(|_| PageError::not_found())?;
+pub async fn state(State(app): State<AppState>, ctx: Ctx, Id(key): Id<StateKey>) -> PageResult {
     let overview = places::state(&app, &key)
         .await?
         .ok_or_else(PageError::not_found)?;
@@ -144,13 +144,12 @@ struct MunicipalityPage {
     coverage: Vec<super::coverage::SectorRow>,
 }
 
-/// The municipality an address names, with its state's name; a malformed or
-/// unknown key is a 404.
+/// The municipality an address names, with its state's name; an unknown key
+/// is a 404 (a malformed one never gets here: `Id<Cvegeo>`).
 pub(super) async fn municipality_and_state(
     app: &AppState,
-    key: &str,
+    cvegeo: Cvegeo,
 ) -> Result<(Cvegeo, Municipality, String), PageError> {
-    let cvegeo = Cvegeo::parse(key).map_err(|_| PageError::not_found())?;
     let municipality = places::municipality(app, &cvegeo)
         .await?
         .ok_or_else(PageError::not_found)?;
@@ -164,9 +163,9 @@ pub(super) async fn municipality_and_state(
 pub async fn municipality(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(key): Path<String>,
+    Id(key): Id<Cvegeo>,
 ) -> PageResult {
-    let (cvegeo, municipality, state_name) = municipality_and_state(&app, &key).await?;
+    let (cvegeo, municipality, state_name) = municipality_and_state(&app, key).await?;
     let filter = OrganizationFilter {
         municipality: Some(cvegeo.clone()),
         ..Default::default()

@@ -7,14 +7,16 @@ use super::{
 };
 use crate::{
     AppState,
+    app::error::{AppError, Refusal},
     app::{
         accounts::secrets,
         directory,
-        members::{self, IssuedLink, MemberError},
+        members::{self, IssuedLink},
     },
+    http::ids::Id,
 };
 use acoge_domain::{
-    accounts::{Capability, Denied, FieldError, FieldProblem, NewPassword, Role, short_text},
+    accounts::{Capability, FieldError, FieldProblem, NewPassword, Role, short_text},
     organization::Organization,
     page::PageRequest,
 };
@@ -125,9 +127,8 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, Pag
 pub async fn revoke(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
     let (said, status) = match members::revoke_invitation(&app, ctx.actor(), id).await {
         Ok(email) => (
             Said {
@@ -139,25 +140,24 @@ pub async fn revoke(
             },
             StatusCode::OK,
         ),
-        Err(MemberError::NotFound) => return Err(PageError::not_found()),
-        Err(MemberError::Denied(Denied::NotSignedIn)) => {
+        Err(AppError::NotSignedIn) => {
             return Err(PageError::SignIn("/invitaciones".to_owned()));
         }
-        Err(MemberError::Denied(Denied::Forbidden)) => (
+        Err(AppError::Forbidden) => (
             Said {
                 error: Some("members-target-outranks"),
                 ..Said::default()
             },
             StatusCode::FORBIDDEN,
         ),
-        Err(MemberError::NotPending) => (
+        Err(AppError::Refused(Refusal::NotPending)) => (
             Said {
                 error: Some("invitations-not-pending"),
                 ..Said::default()
             },
             StatusCode::CONFLICT,
         ),
-        Err(e) => return Err(PageError::internal(e)),
+        Err(e) => return Err(e.into()),
     };
     list_page(&app, &ctx, untyped(), Errors::new(), said, status).await
 }
@@ -204,18 +204,21 @@ pub async fn create(
             )
             .await
         }
-        Err(MemberError::Field(e)) => {
+        Err(AppError::Invalid(errors)) => {
             list_page(
                 &app,
                 &ctx,
                 typed,
-                errors_of(&e),
+                errors
+                    .iter()
+                    .map(|e| (e.field, e.problem.message_key()))
+                    .collect(),
                 Said::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
         }
-        Err(MemberError::Denied(Denied::Forbidden)) => {
+        Err(AppError::Forbidden) => {
             let errors = Errors::from([("role", "field-role-not-grantable")]);
             list_page(
                 &app,
@@ -227,7 +230,7 @@ pub async fn create(
             )
             .await
         }
-        Err(e) => Err(PageError::internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

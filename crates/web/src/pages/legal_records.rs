@@ -1,13 +1,15 @@
 //! One instrument or one provision with its history, and the moderators'
 //! forms to add, correct, reform and verify them.
 
-use super::{Chrome, Ctx, PageError, PageFailure, PageResult, form::FormData, render};
+use super::{Chrome, Ctx, PageError, PageResult, form::FormData, render};
 use crate::{
     AppState,
-    app::legal_framework::{self, LegalChangeError},
+    app::error::AppError,
+    app::legal_framework,
+    http::ids::{Id, Slug},
 };
 use acoge_domain::{
-    accounts::{Capability, Denied, authorize},
+    accounts::{Capability, authorize},
     fields::FieldError,
     legal::{InstrumentLevel, LegalInstrument, Provision},
     legal_change::{
@@ -19,27 +21,12 @@ use acoge_domain::{
 use acoge_store::LegalVersion;
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-impl From<LegalChangeError> for PageError {
-    fn from(error: LegalChangeError) -> Self {
-        match error {
-            LegalChangeError::NotFound => PageError::not_found(),
-            LegalChangeError::Denied(Denied::NotSignedIn | Denied::Forbidden)
-            | LegalChangeError::Invalid(_) => PageError::Failure(PageFailure::Forbidden),
-            LegalChangeError::Store(e) => e.into(),
-        }
-    }
-}
-
-fn provision_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::not_found())
-}
 
 fn error_keys(errors: &[FieldError]) -> BTreeMap<&'static str, &'static str> {
     errors
@@ -78,7 +65,7 @@ struct InstrumentPage {
 pub async fn show_instrument(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
 ) -> PageResult {
     let instrument = instrument(&app, &id).await?;
     let provisions = legal_framework::provisions(&app)
@@ -107,12 +94,8 @@ struct ProvisionPage {
     csrf: String,
 }
 
-pub async fn show_provision(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> PageResult {
-    let provision = provision(&app, provision_id(&id)?).await?;
+pub async fn show_provision(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> PageResult {
+    let provision = provision(&app, id).await?;
     let instrument = instrument(&app, &provision.instrument_id).await?;
     let title = format!(
         "{} · {}",
@@ -219,7 +202,7 @@ pub async fn create_instrument(
     let input = instrument_input(&form);
     match legal_framework::create_instrument(&app, ctx.actor(), &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response()),
-        Err(LegalChangeError::Invalid(errors)) => instrument_form(
+        Err(AppError::Invalid(errors)) => instrument_form(
             &ctx,
             "/marco-legal/instrumentos/nuevo".into(),
             input,
@@ -234,7 +217,7 @@ pub async fn create_instrument(
 pub async fn edit_instrument_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Moderate)?;
     let current = instrument(&app, &id).await?;
@@ -253,15 +236,15 @@ pub async fn edit_instrument_form(
 pub async fn edit_instrument(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let mut input = instrument_input(&form);
-    input.id = id.clone();
+    input.id = id.to_string();
     let change = change_input(&form);
     match legal_framework::edit_instrument(&app, ctx.actor(), &id, &input, &change).await {
         Ok(_) => Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response()),
-        Err(LegalChangeError::Invalid(errors)) => instrument_form(
+        Err(AppError::Invalid(errors)) => instrument_form(
             &ctx,
             format!("/marco-legal/instrumentos/{id}/editar"),
             input,
@@ -276,11 +259,11 @@ pub async fn edit_instrument(
 pub async fn verify_instrument(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
 ) -> Result<Response, PageError> {
     match legal_framework::verify_instrument(&app, ctx.actor(), &id).await {
         // Already verified: nothing to do, the page shows it.
-        Ok(_) | Err(LegalChangeError::Invalid(_)) => {
+        Ok(_) | Err(AppError::Invalid(_)) => {
             Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response())
         }
         Err(e) => Err(e.into()),
@@ -368,7 +351,7 @@ fn provision_input(form: &FormData) -> ProvisionInput {
 pub async fn new_provision_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Moderate)?;
     let instrument = instrument(&app, &id).await?;
@@ -388,7 +371,7 @@ pub async fn new_provision_form(
 pub async fn create_provision(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Slug>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = provision_input(&form);
@@ -396,7 +379,7 @@ pub async fn create_provision(
         Ok(new_id) => {
             Ok(Redirect::to(&format!("/marco-legal/disposiciones/{new_id}")).into_response())
         }
-        Err(LegalChangeError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let state = ProvisionFormState {
                 action: format!("/marco-legal/instrumentos/{id}/disposiciones/nueva"),
                 instrument: instrument(&app, &id).await?,
@@ -413,10 +396,10 @@ pub async fn create_provision(
 pub async fn edit_provision_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Moderate)?;
-    let current = provision(&app, provision_id(&id)?).await?;
+    let current = provision(&app, id).await?;
     let state = ProvisionFormState {
         action: format!("/marco-legal/disposiciones/{}/editar", current.id),
         instrument: instrument(&app, &current.instrument_id).await?,
@@ -430,15 +413,14 @@ pub async fn edit_provision_form(
 pub async fn edit_provision(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = provision_id(&id)?;
     let input = provision_input(&form);
     let change = change_input(&form);
     match legal_framework::edit_provision(&app, ctx.actor(), id, &input, &change).await {
         Ok(_) => Ok(Redirect::to(&format!("/marco-legal/disposiciones/{id}")).into_response()),
-        Err(LegalChangeError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let current = provision(&app, id).await?;
             let state = ProvisionFormState {
                 action: format!("/marco-legal/disposiciones/{id}/editar"),
@@ -456,11 +438,10 @@ pub async fn edit_provision(
 pub async fn verify_provision(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    let id = provision_id(&id)?;
     match legal_framework::verify_provision(&app, ctx.actor(), id).await {
-        Ok(_) | Err(LegalChangeError::Invalid(_)) => {
+        Ok(_) | Err(AppError::Invalid(_)) => {
             Ok(Redirect::to(&format!("/marco-legal/disposiciones/{id}")).into_response())
         }
         Err(e) => Err(e.into()),

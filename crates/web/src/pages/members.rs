@@ -10,10 +10,12 @@ use super::{
 use crate::{
     AppState,
     app::accounts::secrets,
-    app::members::{self, IssuedLink, MemberError},
+    app::error::{AppError, Refusal},
+    app::members::{self, IssuedLink},
+    http::ids::Id,
 };
 use acoge_domain::{
-    accounts::{Capability, Denied, MemberAction, NewPassword, Role, authorize_member_action},
+    accounts::{Capability, MemberAction, NewPassword, Role, authorize_member_action},
     page::PageRequest,
 };
 use acoge_store::{LinkProblem, MemberRecord};
@@ -90,19 +92,15 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, Pag
 }
 
 /// The list again with why an action on a member was refused.
-async fn refused(app: &AppState, ctx: &Ctx, error: MemberError) -> Result<Response, PageError> {
-    let (status, key) = match error {
-        MemberError::NotFound => return Err(PageError::not_found()),
-        MemberError::Denied(Denied::NotSignedIn) => {
-            return Err(PageError::SignIn("/miembros".to_owned()));
-        }
-        MemberError::Denied(Denied::Forbidden) => {
-            (StatusCode::FORBIDDEN, "members-target-outranks")
-        }
-        MemberError::OwnAccount => (StatusCode::UNPROCESSABLE_ENTITY, "members-own-role"),
-        MemberError::Field(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.problem.message_key()),
-        other => return Err(PageError::internal(other)),
+async fn refused(app: &AppState, ctx: &Ctx, error: AppError) -> Result<Response, PageError> {
+    let key = match &error {
+        AppError::NotSignedIn => return Err(PageError::SignIn("/miembros".to_owned())),
+        AppError::Forbidden => "members-target-outranks",
+        AppError::Refused(Refusal::OwnAccount) => "members-own-role",
+        AppError::Invalid(fields) if !fields.is_empty() => fields[0].problem.message_key(),
+        _ => return Err(error.into()),
     };
+    let status = error.status();
     let outcome = Outcome {
         error: Some(key),
         ..Outcome::default()
@@ -110,17 +108,12 @@ async fn refused(app: &AppState, ctx: &Ctx, error: MemberError) -> Result<Respon
     list_page(app, ctx, outcome, status).await
 }
 
-fn member_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::not_found())
-}
-
 pub async fn change_role(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = member_id(&id)?;
     match members::change_role(&app, ctx.actor(), id, form.get("role")).await {
         Ok(()) => Ok(Redirect::to("/miembros").into_response()),
         Err(e) => refused(&app, &ctx, e).await,
@@ -131,9 +124,8 @@ pub async fn issue_reset(
     State(app): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    let id = member_id(&id)?;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     match members::issue_reset(&app, ctx.actor(), host, id).await {
         Ok(issued) => {
@@ -150,9 +142,8 @@ pub async fn issue_reset(
 pub async fn end_sessions(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    let id = member_id(&id)?;
     match members::end_sessions(&app, ctx.actor(), id).await {
         Ok((name, ended)) => {
             let notice = ctx.tr.with(

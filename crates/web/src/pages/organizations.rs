@@ -3,7 +3,9 @@
 use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
 use crate::{
     AppState,
+    app::error::AppError,
     app::{directory, events, places, practices},
+    http::ids::Id,
     http::params::Params,
 };
 use acoge_domain::{
@@ -17,7 +19,7 @@ use acoge_store::{
     AllianceRecord, EventSummary, OrganizationFilter, ServiceFilter, ServiceRecord, StateOverview,
 };
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use uuid::Uuid;
 
 #[derive(Template)]
@@ -130,8 +132,7 @@ async fn territory_names(
     Ok(out)
 }
 
-pub async fn show(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
+pub async fn show(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> PageResult {
     let organization = directory::organization(&app, id)
         .await?
         .ok_or_else(PageError::not_found)?;
@@ -234,7 +235,7 @@ async fn edit_page(
     let member = ctx.require(Capability::Contribute)?;
     let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
     if !moderator && member.organization_id != Some(id) {
-        return Err(PageError::Failure(super::PageFailure::Forbidden));
+        return Err(PageError::forbidden());
     }
     let organization = directory::organization(app, id)
         .await?
@@ -284,27 +285,21 @@ async fn edit_page(
     Ok((status, page).into_response())
 }
 
-fn organization_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::not_found())
-}
-
 pub async fn edit_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<axum::response::Response, PageError> {
-    let id = organization_id(&id)?;
     edit_page(&app, &ctx, id, None, &[], axum::http::StatusCode::OK).await
 }
 
 pub async fn edit(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: super::form::FormData,
 ) -> Result<axum::response::Response, PageError> {
     use axum::response::{IntoResponse, Redirect};
-    let id = organization_id(&id)?;
     let list = |name: &str| -> Vec<String> {
         form.get(name)
             .split([',', ' ', '\n'])
@@ -323,7 +318,7 @@ pub async fn edit(
     };
     match crate::app::directory::edit_entry(&app, ctx.actor(), id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/organizaciones/{id}")).into_response()),
-        Err(crate::app::directory::DirectoryError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             edit_page(&app, &ctx, id, Some(input), &errors, status).await
         }
@@ -334,10 +329,9 @@ pub async fn edit(
 pub async fn verify(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<axum::response::Response, PageError> {
     use axum::response::{IntoResponse, Redirect};
-    let id = organization_id(&id)?;
     crate::app::directory::verify_entry(&app, ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/organizaciones/{id}")).into_response())
 }

@@ -2,27 +2,26 @@
 //! off, keeps what was typed, errors per field), review, history, "my
 //! practices", notifications and the published criteria.
 
-use super::{Chrome, Ctx, FormData, PageError, PageFailure, PageResult, Pager, render};
+use super::{Chrome, Ctx, FormData, PageError, PageResult, Pager, render};
 use crate::{
     AppState,
-    app::{
-        directory, legal_framework, notifications, places,
-        practices::{self, PracticeError},
-    },
+    app::error::AppError,
+    app::{directory, legal_framework, notifications, places, practices},
     http::filters::{PAGE_FILTERS, filter_from},
+    http::ids::Id,
     http::params::Params,
     render::markdown::to_safe_html,
 };
 use acoge_domain::{
-    accounts::{Capability, Denied, authorize},
+    accounts::{Capability, authorize},
     fields::FieldError,
     legal::Provision,
     organization::Organization,
     page::PageRequest,
     practice::{
         Criterion, ImplementationStatus, Partner, Population, PracticeInput, PracticeState,
-        PracticeStatus, ReviewDecision, Section, Sector, WorkflowError, authorize_edit,
-        authorize_review, authorize_submit, is_author,
+        PracticeStatus, ReviewDecision, Section, Sector, authorize_edit, authorize_review,
+        authorize_submit, is_author,
     },
     taxonomy::{GovernmentLevel, Right},
 };
@@ -32,30 +31,12 @@ use acoge_store::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
-
-impl From<PracticeError> for PageError {
-    fn from(error: PracticeError) -> Self {
-        match error {
-            PracticeError::NotFound => PageError::not_found(),
-            PracticeError::Workflow(WorkflowError::Denied(Denied::NotSignedIn)) => {
-                PageError::Failure(PageFailure::Forbidden)
-            }
-            PracticeError::Workflow(_) => PageError::Failure(PageFailure::Forbidden),
-            PracticeError::Invalid(_) => PageError::Failure(PageFailure::Forbidden),
-            PracticeError::Store(e) => e.into(),
-        }
-    }
-}
-
-fn practice_id(id: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| PageError::not_found())
-}
 
 /// One option of a facet: its label, its count, and the link that applies or removes it.
 pub struct FacetOption {
@@ -488,9 +469,9 @@ async fn show_page(
 pub async fn show(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    show_page(&app, &ctx, practice_id(&id)?, None, StatusCode::OK).await
+    show_page(&app, &ctx, id, None, StatusCode::OK).await
 }
 
 #[derive(Template)]
@@ -649,7 +630,7 @@ pub async fn create(
     let input = input_from(&form);
     match practices::create(&app, ctx.actor(), &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/practicas/{id}")).into_response()),
-        Err(PracticeError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             form_page(
                 &app,
                 &ctx,
@@ -667,13 +648,12 @@ pub async fn create(
 pub async fn edit_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Contribute)?;
-    let id = practice_id(&id)?;
     let record = practices::visible(&app, ctx.actor(), id).await?;
     if authorize_edit(ctx.actor(), &state_of(&record)).is_err() {
-        return Err(PageError::Failure(PageFailure::Forbidden));
+        return Err(PageError::forbidden());
     }
     form_page(
         &app,
@@ -689,14 +669,13 @@ pub async fn edit_form(
 pub async fn edit(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = practice_id(&id)?;
     let input = input_from(&form);
     match practices::edit(&app, ctx.actor(), id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/practicas/{id}")).into_response()),
-        Err(PracticeError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             form_page(
                 &app,
                 &ctx,
@@ -714,9 +693,8 @@ pub async fn edit(
 pub async fn submit(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    let id = practice_id(&id)?;
     practices::submit(&app, ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/practicas/{id}")).into_response())
 }
@@ -724,13 +702,12 @@ pub async fn submit(
 pub async fn reply(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = practice_id(&id)?;
     match practices::reply(&app, ctx.actor(), id, form.get("reply")).await {
         Ok(()) => Ok(Redirect::to(&format!("/practicas/{id}#respuestas")).into_response()),
-        Err(PracticeError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let key = errors.first().map(|e| e.problem.message_key());
             show_page(&app, &ctx, id, key, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -771,7 +748,7 @@ async fn review_page(
     let member = ctx.require(Capability::Review)?;
     let already = practices::reviewed_this_round(app, &record, member.id).await?;
     if let Err(e) = authorize_review(ctx.actor(), &state_of(&record), already) {
-        return Err(PracticeError::Workflow(e).into());
+        return Err(AppError::from(e).into());
     }
     let page = render(&ReviewPage {
         chrome: ctx.chrome(ctx.tr.t("review-title"), "practices"),
@@ -798,18 +775,17 @@ async fn review_page(
 pub async fn review_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    review_page(&app, &ctx, practice_id(&id)?, None, &[], StatusCode::OK).await
+    review_page(&app, &ctx, id, None, &[], StatusCode::OK).await
 }
 
 pub async fn review(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let id = practice_id(&id)?;
     let checked = form.get_all("criteria");
     let checklist: BTreeMap<String, bool> = Criterion::ALL
         .iter()
@@ -827,7 +803,7 @@ pub async fn review(
     .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/practicas/{id}")).into_response()),
-        Err(PracticeError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             review_page(
                 &app,
                 &ctx,
@@ -918,8 +894,7 @@ struct HistoryPage {
     versions: Vec<VersionView>,
 }
 
-pub async fn history(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = practice_id(&id)?;
+pub async fn history(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> PageResult {
     let record = practices::visible(&app, ctx.actor(), id).await?;
     let versions = practices::practice_versions(&app, id).await?;
     let mut views: Vec<VersionView> = versions

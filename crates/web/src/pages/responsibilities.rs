@@ -1,15 +1,16 @@
 //! The responsibilities matrix: rights × levels of government, and one page
 //! per cell with the provisions behind it.
 
-use super::{Chrome, Ctx, PageError, PageResult, render};
-use crate::{AppState, app::legal_framework};
+use super::{Chrome, Ctx, PageResult, render};
+use crate::{AppState, app::legal_framework, http::ids::Id};
+use acoge_domain::Cvegeo;
 use acoge_domain::{
     legal::{CovidMeasure, LegalInstrument, Provision, StateLaw},
     responsibilities::{LevelMandate, Matrix, measure_applies},
     taxonomy::{GovernmentLevel, Right},
 };
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 /// One row of the matrix: a right and its count per level.
 pub struct Row {
@@ -119,10 +120,8 @@ struct CellPage {
 pub async fn cell(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path((right, level)): Path<(String, String)>,
+    Id((right, level)): Id<(Right, GovernmentLevel)>,
 ) -> PageResult {
-    let right = Right::parse(&right).map_err(|_| PageError::not_found())?;
-    let level = GovernmentLevel::parse(&level).map_err(|_| PageError::not_found())?;
     let instruments = legal_framework::legal_instruments(&app).await?;
     let matrix = Matrix::from_provisions(&legal_framework::provisions(&app).await?);
     let with_instrument = |provisions: &[Provision]| -> Vec<Basis> {
@@ -200,9 +199,9 @@ impl MandatePage {
 pub async fn municipality_mandate(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(key): Path<String>,
+    Id(key): Id<Cvegeo>,
 ) -> PageResult {
-    let (cvegeo, municipality, state_name) = super::geo::municipality_and_state(&app, &key).await?;
+    let (cvegeo, municipality, state_name) = super::geo::municipality_and_state(&app, key).await?;
     let mandate = legal_framework::mandate(&app, &cvegeo, &municipality.state_key).await?;
     let title = ctx
         .tr

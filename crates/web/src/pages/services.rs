@@ -4,13 +4,17 @@
 use super::{Chrome, Ctx, PageResult, geo::municipality_and_state, render};
 use crate::{
     AppState,
+    app::error::AppError,
     app::{directory, places},
+    http::ids::Id,
     http::params::Params,
 };
+use acoge_domain::Cvegeo;
 use acoge_domain::{StateKey, practice::Sector};
 use acoge_store::{NearbyService, ServiceFilter, ServiceRecord, StateOverview};
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
+use uuid::Uuid;
 
 /// How far "near" reaches from a municipality's seat.
 pub const NEAR_KM: f64 = 150.0;
@@ -58,8 +62,8 @@ struct NearPage {
     near_km: String,
 }
 
-pub async fn near(State(app): State<AppState>, ctx: Ctx, Path(key): Path<String>) -> PageResult {
-    let (cvegeo, municipality, _) = municipality_and_state(&app, &key).await?;
+pub async fn near(State(app): State<AppState>, ctx: Ctx, Id(key): Id<Cvegeo>) -> PageResult {
+    let (cvegeo, municipality, _) = municipality_and_state(&app, key).await?;
     let found = directory::services_near(&app, &cvegeo, NEAR_KM).await?;
     let measured = found.is_some();
     let (here, near): (Vec<_>, Vec<_>) = match found {
@@ -197,7 +201,7 @@ async fn form_page(
         .await?
         .ok_or_else(super::PageError::not_found)?;
     if !moderator && member.organization_id != Some(org_id) {
-        return Err(super::PageError::Failure(super::PageFailure::Forbidden));
+        return Err(super::PageError::forbidden());
     }
     let title = ctx.tr.t(if action.ends_with("/nuevo") {
         "services-new"
@@ -261,10 +265,10 @@ fn service_input(
 pub async fn new_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<axum::response::Response, super::PageError> {
     let input = acoge_domain::service::ServiceInput {
-        organization_id: id.clone(),
+        organization_id: id.to_string(),
         ..Default::default()
     };
     let action = format!("/organizaciones/{id}/servicios/nuevo");
@@ -274,14 +278,14 @@ pub async fn new_form(
 pub async fn create(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
     form: super::form::FormData,
 ) -> Result<axum::response::Response, super::PageError> {
     save(
         &app,
         &ctx,
         None,
-        service_input(id.clone(), &form),
+        service_input(id.to_string(), &form),
         format!("/organizaciones/{id}/servicios/nuevo"),
     )
     .await
@@ -299,7 +303,7 @@ async fn save(
         Ok(_) => {
             Ok(Redirect::to(&format!("/organizaciones/{}", input.organization_id)).into_response())
         }
-        Err(crate::app::directory::DirectoryError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             form_page(app, ctx, action, input, &errors, status).await
         }
@@ -310,9 +314,8 @@ async fn save(
 pub async fn edit_form(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id<Uuid>,
 ) -> Result<axum::response::Response, super::PageError> {
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| super::PageError::not_found())?;
     let service = crate::app::directory::service_by_id(&app, id)
         .await?
         .ok_or_else(super::PageError::not_found)?;
@@ -364,10 +367,9 @@ pub async fn edit_form(
 pub async fn edit(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(service_id): Id<Uuid>,
     form: super::form::FormData,
 ) -> Result<axum::response::Response, super::PageError> {
-    let service_id = uuid::Uuid::parse_str(&id).map_err(|_| super::PageError::not_found())?;
     let current = crate::app::directory::service_by_id(&app, service_id)
         .await?
         .ok_or_else(super::PageError::not_found)?;
@@ -377,7 +379,7 @@ pub async fn edit(
         &ctx,
         Some(service_id),
         input,
-        format!("/servicios/{id}/editar"),
+        format!("/servicios/{service_id}/editar"),
     )
     .await
 }

@@ -3,14 +3,17 @@
 //! shared by all instances (kept in the database).
 
 use super::{RequestAuth, csrf};
-use crate::{AppState, app::accounts, http::failure::PageFailure};
-use acoge_domain::accounts::{Capability, Denied, authorize};
+use crate::{
+    AppState,
+    app::{accounts, error::AppError},
+    http::{api_error::ApiError, failure::PageFailure},
+};
+use acoge_domain::accounts::{Capability, authorize};
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{HeaderValue, StatusCode, header},
     middleware::Next,
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 
 /// Largest form or JSON body accepted.
@@ -23,12 +26,6 @@ pub const WRITES_PER_MINUTE: u64 = 120;
 pub struct Gate {
     pub app: AppState,
     pub capability: Capability,
-}
-
-fn failure(status: StatusCode, failure: PageFailure) -> Response {
-    let mut response = status.into_response();
-    response.extensions_mut().insert(failure);
-    response
 }
 
 fn auth_of(request: &Request) -> RequestAuth {
@@ -44,19 +41,16 @@ fn is_secret_field(name: &str) -> bool {
     name == csrf::FIELD || name.contains("password") || name.contains("contrasena")
 }
 
-async fn over_write_limit(app: &AppState, auth: &RequestAuth) -> Result<bool, Response> {
+/// `RateLimited` when the member is over the per-minute write limit;
+/// `Unavailable` when the limit cannot be read.
+async fn write_limit(app: &AppState, auth: &RequestAuth) -> Result<(), AppError> {
     let Some(member) = auth.actor.id() else {
-        return Ok(false);
+        return Ok(());
     };
     match accounts::writes_this_minute(app, member).await {
-        Ok(hits) => Ok(hits > WRITES_PER_MINUTE),
-        Err(e) => {
-            tracing::error!(error = %e, "rate limit unavailable");
-            Err(failure(
-                StatusCode::SERVICE_UNAVAILABLE,
-                PageFailure::Internal,
-            ))
-        }
+        Ok(hits) if hits > WRITES_PER_MINUTE => Err(AppError::RateLimited),
+        Ok(_) => Ok(()),
+        Err(e) => Err(AppError::unavailable(format!("rate limit: {e}"))),
     }
 }
 
@@ -64,19 +58,14 @@ async fn over_write_limit(app: &AppState, auth: &RequestAuth) -> Result<bool, Re
 pub async fn form(State(gate): State<Gate>, request: Request, next: Next) -> Response {
     let auth = auth_of(&request);
     let path = request.uri().path().to_owned();
-    match authorize(&auth.actor, gate.capability) {
-        Ok(()) => {}
-        Err(Denied::NotSignedIn) => {
-            let target =
-                serde_urlencoded::to_string([("siguiente", path.as_str())]).unwrap_or_default();
-            return Redirect::to(&format!("/entrar?{target}")).into_response();
-        }
-        Err(Denied::Forbidden) => return failure(StatusCode::FORBIDDEN, PageFailure::Forbidden),
+    // Visitors are sent to sign in and back (`failure::render_failure`).
+    if let Err(denied) = authorize(&auth.actor, gate.capability) {
+        return PageFailure::App(denied.into()).into_response();
     }
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(bytes) => bytes,
-        Err(_) => return failure(StatusCode::PAYLOAD_TOO_LARGE, PageFailure::TooLarge),
+        Err(_) => return PageFailure::TooLarge.into_response(),
     };
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let submitted = fields
@@ -90,81 +79,31 @@ pub async fn form(State(gate): State<Gate>, request: Request, next: Next) -> Res
             .into_iter()
             .filter(|(n, _)| !is_secret_field(n))
             .collect();
-        return failure(
-            StatusCode::FORBIDDEN,
-            PageFailure::CsrfRejected {
-                action: path,
-                token: csrf::token(key, &auth.csrf_nonce, auth.session_hash.as_deref()),
-                fields: kept,
-            },
-        );
-    }
-    match over_write_limit(&gate.app, &auth).await {
-        Ok(true) => {
-            return with_retry_after(failure(
-                StatusCode::TOO_MANY_REQUESTS,
-                PageFailure::TooManyRequests,
-            ));
+        return PageFailure::CsrfRejected {
+            action: path,
+            token: csrf::token(key, &auth.csrf_nonce, auth.session_hash.as_deref()),
+            fields: kept,
         }
-        Ok(false) => {}
-        Err(response) => return response,
+        .into_response();
+    }
+    if let Err(error) = write_limit(&gate.app, &auth).await {
+        return PageFailure::App(error).into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
 }
 
-/// Tells clients when to try again after a 429.
-fn with_retry_after(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-    response
-}
-
-fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body =
-        serde_json::json!({"error": {"status": status.as_u16(), "code": code, "message": message}});
-    (status, axum::Json(body)).into_response()
-}
-
 /// For the JSON API (bearer tokens only; no cookies, so no CSRF).
 pub async fn api(State(gate): State<Gate>, request: Request, next: Next) -> Response {
     let auth = auth_of(&request);
-    match authorize(&auth.actor, gate.capability) {
-        Ok(()) => {}
-        Err(Denied::NotSignedIn) => {
-            let mut response = api_error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "send an API token: Authorization: Bearer acoge_...",
-            );
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            return response;
-        }
-        Err(Denied::Forbidden) => {
-            return api_error(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "your role does not allow this",
-            );
-        }
+    if let Err(denied) = authorize(&auth.actor, gate.capability) {
+        return ApiError::from(AppError::from(denied)).into_response();
     }
     if request.method() == axum::http::Method::GET {
         return next.run(request).await;
     }
-    match over_write_limit(&gate.app, &auth).await {
-        Ok(true) => api_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "too many writes; wait a minute",
-        ),
-        Ok(false) => next.run(request).await,
-        Err(_) => api_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "try again shortly",
-        ),
+    match write_limit(&gate.app, &auth).await {
+        Ok(()) => next.run(request).await,
+        Err(error) => ApiError::from(error).into_response(),
     }
 }

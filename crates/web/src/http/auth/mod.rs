@@ -6,18 +6,23 @@ pub mod csrf;
 pub mod guard;
 
 use super::{
+    api_error::ApiError,
     cookies::{self, SameSite},
+    failure::PageFailure,
     links::redacted_path,
     writes::WriteRoutes,
 };
 use crate::{
     AppState,
-    app::accounts::{self, SESSION_SECONDS, secrets},
+    app::{
+        accounts::{self, SESSION_SECONDS, secrets},
+        error::AppError,
+    },
 };
 use acoge_domain::accounts::Actor;
 use axum::{
     extract::{MatchedPath, Request, State},
-    http::{HeaderValue, Method, StatusCode, header},
+    http::{Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -46,19 +51,18 @@ impl RequestAuth {
 }
 
 fn unauthorized_token() -> Response {
-    let mut response = (
-        StatusCode::UNAUTHORIZED,
-        axum::Json(serde_json::json!({"error": {
-            "status": 401, "code": "invalid_token",
-            "message": "the bearer token is not valid or was revoked"
-        }})),
-    )
-        .into_response();
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Bearer error=\"invalid_token\""),
-    );
-    response
+    ApiError::invalid_token().into_response()
+}
+
+/// 503 when an identity cannot be checked for a moment: JSON under /api/, a
+/// page elsewhere. `what` failed; it is logged.
+fn unavailable(is_api: bool, what: impl std::fmt::Display) -> Response {
+    let error = AppError::unavailable(what);
+    if is_api {
+        ApiError::from(error).into_response()
+    } else {
+        PageFailure::App(error).into_response()
+    }
 }
 
 /// Whether a request that may change something goes through a guarded route:
@@ -106,10 +110,7 @@ pub async fn authenticate(
         match accounts::token_member(&state, token).await {
             Ok(Some(member)) => auth.actor = Actor::Member(member.identity()),
             Ok(None) => return unauthorized_token(),
-            Err(e) => {
-                tracing::error!(error = %e, "token lookup failed");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            }
+            Err(e) => return unavailable(is_api, format!("token lookup: {e}")),
         }
     } else if !is_api
         && let Some(secret) = cookies::get(request.headers(), state.config.cookies.session())
@@ -121,10 +122,7 @@ pub async fn authenticate(
                 auth.session_hash = Some(hash);
             }
             Ok(None) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "session lookup failed");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            }
+            Err(e) => return unavailable(is_api, format!("session lookup: {e}")),
         }
     }
     let existing_nonce =
@@ -134,10 +132,7 @@ pub async fn authenticate(
         Some(nonce) => nonce,
         None => match secrets::new_secret() {
             Ok(nonce) => nonce,
-            Err(e) => {
-                tracing::error!(error = %e, "no randomness");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            }
+            Err(e) => return unavailable(is_api, format!("no randomness: {e}")),
         },
     };
     let set_nonce = (!auth.csrf_cookie_present).then(|| auth.csrf_nonce.clone());
