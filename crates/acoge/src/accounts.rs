@@ -98,14 +98,11 @@ pub async fn reset_link(db: &Db, email: &str, public_url: Option<&str>) -> Resul
         .member_by_email(&email)
         .await?
         .ok_or_else(|| Failure::Other(format!("no member with email {}", email.as_str())))?;
-    let secret = secrets::new_secret().map_err(|e| Failure::Other(e.to_string()))?;
-    let expires_at = acoge_domain::Timestamp::from_micros(
-        acoge_domain::Timestamp::now().as_micros() + acoge_web::RESET_LINK_SECONDS * 1_000_000,
-    );
-    db.create_password_reset(&secrets::hash_secret(&secret), member.id, None, expires_at)
-        .await?;
+    let (path, expires_at) = acoge_web::auth::create_reset_link(db, None, member.id)
+        .await
+        .map_err(|e| Failure::Other(format!("the reset link was not made: {e}")))?;
     let base = public_url.unwrap_or("").trim().trim_end_matches('/');
-    println!("{base}/restablecer/{secret}");
+    println!("{base}{path}");
     eprintln!(
         "acoge: reset link for {} printed; it works once, until {expires_at}",
         email.as_str()

@@ -38,9 +38,9 @@ mod layering;
 /// Credentials, as the command line and the tests use them.
 pub mod auth {
     pub use crate::app::accounts::{password, secrets, throttle};
+    pub use crate::app::members::create_reset_link;
 }
 pub use api::API_WRITES;
-pub use app::members::RESET_SECONDS as RESET_LINK_SECONDS;
 pub use http::client::{TrustedProxy, TrustedProxyError};
 pub use jobs::{mail, search::FluentLabels};
 pub use pages::FORM_WRITES;

@@ -20,7 +20,9 @@ use acoge_domain::{
         Actor, Denied, Email, FieldError, FieldProblem, MemberAction, Role, authorize_member_action,
     },
 };
-use acoge_store::{CredentialsRevoked, InvitationRecord, LinkProblem, MemberRecord, StoreError};
+use acoge_store::{
+    CredentialsRevoked, Db, InvitationRecord, LinkProblem, MemberRecord, StoreError,
+};
 use uuid::Uuid;
 
 /// Invitation links live a week; reset links a day.
@@ -135,22 +137,23 @@ async fn target_member(
     Ok((me, member))
 }
 
-/// Stores a reset link for `member` and returns its secret path.
-async fn new_reset_link(
-    app: &AppState,
+/// Stores a one-time reset link for `member` and returns its path (the
+/// secret is in it) and when it expires. The site's links and `acoge user
+/// reset` are both made here.
+pub async fn create_reset_link(
+    db: &Db,
     issued_by: Option<Uuid>,
     member: Uuid,
 ) -> Result<(String, Timestamp), AppError> {
     let secret = secrets::new_secret()?;
     let expires_at = in_seconds(RESET_SECONDS);
-    app.db
-        .create_password_reset(
-            &secrets::hash_secret(&secret),
-            member,
-            issued_by,
-            expires_at,
-        )
-        .await?;
+    db.create_password_reset(
+        &secrets::hash_secret(&secret),
+        member,
+        issued_by,
+        expires_at,
+    )
+    .await?;
     Ok((format!("/restablecer/{secret}"), expires_at))
 }
 
@@ -163,7 +166,7 @@ pub async fn issue_reset(
     member: Uuid,
 ) -> Result<(String, IssuedLink), AppError> {
     let (me, member) = target_member(app, actor, MemberAction::IssueResetLink, member).await?;
-    let (path, expires_at) = new_reset_link(app, Some(me), member.id).await?;
+    let (path, expires_at) = create_reset_link(&app.db, Some(me), member.id).await?;
     let link = IssuedLink {
         id: member.id,
         url: shown_link(app, host, &path),
@@ -256,7 +259,7 @@ pub async fn request_reset(app: &AppState, email: &str) -> Result<(), AppError> 
     if app.db.rate_hit("reset", &key, 3600).await? > 3 {
         return Ok(());
     }
-    let (path, _) = new_reset_link(app, None, member.id).await?;
+    let (path, _) = create_reset_link(&app.db, None, member.id).await?;
     let (subject, body) = mail::reset_text(&mailer.link(&path));
     send(app, email.as_str(), &subject, body).await;
     Ok(())

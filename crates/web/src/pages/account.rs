@@ -126,11 +126,15 @@ pub async fn login(
         Err(_) => None,
     };
     let stored = member.as_ref().map(|m| m.password_hash.clone());
-    let valid = app
+    let Ok(valid) = app
         .config
         .passwords
         .verify(form.get("password").to_owned(), stored)
-        .await?;
+        .await
+    else {
+        accounts::login_unchecked(&app, attempt).await?;
+        return Err(AppError::Busy.into());
+    };
     let Some(member) = member.filter(|_| valid) else {
         // The same answer for an unknown email and a wrong password.
         return again(Errors::new(), true);

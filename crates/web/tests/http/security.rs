@@ -517,6 +517,17 @@ async fn password_checks_beyond_the_slots_are_answered_503_with_retry_after() {
         busy.iter().all(|(_, retry)| retry.as_deref() == Some("5")),
         "{busy:?}"
     );
+    // An attempt whose password was never checked tested no guess: only the
+    // checked ones count against the address.
+    let checked = statuses.iter().filter(|(s, _)| *s == 422).count() as u64;
+    assert_eq!(
+        app.db
+            .rate_count("login", "address:127.0.0.1", 900)
+            .await
+            .unwrap(),
+        checked,
+        "{statuses:?}"
+    );
 }
 
 /// Fails `n` log-ins of unknown accounts claiming to come from `forwarded`.

@@ -57,6 +57,11 @@ pub async fn login_succeeded(app: &AppState, attempt: LoginAttempt) -> Result<()
     attempt.succeeded(&app.db).await
 }
 
+/// The password could not be checked: gives the attempt back (see `throttle`).
+pub async fn login_unchecked(app: &AppState, attempt: LoginAttempt) -> Result<(), StoreError> {
+    attempt.unchecked(&app.db).await
+}
+
 /// The member a bearer token belongs to, if it is live.
 pub async fn token_member(app: &AppState, token: &str) -> Result<Option<MemberRecord>, StoreError> {
     app.db.token_member(&secrets::hash_secret(token)).await

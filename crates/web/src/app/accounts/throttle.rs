@@ -86,4 +86,11 @@ impl LoginAttempt {
         db.rate_clear(BUCKET, &self.account).await?;
         db.rate_release(BUCKET, &self.address).await
     }
+
+    /// The password was never checked (every slot was busy): the attempt
+    /// tested no guess, so both counters get it back.
+    pub async fn unchecked(self, db: &Db) -> Result<(), StoreError> {
+        db.rate_release(BUCKET, &self.account).await?;
+        db.rate_release(BUCKET, &self.address).await
+    }
 }
