@@ -64,6 +64,16 @@ enum Command {
         #[arg(long, env = "ACOGE_REQUIRED_APPROVALS", default_value_t = 2,
               value_parser = clap::value_parser!(u32).range(1..=10))]
         required_approvals: u32,
+        /// Megabytes of memory for pages kept for visitors without a session
+        /// (stored compressed); 0 turns the page cache off.
+        #[arg(long, env = "ACOGE_PAGE_CACHE_MB", default_value_t = 64,
+              value_parser = clap::value_parser!(u64).range(0..=65536))]
+        page_cache_mb: u64,
+        /// Seconds a request may take before it is answered 503 with
+        /// Retry-After; 0 sets no limit.
+        #[arg(long, env = "ACOGE_REQUEST_TIMEOUT", default_value_t = 30,
+              value_parser = clap::value_parser!(u64).range(0..=3600))]
+        request_timeout: u64,
     },
     /// Manage member accounts.
     User {
@@ -249,6 +259,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             trusted_proxies,
             mail_from,
             required_approvals,
+            page_cache_mb,
+            request_timeout,
         } => {
             let options = acoge_web::Options {
                 public_url: public_url.clone(),
@@ -257,6 +269,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 required_approvals: *required_approvals,
                 search_dir: Some(cli.search_dir()),
                 trusted_proxies: trusted_proxies.clone(),
+                page_cache_bytes: page_cache_mb * 1024 * 1024,
+                request_timeout: (*request_timeout > 0)
+                    .then(|| std::time::Duration::from_secs(*request_timeout)),
+                // The index builds after the server listens.
+                wait_for_search_index: false,
                 ..acoge_web::Options::default()
             };
             // Refuse settings that cannot work before touching the database.

@@ -11,6 +11,13 @@ mod serve;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: the directory's analysis is rebuilt
+/// on a worker thread after writes, and glibc's per-thread arenas kept the
+/// freed results (about 10 MB per rebuild at 100,000 practices) while
+/// mimalloc returns them, keeping `acoge serve` within its memory budget.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logging();

@@ -1,6 +1,9 @@
 //! The command line as people use it: exit codes, one-line errors, imports
 //! that are all or nothing, and a server that stops gracefully.
 
+#[path = "cli/scale.rs"]
+mod scale;
+
 use std::{
     io::{BufRead, BufReader},
     process::{Command, Output, Stdio},
@@ -582,6 +585,12 @@ fn a_practice_published_on_one_instance_is_found_on_another_within_two_seconds()
     };
     let author = account("autora@example.org", "miembro", &org(0));
     let reviewer = account("revisora@example.org", "revisor", &org(1));
+    // Instance b holds the list of practices in its anonymous page cache
+    // before the practice is published on instance a.
+    let list_on_b = || http_get_with(b, "/practicas", "");
+    list_on_b();
+    let cached = list_on_b();
+    assert!(cached.contains("x-cache: hit"), "{cached:.600}");
 
     let body = serde_json::json!({
         "title": "Huertos comunitarios zapotecas en Tapachula",
@@ -636,6 +645,22 @@ fn a_practice_published_on_one_instance_is_found_on_another_within_two_seconds()
     };
     assert!(found < Duration::from_secs(2), "found after {found:?}");
     eprintln!("found on the other instance after {found:?}");
+    // b's cached page learns of a's write through the outbox (LISTEN/NOTIFY).
+    loop {
+        let page = list_on_b();
+        if page.contains("Huertos comunitarios zapotecas en Tapachula") {
+            break;
+        }
+        assert!(
+            published.elapsed() < Duration::from_secs(10),
+            "the other instance's cached list never showed the practice"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!(
+        "on the other instance's cached list after {:?}",
+        published.elapsed()
+    );
     drop((_a, _b));
     admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
 }

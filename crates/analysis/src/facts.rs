@@ -42,8 +42,11 @@ pub struct ServiceFacts {
 /// Two or more organizations working together (declared or derived from a practice).
 #[derive(Debug, Clone)]
 pub struct AllianceFacts {
+    /// The alliance's id; for a derived one, its practice's.
     pub id: Uuid,
     pub members: Vec<Uuid>,
+    /// Declared by members (stored), rather than derived from a published practice.
+    pub declared: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -54,7 +57,8 @@ pub struct MunicipalityFacts {
     pub contexts: Vec<MigrationContext>,
 }
 
-/// Everything the coverage and suggestion analyses read, in one value.
+/// Everything the analyses read, in one value. `alliances` are in the order
+/// a list shows them (declared ones first).
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub organizations: Vec<OrganizationFacts>,

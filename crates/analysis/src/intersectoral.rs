@@ -154,6 +154,7 @@ mod tests {
         let alliance = AllianceFacts {
             id: Uuid::from_u128(100),
             members: vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(9)],
+            declared: true,
         };
         let kinds = member_kinds(&alliance, &organizations);
         assert_eq!(kinds, vec![MunicipalGovernment, Shelter]);

@@ -260,6 +260,7 @@ mod tests {
             .map(|(i, &(a, b))| AllianceFacts {
                 id: Uuid::from_u128(1000 + i as u128),
                 members: vec![Uuid::from_u128(a), Uuid::from_u128(b)],
+                declared: true,
             })
             .collect();
         analyze_network(&ids, &alliances)

@@ -5,10 +5,16 @@
 //! fill a gap and why (`suggestions`), and which alliances cross government,
 //! civil society and international actors (`intersectoral`).
 //!
+//! `directory` runs them all once over the whole directory and indexes the
+//! facts by place, for a caller that computes in the background and answers
+//! many requests from one result.
+//!
 //! Pure computation on owned facts (`facts`) the caller reads from the store:
-//! no I/O, no clock, no randomness, so equal inputs give equal outputs.
+//! no I/O, no clock, no randomness (a sampled estimate uses a fixed seed), so
+//! equal inputs give equal outputs.
 
 pub mod coverage;
+pub mod directory;
 pub mod facts;
 pub mod intersectoral;
 pub mod layout;
@@ -17,6 +23,7 @@ mod presence;
 pub mod suggestions;
 
 pub use coverage::{Coverage, CoverageLevel, SectorCoverage, sector_coverage};
+pub use directory::{DirectoryAnalysis, ListedAlliance, OrganizationEntry, PlaceCount};
 pub use facts::{
     AllianceFacts, Facts, MunicipalityFacts, OrganizationFacts, ServiceFacts, Territory,
 };

@@ -247,6 +247,7 @@ mod tests {
         AllianceFacts {
             id: Uuid::from_u128(1000 + n),
             members: members.iter().copied().map(Uuid::from_u128).collect(),
+            declared: true,
         }
     }
 

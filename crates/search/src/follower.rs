@@ -28,6 +28,14 @@ pub struct Follower {
     database: String,
     /// The cursor of the last commit, published for health checks and tests.
     applied: watch::Sender<i64>,
+    /// Whether a rebuild is under way (searches meanwhile see the index as
+    /// it was before it began: empty for a new index).
+    building: watch::Sender<bool>,
+    /// The last outbox position read, when it is past the index's cursor
+    /// because the rows after that held only entities the index does not
+    /// hold (contributions, registrations, ...): those need no commit, and
+    /// are not read again until the next one.
+    skipped_to: i64,
 }
 
 /// How a rebuild is going: records done of the total.
@@ -45,12 +53,25 @@ impl Follower {
             source,
             database,
             applied: watch::channel(cursor).0,
+            building: watch::channel(false).0,
+            skipped_to: cursor,
         })
     }
 
     /// The outbox position the index has reached, as it changes.
     pub fn applied(&self) -> watch::Receiver<i64> {
         self.applied.subscribe()
+    }
+
+    /// Whether a rebuild is under way, as it changes.
+    pub fn building(&self) -> watch::Receiver<bool> {
+        self.building.subscribe()
+    }
+
+    /// Says a rebuild is coming before the task that runs it starts, so a
+    /// search answered in between already says the index is being built.
+    pub fn announce_rebuild(&self) {
+        self.building.send_replace(true);
     }
 
     fn state(&self, cursor: i64) -> IndexState {
@@ -80,6 +101,8 @@ impl Follower {
     /// it runs are applied by the next `catch_up`, since the cursor saved is
     /// the outbox head read before the first record.
     pub async fn rebuild(&mut self, progress: RebuildProgress<'_>) -> Result<u64, SearchError> {
+        // Stays true if the rebuild fails: the next step tries again.
+        self.building.send_replace(true);
         let head = self.source.db().outbox_head().await?;
         self.source.refresh_places().await?;
         let mut ids = Vec::new();
@@ -112,13 +135,19 @@ impl Follower {
             }
         }
         self.index.finish(&self.state(head))?;
+        self.skipped_to = head;
         self.applied.send_replace(head);
+        self.building.send_replace(false);
         Ok(self.index.len())
     }
 
     /// Applies every outbox row after the index's cursor; returns how many.
     pub async fn catch_up(&mut self) -> Result<u64, SearchError> {
-        let mut cursor = self.index.state().map_or(0, |s| s.cursor);
+        let mut cursor = self
+            .index
+            .state()
+            .map_or(0, |s| s.cursor)
+            .max(self.skipped_to);
         let mut applied = 0u64;
         loop {
             let entries = self.source.db().outbox_after(cursor, BATCH).await?;
@@ -143,6 +172,11 @@ impl Follower {
                 }
             }
         }
+        if by_kind.is_empty() {
+            self.skipped_to = last;
+            self.applied.send_replace(last);
+            return Ok(());
+        }
         if by_kind.contains_key(&SearchableKind::Municipality) {
             self.source.refresh_places().await?;
         }
@@ -151,6 +185,7 @@ impl Follower {
             changes.extend(self.source.changes(kind, &ids).await?);
         }
         self.index.apply(&changes, &self.state(last))?;
+        self.skipped_to = last;
         self.applied.send_replace(last);
         Ok(())
     }

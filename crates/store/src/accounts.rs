@@ -6,6 +6,7 @@ use crate::{
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
+    outbox::{announce, record_change},
     rows::count,
     time::DbTime,
 };
@@ -446,8 +447,11 @@ impl Db {
                 },
             )
             .await?;
+            // Public pages name members by role (moderators of a thread).
+            record_change(&mut tx, "member", id, now).await?;
             tx.commit().await?;
         });
+        announce();
         Ok(true)
     }
 
@@ -472,6 +476,7 @@ impl Db {
     /// Deletes an account and its sessions, tokens and pending links. Public
     /// contributions stay with their organization; the audit log keeps the id.
     pub async fn delete_member(&self, id: Uuid) -> Result<(), StoreError> {
+        let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let before: Option<(String, Option<Uuid>)> =
@@ -496,8 +501,11 @@ impl Db {
                 },
             )
             .await?;
+            // Public pages name the authors of contributions and practices.
+            record_change(&mut tx, "member", id, now).await?;
             tx.commit().await?;
         });
+        announce();
         Ok(())
     }
 

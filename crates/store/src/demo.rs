@@ -10,7 +10,7 @@ use crate::{
     db::{BeginWrite, dispatch},
     organizations::upsert_organization,
     outbox::record_change,
-    practices::{NewPractice, content_json, insert_practice},
+    practices::{ListingDelta, NewPractice, content_json, insert_practice},
     time::DbTime,
 };
 use acoge_domain::{Timestamp, organization::Organization};
@@ -92,12 +92,20 @@ impl Db {
             };
             let (first, last) = (first.0, last.0);
             let now = DbTime(Timestamp::now());
+            // The list's counts, once per batch rather than once per practice.
+            let mut counts = ListingDelta::default();
+            for new in batch {
+                if new.status == acoge_domain::practice::PracticeStatus::Published {
+                    counts.add(new.content, 1);
+                }
+            }
             dispatch!(self, |pool| {
                 let mut tx = pool.begin_write().await?;
                 for (id, new, json) in &rows {
                     insert_practice(&mut tx, *id, new, json, now).await?;
                     record_change(&mut tx, "practice", id, now).await?;
                 }
+                counts.write(&mut tx).await?;
                 record_audit(&mut tx, &batch_audit("practice", first, last, rows.len())).await?;
                 tx.commit().await?;
             });

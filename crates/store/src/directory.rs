@@ -4,6 +4,7 @@
 use crate::{
     Db, ImportOutcome, ImportProgress, StoreError,
     accounts::is_unique_violation,
+    alliances::fetch_in,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, Tx, dispatch},
     outbox::record_change,
@@ -24,7 +25,7 @@ use acoge_domain::{
     practice::Sector,
     taxonomy::MigrationContext,
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// The name the services data set's digest is recorded under.
@@ -121,6 +122,18 @@ struct EntryRow {
     founded: Option<i32>,
     verified_at: Option<DbTime>,
     verified_by: Option<Uuid>,
+}
+
+fn entry_of(row: EntryRow, sectors: Vec<Sector>, territories: Vec<Territory>) -> DirectoryEntry {
+    DirectoryEntry {
+        sectors,
+        territories,
+        website: row.website,
+        contact: row.contact,
+        founded: row.founded.and_then(|y| i16::try_from(y).ok()),
+        verified_at: row.verified_at.map(|t| t.0),
+        verified_by: row.verified_by,
+    }
 }
 
 fn sector(table: &'static str, slug: &str) -> Result<Sector, StoreError> {
@@ -349,15 +362,56 @@ impl Db {
             .map(|t| territory("organization_territories", t))
             .collect::<Result<Vec<_>, _>>()?;
         territories.sort();
-        Ok(Some(DirectoryEntry {
-            sectors,
-            territories,
-            website: row.website,
-            contact: row.contact,
-            founded: row.founded.and_then(|y| i16::try_from(y).ok()),
-            verified_at: row.verified_at.map(|t| t.0),
-            verified_by: row.verified_by,
-        }))
+        Ok(Some(entry_of(row, sectors, territories)))
+    }
+
+    /// The directory entries of these organizations (missing ids are left
+    /// out): three queries whatever the number of ids.
+    pub async fn directory_entries(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, DirectoryEntry>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: Uuid,
+            #[sqlx(flatten)]
+            entry: EntryRow,
+        }
+        let rows = fetch_in!(
+            self,
+            Row,
+            "SELECT id, website, contact, founded, verified_at, verified_by
+             FROM organizations WHERE id IN ({list})",
+            ids
+        );
+        let sectors = fetch_in!(
+            self,
+            (Uuid, String),
+            "SELECT organization_id, sector FROM organization_sectors
+             WHERE organization_id IN ({list})",
+            ids
+        );
+        let territories = fetch_in!(
+            self,
+            (Uuid, String),
+            "SELECT organization_id, territory FROM organization_territories
+             WHERE organization_id IN ({list})",
+            ids
+        );
+        let mut sectors = try_grouped(sectors, |s| sector("organization_sectors", &s))?;
+        let mut territories =
+            try_grouped(territories, |t| territory("organization_territories", &t))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let entry = entry_of(
+                    row.entry,
+                    take_sorted(&mut sectors, &row.id),
+                    take_sorted(&mut territories, &row.id),
+                );
+                (row.id, entry)
+            })
+            .collect())
     }
 
     /// A member edits their organization's entry (who may is the caller's
@@ -452,7 +506,9 @@ impl Db {
 
     /// What the analyses read (`acoge_analysis::Facts`): every organization
     /// with its sectors and territories, active services, alliances declared
-    /// and derived, and every municipality with its seat and contexts.
+    /// and derived (members only, in list order), and every municipality with
+    /// its seat and contexts. Whole tables: for the background analysis, not
+    /// for a request.
     pub async fn analysis_facts(&self) -> Result<Facts, StoreError> {
         let (orgs, sectors, territories, services, service_sectors, municipalities, contexts): FactRows = dispatch!(self, |pool| {
             (
@@ -546,15 +602,7 @@ impl Db {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let alliances = self
-            .alliances()
-            .await?
-            .into_iter()
-            .map(|record| acoge_analysis::facts::AllianceFacts {
-                id: record.alliance.id,
-                members: record.alliance.members,
-            })
-            .collect();
+        let alliances = self.alliance_facts().await?;
         Ok(Facts {
             organizations,
             services,

@@ -5,6 +5,7 @@ use crate::{
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, Tx, dispatch},
     notifications::{Subject, notify},
+    outbox::{announce, record_change},
     rows::count,
     time::DbTime,
 };
@@ -237,6 +238,8 @@ pub(crate) async fn open_threads(
             },
         )
         .await?;
+        // Threads are public: the pages that list them follow the outbox.
+        record_change(&mut tx, "discussion", id, now).await?;
     }
     Ok(opened)
 }
@@ -256,6 +259,9 @@ impl Db {
             tx.commit().await?;
             opened
         });
+        if opened > 0 {
+            announce();
+        }
         Ok(opened)
     }
 
@@ -458,9 +464,11 @@ impl Db {
                 },
             )
             .await?;
+            record_change(&mut tx, "contribution", id, now).await?;
             tx.commit().await?;
             Contributed::Added(id)
         });
+        announce();
         Ok(outcome)
     }
 
@@ -529,7 +537,14 @@ impl Db {
                 },
             )
             .await?;
+            // A held contribution leaves the public thread.
+            if after != current {
+                record_change(&mut tx, "contribution", id, now).await?;
+            }
             tx.commit().await?;
+            if after != current {
+                announce();
+            }
             Some(after)
         });
         Ok(visibility)
@@ -593,9 +608,11 @@ impl Db {
                 },
             )
             .await?;
+            record_change(&mut tx, "contribution", id, now).await?;
             tx.commit().await?;
             true
         });
+        announce();
         Ok(found)
     }
 
@@ -687,9 +704,11 @@ impl Db {
                 },
             )
             .await?;
+            record_change(&mut tx, "discussion", id, DbTime(Timestamp::now())).await?;
             tx.commit().await?;
             true
         });
+        announce();
         Ok(found)
     }
 
@@ -749,9 +768,11 @@ impl Db {
                 },
             )
             .await?;
+            record_change(&mut tx, "synthesis", discussion_id, now).await?;
             tx.commit().await?;
             true
         });
+        announce();
         Ok(found)
     }
 

@@ -11,6 +11,7 @@ use acoge_domain::{
     page::{Page, PageRequest},
     taxonomy::MigrationContext,
 };
+use std::collections::HashMap;
 
 /// A state with the counts its page and the list need.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -285,17 +286,22 @@ impl Db {
         rows.into_iter().map(ContextRow::into_entry).collect()
     }
 
+    /// The home page's figures. What grows with the community comes from
+    /// counts kept by every write (`row_counts`, `practice_counts`); the
+    /// rest counts reference tables of a fixed size (2,478 municipalities
+    /// at most), each on an index.
     pub async fn key_figures(&self) -> Result<KeyFigures, StoreError> {
         type Counts = (i64, i64, i64, i64, i64, i64, i64, i64, i64);
         let row: Counts = dispatch!(self, |pool| {
             sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM states), (SELECT COUNT(*) FROM municipalities),
                     (SELECT COUNT(DISTINCT cvegeo) FROM municipal_contexts),
-                    (SELECT COUNT(*) FROM organizations),
+                    COALESCE((SELECT row_count FROM row_counts WHERE name = 'organizations'), 0),
                     (SELECT COUNT(DISTINCT cve_ent) FROM state_laws),
                     (SELECT COUNT(*) FROM legal_instruments), (SELECT COUNT(*) FROM provisions),
-                    (SELECT COUNT(*) FROM events),
-                    (SELECT COUNT(*) FROM practices WHERE status = 'publicada')",
+                    COALESCE((SELECT row_count FROM row_counts WHERE name = 'events'), 0),
+                    COALESCE((SELECT practices FROM practice_counts
+                        WHERE facet = 'total' AND value = '' AND with_facet = 'total' AND with_value = ''), 0)",
             )
             .fetch_one(pool)
             .await?
@@ -311,6 +317,56 @@ impl Db {
             events: count(row.7),
             published_practices: count(row.8),
         })
+    }
+}
+
+impl Db {
+    /// The names of `keys` (those that exist), in one query: for lists that
+    /// show a few places per item.
+    pub async fn municipality_names(
+        &self,
+        keys: &[Cvegeo],
+    ) -> Result<HashMap<Cvegeo, String>, StoreError> {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut unique: Vec<&str> = keys.iter().map(Cvegeo::as_str).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        let rows: Vec<(String, String)> = dispatch!(self, |pool| {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT cvegeo, name FROM municipalities WHERE cvegeo IN (",
+            );
+            let mut list = query.separated(", ");
+            for key in &unique {
+                list.push_bind(*key);
+            }
+            query.push(")");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|(key, name)| {
+                Cvegeo::parse(&key)
+                    .map(|k| (k, name))
+                    .map_err(|e| StoreError::corrupt("municipalities", "cvegeo", e))
+            })
+            .collect()
+    }
+
+    /// Every state's key and name, in key order (no counts: for labels).
+    pub async fn state_names(&self) -> Result<Vec<(StateKey, String)>, StoreError> {
+        let rows: Vec<(String, String)> = dispatch!(self, |pool| {
+            sqlx::query_as("SELECT cve_ent, name FROM states ORDER BY cve_ent")
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter()
+            .map(|(key, name)| {
+                StateKey::parse(&key)
+                    .map(|k| (k, name))
+                    .map_err(|e| StoreError::corrupt("states", "cve_ent", e))
+            })
+            .collect()
     }
 }
 

@@ -12,6 +12,7 @@ use acoge_domain::{
     organization::{Organization, OrganizationKind, Scope},
     page::{Page, PageRequest},
 };
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Inserts an organization, or updates the one with the same name (names are
@@ -145,6 +146,31 @@ impl Db {
             (total, rows)
         });
         page_of(total, rows, OrganizationRow::into_organization)
+    }
+
+    /// The names of these municipalities (CVEGEO) and states (INEGI key),
+    /// by key, in two queries whatever their number; unknown keys are left
+    /// out. For the territories an organization names.
+    pub async fn place_names(
+        &self,
+        municipalities: &[String],
+        states: &[String],
+    ) -> Result<HashMap<String, String>, StoreError> {
+        let mut names: HashMap<String, String> = crate::alliances::fetch_in!(
+            self,
+            (String, String),
+            "SELECT cvegeo, name FROM municipalities WHERE cvegeo IN ({list})",
+            municipalities
+        )
+        .into_iter()
+        .collect();
+        names.extend(crate::alliances::fetch_in!(
+            self,
+            (String, String),
+            "SELECT cve_ent, name FROM states WHERE cve_ent IN ({list})",
+            states
+        ));
+        Ok(names)
     }
 
     pub async fn organization(&self, id: Uuid) -> Result<Option<Organization>, StoreError> {

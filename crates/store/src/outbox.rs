@@ -1,6 +1,8 @@
-//! The outbox: every change to a searchable record writes a row here in the
-//! same transaction, so followers (the search index) never miss a change and
-//! never see one that was rolled back.
+//! The outbox: every change to something a visitor can see writes a row here
+//! in the same transaction, so followers never miss a change and never see
+//! one that was rolled back. Its newest position is the data version: the
+//! search index follows the records it holds (and skips the other entities),
+//! and each instance's page cache is keyed by it.
 //!
 //! Followers learn that something changed in two ways: an in-process signal
 //! sent after a commit of this process, and on PostgreSQL a NOTIFY sent by a
@@ -110,6 +112,14 @@ impl ChangeFeed {
 }
 
 impl Db {
+    /// How many transactions with outbox rows this process has committed (of
+    /// any database). It moves before the writing call returns, so a cache
+    /// keyed by it and the outbox head never serves what a write of this
+    /// process has just changed, even before any follower woke up.
+    pub fn local_commits(&self) -> u64 {
+        *local_changes().borrow()
+    }
+
     /// The position of the newest outbox row (0 when empty).
     pub async fn outbox_head(&self) -> Result<i64, StoreError> {
         let head = dispatch!(self, |pool| {

@@ -1,4 +1,10 @@
 //! Good practices: records, facets, versions, reviews, replies, notifications.
+//! The list, its counts and facet counts are in `listing`.
+
+mod listing;
+
+use listing::FACET_CAP;
+pub(crate) use listing::ListingDelta;
 
 use crate::{
     Db, StoreError,
@@ -7,13 +13,11 @@ use crate::{
     error::conflict_on,
     notifications::{Subject, notify},
     outbox::record_change,
-    rows::{count, like_pattern, page_of},
     time::DbTime,
 };
 use acoge_domain::{
     Cvegeo, StateKey, Timestamp,
     geo::fold_name,
-    page::{Page, PageRequest},
     practice::{Partner, PracticeContent, PracticeStatus, ReviewDecision, after_review},
     practice::{Population, Sector},
     taxonomy::{GovernmentLevel, Right},
@@ -95,6 +99,15 @@ pub struct Facets {
     pub terms: BTreeMap<String, Vec<(String, u64)>>,
     pub covid19: Vec<(bool, u64)>,
     pub year: Vec<(i32, u64)>,
+    /// False when more than [`FACET_CAP`] practices match a filter whose
+    /// counts are not kept: the values are those found with its most
+    /// selective condition, and the numbers are upper bounds, not counts.
+    pub exact: bool,
+}
+
+impl Facets {
+    /// Filters without kept counts are counted when at most this many match.
+    pub const CAP: u64 = FACET_CAP;
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -371,127 +384,42 @@ async fn write_version(
     Ok(())
 }
 
-const FILTER: &str = "
-    ($1 = 'all' OR p.status = 'publicada'
-        OR ($1 = 'reviewer' AND p.status IN ('enviada', 'en_revision'))
-        OR p.created_by = $2 OR p.author_organization = $3)
-    AND ($4 IS NULL OR p.status = $4)
-    AND ($5 IS NULL OR EXISTS (SELECT 1 FROM practice_municipalities x
-         WHERE x.practice_id = p.id AND substr(x.cvegeo, 1, 2) = $5))
-    AND ($6 IS NULL OR EXISTS (SELECT 1 FROM practice_municipalities x
-         WHERE x.practice_id = p.id AND x.cvegeo = $6))
-    AND ($7 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
-         WHERE x.practice_id = p.id AND x.facet = 'right' AND x.term = $7))
-    AND ($8 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
-         WHERE x.practice_id = p.id AND x.facet = 'sector' AND x.term = $8))
-    AND ($9 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
-         WHERE x.practice_id = p.id AND x.facet = 'population' AND x.term = $9))
-    AND ($10 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
-         WHERE x.practice_id = p.id AND x.facet = 'level' AND x.term = $10))
-    AND ($11 IS NULL OR EXISTS (SELECT 1 FROM practice_terms x
-         WHERE x.practice_id = p.id AND x.facet = 'gcm' AND x.term = $11))
-    AND ($12 IS NULL OR p.covid19 = $12)
-    AND ($13 IS NULL OR p.start_year = $13)
-    AND ($14 IS NULL OR p.title_folded LIKE $14 ESCAPE '\\' OR p.summary_folded LIKE $14 ESCAPE '\\')
-    AND ($15 IS NULL OR p.created_by = $15 OR p.author_organization = $16)
-    AND ($17 IS NULL OR EXISTS (SELECT 1 FROM practice_organizations x
-         WHERE x.practice_id = p.id AND x.organization_id = $17))";
+fn parse_content(json: &str) -> Result<PracticeContent, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::corrupt(TABLE, "content", e))
+}
 
-/// Binds the 17 parameters of `FILTER` in order. It stays a macro: it adds
-/// binds to a query under construction, for five query types (a count and
-/// four row shapes) on either backend; a function would be generic over the
-/// backend and the query type, with an `Encode + Type` bound for each of the
-/// six types bound, to do what the macro does by splicing `.bind` calls.
-macro_rules! bind_filter {
-    ($query:expr, $b:expr) => {
-        $query
-            .bind($b.visibility)
-            .bind($b.viewer)
-            .bind($b.viewer_org)
-            .bind($b.status)
-            .bind($b.state.as_deref())
-            .bind($b.municipality.as_deref())
-            .bind($b.right)
-            .bind($b.sector)
-            .bind($b.population)
-            .bind($b.level)
-            .bind($b.gcm.as_deref())
-            .bind($b.covid19)
-            .bind($b.year)
-            .bind($b.text.as_deref())
-            .bind($b.mine_member)
-            .bind($b.mine_org)
-            .bind($b.organization)
+/// Keeps `practice_counts` when a practice moves from `from` to `to`: in or
+/// out of the published list, with the content it has, in the caller's
+/// transaction.
+async fn count_status_change(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    from: PracticeStatus,
+    to: PracticeStatus,
+) -> Result<(), StoreError> {
+    let sign = match (
+        from == PracticeStatus::Published,
+        to == PracticeStatus::Published,
+    ) {
+        (false, true) => 1,
+        (true, false) => -1,
+        _ => return Ok(()),
     };
-}
-
-/// `PracticeFilter` flattened into bindable values.
-struct FilterBinds {
-    visibility: &'static str,
-    viewer: Option<Uuid>,
-    viewer_org: Option<Uuid>,
-    status: Option<&'static str>,
-    state: Option<String>,
-    municipality: Option<String>,
-    right: Option<&'static str>,
-    sector: Option<&'static str>,
-    population: Option<&'static str>,
-    level: Option<&'static str>,
-    gcm: Option<String>,
-    covid19: Option<bool>,
-    year: Option<i32>,
-    text: Option<String>,
-    mine_member: Option<Uuid>,
-    mine_org: Option<Uuid>,
-    organization: Option<Uuid>,
-}
-
-fn binds(
-    filter: &PracticeFilter,
-    visibility: Visibility,
-    viewer: Option<(Uuid, Option<Uuid>)>,
-) -> FilterBinds {
-    FilterBinds {
-        visibility: match visibility {
-            Visibility::Public => "public",
-            Visibility::Reviewer => "reviewer",
-            Visibility::All => "all",
-        },
-        viewer: viewer.map(|v| v.0),
-        viewer_org: viewer.and_then(|v| v.1),
-        status: filter.status.map(PracticeStatus::slug),
-        state: filter.state.as_ref().map(|k| k.as_str().to_owned()),
-        municipality: filter.municipality.as_ref().map(|k| k.as_str().to_owned()),
-        right: filter.right.map(Right::slug),
-        sector: filter.sector.map(Sector::slug),
-        population: filter.population.map(Population::slug),
-        level: filter.level.map(GovernmentLevel::slug),
-        gcm: filter.gcm_objective.map(|n| n.to_string()),
-        covid19: filter.covid19,
-        year: filter.year,
-        text: filter
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(|t| like_pattern(&fold_name(t))),
-        mine_member: filter.mine.map(|m| m.0),
-        mine_org: filter.mine.and_then(|m| m.1),
-        organization: filter.organization,
-    }
+    let mut tx = tx.into();
+    let json: String = dispatch!(tx: tx.reborrow(), |conn| {
+        sqlx::query_scalar("SELECT content FROM practices WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    let mut counts = ListingDelta::default();
+    counts.add(&parse_content(&json)?, sign);
+    counts.write(&mut tx).await
 }
 
 pub(crate) fn start_year(content: &PracticeContent) -> Option<i32> {
     content.start_date.map(|d| i32::from(d.year))
 }
-
-/// Raw facet counts: states, (facet, term), COVID-19 flag, start year.
-type FacetRows = (
-    Vec<(String, i64)>,
-    Vec<(String, String, i64)>,
-    Vec<(bool, i64)>,
-    Vec<(i32, i64)>,
-);
 
 impl Db {
     /// Stores a new practice (version 1) and returns its id.
@@ -499,9 +427,14 @@ impl Db {
         let id = Uuid::now_v7();
         let now = DbTime(Timestamp::now());
         let json = content_json(new.content)?;
+        let mut counts = ListingDelta::default();
+        if new.status == PracticeStatus::Published {
+            counts.add(new.content, 1);
+        }
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             insert_practice(&mut tx, id, new, &json, now).await?;
+            counts.write(&mut tx).await?;
             record_audit(
                 &mut tx,
                 &AuditRecord {
@@ -533,14 +466,20 @@ impl Db {
         let json = content_json(content)?;
         let version = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let before: Option<(String, i32)> =
-                sqlx::query_as("SELECT content, version FROM practices WHERE id = $1")
+            let before: Option<(String, i32, String)> =
+                sqlx::query_as("SELECT content, version, status FROM practices WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
-            let Some((before, version)) = before else {
+            let Some((before, version, status)) = before else {
                 return Ok(None);
             };
+            // A published practice's new content moves it between counts.
+            let mut counts = ListingDelta::default();
+            if status == PracticeStatus::Published.slug() {
+                counts.add(&parse_content(&before)?, -1);
+                counts.add(content, 1);
+            }
             let version = version + 1;
             sqlx::query(
                 "UPDATE practices SET title = $2, title_folded = $3, summary_folded = $4, content = $5,
@@ -560,6 +499,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             write_facets(&mut tx, id, content).await?;
+            counts.write(&mut tx).await?;
             write_version(&mut tx, id, version, &json, editor, now).await?;
             record_audit(
                 &mut tx,
@@ -605,109 +545,6 @@ impl Db {
         row.map(PracticeRow::into_record).transpose()
     }
 
-    /// A page of practices the viewer may see, filtered and sorted.
-    pub async fn practices(
-        &self,
-        filter: &PracticeFilter,
-        visibility: Visibility,
-        viewer: Option<(Uuid, Option<Uuid>)>,
-        sort: PracticeSort,
-        page: PageRequest,
-    ) -> Result<Page<PracticeRecord>, StoreError> {
-        let b = binds(filter, visibility, viewer);
-        let order = match sort {
-            PracticeSort::Recent => "COALESCE(p.published_at, p.updated_at) DESC, p.id DESC",
-            PracticeSort::Title => "p.title_folded, p.id",
-            PracticeSort::StartYear => "p.start_year IS NULL, p.start_year DESC, p.id",
-        };
-        let (total, rows): (i64, Vec<PracticeRow>) = dispatch!(self, |pool| {
-            let total = bind_filter!(
-                sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                    "SELECT COUNT(*) FROM practices p WHERE {FILTER}"
-                ))),
-                b
-            )
-            .fetch_one(pool)
-            .await?;
-            let rows = bind_filter!(
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT {COLUMNS} FROM practices p WHERE {FILTER} ORDER BY {order} LIMIT $18 OFFSET $19"
-                ))),
-                b
-            )
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(pool)
-            .await?;
-            (total, rows)
-        });
-        page_of(total, rows, PracticeRow::into_record)
-    }
-
-    /// Facet counts over the practices the filter selects.
-    pub async fn practice_facets(
-        &self,
-        filter: &PracticeFilter,
-        visibility: Visibility,
-        viewer: Option<(Uuid, Option<Uuid>)>,
-    ) -> Result<Facets, StoreError> {
-        let b = binds(filter, visibility, viewer);
-        let (states, terms, covid, years): FacetRows = dispatch!(self, |pool| {
-            let states = bind_filter!(
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT substr(x.cvegeo, 1, 2) AS state, COUNT(DISTINCT p.id) FROM practices p
-                     JOIN practice_municipalities x ON x.practice_id = p.id
-                     WHERE {FILTER} GROUP BY substr(x.cvegeo, 1, 2) ORDER BY state"
-                ))),
-                b
-            )
-            .fetch_all(pool)
-            .await?;
-            let terms = bind_filter!(
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT x.facet, x.term, COUNT(*) FROM practices p
-                     JOIN practice_terms x ON x.practice_id = p.id
-                     WHERE {FILTER} GROUP BY x.facet, x.term ORDER BY x.facet, x.term"
-                ))),
-                b
-            )
-            .fetch_all(pool)
-            .await?;
-            let covid = bind_filter!(
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT p.covid19, COUNT(*) FROM practices p WHERE {FILTER} GROUP BY p.covid19"
-                ))),
-                b
-            )
-            .fetch_all(pool)
-            .await?;
-            let years = bind_filter!(
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT p.start_year, COUNT(*) FROM practices p WHERE {FILTER} AND p.start_year IS NOT NULL
-                     GROUP BY p.start_year ORDER BY p.start_year DESC"
-                ))),
-                b
-            )
-            .fetch_all(pool)
-            .await?;
-            (states, terms, covid, years)
-        });
-        let mut facets = Facets {
-            state: states.into_iter().map(|(s, n)| (s, count(n))).collect(),
-            covid19: covid.into_iter().map(|(c, n)| (c, count(n))).collect(),
-            year: years.into_iter().map(|(y, n)| (y, count(n))).collect(),
-            ..Facets::default()
-        };
-        for (facet, term, n) in terms {
-            facets
-                .terms
-                .entry(facet)
-                .or_default()
-                .push((term, count(n)));
-        }
-        Ok(facets)
-    }
-
     /// Moves a practice from `from` to `to` (compare-and-set), notifying `notify_members`.
     pub async fn set_practice_status(
         &self,
@@ -740,6 +577,7 @@ impl Db {
             if moved == 0 {
                 return Ok(false);
             }
+            count_status_change(&mut tx, id, from, to).await?;
             record_audit(
                 &mut tx,
                 &AuditRecord {
@@ -837,6 +675,7 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            count_status_change(&mut tx, id, practice.status, next).await?;
             record_audit(
                 &mut tx,
                 &AuditRecord {
@@ -1102,6 +941,31 @@ impl Db {
 }
 
 impl Db {
+    /// The names of these organizations (those in the directory), in one
+    /// query: what a page of practices names.
+    pub async fn organization_names(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, String>, StoreError> {
+        let mut unique = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        if unique.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let rows: Vec<(Uuid, String)> = dispatch!(self, |pool| {
+            let mut query =
+                sqlx::QueryBuilder::new("SELECT id, name FROM organizations WHERE id IN (");
+            let mut list = query.separated(", ");
+            for id in &unique {
+                list.push_bind(*id);
+            }
+            query.push(")");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
     /// An organization's id by its exact name (how data files refer to organizations).
     pub async fn organization_id_by_name(&self, name: &str) -> Result<Option<Uuid>, StoreError> {
         let id = dispatch!(self, |pool| {

@@ -9,6 +9,7 @@ use crate::{
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, Tx, dispatch},
     notifications::{Subject, notify},
+    outbox::{announce, record_change},
     time::DbTime,
 };
 use acoge_domain::{
@@ -18,6 +19,11 @@ use acoge_domain::{
 use uuid::Uuid;
 
 const TABLE: &str = "event_registrations";
+
+/// The outbox's name for a change to an event's registrations: the event
+/// page shows their counts, so cached copies must follow; the search index
+/// does not hold them.
+const ENTITY: &str = "registration";
 
 /// One member's registration, as moderators see it to mark attendance.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -165,7 +171,9 @@ impl Db {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                record_change(&mut tx, ENTITY, event, now).await?;
                 tx.commit().await?;
+                announce();
                 Some(placed.slug().to_owned())
             }
         });
@@ -200,7 +208,9 @@ impl Db {
                 None
             } else {
                 let promoted = fill_from_waiting_list(&mut tx, event, capacity, now).await?;
+                record_change(&mut tx, ENTITY, event, now).await?;
                 tx.commit().await?;
+                announce();
                 Some(promoted)
             }
         }))
@@ -240,7 +250,9 @@ impl Db {
                 },
             )
             .await?;
+            record_change(&mut tx, ENTITY, event, now).await?;
             tx.commit().await?;
+            announce();
             Some(promoted)
         }))
     }
@@ -379,7 +391,9 @@ impl Db {
                 },
             )
             .await?;
+            record_change(&mut tx, ENTITY, event, now).await?;
             tx.commit().await?;
+            announce();
             changed
         }))
     }

@@ -16,6 +16,7 @@ use acoge_domain::{
     dates::PartialDate,
     fields::{FieldError, FieldProblem},
     geo::Coordinates,
+    page::{Page, PageRequest},
     practice::{Population, Sector},
     service::{Service, ServiceCost, ServiceLocation, ServiceStatus},
 };
@@ -31,6 +32,10 @@ pub struct ServiceFilter {
     pub sector: Option<Sector>,
     /// Closed services are left out unless asked for.
     pub include_closed: bool,
+    /// Only this organization's services.
+    pub organization: Option<Uuid>,
+    /// Only this service.
+    pub id: Option<Uuid>,
 }
 
 /// A service with the names a list shows beside it.
@@ -39,6 +44,9 @@ pub struct ServiceRecord {
     pub service: Service,
     pub organization_name: String,
     pub municipality_name: String,
+    /// The seat of the service's municipality, where maps place a service
+    /// without coordinates of its own.
+    pub seat: Option<Coordinates>,
 }
 
 /// A service and how far it is from the place asked about.
@@ -86,7 +94,11 @@ const WHERE: &str = "WHERE ($1 IS NULL OR s.cvegeo = $1)
         AND ($2 IS NULL OR m.cve_ent = $2)
         AND ($3 IS NULL OR EXISTS (SELECT 1 FROM service_terms f WHERE f.service_id = s.id
             AND f.facet = 'sector' AND f.term = $3))
-        AND ($4 OR s.status = 'activo')";
+        AND ($4 OR s.status = 'activo')
+        AND ($5 IS NULL OR s.organization_id = $5)
+        AND ($6 IS NULL OR s.id = $6)";
+
+const ORDER: &str = "ORDER BY o.name_folded, s.name, s.id";
 
 type Terms = HashMap<Uuid, Vec<(String, String)>>;
 
@@ -155,39 +167,61 @@ impl ServiceRow {
             },
             organization_name: self.organization_name,
             municipality_name: self.municipality_name,
+            seat: self
+                .seat_lat
+                .zip(self.seat_lon)
+                .map(|(lat, lon)| Coordinates { lat, lon }),
         })
     }
 }
 
 impl Db {
-    /// Rows and their terms for `filter`, in name order.
+    /// Rows and their terms for `filter`, in name order: all of them, or
+    /// one page (the terms of that page's services only).
     async fn service_rows(
         &self,
         filter: &ServiceFilter,
+        page: Option<PageRequest>,
     ) -> Result<(Vec<ServiceRow>, Terms), StoreError> {
         let municipality = filter.municipality.as_ref().map(|k| k.as_str().to_owned());
         let state = filter.state.as_ref().map(|k| k.as_str().to_owned());
         let sector = filter.sector.map(|s| s.slug());
+        let (limit, offset) = page.map_or((None, 0), |p| (Some(p.limit()), p.offset()));
+        let window = if page.is_some() {
+            "LIMIT $7 OFFSET $8"
+        } else {
+            ""
+        };
         let (rows, term_rows): (Vec<ServiceRow>, Vec<(Uuid, String, String)>) =
             dispatch!(self, |pool| {
                 let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "{SELECT} {WHERE} ORDER BY o.name_folded, s.name, s.id"
+                    "{SELECT} {WHERE} {ORDER} {window}"
                 )))
                 .bind(&municipality)
                 .bind(&state)
                 .bind(sector)
                 .bind(filter.include_closed)
+                .bind(filter.organization)
+                .bind(filter.id)
+                .bind(limit)
+                .bind(offset)
                 .fetch_all(pool)
                 .await?;
                 let terms = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT t.service_id, t.facet, t.term FROM service_terms t
-                     JOIN services s ON s.id = t.service_id
-                     JOIN municipalities m ON m.cvegeo = s.cvegeo {WHERE}"
+                     WHERE t.service_id IN (SELECT s.id FROM services s
+                        JOIN organizations o ON o.id = s.organization_id
+                        JOIN municipalities m ON m.cvegeo = s.cvegeo
+                        {WHERE} {ORDER} {window})"
                 )))
                 .bind(&municipality)
                 .bind(&state)
                 .bind(sector)
                 .bind(filter.include_closed)
+                .bind(filter.organization)
+                .bind(filter.id)
+                .bind(limit)
+                .bind(offset)
                 .fetch_all(pool)
                 .await?;
                 (rows, terms)
@@ -199,12 +233,55 @@ impl Db {
         Ok((rows, terms))
     }
 
-    /// Services by municipality, state and sector, ordered by organization then name.
+    /// Services by municipality, state, sector and organization, ordered by
+    /// organization then name: every one (for exports).
     pub async fn services(&self, filter: &ServiceFilter) -> Result<Vec<ServiceRecord>, StoreError> {
-        let (rows, mut terms) = self.service_rows(filter).await?;
+        let (rows, mut terms) = self.service_rows(filter, None).await?;
         rows.into_iter()
             .map(|row| row.into_record(&mut terms))
             .collect()
+    }
+
+    /// One page of [`Db::services`], with the number of services in all.
+    pub async fn services_page(
+        &self,
+        filter: &ServiceFilter,
+        page: PageRequest,
+    ) -> Result<Page<ServiceRecord>, StoreError> {
+        let municipality = filter.municipality.as_ref().map(|k| k.as_str().to_owned());
+        let state = filter.state.as_ref().map(|k| k.as_str().to_owned());
+        let total: i64 = dispatch!(self, |pool| {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM services s
+                 JOIN municipalities m ON m.cvegeo = s.cvegeo {WHERE}"
+            )))
+            .bind(&municipality)
+            .bind(&state)
+            .bind(filter.sector.map(|s| s.slug()))
+            .bind(filter.include_closed)
+            .bind(filter.organization)
+            .bind(filter.id)
+            .fetch_one(pool)
+            .await?
+        });
+        let (rows, mut terms) = self.service_rows(filter, Some(page)).await?;
+        Ok(Page {
+            total: u64::try_from(total).unwrap_or(0),
+            items: rows
+                .into_iter()
+                .map(|row| row.into_record(&mut terms))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// One service, closed or not.
+    pub async fn service(&self, id: Uuid) -> Result<Option<ServiceRecord>, StoreError> {
+        let filter = ServiceFilter {
+            id: Some(id),
+            include_closed: true,
+            ..ServiceFilter::default()
+        };
+        Ok(self.services(&filter).await?.pop())
     }
 
     /// Active services within `radius_km` of a municipality's seat, nearest
@@ -227,7 +304,7 @@ impl Db {
             return Ok(None);
         };
         let origin = Coordinates { lat, lon };
-        let (rows, mut terms) = self.service_rows(&ServiceFilter::default()).await?;
+        let (rows, mut terms) = self.service_rows(&ServiceFilter::default(), None).await?;
         let mut near = Vec::new();
         for row in rows {
             let Some(point) = row.point() else { continue };

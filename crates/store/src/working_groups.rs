@@ -5,6 +5,7 @@ use crate::{
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
+    outbox::{announce, record_change},
     rows::grouped,
     time::DbTime,
 };
@@ -18,7 +19,9 @@ use uuid::Uuid;
 type GroupRow = (Uuid, String, String, String, String, String);
 
 /// Audits, inside the caller's transaction, `actor`'s change `action` to
-/// working group `group`, with what it set (nothing is kept from before).
+/// working group `group`, with what it set (nothing is kept from before),
+/// and writes its outbox row: group pages are public, so their cached copies
+/// must follow.
 async fn record_group_change(
     tx: impl Into<Tx<'_>>,
     actor: Uuid,
@@ -26,8 +29,9 @@ async fn record_group_change(
     group: Uuid,
     after: Option<serde_json::Value>,
 ) -> Result<(), StoreError> {
+    let mut tx = tx.into();
     record_audit(
-        tx,
+        &mut tx,
         &AuditRecord {
             actor: Some(actor),
             action,
@@ -37,7 +41,8 @@ async fn record_group_change(
             after,
         },
     )
-    .await
+    .await?;
+    record_change(&mut tx, "working_group", group, DbTime(Timestamp::now())).await
 }
 
 impl Db {
@@ -86,6 +91,7 @@ impl Db {
             .await?;
             tx.commit().await?;
         });
+        announce();
         Ok(id)
     }
 
@@ -179,6 +185,7 @@ impl Db {
             tx.commit().await?;
             true
         });
+        announce();
         Ok(updated)
     }
 
@@ -247,6 +254,7 @@ impl Db {
             tx.commit().await?;
             true
         });
+        announce();
         Ok(found)
     }
 
@@ -298,6 +306,7 @@ impl Db {
             tx.commit().await?;
             true
         });
+        announce();
         Ok(found)
     }
 
@@ -338,9 +347,11 @@ impl Db {
                 },
             )
             .await?;
+            record_change(&mut tx, "framework", version, now).await?;
             tx.commit().await?;
             version
         });
+        announce();
         Ok(version)
     }
 
@@ -408,9 +419,12 @@ impl Db {
                 },
             )
             .await?;
+            // The framework's page lists the organizations that accepted it.
+            record_change(&mut tx, "framework_acceptance", organization, now).await?;
             tx.commit().await?;
             Some(version)
         });
+        announce();
         Ok(accepted)
     }
 

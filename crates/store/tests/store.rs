@@ -1019,6 +1019,8 @@ mod practices {
         .await;
     }
 }
+#[path = "store/alliance_batches.rs"]
+mod alliance_batches;
 #[path = "store/demo.rs"]
 mod demo;
 
@@ -1041,3 +1043,6 @@ mod working_groups;
 
 #[path = "store/races.rs"]
 mod races;
+
+#[path = "store/practice_lists.rs"]
+mod practice_lists;

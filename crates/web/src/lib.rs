@@ -53,7 +53,6 @@ use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Durat
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    timeout::TimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -63,14 +62,23 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub search: Arc<SearchIndex>,
-    /// The directory's analyses, recomputed when the outbox moves.
-    pub analysis: Arc<app::directory::AnalysisCache>,
+    /// The directory's analyses, recomputed in the background when the
+    /// outbox moves (dropping the last clone stops the worker).
+    pub analysis: Arc<jobs::analysis::AnalysisCache>,
+    /// How far the search index has come (it may be building).
+    pub search_status: jobs::search::SearchStatus,
+    /// The outbox head this instance knows of (the page cache's key).
+    pub data_version: Arc<jobs::data_version::DataVersion>,
+    /// Anonymous pages kept compressed (none when sized 0).
+    pub page_cache: Option<Arc<http::page_cache::PageCache>>,
     /// Stops the search follower when the last clone of the state is dropped.
     _follower: Arc<tokio::sync::watch::Sender<bool>>,
     /// Stops the daily digest task likewise (none without a relay).
     _digest: Option<Arc<tokio::sync::watch::Sender<()>>>,
     /// Stops the housekeeping task likewise.
     _housekeeping: Arc<tokio::sync::watch::Sender<()>>,
+    /// Stops the data-version follower likewise.
+    _data_version: Arc<tokio::sync::watch::Sender<()>>,
 }
 
 /// Settings fixed at start.
@@ -95,6 +103,8 @@ pub struct Config {
     pub mailer: Option<mail::Mailer>,
     /// Approvals from reviewers of other organizations that publish a practice.
     pub required_approvals: u32,
+    /// How long a request may take before it is answered 503 (none: no limit).
+    pub request_timeout: Option<Duration>,
 }
 
 /// How to start the application.
@@ -116,6 +126,14 @@ pub struct Options {
     pub password_slots: usize,
     /// How long a log-in waits for a slot before it is answered 503.
     pub password_wait: Duration,
+    /// Bytes of memory for anonymous pages (0: no page cache).
+    pub page_cache_bytes: u64,
+    /// How long a request may take before it is answered 503 (none: no limit).
+    pub request_timeout: Option<Duration>,
+    /// Build a missing or stale search index before `AppState::new`
+    /// returns, rather than in the background after the server listens.
+    /// An in-memory index (no `search_dir`) is always built first.
+    pub wait_for_search_index: bool,
 }
 
 impl Default for Options {
@@ -131,6 +149,9 @@ impl Default for Options {
             trusted_proxies: Vec::new(),
             password_slots: std::thread::available_parallelism().map_or(2, |cores| cores.get() * 2),
             password_wait: Duration::from_secs(3),
+            page_cache_bytes: 64 * 1024 * 1024,
+            request_timeout: Some(Duration::from_secs(30)),
+            wait_for_search_index: false,
         }
     }
 }
@@ -209,7 +230,14 @@ impl AppState {
         let key = db
             .shared_secret("csrf_key", &auth::secrets::new_secret()?)
             .await?;
-        let (search, follower) = jobs::search::start(&db, options.search_dir.as_deref()).await?;
+        let (search, search_status, follower) = jobs::search::start(
+            &db,
+            options.search_dir.as_deref(),
+            options.wait_for_search_index || options.search_dir.is_none(),
+        )
+        .await?;
+        let (stop_data_version, data_version_stopped) = tokio::sync::watch::channel(());
+        let data_version = jobs::data_version::start(&db, data_version_stopped).await?;
         let https = public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"));
@@ -226,6 +254,7 @@ impl AppState {
             login_delay: options.login_delay,
             mailer,
             required_approvals: options.required_approvals.max(1),
+            request_timeout: options.request_timeout,
         });
         let digest = config.mailer.is_some().then(|| {
             let (stop, stopped) = tokio::sync::watch::channel(());
@@ -239,10 +268,15 @@ impl AppState {
         });
         let (stop_housekeeping, housekeeping_stopped) = tokio::sync::watch::channel(());
         jobs::housekeeping::spawn(db.clone(), housekeeping_stopped);
+        let analysis = Arc::new(jobs::analysis::AnalysisCache::start(db.clone()));
         Ok(Self {
             db,
             search,
-            analysis: Arc::default(),
+            analysis,
+            search_status,
+            data_version,
+            page_cache: http::page_cache::PageCache::new(options.page_cache_bytes).map(Arc::new),
+            _data_version: Arc::new(stop_data_version),
             _follower: Arc::new(follower),
             _digest: digest,
             _housekeeping: Arc::new(stop_housekeeping),
@@ -282,6 +316,16 @@ pub fn app(state: AppState) -> Router {
             },
             http::auth::authenticate,
         ))
+        // Inside the language (part of the key), outside identity: a
+        // visitor's page is answered before any session or CSRF work.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::page_cache::serve,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::deadline::limit,
+        ))
         .layer(axum::middleware::from_fn(
             http::negotiation::negotiate_language,
         ))
@@ -294,10 +338,6 @@ pub fn app(state: AppState) -> Router {
             http::security::headers,
         ))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -325,12 +365,28 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> StatusCode {
+/// 200 while the database answers, saying whether the search index is
+/// still being built (search then answers from what it has: the instance
+/// is up, degraded); 503 otherwise.
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (StatusCode, &'static str) {
+    let building = state.search_status.building();
+    let computing = state.analysis.position().is_none();
     match app::ping(&state).await {
-        Ok(()) => StatusCode::OK,
+        Ok(()) if building && computing => (
+            StatusCode::OK,
+            "ok; degraded: search index building, directory analysis computing\n",
+        ),
+        Ok(()) if building => (StatusCode::OK, "ok; degraded: search index building\n"),
+        Ok(()) if computing => (
+            StatusCode::OK,
+            "ok; degraded: directory analysis computing\n",
+        ),
+        Ok(()) => (StatusCode::OK, "ok\n"),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database does not answer");
-            StatusCode::SERVICE_UNAVAILABLE
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
         }
     }
 }

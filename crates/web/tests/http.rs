@@ -9,6 +9,8 @@ mod common;
 
 #[path = "http/accounts.rs"]
 mod accounts;
+#[path = "http/analysis_scale.rs"]
+mod analysis_scale;
 #[path = "http/community.rs"]
 mod community;
 #[path = "http/directory_api.rs"]
@@ -23,8 +25,12 @@ mod events;
 mod i18n;
 #[path = "http/legal.rs"]
 mod legal;
+#[path = "http/lists_scale.rs"]
+mod lists_scale;
 #[path = "http/mail.rs"]
 mod mail;
+#[path = "http/page_cache.rs"]
+mod page_cache;
 #[path = "http/practices.rs"]
 mod practices;
 #[path = "http/races.rs"]

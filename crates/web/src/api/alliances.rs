@@ -9,7 +9,11 @@ use super::{
     schema::{AllianceList, OrganizationJson, TerritoriesJson},
 };
 use crate::{
-    AppState, app::directory, http::auth::RequestAuth, http::ids::Id, http::params::Params,
+    AppState,
+    app::{directory, error::AppError},
+    http::auth::RequestAuth,
+    http::ids::Id,
+    http::params::{ParamError, Params},
 };
 use acoge_domain::{
     alliance::AllianceInput,
@@ -20,7 +24,8 @@ use acoge_store::AllianceRecord;
 use axum::{
     Extension, Json,
     extract::{RawQuery, State},
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -78,33 +83,59 @@ impl From<AllianceRecord> for AllianceJson {
 }
 
 /// Alliances: those members declared (oldest first), then those derived from
-/// published practices (a lead and its partners in the directory).
+/// published practices (a lead and its partners in the directory). The list
+/// is the directory's last analysis (computed in the background, a few
+/// seconds behind the latest change); each alliance's details are read now.
 #[utoipa::path(get, path = "/api/v1/alliances", tag = "directory",
     params(
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("page" = Option<u32>, Query, description = "Page number, from 1, up to the last page (1 when there is none)", minimum = 1, maximum = 1000000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
     responses(
         (status = 200, body = AllianceList),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
+        (status = 400, body = ErrorBody, description = "A parameter is invalid, or `page` is past the last page; `parameter` names it"),
+        (status = 503, body = ErrorBody, description = "The directory's analysis is being computed (the first seconds after a start); retry shortly")
     ))]
 pub async fn list_alliances(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<AllianceList> {
+) -> Result<Response, ApiError> {
     let params = Params::parse(query.as_deref())?;
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let alliances = directory::alliances(&app).await?;
-    let total = alliances.len() as u64;
-    let skip = usize::try_from(request.offset()).unwrap_or(usize::MAX);
-    let take = usize::try_from(request.limit()).unwrap_or(0);
-    let items = alliances
-        .into_iter()
-        .skip(skip)
-        .take(take)
-        .map(AllianceJson::from)
-        .collect();
-    Ok(Json(AllianceList::new(total, request, items)))
+    let Some(latest) = directory::analysis(&app).await? else {
+        return Err(AppError::Unavailable.into());
+    };
+    check_page(request, latest.analysis.alliances().len() as u64)?;
+    let page = directory::alliances_page(&app, &latest.analysis, request).await?;
+    let items = page.items.into_iter().map(AllianceJson::from).collect();
+    Ok(analysed(
+        latest.current,
+        Json(AllianceList::new(page.total, request, items)),
+    ))
+}
+
+/// A page past the last is a bad `page`, named (there is always a first).
+pub(super) fn check_page(request: PageRequest, total: u64) -> Result<(), ParamError> {
+    let pages = total.div_ceil(u64::from(request.per_page)).max(1);
+    if u64::from(request.page) > pages {
+        return Err(ParamError {
+            name: "page".to_owned(),
+            reason: format!("there are {pages} pages of {} items", request.per_page),
+        });
+    }
+    Ok(())
+}
+
+/// An answer made of an analysis that is not the newest (one is being
+/// computed) says so to caches: revalidate, do not keep.
+pub(super) fn analysed(current: bool, answer: impl IntoResponse) -> Response {
+    let mut response = answer.into_response();
+    if !current {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    response
 }
 
 /// An alliance to declare. Every field is checked; all problems are reported
@@ -165,10 +196,8 @@ pub async fn create_alliance(
         source: body.source.unwrap_or_default(),
     };
     let id = directory::declare_alliance(&app, &auth.actor, &input).await?;
-    let alliance = directory::alliances(&app)
+    let alliance = directory::declared_alliance(&app, id)
         .await?
-        .into_iter()
-        .find(|a| a.alliance.id == id)
         .ok_or_else(|| ApiError::not_found("no such alliance"))?;
     Ok((StatusCode::CREATED, Json(alliance.into())))
 }

@@ -12,7 +12,7 @@ use crate::{
     AppState,
     app::{directory, places},
     http::ids::Id,
-    http::params::Params,
+    http::params::{ParamError, Params, existing_page},
 };
 use acoge_analysis::{CoverageLevel, Reason};
 use acoge_domain::{Cvegeo, StateKey, page::PageRequest, practice::Sector};
@@ -144,6 +144,8 @@ pub async fn list_services(
         municipality: params.parse_with("municipality", Cvegeo::parse)?,
         state: params.parse_with("state", StateKey::parse)?,
         sector: params.parse_with("sector", Sector::parse)?,
+        organization: None,
+        id: None,
         include_closed: params
             .parse_with("include_closed", |v| match v {
                 "true" => Ok(true),
@@ -153,13 +155,10 @@ pub async fn list_services(
             .unwrap_or(false),
     };
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let services = directory::services(&app, &filter).await?;
-    let total = services.len() as u64;
-    let items = page_slice(services, request)
-        .into_iter()
-        .map(ServiceJson::from)
-        .collect();
-    Ok(Json(ServiceList::new(total, request, items)))
+    let found = directory::services_page(&app, &filter, request).await?;
+    existing_page(request, found.total).map_err(ParamError::from)?;
+    let items = found.items.into_iter().map(ServiceJson::from).collect();
+    Ok(Json(ServiceList::new(found.total, request, items)))
 }
 
 /// Services within this radius by default.
@@ -301,13 +300,14 @@ fn level_slug(level: CoverageLevel) -> &'static str {
 /// its state, or no one in the state (the gaps), and who is behind each.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/coverage", tag = "directory",
     params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "02004", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
-    responses((status = 200, body = CoverageJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = CoverageJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "The directory's analysis is being computed (the first seconds after a start); retry shortly")))]
 pub async fn coverage(
     State(app): State<AppState>,
     Id(cvegeo): Id<Cvegeo>,
 ) -> ApiResult<CoverageJson> {
     let (key, municipality) = municipality_of(&app, cvegeo).await?;
-    let analysis = app.analysis.current(&app).await?;
+    let analysis = directory::require_analysis(&app)?;
     let coverage = analysis.coverage(&key);
     // Coverage names services in the municipality or elsewhere in its state.
     let service_names: HashMap<Uuid, String> = directory::services(
@@ -405,13 +405,14 @@ pub struct SuggestionsJson {
 /// in places with the same migration context, or allied with someone local.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/suggestions", tag = "directory",
     params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "07089", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
-    responses((status = 200, body = SuggestionsJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SuggestionsJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "The directory's analysis is being computed (the first seconds after a start); retry shortly")))]
 pub async fn suggestions(
     State(app): State<AppState>,
     Id(cvegeo): Id<Cvegeo>,
 ) -> ApiResult<SuggestionsJson> {
     let (key, municipality) = municipality_of(&app, cvegeo).await?;
-    let analysis = app.analysis.current(&app).await?;
+    let analysis = directory::require_analysis(&app)?;
     let named = |id: Uuid| NamedRef {
         id,
         name: analysis
@@ -419,8 +420,7 @@ pub async fn suggestions(
             .unwrap_or_default()
             .to_owned(),
     };
-    let gaps = analysis
-        .suggestions(&key)
+    let gaps = directory::gap_suggestions(&analysis, &key)
         .into_iter()
         .map(|(sector, list)| GapSuggestionsJson {
             sector: sector.slug().to_owned(),

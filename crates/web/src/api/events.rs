@@ -9,7 +9,7 @@ use crate::{
     AppState,
     app::events,
     http::ids::{EventKey, Id},
-    http::params::Params,
+    http::params::{ParamError, Params, existing_page},
 };
 use acoge_domain::page::PageRequest;
 use axum::{
@@ -22,7 +22,7 @@ use axum::{
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
     params(
         ("when" = Option<String>, Query, description = "upcoming or past; absent: every event", example = "upcoming"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("page" = Option<u32>, Query, description = "Page number, from 1; lists go 10,000 items deep at most (page × per_page), and a page past the last is a 400 naming `page`", minimum = 1, maximum = 10000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
     responses(
@@ -46,6 +46,7 @@ pub async fn list_events(
         Some(true) => events::upcoming_events_page(&app, now, request).await?,
         Some(false) => events::past_events(&app, now, request).await?,
     };
+    existing_page(request, page.total).map_err(ParamError::from)?;
     let (total, request, items) = page_of(page, request, EventSummaryJson::from);
     Ok(Json(EventList::new(total, request, items)))
 }

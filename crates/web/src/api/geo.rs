@@ -5,7 +5,12 @@ use super::{
     error::{ApiResult, ErrorBody},
     schema::{MunicipalityJson, MunicipalityList, StateJson, StateList, page_of},
 };
-use crate::{AppState, app::places, http::ids::Id, http::params::Params};
+use crate::{
+    AppState,
+    app::places,
+    http::ids::Id,
+    http::params::{ParamError, Params, existing_page},
+};
 use acoge_domain::{Cvegeo, StateKey, page::PageRequest, taxonomy::MigrationContext};
 use acoge_store::{ContextScope, MunicipalityFilter};
 use axum::{
@@ -18,7 +23,7 @@ use super::ApiError;
 /// The 32 states with their figures.
 #[utoipa::path(get, path = "/api/v1/states", tag = "places",
     params(
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("page" = Option<u32>, Query, description = "Page number, from 1; lists go 10,000 items deep at most (page × per_page), and a page past the last is a 400 naming `page`", minimum = 1, maximum = 10000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 50)", minimum = 1, maximum = 100)
     ),
     responses(
@@ -33,6 +38,7 @@ pub async fn list_states(
     let request = params.page(50)?;
     let all = places::states(&app).await?;
     let total = all.len() as u64;
+    existing_page(request, total).map_err(ParamError::from)?;
     let items = all
         .into_iter()
         .skip(usize::try_from(request.offset()).unwrap_or(usize::MAX))
@@ -59,7 +65,7 @@ pub async fn get_state(State(app): State<AppState>, Id(key): Id<StateKey>) -> Ap
         ("state" = Option<String>, Query, description = "INEGI state key, e.g. 07"),
         ("context" = Option<String>, Query, description = "Migration context: frontera_norte, frontera_sur, transito, punto_repatriacion_inm, oficina_comar, integracion_local_acnur, retorno_mpp"),
         ("q" = Option<String>, Query, description = "Part of the name; accents and case are ignored"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("page" = Option<u32>, Query, description = "Page number, from 1; lists go 10,000 items deep at most (page × per_page), and a page past the last is a 400 naming `page`", minimum = 1, maximum = 10000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
     responses(
@@ -78,6 +84,7 @@ pub async fn list_municipalities(
     };
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
     let page = places::municipalities(&app, &filter, request).await?;
+    existing_page(request, page.total).map_err(ParamError::from)?;
     let (total, request, items) = page_of(page, request, MunicipalityJson::from);
     Ok(Json(MunicipalityList::new(total, request, items)))
 }

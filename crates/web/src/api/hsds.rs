@@ -4,11 +4,11 @@
 use super::error::{ApiError, ApiResult, ErrorBody};
 use crate::{
     AppState,
-    app::{directory, places},
+    app::directory,
     http::ids::Id,
-    http::params::Params,
+    http::params::{ParamError, Params, existing_page},
 };
-use acoge_domain::{Cvegeo, page::PageRequest};
+use acoge_domain::page::PageRequest;
 use acoge_formats::hsds;
 use acoge_store::{OrganizationFilter, ServiceFilter, ServiceRecord, StoreError};
 use axum::{
@@ -16,7 +16,6 @@ use axum::{
     extract::{RawQuery, State},
 };
 use serde_json::Value;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 async fn organization(app: &AppState, id: Uuid) -> Result<Option<Value>, StoreError> {
@@ -25,41 +24,28 @@ async fn organization(app: &AppState, id: Uuid) -> Result<Option<Value>, StoreEr
         .map(|(org, entry)| hsds::organization(&org, entry.as_ref())))
 }
 
-/// Services as HSDS objects; organizations and seats are read once each.
+/// Services as HSDS objects, with their organizations read in one batch
+/// (the seats come with the services).
 async fn services(app: &AppState, records: Vec<ServiceRecord>) -> Result<Vec<Value>, StoreError> {
-    let mut organizations: HashMap<Uuid, Value> = HashMap::new();
-    let mut seats: HashMap<Cvegeo, Option<acoge_domain::geo::Coordinates>> = HashMap::new();
-    let mut out = Vec::with_capacity(records.len());
-    for record in records {
-        let service = &record.service;
-        let org = match organizations.get(&service.organization_id) {
-            Some(org) => org.clone(),
-            None => {
-                let org = organization(app, service.organization_id)
-                    .await?
-                    .unwrap_or(Value::Null);
-                organizations.insert(service.organization_id, org.clone());
-                org
-            }
-        };
-        let cvegeo = &service.location.cvegeo;
-        let seat = match seats.get(cvegeo) {
-            Some(seat) => *seat,
-            None => {
-                let seat = places::municipality(app, cvegeo)
-                    .await?
-                    .and_then(|m| m.seat);
-                seats.insert(cvegeo.clone(), seat);
-                seat
-            }
-        };
-        let place = hsds::Place {
-            municipality_name: &record.municipality_name,
-            seat,
-        };
-        out.push(hsds::service(service, org, &place));
-    }
-    Ok(out)
+    let mut ids: Vec<Uuid> = records.iter().map(|r| r.service.organization_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let organizations = directory::organizations_by_ids(app, &ids).await?;
+    Ok(records
+        .iter()
+        .map(|record| {
+            let org = organizations
+                .get(&record.service.organization_id)
+                .map_or(Value::Null, |(org, entry)| {
+                    hsds::organization(org, entry.as_ref())
+                });
+            let place = hsds::Place {
+                municipality_name: &record.municipality_name,
+                seat: record.seat,
+            };
+            hsds::service(&record.service, org, &place)
+        })
+        .collect())
 }
 
 /// Services in HSDS 3.0 (each with its organization and location), closed
@@ -79,25 +65,16 @@ pub async fn list_services(
 ) -> ApiResult<Value> {
     let params = Params::parse(query.as_deref())?;
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let all = directory::services(
-        &app,
-        &ServiceFilter {
-            include_closed: true,
-            ..ServiceFilter::default()
-        },
-    )
-    .await?;
-    let total = all.len() as u64;
-    let start = usize::try_from(request.offset()).unwrap_or(usize::MAX);
-    let chosen: Vec<ServiceRecord> = all
-        .into_iter()
-        .skip(start)
-        .take(request.per_page as usize)
-        .collect();
-    let contents = services(&app, chosen).await?;
+    let filter = ServiceFilter {
+        include_closed: true,
+        ..ServiceFilter::default()
+    };
+    let found = directory::services_page(&app, &filter, request).await?;
+    existing_page(request, found.total).map_err(ParamError::from)?;
+    let contents = services(&app, found.items).await?;
     Ok(Json(hsds::page(
         contents,
-        total,
+        found.total,
         request.page,
         request.per_page,
     )))
@@ -109,17 +86,9 @@ pub async fn list_services(
     responses((status = 200, body = Object, description = "An HSDS service"), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
 pub async fn get_service(State(app): State<AppState>, Id(id): Id<Uuid>) -> ApiResult<Value> {
     let missing = || ApiError::not_found("no service with that id");
-    let record = directory::services(
-        &app,
-        &ServiceFilter {
-            include_closed: true,
-            ..ServiceFilter::default()
-        },
-    )
-    .await?
-    .into_iter()
-    .find(|r| r.service.id == id)
-    .ok_or_else(missing)?;
+    let record = directory::service_record(&app, id)
+        .await?
+        .ok_or_else(missing)?;
     let mut one = services(&app, vec![record]).await?;
     Ok(Json(one.pop().ok_or_else(missing)?))
 }

@@ -6,11 +6,11 @@ use super::{
 };
 use crate::{
     AppState,
-    app::{directory, legal_framework, practices},
+    app::{error::AppError, legal_framework, practices},
     http::auth::RequestAuth,
     http::filters::{API_FILTERS, filter_from},
     http::ids::Id,
-    http::params::Params,
+    http::params::{ParamError, Params, existing_page},
 };
 use acoge_domain::legal::Provision;
 use acoge_domain::{
@@ -25,7 +25,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -91,31 +91,61 @@ pub struct PracticeList {
     pub items: Vec<PracticeJson>,
 }
 
-/// `provisions` is every legal provision, loaded once per request to resolve legal bases.
-async fn to_json(
+/// The practices as the API shows them: every organization they name and
+/// every provision resolved in one query each, not one per practice.
+async fn to_json_all(
     app: &AppState,
+    records: Vec<PracticeRecord>,
+) -> Result<Vec<PracticeJson>, ApiError> {
+    let provisions = legal_framework::provisions(app).await?;
+    let ids: Vec<Uuid> = records
+        .iter()
+        .flat_map(|r| {
+            let c = &r.content;
+            std::iter::once(c.lead_organization).chain(c.partners.iter().filter_map(|p| match p {
+                Partner::Existing(id) => Some(*id),
+                Partner::Proposed(_) => None,
+            }))
+        })
+        .collect();
+    let names = practices::organization_names(app, &ids).await?;
+    Ok(records
+        .into_iter()
+        .map(|record| to_json(&provisions, &names, record))
+        .collect())
+}
+
+/// One practice as the API shows it.
+async fn one_json(app: &AppState, record: PracticeRecord) -> Result<PracticeJson, ApiError> {
+    to_json_all(app, vec![record])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("a practice turned into no JSON").into())
+}
+
+/// `provisions` is every legal provision, `names` the names of the
+/// organizations the practice names.
+fn to_json(
     provisions: &[Provision],
+    names: &HashMap<Uuid, String>,
     record: PracticeRecord,
-) -> Result<PracticeJson, ApiError> {
-    let name_of = |id: Uuid| async move {
-        directory::organization(app, id)
-            .await
-            .map(|o| o.map(|o| o.name).unwrap_or_default())
-    };
+) -> PracticeJson {
+    let name_of = |id: Uuid| names.get(&id).cloned().unwrap_or_default();
     let c = record.content;
-    let mut partners = Vec::new();
-    for partner in &c.partners {
-        partners.push(match partner {
+    let partners = c
+        .partners
+        .iter()
+        .map(|partner| match partner {
             Partner::Existing(id) => PartnerJson {
                 id: Some(*id),
-                name: name_of(*id).await?,
+                name: name_of(*id),
             },
             Partner::Proposed(name) => PartnerJson {
                 id: None,
                 name: name.clone(),
             },
-        });
-    }
+        })
+        .collect();
     let legal_basis = c
         .legal_basis
         .iter()
@@ -126,12 +156,12 @@ async fn to_json(
             article: p.article.clone(),
         })
         .collect();
-    Ok(PracticeJson {
+    PracticeJson {
         id: record.id,
         status: record.status.slug().to_owned(),
         lead_organization: PartnerJson {
             id: Some(c.lead_organization),
-            name: name_of(c.lead_organization).await?,
+            name: name_of(c.lead_organization),
         },
         title: c.title,
         summary: c.summary,
@@ -166,7 +196,7 @@ async fn to_json(
         created_at: record.created_at.to_string(),
         updated_at: record.updated_at.to_string(),
         published_at: record.published_at.map(|t| t.to_string()),
-    })
+    }
 }
 
 /// Practices visible to the caller (published ones without a token).
@@ -185,10 +215,10 @@ async fn to_json(
         ("status" = Option<String>, Query, description = "Workflow status (only those the caller may see)"),
         ("organization" = Option<Uuid>, Query, description = "Only practices this organization leads, joins or is contact for"),
         ("sort" = Option<String>, Query, description = "recent (default), title or start"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
+        ("page" = Option<u32>, Query, description = "Page number, from 1; lists go 10,000 items deep at most (page × per_page), and a page past the last is a 400 naming `page`", minimum = 1, maximum = 10000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
     ),
-    responses((status = 200, body = PracticeList), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = PracticeList), (status = 400, body = ErrorBody, description = "A parameter is invalid (`parameter` names it): an unknown value, `sort` not one of recent, title or start, `per_page` over 100, or `page` too deep or past the last page")))]
 pub async fn list_practices(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -199,11 +229,8 @@ pub async fn list_practices(
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
     let (visibility, viewer) = practices::visibility(&auth.actor);
     let page = practices::practices(&app, &filter, visibility, viewer, sort, request).await?;
-    let provisions = legal_framework::provisions(&app).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for record in page.items {
-        items.push(to_json(&app, &provisions, record).await?);
-    }
+    existing_page(request, page.total).map_err(ParamError::from)?;
+    let items = to_json_all(&app, page.items).await?;
     Ok(Json(PracticeList {
         total: page.total,
         page: request.page,
@@ -223,9 +250,7 @@ pub async fn get_practice(
     Id(id): Id<Uuid>,
 ) -> ApiResult<PracticeJson> {
     let record = practices::visible(&app, &auth.actor, id).await?;
-    Ok(Json(
-        to_json(&app, &legal_framework::provisions(&app).await?, record).await?,
-    ))
+    Ok(Json(one_json(&app, record).await?))
 }
 
 /// A practice as sent to the API. Partners are organization ids, or
@@ -327,10 +352,7 @@ pub async fn create_practice(
     let input = body_of(&body)?.apply(PracticeInput::default());
     let id = practices::create(&app, &auth.actor, &input).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(to_json(&app, &legal_framework::provisions(&app).await?, record).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(one_json(&app, record).await?)))
 }
 
 /// Changes the fields sent; the others keep their values. Editing a published
@@ -351,9 +373,7 @@ pub async fn patch_practice(
     let input = body_of(&body)?.apply(current.content.to_input());
     practices::edit(&app, &auth.actor, id, &input).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
-    Ok(Json(
-        to_json(&app, &legal_framework::provisions(&app).await?, record).await?,
-    ))
+    Ok(Json(one_json(&app, record).await?))
 }
 
 /// Sends a draft (or a practice sent back for changes) to review.
@@ -369,9 +389,7 @@ pub async fn submit_practice(
 ) -> ApiResult<PracticeJson> {
     practices::submit(&app, &auth.actor, id).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
-    Ok(Json(
-        to_json(&app, &legal_framework::provisions(&app).await?, record).await?,
-    ))
+    Ok(Json(one_json(&app, record).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

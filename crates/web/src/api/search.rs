@@ -64,8 +64,13 @@ pub struct SearchJson {
     /// over all results, most frequent first (at most 40 values each).
     pub facets: BTreeMap<String, Vec<FacetValueJson>>,
     /// What was adjusted: `truncated`, `unbalanced_quote`, `too_many_words`,
-    /// `some_words`, `also_some_words`, `approximate`, `only_common_words`, `per_page_capped`.
+    /// `some_words`, `also_some_words`, `approximate`, `only_common_words`, `per_page_capped`;
+    /// and `index_building`: the search index is being built (after a first
+    /// start or an upgrade), so results may be missing until it is done.
     pub notices: Vec<String>,
+    /// False while the search index is being built: the answer comes from
+    /// what it holds so far (see the `index_building` notice).
+    pub index_complete: bool,
 }
 
 fn notice_name(notice: Notice) -> String {
@@ -135,6 +140,10 @@ pub async fn search(
     if asked > u64::from(per_page) {
         notices.push("per_page_capped".into());
     }
+    let building = app.search_status.building();
+    if building {
+        notices.push("index_building".into());
+    }
     Ok(Json(SearchJson {
         query: text,
         total: results.total,
@@ -178,6 +187,7 @@ pub async fn search(
             })
             .collect(),
         notices,
+        index_complete: !building,
     }))
 }
 

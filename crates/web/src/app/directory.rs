@@ -1,14 +1,11 @@
 //! Who does what where: organizations, their directory entries, services
 //! and alliances, as pages and the API read and change them; and the analyses
 //! of the directory (alliance network, sector coverage, partner suggestions),
-//! computed from the store's facts and cached until the outbox moves, so pages
-//! and the API share one result.
+//! which `jobs::analysis` computes in the background from the store's facts:
+//! pages and the API read its last result and never wait for the next.
 
 use crate::{AppState, app::error::AppError};
-use acoge_analysis::{
-    AllianceNetwork, Coverage, Facts, Placement, Suggestion, analyze_network, layout,
-    sector_coverage, suggest_partners,
-};
+use acoge_analysis::Suggestion;
 use acoge_domain::{
     Cvegeo,
     directory::DirectoryEntry,
@@ -19,87 +16,120 @@ use acoge_domain::{
 use acoge_store::{
     AllianceRecord, NearbyService, OrganizationFilter, ServiceFilter, ServiceRecord, StoreError,
 };
-use std::sync::Arc;
-use tokio::sync::Mutex;
+use std::{collections::HashMap, sync::Arc};
 use uuid::Uuid;
 
-/// One computation of the analyses, valid while the outbox stays at `position`.
-pub struct Analysis {
-    pub position: i64,
-    pub facts: Facts,
-    /// Every organization, allied or not (metrics are over the whole directory).
-    pub network: AllianceNetwork,
-    /// The drawing: only organizations with at least one alliance.
-    pub drawn: AllianceNetwork,
-    pub placements: Vec<Placement>,
-}
-
-/// The last analysis, shared by every request of this instance.
-#[derive(Default)]
-pub struct AnalysisCache(Mutex<Option<Arc<Analysis>>>);
-
-impl AnalysisCache {
-    /// The analysis of the data as it is now. Reads the outbox position first,
-    /// so a change landing meanwhile makes the next call compute again.
-    pub async fn current(&self, app: &AppState) -> Result<Arc<Analysis>, StoreError> {
-        let position = app.db.outbox_head().await?;
-        let mut slot = self.0.lock().await;
-        if let Some(cached) = slot.as_ref()
-            && cached.position == position
-        {
-            return Ok(cached.clone());
-        }
-        let facts = app.db.analysis_facts().await?;
-        let ids: Vec<_> = facts.organizations.iter().map(|o| o.id).collect();
-        let network = analyze_network(&ids, &facts.alliances);
-        let allied: Vec<_> = network
-            .nodes
-            .iter()
-            .filter(|n| n.degree > 0)
-            .map(|n| n.id)
-            .collect();
-        let drawn = analyze_network(&allied, &facts.alliances);
-        // The frame is a constant with room to spare, so layout cannot refuse it.
-        let placements = layout(&drawn, &crate::render::network_svg::FRAME).unwrap_or_default();
-        let analysis = Arc::new(Analysis {
-            position,
-            facts,
-            network,
-            drawn,
-            placements,
-        });
-        *slot = Some(analysis.clone());
-        Ok(analysis)
-    }
-}
+pub use crate::jobs::analysis::Analysis;
 
 /// How many partners a gap's suggestions list.
 pub const SUGGESTIONS: usize = 5;
 
-impl Analysis {
-    pub fn coverage(&self, municipality: &Cvegeo) -> Coverage {
-        sector_coverage(municipality, &self.facts)
-    }
+/// The last analysis of the directory, and whether it includes every change
+/// committed so far (`current`). A request never waits for the next one.
+pub struct Latest {
+    pub analysis: Arc<Analysis>,
+    /// False while a newer analysis is being computed: what is made of this
+    /// one should not be kept by a cache under the newer data version.
+    pub current: bool,
+}
 
-    /// Suggested partners for each gap of the municipality, in sector order.
-    pub fn suggestions(&self, municipality: &Cvegeo) -> Vec<(Sector, Vec<Suggestion>)> {
-        self.coverage(municipality)
-            .gaps
-            .into_iter()
-            .map(|sector| {
-                let suggestions = suggest_partners(municipality, sector, &self.facts, SUGGESTIONS);
-                (sector, suggestions)
-            })
-            .collect()
-    }
+/// The last analysis, `None` while the first one after a start is computed.
+pub async fn analysis(app: &AppState) -> Result<Option<Latest>, StoreError> {
+    let Some(analysis) = app.analysis.latest() else {
+        return Ok(None);
+    };
+    let head = app.db.outbox_head().await?;
+    Ok(Some(Latest {
+        current: analysis.position >= head,
+        analysis,
+    }))
+}
 
-    pub fn organization_name(&self, id: uuid::Uuid) -> Option<&str> {
-        self.facts
-            .organizations
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.name.as_str())
+/// The last analysis as it is, `None` while the first one is computed; for
+/// parts of pages that cannot say whether they are current.
+pub fn latest_analysis(app: &AppState) -> Option<Arc<Analysis>> {
+    app.analysis.latest()
+}
+
+/// The last analysis, or `Unavailable` (503, worth retrying) while the first
+/// one after a start is computed; for answers that have nothing without it.
+pub fn require_analysis(app: &AppState) -> Result<Arc<Analysis>, AppError> {
+    app.analysis.latest().ok_or(AppError::Unavailable)
+}
+
+/// Suggested partners for each gap of the municipality, in sector order.
+pub fn gap_suggestions(
+    analysis: &Analysis,
+    municipality: &Cvegeo,
+) -> Vec<(Sector, Vec<Suggestion>)> {
+    analysis
+        .coverage(municipality)
+        .gaps
+        .into_iter()
+        .map(|sector| {
+            let suggestions = analysis.suggestions(municipality, sector, SUGGESTIONS);
+            (sector, suggestions)
+        })
+        .collect()
+}
+
+/// One page of the alliances, in the analysis's list order (declared ones,
+/// then those derived from published practices), read from the store in one
+/// batch; `total` counts them all.
+pub async fn alliances_page(
+    app: &AppState,
+    analysis: &Analysis,
+    page: PageRequest,
+) -> Result<Page<AllianceRecord>, StoreError> {
+    let listed = analysis.alliances();
+    let skip = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(page.limit()).unwrap_or(0);
+    let (mut declared, mut derived) = (Vec::new(), Vec::new());
+    for alliance in listed.iter().skip(skip).take(take) {
+        if alliance.declared {
+            declared.push(alliance.id);
+        } else {
+            derived.push(alliance.id);
+        }
     }
+    Ok(Page {
+        total: listed.len() as u64,
+        items: app.db.alliance_records(&declared, &derived).await?,
+    })
+}
+
+/// One declared alliance, as stored now.
+pub async fn declared_alliance(
+    app: &AppState,
+    id: Uuid,
+) -> Result<Option<AllianceRecord>, StoreError> {
+    Ok(app.db.alliance_records(&[id], &[]).await?.pop())
+}
+
+/// The alliances an organization is a member of (declared ones first), at
+/// most `limit`, and how many there are: from the last analysis's index
+/// (then one batch per table, whatever the organization's size), or from the
+/// store before the first analysis.
+pub async fn alliances_of_organization(
+    app: &AppState,
+    organization: Uuid,
+    limit: usize,
+) -> Result<(u64, Vec<AllianceRecord>), StoreError> {
+    let Some(analysis) = app.analysis.latest() else {
+        return app.db.alliances_of_organization(organization, limit).await;
+    };
+    let (mut declared, mut derived, mut total) = (Vec::new(), Vec::new(), 0_u64);
+    for alliance in analysis.alliances_of(organization) {
+        if total < limit as u64 {
+            if alliance.declared {
+                declared.push(alliance.id);
+            } else {
+                derived.push(alliance.id);
+            }
+        }
+        total += 1;
+    }
+    Ok((total, app.db.alliance_records(&declared, &derived).await?))
 }
 
 /// A member declares an alliance their organization is part of (moderators
@@ -258,24 +288,12 @@ pub async fn service_by_id(
     app: &AppState,
     id: uuid::Uuid,
 ) -> Result<Option<acoge_domain::service::Service>, StoreError> {
-    let filter = acoge_store::ServiceFilter {
-        include_closed: true,
-        ..Default::default()
-    };
-    Ok(app
-        .db
-        .services(&filter)
-        .await?
-        .into_iter()
-        .map(|r| r.service)
-        .find(|s| s.id == id))
+    Ok(app.db.service(id).await?.map(|r| r.service))
 }
 
-/// Every alliance: declared ones (oldest first), then those derived from
-/// published practices whose lead and partners in the directory are two
-/// or more (kind `practica_conjunta`, source the practice's page).
-pub async fn alliances(app: &AppState) -> Result<Vec<AllianceRecord>, StoreError> {
-    app.db.alliances().await
+/// A service with the names beside it, closed ones included.
+pub async fn service_record(app: &AppState, id: Uuid) -> Result<Option<ServiceRecord>, StoreError> {
+    app.db.service(id).await
 }
 
 /// An organization's directory entry; `None` when there is no such organization.
@@ -308,6 +326,48 @@ pub async fn services(
     app.db.services(filter).await
 }
 
+/// The names of the places an organization works in, by INEGI key.
+pub async fn territory_names(
+    app: &AppState,
+    territories: &[acoge_domain::directory::Territory],
+) -> Result<HashMap<String, String>, StoreError> {
+    use acoge_domain::directory::Territory;
+    let (mut municipalities, mut states) = (Vec::new(), Vec::new());
+    for territory in territories {
+        match territory {
+            Territory::Municipality(cvegeo) => municipalities.push(cvegeo.to_string()),
+            Territory::State(key) => states.push(key.to_string()),
+        }
+    }
+    app.db.place_names(&municipalities, &states).await
+}
+
+/// One page of services, ordered by organization then name.
+pub async fn services_page(
+    app: &AppState,
+    filter: &ServiceFilter,
+    page: PageRequest,
+) -> Result<Page<ServiceRecord>, StoreError> {
+    app.db.services_page(filter, page).await
+}
+
+/// Organizations by id, each with its directory entry (two or three
+/// queries whatever the number of ids; unknown ids are left out).
+pub async fn organizations_by_ids(
+    app: &AppState,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, (Organization, Option<DirectoryEntry>)>, StoreError> {
+    let organizations = app.db.organizations_by_ids(ids).await?;
+    let mut entries = app.db.directory_entries(ids).await?;
+    Ok(organizations
+        .into_iter()
+        .map(|o| {
+            let entry = entries.remove(&o.id);
+            (o.id, (o, entry))
+        })
+        .collect())
+}
+
 /// Active services within `radius_km` of a municipality's seat, nearest
 /// first (ties by organization and service name). Distances are
 /// great-circle, computed here so both backends agree to the bit; a
@@ -333,18 +393,24 @@ pub async fn organization_with_entry(
     Ok(Some((organization, entry)))
 }
 
-/// A page of organizations, each with its directory entry.
+/// A page of organizations, each with its directory entry (one batch for
+/// the page's entries).
 pub async fn organizations_with_entries(
     app: &AppState,
     filter: &OrganizationFilter,
     page: PageRequest,
 ) -> Result<Page<(Organization, Option<DirectoryEntry>)>, StoreError> {
     let found = app.db.organizations(filter, page).await?;
-    let mut items = Vec::with_capacity(found.items.len());
-    for organization in found.items {
-        let entry = app.db.directory_entry(organization.id).await?;
-        items.push((organization, entry));
-    }
+    let ids: Vec<Uuid> = found.items.iter().map(|o| o.id).collect();
+    let mut entries = app.db.directory_entries(&ids).await?;
+    let items = found
+        .items
+        .into_iter()
+        .map(|organization| {
+            let entry = entries.remove(&organization.id);
+            (organization, entry)
+        })
+        .collect();
     Ok(Page {
         total: found.total,
         items,

@@ -10,6 +10,7 @@ use acoge_domain::{
 use acoge_store::{
     ContextEntry, ContextScope, KeyFigures, MunicipalityFilter, StateOverview, StoreError,
 };
+use std::collections::HashMap;
 
 /// Every state's boundary (GeoJSON geometry as text), by state key.
 pub async fn state_boundaries(app: &AppState) -> Result<Vec<(StateKey, String)>, StoreError> {
@@ -19,6 +20,19 @@ pub async fn state_boundaries(app: &AppState) -> Result<Vec<(StateKey, String)>,
 /// Every state with its figures.
 pub async fn states(app: &AppState) -> Result<Vec<StateOverview>, StoreError> {
     app.db.states().await
+}
+
+/// Every state's key and name (for labels: no counts).
+pub async fn state_names(app: &AppState) -> Result<Vec<(StateKey, String)>, StoreError> {
+    app.db.state_names().await
+}
+
+/// The names of these municipalities, in one query.
+pub async fn municipality_names(
+    app: &AppState,
+    keys: &[Cvegeo],
+) -> Result<HashMap<Cvegeo, String>, StoreError> {
+    app.db.municipality_names(keys).await
 }
 
 /// One state with its figures.

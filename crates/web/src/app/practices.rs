@@ -258,6 +258,28 @@ pub async fn reply(app: &AppState, actor: &Actor, id: Uuid, body: &str) -> Resul
 }
 
 /// A page of practices the viewer may see, filtered and sorted.
+/// The names of these organizations (those in the directory), in one query.
+pub async fn organization_names(
+    app: &AppState,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, StoreError> {
+    app.db.organization_names(ids).await
+}
+
+/// A page of the list and its facet counts, reading their shared counts once.
+pub async fn practices_with_facets(
+    app: &AppState,
+    filter: &PracticeFilter,
+    visibility: Visibility,
+    viewer: Option<(Uuid, Option<Uuid>)>,
+    sort: PracticeSort,
+    page: PageRequest,
+) -> Result<(Page<PracticeRecord>, Facets), StoreError> {
+    app.db
+        .practices_with_facets(filter, visibility, viewer, sort, page)
+        .await
+}
+
 pub async fn practices(
     app: &AppState,
     filter: &PracticeFilter,
@@ -269,16 +291,6 @@ pub async fn practices(
     app.db
         .practices(filter, visibility, viewer, sort, page)
         .await
-}
-
-/// Facet counts over the practices the filter selects.
-pub async fn practice_facets(
-    app: &AppState,
-    filter: &PracticeFilter,
-    visibility: Visibility,
-    viewer: Option<(Uuid, Option<Uuid>)>,
-) -> Result<Facets, StoreError> {
-    app.db.practice_facets(filter, visibility, viewer).await
 }
 
 /// The reviews of a practice.

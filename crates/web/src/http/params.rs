@@ -1,7 +1,15 @@
 //! Query parameters, validated one by one so an error names the parameter.
+//! Every list pages the same way: `page` from 1, `per_page` up to
+//! `PageRequest::MAX_PER_PAGE`, at most `MAX_DEPTH` items deep
+//! (`Params::page`), and never past its last page (`existing_page`).
 
 use acoge_domain::page::PageRequest;
 use std::fmt::Display;
+
+/// How deep any list goes. Skipping rows costs what is skipped, on either
+/// backend, and nobody reads 500 pages: narrowing the filters is the way
+/// further (search says the same with `filters::MAX_RESULT_DEPTH`).
+pub const MAX_DEPTH: u32 = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("parameter {name:?}: {reason}")]
@@ -57,10 +65,51 @@ impl Params {
         };
         let page = number("page", 1_000_000)?.unwrap_or(1);
         let per_page = number("per_page", PageRequest::MAX_PER_PAGE)?.unwrap_or(default_per_page);
-        PageRequest::new(page, per_page).ok_or_else(|| ParamError {
+        let request = PageRequest::new(page, per_page).ok_or_else(|| ParamError {
             name: "per_page".to_owned(),
             reason: format!("must be from 1 to {}", PageRequest::MAX_PER_PAGE),
-        })
+        })?;
+        let deepest = MAX_DEPTH.div_ceil(request.per_page);
+        if request.page > deepest {
+            return Err(ParamError {
+                name: "page".to_owned(),
+                reason: format!(
+                    "lists go {MAX_DEPTH} items deep at most: page {deepest} with {} per page; narrow the filters to see further",
+                    request.per_page
+                ),
+            });
+        }
+        Ok(request)
+    }
+}
+
+/// A page past the end of its list (page 1 always exists, empty or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PastLastPage {
+    /// The last page there is.
+    pub last: u64,
+}
+
+impl From<PastLastPage> for ParamError {
+    fn from(past: PastLastPage) -> Self {
+        ParamError {
+            name: "page".to_owned(),
+            reason: format!(
+                "the list has {} page(s); the last is {}",
+                past.last, past.last
+            ),
+        }
+    }
+}
+
+/// `request` if its list of `total` items reaches that page. The API turns
+/// the error into a 400 naming `page`; pages show a page linking to the last.
+pub fn existing_page(request: PageRequest, total: u64) -> Result<PageRequest, PastLastPage> {
+    let last = total.div_ceil(u64::from(request.per_page)).max(1);
+    if u64::from(request.page) > last {
+        Err(PastLastPage { last })
+    } else {
+        Ok(request)
     }
 }
 
@@ -80,5 +129,30 @@ mod tests {
             .page(20)
             .unwrap();
         assert_eq!((ok.page, ok.per_page), (2, 5));
+    }
+
+    #[test]
+    fn lists_stop_at_a_depth_and_at_their_last_page() {
+        let deep = Params::parse(Some("page=999999")).unwrap();
+        assert_eq!(deep.page(20).unwrap_err().name, "page");
+        let deepest = Params::parse(Some("page=100&per_page=100")).unwrap();
+        assert_eq!(deepest.page(20).unwrap().page, 100);
+        let beyond = Params::parse(Some("page=101&per_page=100")).unwrap();
+        assert_eq!(beyond.page(20).unwrap_err().name, "page");
+
+        let request = PageRequest::new(3, 20).unwrap();
+        assert_eq!(existing_page(request, 41), Ok(request));
+        assert_eq!(existing_page(request, 40), Err(PastLastPage { last: 2 }));
+        let first = PageRequest::new(1, 20).unwrap();
+        assert_eq!(
+            existing_page(first, 0),
+            Ok(first),
+            "an empty list has page 1"
+        );
+        assert_eq!(
+            ParamError::from(PastLastPage { last: 2 }).name,
+            "page",
+            "the API names the parameter"
+        );
     }
 }

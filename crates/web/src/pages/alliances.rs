@@ -1,32 +1,73 @@
 //! Alliances (declared by members or derived from published practices), the
 //! alliance network drawn and tabulated, and the map of who is where.
 
-use super::{Chrome, Ctx, PageError, form::FormData, render};
+use super::{Chrome, Ctx, PageError, Pager, form::FormData, render};
 use crate::{
     AppState,
     app::error::AppError,
-    app::{directory, places},
+    app::{
+        directory::{self, Latest},
+        places,
+    },
+    http::params::{ParamError, Params},
     render::map,
     render::network_svg::{self, NodeLabel},
 };
-use acoge_analysis::{ActorGroup, actor_group};
+use acoge_analysis::{ActorGroup, actor_group, analyze_network};
 use acoge_domain::{
     accounts::Capability,
     alliance::{AllianceInput, AllianceKind},
     fields::FieldError,
     organization::Organization,
-    page::PageRequest,
+    page::{Page, PageRequest},
     practice::Sector,
 };
 use acoge_store::{AllianceRecord, OrganizationFilter};
 use askama::Template;
 use axum::{
     extract::State,
-    http::{StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
 };
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
+
+/// Alliances, and organizations in the network's table, per page.
+const PER_PAGE: u32 = 50;
+/// Bridges named on the network page (the API's edges say which are bridges).
+const BRIDGES_SHOWN: usize = 20;
+/// Municipalities marked on the directory map: those with most services.
+const MARKERS: usize = 60;
+
+/// An answer made of the directory's analysis, with what a cache may do
+/// with it: nothing while the first analysis is computed (the page says so),
+/// only revalidate while a newer one is computed, as it likes otherwise.
+pub(super) fn analysed(latest: Option<&Latest>, page: impl IntoResponse) -> Response {
+    let mut response = page.into_response();
+    let cache = match latest {
+        None => Some("no-store"),
+        Some(latest) if !latest.current => Some("no-cache"),
+        Some(_) => None,
+    };
+    if let Some(value) = cache {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// A page past the last is a bad `page`, named (there is always a first).
+fn check_page(request: PageRequest, total: u64) -> Result<u64, ParamError> {
+    let pages = total.div_ceil(u64::from(request.per_page)).max(1);
+    if u64::from(request.page) > pages {
+        return Err(ParamError {
+            name: "page".to_owned(),
+            reason: format!("there are {pages} pages"),
+        });
+    }
+    Ok(pages)
+}
 
 #[derive(Template)]
 #[template(path = "alliances.html")]
@@ -34,14 +75,50 @@ struct ListPage {
     chrome: Chrome,
     alliances: Vec<AllianceRecord>,
     signed_in: bool,
+    /// The first analysis after a start is not ready yet.
+    computing: bool,
+    /// How many there are, and how many intersectoral.
+    summary: String,
+    pager: Pager,
 }
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Html<String>, PageError> {
-    render(&ListPage {
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let params = Params::parse(ctx.raw_query())?;
+    let request = params.page(PER_PAGE)?;
+    let latest = directory::analysis(&app).await?;
+    let (page, intersectoral) = match &latest {
+        Some(latest) => {
+            check_page(request, latest.analysis.alliances().len() as u64)?;
+            (
+                directory::alliances_page(&app, &latest.analysis, request).await?,
+                latest.analysis.intersectoral_count(),
+            )
+        }
+        None => (
+            Page {
+                total: 0,
+                items: Vec::new(),
+            },
+            0,
+        ),
+    };
+    let pager = Pager::new("/alianzas", &[], request.page, page.page_count(request));
+    let summary = ctx.tr.with(
+        "alliances-count",
+        &[
+            ("total", ctx.tr.number(page.total).into()),
+            ("intersectoral", ctx.tr.number(intersectoral as u64).into()),
+        ],
+    );
+    let html = render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("alliances-title"), "organizations"),
-        alliances: directory::alliances(&app).await?,
+        alliances: page.items,
         signed_in: ctx.member().is_some(),
-    })
+        computing: latest.is_none(),
+        summary,
+        pager,
+    })?;
+    Ok(analysed(latest.as_ref(), html))
 }
 
 #[derive(Template)]
@@ -157,54 +234,33 @@ pub struct NodeRow {
 #[template(path = "network.html")]
 struct NetworkPage {
     chrome: Chrome,
+    computing: bool,
     rows: Vec<NodeRow>,
+    /// How many organizations the picture shows, of how many allied.
+    showing: String,
     bridges: Vec<(String, String)>,
+    /// How many bridges are not named, when some are not.
+    more_bridges: Option<String>,
     isolated: usize,
+    /// That betweenness was estimated, and from how many sources.
+    sampled: Option<String>,
     groups: &'static [ActorGroup],
+    pager: Pager,
 }
 
-pub async fn network(State(app): State<AppState>, ctx: Ctx) -> Result<Html<String>, PageError> {
-    let analysis = app.analysis.current(&app).await?;
-    let kinds: HashMap<Uuid, _> = analysis
-        .facts
-        .organizations
-        .iter()
-        .map(|o| (o.id, o.kind))
-        .collect();
-    let name = |id: Uuid| {
-        analysis
-            .organization_name(id)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let mut rows: Vec<NodeRow> = analysis
-        .network
-        .nodes
-        .iter()
-        .filter(|n| n.degree > 0)
-        .filter_map(|n| {
-            Some(NodeRow {
-                id: n.id,
-                name: name(n.id),
-                group: actor_group(*kinds.get(&n.id)?),
-                degree: n.degree,
-                betweenness: format!("{:.1}", n.betweenness_normalized * 100.0),
-                cut_vertex: analysis.network.cut_vertices.contains(&n.id),
-            })
-        })
-        .collect();
-    rows.sort_by(|a, b| b.degree.cmp(&a.degree).then_with(|| a.name.cmp(&b.name)));
-    let isolated = analysis.network.nodes.len() - rows.len();
-    render(&NetworkPage {
+pub async fn network(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let params = Params::parse(ctx.raw_query())?;
+    let request = params.page(PER_PAGE)?;
+    let latest = directory::analysis(&app).await?;
+    let mut page = NetworkPage {
         chrome: ctx.chrome(ctx.tr.t("network-title"), "organizations"),
-        bridges: analysis
-            .network
-            .bridges
-            .iter()
-            .map(|e| (name(e.a), name(e.b)))
-            .collect(),
-        rows,
-        isolated,
+        computing: latest.is_none(),
+        rows: Vec::new(),
+        showing: String::new(),
+        bridges: Vec::new(),
+        more_bridges: None,
+        isolated: 0,
+        sampled: None,
         groups: &[
             ActorGroup::Government,
             ActorGroup::CivilSociety,
@@ -212,35 +268,90 @@ pub async fn network(State(app): State<AppState>, ctx: Ctx) -> Result<Html<Strin
             ActorGroup::Academia,
             ActorGroup::PrivateSector,
         ],
-    })
+        pager: Pager::new("/red", &[], 1, 1),
+    };
+    if let Some(latest) = &latest {
+        let analysis = &latest.analysis;
+        let allied = analysis.allied_count();
+        let pages = check_page(request, allied as u64)?;
+        let skip = usize::try_from(request.offset()).unwrap_or(usize::MAX);
+        page.rows = analysis
+            .ranked(skip, request.per_page as usize)
+            .map(|(node, organization)| NodeRow {
+                id: node.id,
+                name: organization.name.clone(),
+                group: actor_group(organization.kind),
+                degree: node.degree,
+                betweenness: format!("{:.1}", node.betweenness_normalized * 100.0),
+                cut_vertex: analysis.is_cut_vertex(node.id),
+            })
+            .collect();
+        let name = |id: Uuid| {
+            analysis
+                .organization_name(id)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let bridges = &analysis.network.bridges;
+        page.bridges = bridges
+            .iter()
+            .take(BRIDGES_SHOWN)
+            .map(|e| (name(e.a), name(e.b)))
+            .collect();
+        let tr = ctx.tr;
+        let more = bridges.len().saturating_sub(BRIDGES_SHOWN) as u64;
+        page.more_bridges =
+            (more > 0).then(|| tr.with_text("network-more-bridges", "count", &tr.number(more)));
+        page.showing = tr.with(
+            "network-showing",
+            &[
+                ("shown", tr.number(analysis.drawn.nodes.len() as u64).into()),
+                ("total", tr.number(allied as u64).into()),
+            ],
+        );
+        page.isolated = analysis.network.nodes.len() - allied;
+        page.sampled = analysis
+            .network
+            .sampled_sources
+            .map(|sources| tr.with_text("network-sampled", "sources", &sources.to_string()));
+        page.pager = Pager::new("/red", &[], request.page, pages);
+    }
+    Ok(analysed(latest.as_ref(), render(&page)?))
 }
 
-pub async fn network_svg(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    let analysis = app.analysis.current(&app).await?;
-    let labels: HashMap<Uuid, NodeLabel> = analysis
-        .facts
-        .organizations
-        .iter()
-        .map(|o| {
-            let short_name: String = o.name.chars().take(28).collect();
-            let group = actor_group(o.kind);
-            (o.id, NodeLabel { short_name, group })
-        })
-        .collect();
-    let svg = network_svg::svg(
-        &ctx.tr.t("network-title"),
-        &analysis.drawn,
-        &analysis.placements,
-        &labels,
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        svg,
+fn svg_response(latest: Option<&Latest>, svg: String) -> Response {
+    analysed(
+        latest,
+        (
+            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+            svg,
+        ),
     )
-        .into_response())
+}
+
+/// The most connected part of the network (see `jobs::analysis::DRAWN`).
+pub async fn network_svg(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let latest = directory::analysis(&app).await?;
+    let title = ctx.tr.t("network-title");
+    let svg = match &latest {
+        Some(latest) => {
+            let analysis = &latest.analysis;
+            let labels: HashMap<Uuid, NodeLabel> = analysis
+                .drawn
+                .nodes
+                .iter()
+                .filter_map(|node| {
+                    let o = analysis.organization(node.id)?;
+                    let short_name: String = o.name.chars().take(28).collect();
+                    let group = actor_group(o.kind);
+                    Some((o.id, NodeLabel { short_name, group }))
+                })
+                .collect();
+            network_svg::svg(&title, &analysis.drawn, &analysis.placements, &labels)
+        }
+        None => network_svg::svg(&title, &analyze_network(&[], &[]), &[], &HashMap::new()),
+    };
+    Ok(svg_response(latest.as_ref(), svg))
 }
 
 /// One state of the directory map's table.
@@ -251,69 +362,43 @@ pub struct StateRow {
     pub services: usize,
 }
 
-async fn state_rows(app: &AppState) -> Result<(Vec<StateRow>, Vec<map::Marker>), PageError> {
-    let analysis = app.analysis.current(app).await?;
+/// Organizations (by seat) and services per state, from the last analysis.
+async fn state_rows(app: &AppState, latest: Option<&Latest>) -> Result<Vec<StateRow>, PageError> {
     let states = places::states(app).await?;
-    let mut organizations: HashMap<String, usize> = HashMap::new();
-    for o in &analysis.facts.organizations {
-        if let Some(seat) = &o.seat {
-            *organizations.entry(seat.state().to_string()).or_default() += 1;
-        }
-    }
-    let mut services: HashMap<String, usize> = HashMap::new();
-    let mut per_municipality: HashMap<&str, usize> = HashMap::new();
-    for s in &analysis.facts.services {
-        *services
-            .entry(s.municipality.state().to_string())
-            .or_default() += 1;
-        *per_municipality.entry(s.municipality.as_str()).or_default() += 1;
-    }
-    let rows = states
+    let count = |map: Option<&BTreeMap<acoge_domain::StateKey, usize>>, key| {
+        map.and_then(|m| m.get(key)).copied().unwrap_or(0)
+    };
+    let analysis = latest.map(|l| &l.analysis);
+    Ok(states
         .iter()
         .map(|s| StateRow {
             key: s.state.key.to_string(),
             name: s.state.name.clone(),
-            organizations: organizations
-                .get(s.state.key.as_str())
-                .copied()
-                .unwrap_or(0),
-            services: services.get(s.state.key.as_str()).copied().unwrap_or(0),
+            organizations: count(analysis.map(|a| a.organizations_by_state()), &s.state.key),
+            services: count(analysis.map(|a| a.services_by_state()), &s.state.key),
         })
-        .collect();
-    let markers = analysis
-        .facts
-        .municipalities
-        .iter()
-        .filter_map(|m| {
-            let count = *per_municipality.get(m.cvegeo.as_str())?;
-            let seat = m.seat?;
-            Some(map::Marker {
-                lon: seat.lon,
-                lat: seat.lat,
-                radius: 2.0 + (count as f64).sqrt() * 1.5,
-                label: format!("{}: {count}", m.cvegeo),
-            })
-        })
-        .collect();
-    Ok((rows, markers))
+        .collect())
 }
 
 #[derive(Template)]
 #[template(path = "directory_map.html")]
 struct MapPage {
     chrome: Chrome,
+    computing: bool,
     rows: Vec<StateRow>,
+    markers: usize,
 }
 
-pub async fn directory_map(
-    State(app): State<AppState>,
-    ctx: Ctx,
-) -> Result<Html<String>, PageError> {
-    let (rows, _) = state_rows(&app).await?;
-    render(&MapPage {
+pub async fn directory_map(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let latest = directory::analysis(&app).await?;
+    let rows = state_rows(&app, latest.as_ref()).await?;
+    let html = render(&MapPage {
         chrome: ctx.chrome(ctx.tr.t("directory-map-title"), "organizations"),
+        computing: latest.is_none(),
         rows,
-    })
+        markers: MARKERS,
+    })?;
+    Ok(analysed(latest.as_ref(), html))
 }
 
 /// Shades for organizations plus services per state, lightest for none.
@@ -327,11 +412,15 @@ fn shade(count: usize) -> &'static str {
     }
 }
 
+/// The states shaded by what they hold, and a circle at each of the
+/// `MARKERS` municipalities with most services (one per place, not per
+/// service: the picture stays the same size at any size of the directory).
 pub async fn directory_map_svg(
     State(app): State<AppState>,
     ctx: Ctx,
 ) -> Result<Response, PageError> {
-    let (rows, markers) = state_rows(&app).await?;
+    let latest = directory::analysis(&app).await?;
+    let rows = state_rows(&app, latest.as_ref()).await?;
     let boundaries = places::state_boundaries(&app).await?;
     let regions: Vec<map::Region> = rows
         .iter()
@@ -345,12 +434,20 @@ pub async fn directory_map_svg(
             })
         })
         .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        map::svg(&ctx.tr.t("directory-map-title"), &regions, &markers),
-    )
-        .into_response())
+    let markers: Vec<map::Marker> = latest
+        .iter()
+        .flat_map(|l| l.analysis.services_by_place().iter())
+        .filter_map(|place| {
+            let seat = place.seat?;
+            Some(map::Marker {
+                lon: seat.lon,
+                lat: seat.lat,
+                radius: 2.0 + (place.count as f64).sqrt() * 1.5,
+                label: format!("{}: {}", place.cvegeo, place.count),
+            })
+        })
+        .take(MARKERS)
+        .collect();
+    let svg = map::svg(&ctx.tr.t("directory-map-title"), &regions, &markers);
+    Ok(svg_response(latest.as_ref(), svg))
 }

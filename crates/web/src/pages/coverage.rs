@@ -1,10 +1,13 @@
 //! A municipality's sector coverage, its gaps and the partners that could
 //! fill them, with the reasons in words; and the small map that locates it.
 
-use super::{Chrome, Ctx, PageError, PageResult, geo::municipality_and_state, render};
+use super::{Chrome, Ctx, PageError, geo::municipality_and_state, render};
 use crate::{
     AppState,
-    app::places,
+    app::{
+        directory::{self, Analysis},
+        places,
+    },
     http::ids::Id,
     render::{i18n::Tr, map},
 };
@@ -35,9 +38,13 @@ fn level_slug(level: CoverageLevel) -> &'static str {
     }
 }
 
-/// The coverage table of a municipality, for its page.
+/// The coverage table of a municipality, for its page; empty while the
+/// first analysis after a start is computed (a lookup in the last analysis
+/// otherwise, never a computation).
 pub async fn sector_rows(app: &AppState, cvegeo: &Cvegeo) -> Result<Vec<SectorRow>, PageError> {
-    let analysis = app.analysis.current(app).await?;
+    let Some(analysis) = directory::latest_analysis(app) else {
+        return Ok(Vec::new());
+    };
     let coverage = analysis.coverage(cvegeo);
     Ok(coverage
         .sectors
@@ -72,11 +79,14 @@ struct SuggestionsPage {
     cvegeo: String,
     name: String,
     gaps: Vec<(Sector, Vec<SuggestionView>)>,
+    /// The first analysis after a start is not ready yet.
+    computing: bool,
 }
 
 /// Names the places and partners a reason mentions.
 async fn reason_text(
     app: &AppState,
+    analysis: &Analysis,
     tr: Tr,
     reason: &Reason,
     names: &mut HashMap<String, String>,
@@ -121,24 +131,33 @@ async fn reason_text(
             ],
         ),
         Reason::AlliedWithLocalPartner { partner } => {
-            let analysis = app.analysis.current(app).await?;
             let name = analysis.organization_name(*partner).unwrap_or_default();
             tr.with_text("suggestion-ally", "partner", name)
         }
     })
 }
 
-pub async fn suggestions(State(app): State<AppState>, ctx: Ctx, Id(key): Id<Cvegeo>) -> PageResult {
+pub async fn suggestions(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(key): Id<Cvegeo>,
+) -> Result<Response, PageError> {
     let (cvegeo, municipality, _) = municipality_and_state(&app, key).await?;
-    let analysis = app.analysis.current(&app).await?;
+    let latest = directory::analysis(&app).await?;
     let mut names = HashMap::new();
     let mut gaps = Vec::new();
-    for (sector, suggestions) in analysis.suggestions(&cvegeo) {
+    let found = latest
+        .as_ref()
+        .map(|l| directory::gap_suggestions(&l.analysis, &cvegeo))
+        .unwrap_or_default();
+    for (sector, suggestions) in found {
+        let Some(latest) = &latest else { break };
         let mut views = Vec::new();
         for suggestion in suggestions {
             let mut reasons = Vec::new();
             for reason in &suggestion.reasons {
-                reasons.push(reason_text(&app, ctx.tr, reason, &mut names).await?);
+                reasons
+                    .push(reason_text(&app, &latest.analysis, ctx.tr, reason, &mut names).await?);
             }
             views.push(SuggestionView {
                 organization: suggestion.organization,
@@ -151,12 +170,14 @@ pub async fn suggestions(State(app): State<AppState>, ctx: Ctx, Id(key): Id<Cveg
     let title = ctx
         .tr
         .with_text("suggestions-title", "name", &municipality.name);
-    render(&SuggestionsPage {
+    let page = render(&SuggestionsPage {
         chrome: ctx.chrome(title, "municipalities"),
         cvegeo: cvegeo.to_string(),
         name: municipality.name,
         gaps,
-    })
+        computing: latest.is_none(),
+    })?;
+    Ok(super::alliances::analysed(latest.as_ref(), page))
 }
 
 /// A small map of Mexico: the municipality's state shaded, a dot at its seat.

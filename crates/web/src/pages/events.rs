@@ -7,7 +7,7 @@ use crate::{
     AppState,
     app::{discussions, events},
     http::ids::{EventKey, Id},
-    http::params::Params,
+    http::params::{Params, existing_page},
     render::i18n::Tr,
 };
 use acoge_domain::{
@@ -114,7 +114,7 @@ fn zone_query(zone: &str) -> String {
     }
 }
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let params = Params::parse(ctx.raw_query())?;
     let page = params.page(20)?;
     let zone = viewer_zone(&params)?;
@@ -139,13 +139,12 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
     } else {
         zone
     };
-    let pager = Pager::new(
-        "/eventos",
-        &[("zona", kept.to_owned())],
-        page.page,
-        past.page_count(page),
-    );
-    render(&ListPage {
+    let filters = [("zona", kept.to_owned())];
+    if let Err(past) = existing_page(page, past.total) {
+        return super::practices::past_last_page(&ctx, "/eventos", &filters, past);
+    }
+    let pager = Pager::new("/eventos", &filters, page.page, past.page_count(page));
+    Ok(render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("events-title"), "events"),
         upcoming,
         past: with_when(past.items),
@@ -158,7 +157,8 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         zones: TIME_ZONES,
         zone,
         zone_query: zone_query(zone),
-    })
+    })?
+    .into_response())
 }
 
 #[derive(Template)]

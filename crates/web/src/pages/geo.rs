@@ -1,11 +1,11 @@
 //! States and municipalities.
 
-use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
+use super::{Chrome, Ctx, PageError, PageResult, Pager, practices::past_last_page, render};
 use crate::{
     AppState,
     app::{directory, legal_framework, places, practices},
     http::ids::Id,
-    http::params::Params,
+    http::params::{Params, existing_page},
 };
 use acoge_domain::{
     Cvegeo, StateKey, geo::Municipality, legal::StateLaw, organization::Organization,
@@ -15,7 +15,53 @@ use acoge_store::{
     ContextEntry, ContextScope, MunicipalityFilter, OrganizationFilter, StateOverview,
 };
 use askama::Template;
-use axum::extract::State;
+use axum::{
+    extract::State,
+    response::{IntoResponse, Response},
+};
+
+/// Organizations and practices a place page lists; the rest are a link away.
+const PLACE_LIST: u32 = 20;
+
+/// A short list on a place page: its first items, how many there are in
+/// all, and the address of the whole list.
+pub struct Preview<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub href: String,
+}
+
+impl<T> Preview<T> {
+    pub fn more(&self) -> bool {
+        self.total > self.items.len() as u64
+    }
+}
+
+/// The most recent published practices of a place (their count is kept).
+async fn recent_practices(
+    app: &AppState,
+    filter: acoge_store::PracticeFilter,
+    href: String,
+) -> Result<Preview<(uuid::Uuid, String)>, PageError> {
+    let page = practices::practices(
+        app,
+        &filter,
+        acoge_store::Visibility::Public,
+        None,
+        acoge_store::PracticeSort::Recent,
+        PageRequest::first(PLACE_LIST),
+    )
+    .await?;
+    Ok(Preview {
+        items: page
+            .items
+            .into_iter()
+            .map(|p| (p.id, p.content.title))
+            .collect(),
+        total: page.total,
+        href,
+    })
+}
 
 #[derive(Template)]
 #[template(path = "states.html")]
@@ -39,7 +85,8 @@ struct StatePage {
     overview: StateOverview,
     laws: Vec<StateLaw>,
     contexts: Vec<ContextEntry>,
-    organizations: Vec<Organization>,
+    organizations: Preview<Organization>,
+    practices: Preview<(uuid::Uuid, String)>,
     findings: Vec<(acoge_domain::legal::HarmonizationFinding, String)>,
 }
 
@@ -64,14 +111,24 @@ pub async fn state(State(app): State<AppState>, ctx: Ctx, Id(key): Id<StateKey>)
             (f, text)
         })
         .collect();
+    let organizations =
+        directory::organizations(&app, &filter, PageRequest::first(PLACE_LIST)).await?;
+    let practice_filter = acoge_store::PracticeFilter {
+        state: Some(key.clone()),
+        ..Default::default()
+    };
     render(&StatePage {
         chrome: ctx.chrome(overview.state.name.clone(), "states"),
         findings,
         laws: legal_framework::state_laws(&app, Some(&key)).await?,
         contexts: places::municipal_contexts(&app, ContextScope::State(&key)).await?,
-        organizations: directory::organizations(&app, &filter, PageRequest::first(100))
-            .await?
-            .items,
+        organizations: Preview {
+            items: organizations.items,
+            total: organizations.total,
+            href: format!("/organizaciones?estado={key}"),
+        },
+        practices: recent_practices(&app, practice_filter, format!("/practicas?estado={key}"))
+            .await?,
         overview,
     })
 }
@@ -90,7 +147,7 @@ struct MunicipalitiesPage {
     pager: Pager,
 }
 
-pub async fn municipalities(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+pub async fn municipalities(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let params = Params::parse(ctx.raw_query())?;
     let filter = MunicipalityFilter {
         state: params.parse_with("estado", StateKey::parse)?,
@@ -109,17 +166,16 @@ pub async fn municipalities(State(app): State<AppState>, ctx: Ctx) -> PageResult
         .map(|c| c.slug().to_owned())
         .unwrap_or_default();
     let name = filter.name.clone().unwrap_or_default();
-    let pager = Pager::new(
-        "/municipios",
-        &[
-            ("estado", selected_state.clone()),
-            ("contexto", selected_context.clone()),
-            ("q", name.clone()),
-        ],
-        page.page,
-        result.page_count(page),
-    );
-    render(&MunicipalitiesPage {
+    let filters = [
+        ("estado", selected_state.clone()),
+        ("contexto", selected_context.clone()),
+        ("q", name.clone()),
+    ];
+    if let Err(past) = existing_page(page, result.total) {
+        return past_last_page(&ctx, "/municipios", &filters, past);
+    }
+    let pager = Pager::new("/municipios", &filters, page.page, result.page_count(page));
+    Ok(render(&MunicipalitiesPage {
         chrome: ctx.chrome(ctx.tr.t("municipalities-title"), "municipalities"),
         states: places::states(&app).await?,
         contexts: MigrationContext::ALL,
@@ -129,7 +185,8 @@ pub async fn municipalities(State(app): State<AppState>, ctx: Ctx) -> PageResult
         total: result.total,
         items: result.items,
         pager,
-    })
+    })?
+    .into_response())
 }
 
 #[derive(Template)]
@@ -139,8 +196,8 @@ struct MunicipalityPage {
     municipality: Municipality,
     state_name: String,
     contexts: Vec<ContextEntry>,
-    organizations: Vec<Organization>,
-    practices: Vec<(uuid::Uuid, String)>,
+    organizations: Preview<Organization>,
+    practices: Preview<(uuid::Uuid, String)>,
     coverage: Vec<super::coverage::SectorRow>,
 }
 
@@ -153,9 +210,12 @@ pub(super) async fn municipality_and_state(
     let municipality = places::municipality(app, &cvegeo)
         .await?
         .ok_or_else(PageError::not_found)?;
-    let state_name = places::state(app, &municipality.state_key)
+    // Names only: the state's counts are its own page's.
+    let state_name = places::state_names(app)
         .await?
-        .map(|s| s.state.name)
+        .into_iter()
+        .find(|(key, _)| *key == municipality.state_key)
+        .map(|(_, name)| name)
         .unwrap_or_default();
     Ok((cvegeo, municipality, state_name))
 }
@@ -181,27 +241,25 @@ pub async fn municipality(
         municipality: Some(cvegeo.clone()),
         ..Default::default()
     };
-    let practices = practices::practices(
+    let practices = recent_practices(
         &app,
-        &practice_filter,
-        acoge_store::Visibility::Public,
-        None,
-        acoge_store::PracticeSort::Recent,
-        PageRequest::first(20),
+        practice_filter,
+        format!("/practicas?municipio={cvegeo}"),
     )
-    .await?
-    .items
-    .into_iter()
-    .map(|p| (p.id, p.content.title))
-    .collect();
+    .await?;
+    let organizations =
+        directory::organizations(&app, &filter, PageRequest::first(PLACE_LIST)).await?;
     render(&MunicipalityPage {
         chrome: ctx.chrome(title, "municipalities"),
         coverage: super::coverage::sector_rows(&app, &cvegeo).await?,
         practices,
         contexts: places::municipal_contexts(&app, ContextScope::Municipality(&cvegeo)).await?,
-        organizations: directory::organizations(&app, &filter, PageRequest::first(100))
-            .await?
-            .items,
+        organizations: Preview {
+            items: organizations.items,
+            total: organizations.total,
+            // The directory lists by state; search narrows to the municipality.
+            href: format!("/buscar?tipo=organization&municipio={cvegeo}"),
+        },
         municipality,
         state_name,
     })

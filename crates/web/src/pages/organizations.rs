@@ -22,6 +22,9 @@ use askama::Template;
 use axum::extract::State;
 use uuid::Uuid;
 
+/// Alliances an organization's page names (the others are counted).
+const ALLIANCES_SHOWN: usize = 20;
+
 #[derive(Template)]
 #[template(path = "organizations.html")]
 struct ListPage {
@@ -100,6 +103,8 @@ struct ShowPage {
     territories: Vec<(String, String)>,
     services: Vec<ServiceRecord>,
     alliances: Vec<AllianceRecord>,
+    /// Alliances not listed, when there are more than `ALLIANCES_SHOWN`.
+    more_alliances: Option<String>,
     can_edit: bool,
     moderator: bool,
     csrf: String,
@@ -110,26 +115,20 @@ async fn territory_names(
     app: &AppState,
     territories: &[Territory],
 ) -> Result<Vec<(String, String)>, PageError> {
-    let mut out = Vec::new();
-    for territory in territories {
-        out.push(match territory {
-            Territory::Municipality(cvegeo) => {
-                let name = places::municipality(app, cvegeo).await?.map(|m| m.name);
-                (
-                    format!("/municipios/{cvegeo}"),
-                    name.unwrap_or_else(|| cvegeo.to_string()),
-                )
-            }
-            Territory::State(key) => {
-                let name = places::state(app, key).await?.map(|s| s.state.name);
-                (
-                    format!("/estados/{key}"),
-                    name.unwrap_or_else(|| key.to_string()),
-                )
-            }
-        });
-    }
-    Ok(out)
+    let names = directory::territory_names(app, territories).await?;
+    Ok(territories
+        .iter()
+        .map(|territory| {
+            let (href, key) = match territory {
+                Territory::Municipality(cvegeo) => {
+                    (format!("/municipios/{cvegeo}"), cvegeo.to_string())
+                }
+                Territory::State(key) => (format!("/estados/{key}"), key.to_string()),
+            };
+            let name = names.get(&key).cloned().unwrap_or(key);
+            (href, name)
+        })
+        .collect())
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> PageResult {
@@ -172,25 +171,26 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> Pa
         &app,
         &ServiceFilter {
             include_closed: true,
+            organization: Some(id),
             ..ServiceFilter::default()
         },
     )
-    .await?
-    .into_iter()
-    .filter(|s| s.service.organization_id == id)
-    .collect();
-    let alliances = directory::alliances(&app)
-        .await?
-        .into_iter()
-        .filter(|a| a.alliance.members.contains(&id))
-        .collect();
+    .await?;
+    let (alliance_count, alliances) =
+        directory::alliances_of_organization(&app, id, ALLIANCES_SHOWN).await?;
     let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
     let own = ctx.member().and_then(|m| m.organization_id) == Some(id);
+    let more = alliance_count.saturating_sub(alliances.len() as u64);
+    let more_alliances = (more > 0).then(|| {
+        ctx.tr
+            .with_text("organization-more-alliances", "count", &ctx.tr.number(more))
+    });
     render(&ShowPage {
         entry,
         territories,
         services,
         alliances,
+        more_alliances,
         can_edit: moderator || own,
         moderator,
         csrf: ctx.csrf(),

@@ -9,10 +9,11 @@ use crate::{
     app::{directory, legal_framework, notifications, places, practices},
     http::filters::{PAGE_FILTERS, filter_from},
     http::ids::Id,
-    http::params::Params,
+    http::params::{Params, PastLastPage, existing_page},
     render::markdown::to_safe_html,
 };
 use acoge_domain::{
+    StateKey,
     accounts::{Capability, authorize},
     fields::FieldError,
     legal::Provision,
@@ -27,7 +28,7 @@ use acoge_domain::{
 };
 use acoge_store::{
     Facets, NotificationRecord, OrganizationFilter, PracticeRecord, ReplyRecord, ReviewRecord,
-    StateOverview, VersionRecord,
+    VersionRecord,
 };
 use askama::Template;
 use axum::{
@@ -49,6 +50,46 @@ pub struct FacetOption {
 pub struct FacetGroup {
     pub title: String,
     pub options: Vec<FacetOption>,
+}
+
+#[derive(Template)]
+#[template(path = "past_last_page.html")]
+struct PastLastPageView {
+    chrome: Chrome,
+    last: u64,
+    last_href: String,
+}
+
+/// The page for a list asked past its last page: 404, because the request
+/// is well formed but that page is not there (lists shrink: an old link to
+/// page 7 may now point past the end), with a link to the last page. The
+/// API answers 400 naming `page` instead (`existing_page`).
+pub(super) fn past_last_page(
+    ctx: &Ctx,
+    path: &str,
+    filters: &[(&str, String)],
+    past: PastLastPage,
+) -> Result<Response, PageError> {
+    let mut pairs: Vec<(&str, String)> = filters
+        .iter()
+        .filter(|(name, v)| *name != "page" && !v.is_empty())
+        .cloned()
+        .collect();
+    if past.last > 1 {
+        pairs.push(("page", past.last.to_string()));
+    }
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    let last_href = if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    };
+    let html = render(&PastLastPageView {
+        chrome: ctx.chrome(ctx.tr.t("past-last-page-title"), ""),
+        last: past.last,
+        last_href,
+    })?;
+    Ok((StatusCode::NOT_FOUND, html).into_response())
 }
 
 /// Builds facet links that keep the other filters.
@@ -114,7 +155,7 @@ type TermGroup = (
 fn facet_groups(
     ctx: &Ctx,
     facets: &Facets,
-    states: &[StateOverview],
+    states: &[(StateKey, String)],
     links: &LinkBuilder<'_>,
 ) -> Vec<FacetGroup> {
     let tr = ctx.tr;
@@ -136,8 +177,8 @@ fn facet_groups(
             .map(|(key, n)| {
                 let name = states
                     .iter()
-                    .find(|s| s.state.key.as_str() == key)
-                    .map(|s| s.state.name.clone());
+                    .find(|(k, _)| k.as_str() == key)
+                    .map(|(_, name)| name.clone());
                 option(
                     PAGE_FILTERS.state,
                     key,
@@ -231,14 +272,21 @@ pub struct Card {
 }
 
 async fn cards(app: &AppState, records: Vec<PracticeRecord>) -> Result<Vec<Card>, PageError> {
+    // Every place of the page in one query, not one per card.
+    let keys: Vec<_> = records
+        .iter()
+        .flat_map(|r| r.content.municipalities.iter().take(3).cloned())
+        .collect();
+    let names = places::municipality_names(app, &keys).await?;
     let mut out = Vec::with_capacity(records.len());
     for r in records {
-        let mut places = Vec::new();
-        for cvegeo in r.content.municipalities.iter().take(3) {
-            if let Some(m) = places::municipality(app, cvegeo).await? {
-                places.push(m.name);
-            }
-        }
+        let mut places: Vec<String> = r
+            .content
+            .municipalities
+            .iter()
+            .take(3)
+            .filter_map(|cvegeo| names.get(cvegeo).cloned())
+            .collect();
         if r.content.municipalities.len() > 3 {
             places.push("…".into());
         }
@@ -268,9 +316,12 @@ struct ListPage {
     clear_href: String,
     pager: Pager,
     can_create: bool,
+    /// False when the facet numbers would not be counts (`Facets::exact`).
+    exact_counts: bool,
+    facet_cap: u64,
 }
 
-async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> PageResult {
+async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> Result<Response, PageError> {
     let params = Params::parse(ctx.raw_query())?;
     let (mut filter, sort) = filter_from(&params, &PAGE_FILTERS)?;
     let (visibility, viewer) = practices::visibility(ctx.actor());
@@ -280,10 +331,13 @@ async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> PageResult {
         filter.mine = Some((member.id, member.organization_id));
     }
     let request = params.page(20)?;
-    let page = practices::practices(app, &filter, visibility, viewer, sort, request).await?;
-    let facets = practices::practice_facets(app, &filter, visibility, viewer).await?;
-    let states = places::states(app).await?;
+    let (page, facets) =
+        practices::practices_with_facets(app, &filter, visibility, viewer, sort, request).await?;
     let pairs = current_pairs(&params);
+    if let Err(past) = existing_page(request, page.total) {
+        return past_last_page(ctx, path, &pairs, past);
+    }
+    let states = places::state_names(app).await?;
     let links = LinkBuilder {
         pairs: pairs.clone(),
         path,
@@ -294,7 +348,7 @@ async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> PageResult {
     } else {
         "practices-title"
     });
-    render(&ListPage {
+    Ok(render(&ListPage {
         chrome: ctx.chrome(heading.clone(), "practices"),
         heading,
         mine,
@@ -309,14 +363,17 @@ async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> PageResult {
         clear_href: path.to_owned(),
         pager,
         can_create: authorize(ctx.actor(), Capability::Contribute).is_ok(),
-    })
+        exact_counts: facets.exact,
+        facet_cap: Facets::CAP,
+    })?
+    .into_response())
 }
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     list_page(&app, &ctx, false).await
 }
 
-pub async fn mine(State(app): State<AppState>, ctx: Ctx) -> PageResult {
+pub async fn mine(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     list_page(&app, &ctx, true).await
 }
 

@@ -74,6 +74,9 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         || request.sector.is_some();
     let browsing = request.text.trim().is_empty() && !filtered;
     let text = request.text.clone();
+    // Read before searching: a build that ends in between is then still
+    // said, never a build that is over while its results were missing.
+    let building = app.search_status.building();
     let results = search::run(&app, request)
         .await
         .map_err(|e| super::PageError::internal(&e))?;
@@ -119,10 +122,10 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         total: results.total,
         hits,
         groups,
-        notices: results
-            .notices
-            .iter()
-            .map(|n| ctx.tr.t(notice_key(*n)))
+        notices: building
+            .then(|| ctx.tr.t("search-notice-index-building"))
+            .into_iter()
+            .chain(results.notices.iter().map(|n| ctx.tr.t(notice_key(*n))))
             .collect(),
         pager: Pager::new("/buscar", &pairs, page, pages),
         text,

@@ -1,19 +1,25 @@
 //! Services: the list with filters, and what a municipality has there and
 //! near it, written for a basic phone on slow data.
 
-use super::{Chrome, Ctx, PageResult, geo::municipality_and_state, render};
+use super::{
+    Chrome, Ctx, PageError, PageResult, Pager, geo::municipality_and_state,
+    practices::past_last_page, render,
+};
 use crate::{
     AppState,
     app::error::AppError,
     app::{directory, places},
     http::ids::Id,
-    http::params::Params,
+    http::params::{Params, existing_page},
 };
 use acoge_domain::Cvegeo;
 use acoge_domain::{StateKey, practice::Sector};
 use acoge_store::{NearbyService, ServiceFilter, ServiceRecord, StateOverview};
 use askama::Template;
-use axum::extract::{RawQuery, State};
+use axum::{
+    extract::{RawQuery, State},
+    response::{IntoResponse, Response},
+};
 use uuid::Uuid;
 
 /// How far "near" reaches from a municipality's seat.
@@ -23,30 +29,54 @@ pub const NEAR_KM: f64 = 150.0;
 #[template(path = "services.html")]
 struct ListPage {
     chrome: Chrome,
+    total: u64,
     services: Vec<ServiceRecord>,
+    pager: Pager,
     states: Vec<StateOverview>,
     sectors: &'static [Sector],
     selected_state: String,
     selected_sector: String,
 }
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx, RawQuery(query): RawQuery) -> PageResult {
+/// Services on one page of the list.
+const PER_PAGE: u32 = 25;
+
+pub async fn list(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
     let params = Params::parse(query.as_deref())?;
     let state = params.parse_with("estado", StateKey::parse)?;
     let sector = params.parse_with("sector", Sector::parse)?;
+    let page = params.page(PER_PAGE)?;
     let filter = ServiceFilter {
         state: state.clone(),
         sector,
         ..ServiceFilter::default()
     };
-    render(&ListPage {
+    let found = directory::services_page(&app, &filter, page).await?;
+    let selected_state = state.map(|s| s.to_string()).unwrap_or_default();
+    let selected_sector = sector.map(|s| s.slug().to_owned()).unwrap_or_default();
+    let filters = [
+        ("estado", selected_state.clone()),
+        ("sector", selected_sector.clone()),
+    ];
+    if let Err(past) = existing_page(page, found.total) {
+        return past_last_page(&ctx, "/servicios", &filters, past);
+    }
+    let pager = Pager::new("/servicios", &filters, page.page, found.page_count(page));
+    Ok(render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("services-title"), "organizations"),
-        services: directory::services(&app, &filter).await?,
+        total: found.total,
+        services: found.items,
         states: places::states(&app).await?,
         sectors: Sector::ALL,
-        selected_state: state.map(|s| s.to_string()).unwrap_or_default(),
-        selected_sector: sector.map(|s| s.slug().to_owned()).unwrap_or_default(),
-    })
+        selected_state,
+        selected_sector,
+        pager,
+    })?
+    .into_response())
 }
 
 #[derive(Template)]
@@ -124,16 +154,14 @@ pub async fn csv(
         .into_iter()
         .map(|s| (s.state.key.to_string(), s.state.name))
         .collect();
-    let mut kinds: HashMap<uuid::Uuid, &'static str> = HashMap::new();
-    for record in &records {
-        let id = record.service.organization_id;
-        if let std::collections::hash_map::Entry::Vacant(slot) = kinds.entry(id) {
-            let kind = directory::organization(&app, id)
-                .await?
-                .map(|o| o.kind.slug());
-            slot.insert(kind.unwrap_or(""));
-        }
-    }
+    let mut ids: Vec<uuid::Uuid> = records.iter().map(|r| r.service.organization_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let kinds: HashMap<uuid::Uuid, &'static str> = directory::organizations_by_ids(&app, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, (organization, _))| (id, organization.kind.slug()))
+        .collect();
     let rows: Vec<acoge_formats::hxl::ServiceRow<'_>> = records
         .iter()
         .map(|r| acoge_formats::hxl::ServiceRow {

@@ -118,6 +118,7 @@ mod tests {
         let alliance = |members: &[usize]| AllianceFacts {
             id: Uuid::now_v7(),
             members: members.iter().map(|&i| ids[i]).collect(),
+            declared: true,
         };
         // A triangle 0-1-2 and a pendant 3 hanging from 2: 2-3 is a bridge.
         let network = analyze_network(&ids, &[alliance(&[0, 1, 2]), alliance(&[2, 3])]);

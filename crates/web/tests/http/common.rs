@@ -88,6 +88,82 @@ pub(crate) async fn spawn_app_with(backend: Backend, options: Options) -> TestAp
     }
 }
 
+/// Another instance of `first`'s application, as a second server of one
+/// deployment: its own pool on the same database, its own search index (a
+/// copy of the template's) and page cache. Answers its state too, for what
+/// only the instance knows (its data version).
+pub(crate) async fn spawn_instance(first: &TestApp, options: Options) -> (TestApp, AppState) {
+    let template = template(first.db.backend()).await;
+    let url = &first.scratch.as_ref().unwrap().url;
+    let db = Db::connect(url).await.unwrap();
+    let search_dir = scratch_path("search");
+    copy_folder(&template.search_index, &search_dir);
+    let options = Options {
+        login_delay: Duration::from_millis(1),
+        search_dir: Some(search_dir.clone()),
+        ..options
+    };
+    let state = AppState::new(db.clone(), options).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let serving = state.clone();
+    tokio::spawn(async move {
+        let stopped = async {
+            let _ = stopped.await;
+        };
+        acoge_web::serve(listener, serving, stopped).await.unwrap();
+    });
+    let app = TestApp {
+        base: format!("http://{address}"),
+        db,
+        shutdown: Some(shutdown),
+        scratch: None,
+        search_dir,
+    };
+    (app, state)
+}
+
+/// An application over a fresh database whose search index is missing, so
+/// it is built in the background after the server listens; answers its
+/// state too, to wait for the build.
+pub(crate) async fn spawn_app_without_index(
+    backend: Backend,
+    options: Options,
+) -> (TestApp, AppState) {
+    let template = template(backend).await;
+    let scratch = ScratchDatabase::from_template(&template.database)
+        .await
+        .unwrap_or_else(|e| panic!("cannot create a {backend:?} database: {e}"));
+    let search_dir = scratch_path("search");
+    let options = Options {
+        login_delay: Duration::from_millis(1),
+        search_dir: Some(search_dir.clone()),
+        wait_for_search_index: false,
+        ..options
+    };
+    let db = scratch.db.clone();
+    let state = AppState::new(db.clone(), options).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let serving = state.clone();
+    tokio::spawn(async move {
+        let stopped = async {
+            let _ = stopped.await;
+        };
+        acoge_web::serve(listener, serving, stopped).await.unwrap();
+    });
+    let app = TestApp {
+        base: format!("http://{address}"),
+        db,
+        shutdown: Some(shutdown),
+        scratch: Some(scratch),
+        search_dir,
+    };
+    (app, state)
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Requests in flight finish; the runtime's end stops the rest.
@@ -144,6 +220,7 @@ fn make_template(backend: Backend) -> AppTemplate {
                 import_services(&db).await;
                 let options = Options {
                     search_dir: Some(dir),
+                    wait_for_search_index: true,
                     ..Options::default()
                 };
                 drop(AppState::new(db, options).await.unwrap());

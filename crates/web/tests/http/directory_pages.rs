@@ -2,6 +2,7 @@
 //! and the map drawn from them, organizations' entries edited by their own
 //! members and checked by moderators, a municipality's coverage and services.
 
+use super::analysis_scale::{analysis_ready, eventually};
 use super::common::{Browser, account_in, spawn_app};
 use acoge_domain::{accounts::Role, page::PageRequest};
 use acoge_store::{Backend, OrganizationFilter, scratch::test_backends};
@@ -85,12 +86,16 @@ async fn a_member_declares_an_alliance_and_the_network_and_map_show_it() {
             .await;
         assert_eq!(made.status, 303, "{}", made.body);
 
-        let list = app.get("/alianzas", &[]).await;
-        assert!(list.body.contains("Red de prueba") && list.body.contains("Convenio formal"));
-        let network = app.get("/red", &[]).await;
+        // The analysis follows the write in the background.
+        let list = eventually(&app, "/alianzas", |body| body.contains("Red de prueba")).await;
+        assert!(list.contains("Convenio formal"));
+        let network = eventually(&app, "/red?per_page=100", |body| {
+            body.contains(&format!("/organizaciones/{a}"))
+                && body.contains(&format!("/organizaciones/{b}"))
+        })
+        .await;
         assert!(
-            network.body.contains(&format!("/organizaciones/{a}"))
-                && network.body.contains(&format!("/organizaciones/{b}")),
+            network.contains("<table"),
             "{a_name} and {b_name} are in the network's table"
         );
         let picture = app.get("/red.svg", &[]).await;
@@ -189,6 +194,7 @@ async fn members_edit_their_own_entry_and_moderators_check_it() {
 async fn a_municipality_shows_its_coverage_map_services_and_possible_partners() {
     for backend in test_backends() {
         let app = spawn_app(backend).await;
+        analysis_ready(&app).await;
         let page = app.get("/municipios/07089", &[]).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Cobertura por sector") && page.body.contains("ubicacion.svg"));

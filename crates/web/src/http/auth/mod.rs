@@ -137,13 +137,12 @@ pub async fn authenticate(
     };
     let set_nonce = (!auth.csrf_cookie_present).then(|| auth.csrf_nonce.clone());
     request.extensions_mut().insert(auth);
-    let mut response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if let Some(nonce) = set_nonce.filter(|_| is_html)
+    let response = next.run(request).await;
+    let Some(nonce) = set_nonce else {
+        return response;
+    };
+    let (carries_form, mut response) = carries_form(response).await;
+    if carries_form
         && let Some(cookie) = state.config.cookies.set(
             state.config.cookies.csrf(),
             &nonce,
@@ -154,4 +153,37 @@ pub async fn authenticate(
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// Whether an answer holds a form with a CSRF token (an HTML page with the
+/// hidden field, or the page that asks to send a rejected form again), so
+/// its cookie must be set. Other pages set none: a visitor's first view of
+/// them stays anonymous and cacheable (`page_cache`).
+async fn carries_form(response: Response) -> (bool, Response) {
+    if response
+        .extensions()
+        .get::<PageFailure>()
+        .is_some_and(|f| matches!(f, PageFailure::CsrfRejected { .. }))
+    {
+        return (true, response);
+    }
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return (false, response);
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            let form = memchr::memmem::find(&bytes, super::page_cache::CSRF_FIELD).is_some();
+            (form, Response::from_parts(parts, bytes.into()))
+        }
+        Err(error) => {
+            tracing::error!(%error, "a rendered page could not be read");
+            (false, StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
 }

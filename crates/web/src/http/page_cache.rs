@@ -1,0 +1,520 @@
+//! The anonymous page cache, as Discourse's AnonymousCache and Drupal's page
+//! cache: what a visitor without a session sees is the same for every such
+//! visitor, so it is rendered once per data version and then served from
+//! memory, already compressed.
+//!
+//! - **Who.** GET and HEAD requests without a session cookie and without an
+//!   `Authorization` header. Everyone else goes through, and their answers
+//!   say `Cache-Control: private, no-cache`.
+//! - **What.** 200 answers of text (HTML, CSV, iCalendar, Markdown), JSON or
+//!   SVG with a known length, no `Set-Cookie`, no `Cache-Control` of their
+//!   own and no form with a CSRF token (such a form is tied to the visitor's
+//!   cookie). Paths carrying one-time secrets are never kept.
+//! - **Key.** Path and query, and the language negotiated (this layer runs
+//!   inside `negotiation`, so `?lang=`, the cookie and `Accept-Language` are
+//!   already decided). The entry remembers the data version it was built at
+//!   (`jobs::data_version`: the outbox head, read again after this process
+//!   commits; for search, how far the index has come) and counts only at
+//!   that version.
+//! - **Kept.** Gzip and brotli bytes (identity is decompressed for the rare
+//!   client that takes neither), an ETag (a hash of the bytes: the same page
+//!   after an unrelated change keeps it), in a moka cache bounded by bytes.
+//!   Moka admits by TinyLFU: a new entry displaces an old one only if it is
+//!   asked for more often, so a flood of one-time query strings cannot push
+//!   out the pages people read. Entries also expire after `MAX_AGE`, for the
+//!   pages that change with the clock (upcoming events).
+//! - **Said.** `ETag`, `If-None-Match` → 304, `Cache-Control: public,
+//!   max-age=0, must-revalidate` and `Vary: Accept-Encoding` (the language
+//!   middleware adds `Cookie, Accept-Language`), so a reverse proxy may keep
+//!   the page and revalidate it cheaply; `X-Cache: hit` or `miss` tells
+//!   where an answer came from.
+
+use super::{cookies, links::redacted_path};
+use crate::AppState;
+use acoge_domain::Lang;
+use axum::{
+    body::{Body, Bytes, HttpBody},
+    extract::{Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use sha2::{Digest, Sha256};
+use std::{
+    io::{Read, Write},
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+/// Longest an entry is served, whatever the version: some pages change with
+/// the clock alone (an event moves from upcoming to past).
+const MAX_AGE: Duration = Duration::from_secs(60);
+/// Longest path and query kept: longer addresses are answered, not kept.
+const MAX_KEY: usize = 1024;
+/// Largest answer kept (uncompressed).
+const MAX_BODY: u64 = 4 * 1024 * 1024;
+/// Bytes counted for an entry besides its bodies (key, headers, bookkeeping).
+const OVERHEAD: usize = 512;
+/// What a page with a form protected against CSRF contains (`macros.html`).
+pub const CSRF_FIELD: &[u8] = br#"<input type="hidden" name="csrf""#;
+const PUBLIC: &str = "public, max-age=0, must-revalidate";
+const PRIVATE: &str = "private, no-cache";
+/// Headers of the rendered answer that are not replayed from an entry.
+const NOT_REPLAYED: [HeaderName; 6] = [
+    header::CONTENT_LENGTH,
+    header::CONTENT_ENCODING,
+    header::TRANSFER_ENCODING,
+    header::VARY,
+    header::ETAG,
+    header::CACHE_CONTROL,
+];
+static X_CACHE: HeaderName = HeaderName::from_static("x-cache");
+
+/// What an entry was built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Built {
+    /// The data version (every page but search).
+    Data(i64),
+    /// How far the search index had come, and whether it was being built.
+    Search(i64, bool),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    lang: Lang,
+    path_and_query: Box<str>,
+}
+
+struct Entry {
+    built: Built,
+    /// The outbox position of the directory's analysis the page was made
+    /// from, if it read one (`jobs::analysis::noting_reads`): the analysis
+    /// catches up a little after a write, so such a page is kept only while
+    /// its analysis is the last one.
+    analysis: Option<i64>,
+    etag: HeaderValue,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    gzip: Bytes,
+    brotli: Bytes,
+    identity_len: usize,
+}
+
+impl Entry {
+    fn weight(&self) -> u32 {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(n, v)| n.as_str().len() + v.len())
+            .sum();
+        u32::try_from(self.gzip.len() + self.brotli.len() + headers + OVERHEAD).unwrap_or(u32::MAX)
+    }
+}
+
+/// The encodings a client takes, from `Accept-Encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+fn accepted_encoding(headers: &HeaderMap) -> Encoding {
+    let mut brotli = false;
+    let mut gzip = false;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            if refused {
+                continue;
+            }
+            match name.as_str() {
+                "br" => brotli = true,
+                "gzip" | "x-gzip" => gzip = true,
+                "*" => {
+                    brotli = true;
+                    gzip = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    if brotli {
+        Encoding::Brotli
+    } else if gzip {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks).
+fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let ours = etag.as_bytes();
+    let ours = ours.strip_prefix(b"W/").unwrap_or(ours);
+    headers.get_all(header::IF_NONE_MATCH).iter().any(|value| {
+        value.as_bytes().split(|b| *b == b',').any(|tag| {
+            let tag = tag.trim_ascii();
+            tag == b"*" || tag.strip_prefix(b"W/").unwrap_or(tag) == ours
+        })
+    })
+}
+
+/// The anonymous pages of this instance, compressed, bounded by bytes.
+pub struct PageCache {
+    entries: moka::sync::Cache<Key, Arc<Entry>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// Counts since start, for logs and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub entries: u64,
+    pub bytes: u64,
+}
+
+impl PageCache {
+    /// A cache of at most `bytes` (none when 0).
+    pub fn new(bytes: u64) -> Option<PageCache> {
+        (bytes > 0).then(|| PageCache {
+            entries: moka::sync::Cache::builder()
+                .max_capacity(bytes)
+                .weigher(|_: &Key, entry: &Arc<Entry>| entry.weight())
+                .time_to_live(MAX_AGE)
+                .build(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        })
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        self.entries.run_pending_tasks();
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries: self.entries.entry_count(),
+            bytes: self.entries.weighted_size(),
+        }
+    }
+}
+
+/// Whether the request is a visitor's that the cache may answer.
+fn anonymous_read(request: &Request, app: &AppState) -> bool {
+    let headers = request.headers();
+    (request.method() == Method::GET || request.method() == Method::HEAD)
+        && !headers.contains_key(header::AUTHORIZATION)
+        && cookies::get(headers, app.config.cookies.session()).is_none()
+}
+
+/// Whether answers at this address may be kept at all.
+fn keepable_address(path: &str, path_and_query: &str) -> bool {
+    path_and_query.len() <= MAX_KEY
+        && path != "/healthz"
+        && !path.starts_with("/static/")
+        // Invitation and reset links: a secret in the path is never kept.
+        && redacted_path(path) == path
+}
+
+/// What the answer at `path` is built from now.
+async fn built_now(app: &AppState, path: &str) -> Built {
+    if path == "/buscar" || path == "/api/v1/search" {
+        let (applied, building) = app.search_status.version();
+        Built::Search(applied, building)
+    } else {
+        Built::Data(app.data_version.current().await)
+    }
+}
+
+fn keepable_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            let t = t.trim_start();
+            t.starts_with("text/")
+                || t.starts_with("application/json")
+                || t.starts_with("application/geo+json")
+                || t.starts_with("image/svg+xml")
+        })
+}
+
+/// Whether a rendered answer may be kept (before its body is read).
+fn keepable_answer(response: &Response) -> bool {
+    let headers = response.headers();
+    response.status() == StatusCode::OK
+        && !headers.contains_key(header::SET_COOKIE)
+        && !headers.contains_key(header::CACHE_CONTROL)
+        && !headers.contains_key(header::CONTENT_ENCODING)
+        && keepable_type(headers)
+        && response
+            .body()
+            .size_hint()
+            .exact()
+            .is_some_and(|n| n <= MAX_BODY)
+}
+
+fn set_private(response: &mut Response) {
+    if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
+    }
+}
+
+/// The middleware: answers from the cache, or renders and keeps.
+pub async fn serve(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(cache) = app.page_cache.clone() else {
+        return next.run(request).await;
+    };
+    if !anonymous_read(&request, &app) {
+        let read = request.method() == Method::GET || request.method() == Method::HEAD;
+        let mut response = next.run(request).await;
+        if read {
+            set_private(&mut response);
+        }
+        return response;
+    }
+    let uri = request.uri();
+    let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
+    if !keepable_address(uri.path(), path_and_query) {
+        return next.run(request).await;
+    }
+    let path = uri.path().to_owned();
+    let key = Key {
+        lang: request
+            .extensions()
+            .get::<Lang>()
+            .copied()
+            .unwrap_or_default(),
+        path_and_query: path_and_query.into(),
+    };
+    let head = request.method() == Method::HEAD;
+    let encoding = accepted_encoding(request.headers());
+    let built = built_now(&app, &path).await;
+    let conditional: HeaderMap = request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .map(|v| (header::IF_NONE_MATCH, v.clone()))
+        .collect();
+    let current = |e: &Arc<Entry>| {
+        e.built == built
+            && e.analysis
+                .is_none_or(|p| app.analysis.position() == Some(p))
+    };
+    if let Some(entry) = cache.entries.get(&key).filter(current) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        return answer(&entry, encoding, &conditional, head, "hit");
+    }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    let (response, analysis) = crate::jobs::analysis::noting_reads(next.run(request)).await;
+    if head || !keepable_answer(&response) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!(%error, "page cache: the rendered body could not be read");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if memchr::memmem::find(&bytes, CSRF_FIELD).is_some() {
+        let mut response = Response::from_parts(parts, Body::from(bytes));
+        set_private(&mut response);
+        return response;
+    }
+    let headers: Vec<(HeaderName, HeaderValue)> = parts
+        .headers
+        .iter()
+        .filter(|(name, _)| !NOT_REPLAYED.contains(name))
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
+    let kept = bytes.clone();
+    let entry = match tokio::task::spawn_blocking(move || compress(&kept)).await {
+        Ok(Ok((etag, gzip, brotli))) => Arc::new(Entry {
+            built,
+            analysis,
+            etag,
+            headers,
+            gzip,
+            brotli,
+            identity_len: bytes.len(),
+        }),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "page cache: compression failed; answered uncached");
+            return Response::from_parts(parts, Body::from(bytes));
+        }
+        Err(error) => {
+            tracing::warn!(%error, "page cache: compression interrupted; answered uncached");
+            return Response::from_parts(parts, Body::from(bytes));
+        }
+    };
+    cache.entries.insert(key, entry.clone());
+    answer_with(&entry, encoding, &conditional, false, "miss", Some(bytes))
+}
+
+/// The ETag, gzip and brotli of a body (CPU work: called off the async threads).
+fn compress(body: &[u8]) -> std::io::Result<(HeaderValue, Bytes, Bytes)> {
+    let digest = Sha256::digest(body);
+    let etag = HeaderValue::from_str(&format!("W/\"{}\"", hex::encode(&digest[..12])))
+        .map_err(std::io::Error::other)?;
+    let mut gzip = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::new(6),
+    );
+    gzip.write_all(body)?;
+    let gzip = gzip.finish()?;
+    // Quality 6 and a 4 MiB window: most of quality 11's gain on HTML at a
+    // small part of its time (the first view after a write waits for it).
+    let mut writer =
+        brotli::CompressorWriter::new(Vec::with_capacity(body.len() / 4), 16 * 1024, 6, 22);
+    writer.write_all(body)?;
+    let brotli = writer.into_inner();
+    Ok((etag, Bytes::from(gzip), Bytes::from(brotli)))
+}
+
+fn answer(
+    entry: &Entry,
+    encoding: Encoding,
+    request: &HeaderMap,
+    head: bool,
+    source: &'static str,
+) -> Response {
+    answer_with(entry, encoding, request, head, source, None)
+}
+
+/// An answer from `entry`: 304 when the client has it, else its bytes in
+/// the encoding the client takes (`identity` when already at hand).
+fn answer_with(
+    entry: &Entry,
+    encoding: Encoding,
+    request: &HeaderMap,
+    head: bool,
+    source: &'static str,
+    identity: Option<Bytes>,
+) -> Response {
+    let mut response = if matches_etag(request, &entry.etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let (bytes, content_encoding) = match encoding {
+            Encoding::Brotli => (entry.brotli.clone(), Some("br")),
+            Encoding::Gzip => (entry.gzip.clone(), Some("gzip")),
+            Encoding::Identity => match identity {
+                Some(bytes) => (bytes, None),
+                None => match gunzip(&entry.gzip, entry.identity_len) {
+                    Ok(bytes) => (bytes, None),
+                    Err(error) => {
+                        tracing::error!(%error, "page cache: a kept page does not decompress");
+                        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                    }
+                },
+            },
+        };
+        let length = bytes.len();
+        let mut response = if head {
+            Response::new(Body::empty())
+        } else {
+            Response::new(Body::from(bytes))
+        };
+        let headers = response.headers_mut();
+        for (name, value) in &entry.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        if let Some(content_encoding) = content_encoding {
+            headers.insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(content_encoding),
+            );
+        }
+        if head {
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
+        response
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, entry.etag.clone());
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC));
+    headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    headers.insert(X_CACHE.clone(), HeaderValue::from_static(source));
+    response
+}
+
+fn gunzip(gzip: &[u8], length: usize) -> std::io::Result<Bytes> {
+    let mut out = Vec::with_capacity(length);
+    flate2::read::GzDecoder::new(gzip).read_to_end(&mut out)?;
+    Ok(Bytes::from(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn the_best_encoding_the_client_takes() {
+        let enc = |v: &str| accepted_encoding(&headers(&[("accept-encoding", v)]));
+        assert_eq!(enc("gzip, deflate, br"), Encoding::Brotli);
+        assert_eq!(enc("gzip"), Encoding::Gzip);
+        assert_eq!(enc("br;q=0, gzip;q=0.5"), Encoding::Gzip);
+        assert_eq!(enc("identity"), Encoding::Identity);
+        assert_eq!(enc("*"), Encoding::Brotli);
+        assert_eq!(accepted_encoding(&HeaderMap::new()), Encoding::Identity);
+    }
+
+    #[test]
+    fn etags_compare_weakly() {
+        let etag = HeaderValue::from_static("W/\"abc\"");
+        assert!(matches_etag(
+            &headers(&[("if-none-match", "W/\"abc\"")]),
+            &etag
+        ));
+        assert!(matches_etag(
+            &headers(&[("if-none-match", "\"x\", \"abc\"")]),
+            &etag
+        ));
+        assert!(matches_etag(&headers(&[("if-none-match", "*")]), &etag));
+        assert!(!matches_etag(
+            &headers(&[("if-none-match", "\"abd\"")]),
+            &etag
+        ));
+        assert!(!matches_etag(&HeaderMap::new(), &etag));
+    }
+
+    #[test]
+    fn compressed_bodies_come_back_whole() {
+        let body = "<p>Hola</p>".repeat(500);
+        let (etag, gzip, brotli) = compress(body.as_bytes()).unwrap();
+        assert!(etag.to_str().unwrap().starts_with("W/\""));
+        assert!(gzip.len() < body.len() / 10 && brotli.len() < body.len() / 10);
+        assert_eq!(gunzip(&gzip, body.len()).unwrap(), body.as_bytes());
+        let mut out = Vec::new();
+        brotli::Decompressor::new(&brotli[..], 4096)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, body.as_bytes());
+    }
+}

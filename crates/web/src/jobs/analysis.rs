@@ -1,0 +1,240 @@
+//! The directory's analyses (alliance network, its drawing, coverage and
+//! partner suggestions), computed beside the requests: a worker follows the
+//! outbox, reads the facts, analyses them on the blocking pool and publishes
+//! the result in one swap. Requests read the last result and never wait for
+//! the next; before the first one exists (the first seconds after a start)
+//! they get `None` and say the analysis is being computed.
+//!
+//! While writes keep coming, the worker recomputes at most once per
+//! `MIN_INTERVAL`; the first change after a quiet spell is picked up at once.
+//!
+//! The analysis itself runs on one thread of its own, always the same: the
+//! memory of one run is then reused by the next, where the blocking pool's
+//! changing threads (each with its allocator arena) made the resident size
+//! grow with every run.
+
+use crate::render::network_svg::FRAME;
+use acoge_analysis::{DirectoryAnalysis, Facts};
+use acoge_store::{Db, StoreError};
+use std::{
+    sync::{Arc, PoisonError, RwLock},
+    time::{Duration, Instant},
+};
+use tokio::sync::{oneshot, watch};
+
+/// Organizations the network's picture shows: the most connected.
+pub const DRAWN: usize = 60;
+/// At most one computation per this while writes keep coming.
+const MIN_INTERVAL: Duration = Duration::from_secs(2);
+/// How often the outbox is looked at when no signal came (a lost signal,
+/// another instance on SQLite).
+const POLL: Duration = Duration::from_secs(10);
+/// Wait after a failed computation before the next try.
+const RETRY: Duration = Duration::from_secs(10);
+
+/// One computation of the analyses and the outbox position it reflects.
+pub struct Analysis {
+    /// The outbox position read before the facts: the result includes every
+    /// change up to it.
+    pub position: i64,
+    pub directory: DirectoryAnalysis,
+}
+
+impl std::ops::Deref for Analysis {
+    type Target = DirectoryAnalysis;
+
+    fn deref(&self) -> &DirectoryAnalysis {
+        &self.directory
+    }
+}
+
+type Slot = Arc<RwLock<Option<Arc<Analysis>>>>;
+
+/// The last published analysis, shared by every request of this instance.
+/// Dropping it (with the last clone of the app state) stops the worker.
+pub struct AnalysisCache {
+    latest: Slot,
+    _stop: watch::Sender<()>,
+}
+
+impl AnalysisCache {
+    /// Starts the worker on the current runtime; the first result follows
+    /// in the background.
+    pub fn start(db: Db) -> Self {
+        let latest: Slot = Arc::default();
+        let (stop, stopped) = watch::channel(());
+        tokio::spawn(run(db, latest.clone(), stopped));
+        Self {
+            latest,
+            _stop: stop,
+        }
+    }
+
+    /// The last result, or `None` while the first is being computed. Never
+    /// waits. Inside [`noting_reads`], notes the result's position.
+    pub fn latest(&self) -> Option<Arc<Analysis>> {
+        let latest = self.current();
+        if let Some(analysis) = &latest {
+            // Outside a noting scope there is nothing to note.
+            let _ = READ_AT.try_with(|read| read.set(Some(analysis.position)));
+        }
+        latest
+    }
+
+    fn current(&self) -> Option<Arc<Analysis>> {
+        self.latest
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The outbox position of the last result (None before the first), for
+    /// whoever caches what is made of it.
+    pub fn position(&self) -> Option<i64> {
+        self.current().map(|a| a.position)
+    }
+}
+
+tokio::task_local! {
+    /// The position of the analysis the current request read, if it read one.
+    static READ_AT: std::cell::Cell<Option<i64>>;
+}
+
+/// Runs `future` (a request) and says which analysis it read, if any: the
+/// page cache keeps a page made from an analysis only while that analysis
+/// is the last one, and every other page whatever the analysis does.
+pub async fn noting_reads<F: Future>(future: F) -> (F::Output, Option<i64>) {
+    READ_AT
+        .scope(std::cell::Cell::new(None), async move {
+            let output = future.await;
+            (output, READ_AT.with(std::cell::Cell::get))
+        })
+        .await
+}
+
+async fn run(db: Db, latest: Slot, mut stopped: watch::Receiver<()>) {
+    // Subscribe before the first read, so a change committed meanwhile still
+    // wakes the loop.
+    let mut feed = loop {
+        match db.change_feed().await {
+            Ok(feed) => break feed,
+            Err(error) => {
+                tracing::warn!(%error, "analysis: cannot follow the outbox yet");
+                tokio::select! {
+                    () = tokio::time::sleep(RETRY) => {}
+                    _ = stopped.changed() => return,
+                }
+            }
+        }
+    };
+    let analyst = Analyst::start();
+    let mut last_start: Option<Instant> = None;
+    loop {
+        let published = latest
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|a| a.position);
+        let pause = match db.outbox_head().await {
+            Ok(head) if published != Some(head) => {
+                if let Some(wait) = last_start.and_then(|t| MIN_INTERVAL.checked_sub(t.elapsed())) {
+                    tokio::select! {
+                        () = tokio::time::sleep(wait) => {}
+                        _ = stopped.changed() => return,
+                    }
+                }
+                last_start = Some(Instant::now());
+                match compute(&db, &analyst, head).await {
+                    Ok(analysis) => {
+                        tracing::info!(
+                            position = head,
+                            elapsed_ms = last_start.map_or(0, |t| t.elapsed().as_millis() as u64),
+                            organizations = analysis.organizations().len(),
+                            alliances = analysis.alliances().len(),
+                            sampled_sources = analysis.network.sampled_sources,
+                            "directory analysis published"
+                        );
+                        *latest.write().unwrap_or_else(PoisonError::into_inner) =
+                            Some(Arc::new(analysis));
+                        // Look at the outbox again at once: writes may have
+                        // landed while this one was computed.
+                        continue;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "directory analysis failed; keeping the last one");
+                        Some(RETRY)
+                    }
+                }
+            }
+            Ok(_) => None,
+            Err(error) => {
+                tracing::warn!(%error, "analysis: cannot read the outbox");
+                Some(RETRY)
+            }
+        };
+        tokio::select! {
+            _ = feed.wait(POLL), if pause.is_none() => {}
+            () = tokio::time::sleep(pause.unwrap_or(POLL)), if pause.is_some() => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ComputeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the analysis task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("the analysis thread stopped")]
+    Stopped,
+}
+
+type Job = (Facts, oneshot::Sender<DirectoryAnalysis>);
+
+/// The thread analyses run on (the blocking pool if it could not start).
+/// It ends when this is dropped.
+struct Analyst(Option<std::sync::mpsc::Sender<Job>>);
+
+impl Analyst {
+    fn start() -> Self {
+        let (jobs, inbox) = std::sync::mpsc::channel::<Job>();
+        let started = std::thread::Builder::new()
+            .name("acoge-analysis".to_owned())
+            .spawn(move || {
+                for (facts, reply) in inbox {
+                    // The worker may have stopped waiting; nothing to do then.
+                    let _ = reply.send(DirectoryAnalysis::build(facts, DRAWN, &FRAME));
+                }
+            });
+        match started {
+            Ok(_) => Self(Some(jobs)),
+            Err(error) => {
+                tracing::warn!(%error, "analysis: no thread of its own; using the blocking pool");
+                Self(None)
+            }
+        }
+    }
+
+    /// Analyses `facts` off the runtime that answers requests.
+    async fn analyse(&self, facts: Facts) -> Result<DirectoryAnalysis, ComputeError> {
+        let Some(jobs) = &self.0 else {
+            let build = move || DirectoryAnalysis::build(facts, DRAWN, &FRAME);
+            return Ok(tokio::task::spawn_blocking(build).await?);
+        };
+        let (reply, answer) = oneshot::channel();
+        jobs.send((facts, reply))
+            .map_err(|_| ComputeError::Stopped)?;
+        answer.await.map_err(|_| ComputeError::Stopped)
+    }
+}
+
+/// Reads the facts and has the analyst analyse them.
+async fn compute(db: &Db, analyst: &Analyst, position: i64) -> Result<Analysis, ComputeError> {
+    let facts = db.analysis_facts().await?;
+    let directory = analyst.analyse(facts).await?;
+    Ok(Analysis {
+        position,
+        directory,
+    })
+}
