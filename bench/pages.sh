@@ -129,8 +129,16 @@ acoge() {
 # /healthz to $WORK/start.txt (not stdout: the server's pid must stay in
 # this shell, not in a command substitution's).
 start_server() {
+  if curl -fs -o /dev/null "$BASE/healthz" 2>/dev/null; then
+    echo "bench/pages.sh: something already answers on $BASE; stop it first" >&2
+    exit 1
+  fi
+  local command=("$ACOGE" --data-dir "$DATA")
+  [[ -n "$PG_DB" ]] && command+=(--database "$PG/$PG_DB")
   local started=$EPOCHREALTIME
-  acoge serve --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+  # The binary itself in the background (not a shell function, whose
+  # subshell's pid would be the one killed).
+  "${command[@]}" serve --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 6000); do
     if curl -fs -o /dev/null "$BASE/healthz" 2>/dev/null; then
