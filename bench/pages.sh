@@ -225,7 +225,7 @@ run_configuration() {
   # Give background work at start (search index, analyses) time to settle,
   # as a deployed instance would have.
   for _ in $(seq 1 600); do
-    curl -fs "$BASE/healthz" | grep -q '"building"' || break
+    curl -fs "$BASE/healthz" | grep -q degraded || break
     sleep 1
   done
   sleep 5

@@ -151,7 +151,8 @@ def report(results: str, markdown: str, command: str, seconds: str, connections:
     configurations.sort(key=lambda c: order.get(c, 9))
     for configuration in configurations:
         size, backend = configuration.split("-", 1)
-        server = read_pairs(os.path.join(results, f"server-{configuration}.tsv"))
+        server_path = os.path.join(results, f"server-{configuration}.tsv")
+        server = read_pairs(server_path) if os.path.exists(server_path) else {}
         lines += [
             f"### {server.get('practices', '?')} practices, {server.get('organizations', '?')} "
             f"organizations, {'PostgreSQL' if backend == 'postgres' else 'SQLite'}",
