@@ -266,7 +266,7 @@ run_configuration() {
     "/api/v1/search?q=albergue" "/api/v1/hsds/organizations" "/api/v1/hsds/services"
   )
 
-  printf 'kind\turl\tstatus\tbytes_gzip\tanon_rps\tanon_p50\tanon_p99\tanon_errors\tmember_rps\tmember_p50\tmember_p99\tmember_errors\tnginx_rps\tnginx_p50\tnginx_p99\tfirst_after_write_ms\n' >"$out"
+  printf 'kind\turl\tstatus\tbytes_gzip\tanon_rps\tanon_p50\tanon_p99\tanon_errors\tmember_rps\tmember_p50\tmember_p99\tmember_errors\tnginx_rps\tnginx_p50\tnginx_p99\tnginx_errors\tfirst_after_write_ms\n' >"$out"
   local n=0 url kind status bytes name anon member nginx_r first auth
   for url in "${pages[@]}" "${api[@]}"; do
     n=$((n + 1))

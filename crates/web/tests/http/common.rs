@@ -63,29 +63,8 @@ pub(crate) async fn spawn_app_with(backend: Backend, options: Options) -> TestAp
         .unwrap_or_else(|e| panic!("cannot create a {backend:?} database: {e}"));
     let search_dir = scratch_path("search");
     copy_folder(&template.search_index, &search_dir);
-    let options = Options {
-        login_delay: Duration::from_millis(1),
-        search_dir: Some(search_dir.clone()),
-        ..options
-    };
     let db = scratch.db.clone();
-    let state = AppState::new(db.clone(), options).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (shutdown, stopped) = oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let stopped = async {
-            let _ = stopped.await;
-        };
-        acoge_web::serve(listener, state, stopped).await.unwrap();
-    });
-    TestApp {
-        base: format!("http://{address}"),
-        db,
-        shutdown: Some(shutdown),
-        scratch: Some(scratch),
-        search_dir,
-    }
+    start(db, options, search_dir, Some(scratch)).await.0
 }
 
 /// Another instance of `first`'s application, as a second server of one
@@ -98,30 +77,7 @@ pub(crate) async fn spawn_instance(first: &TestApp, options: Options) -> (TestAp
     let db = Db::connect(url).await.unwrap();
     let search_dir = scratch_path("search");
     copy_folder(&template.search_index, &search_dir);
-    let options = Options {
-        login_delay: Duration::from_millis(1),
-        search_dir: Some(search_dir.clone()),
-        ..options
-    };
-    let state = AppState::new(db.clone(), options).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (shutdown, stopped) = oneshot::channel::<()>();
-    let serving = state.clone();
-    tokio::spawn(async move {
-        let stopped = async {
-            let _ = stopped.await;
-        };
-        acoge_web::serve(listener, serving, stopped).await.unwrap();
-    });
-    let app = TestApp {
-        base: format!("http://{address}"),
-        db,
-        shutdown: Some(shutdown),
-        scratch: None,
-        search_dir,
-    };
-    (app, state)
+    start(db, options, search_dir, None).await
 }
 
 /// An application over a fresh database whose search index is missing, so
@@ -135,14 +91,27 @@ pub(crate) async fn spawn_app_without_index(
     let scratch = ScratchDatabase::from_template(&template.database)
         .await
         .unwrap_or_else(|e| panic!("cannot create a {backend:?} database: {e}"));
-    let search_dir = scratch_path("search");
     let options = Options {
-        login_delay: Duration::from_millis(1),
-        search_dir: Some(search_dir.clone()),
         wait_for_search_index: false,
         ..options
     };
     let db = scratch.db.clone();
+    start(db, options, scratch_path("search"), Some(scratch)).await
+}
+
+/// Starts the application on `db` with the tests' settings (log-in delays
+/// of a millisecond, the index in `search_dir`) on a random port.
+async fn start(
+    db: Db,
+    options: Options,
+    search_dir: PathBuf,
+    scratch: Option<ScratchDatabase>,
+) -> (TestApp, AppState) {
+    let options = Options {
+        login_delay: Duration::from_millis(1),
+        search_dir: Some(search_dir.clone()),
+        ..options
+    };
     let state = AppState::new(db.clone(), options).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -158,7 +127,7 @@ pub(crate) async fn spawn_app_without_index(
         base: format!("http://{address}"),
         db,
         shutdown: Some(shutdown),
-        scratch: Some(scratch),
+        scratch,
         search_dir,
     };
     (app, state)
