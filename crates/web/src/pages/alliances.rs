@@ -40,19 +40,15 @@ const BRIDGES_SHOWN: usize = 20;
 const MARKERS: usize = 60;
 
 /// An answer made of the directory's analysis, with what a cache may do
-/// with it: nothing while the first analysis is computed (the page says so),
-/// only revalidate while a newer one is computed, as it likes otherwise.
+/// with it: nothing while the first analysis is computed (the page says
+/// so). Afterwards the page cache keeps it only while its analysis is the
+/// last one (`jobs::analysis::noting_reads`), and proxies revalidate.
 pub(super) fn analysed(latest: Option<&Latest>, page: impl IntoResponse) -> Response {
     let mut response = page.into_response();
-    let cache = match latest {
-        None => Some("no-store"),
-        Some(latest) if !latest.current => Some("no-cache"),
-        Some(_) => None,
-    };
-    if let Some(value) = cache {
+    if latest.is_none() {
         response
             .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }
