@@ -13,7 +13,7 @@ use crate::{
     app::{directory, error::AppError},
     http::auth::RequestAuth,
     http::ids::Id,
-    http::params::{ParamError, Params},
+    http::params::{ParamError, Params, existing_page},
 };
 use acoge_domain::{
     alliance::AllianceInput,
@@ -114,15 +114,9 @@ pub async fn list_alliances(
     ))
 }
 
-/// A page past the last is a bad `page`, named (there is always a first).
+/// A page past the last is a 400 naming `page`.
 pub(super) fn check_page(request: PageRequest, total: u64) -> Result<(), ParamError> {
-    let pages = total.div_ceil(u64::from(request.per_page)).max(1);
-    if u64::from(request.page) > pages {
-        return Err(ParamError {
-            name: "page".to_owned(),
-            reason: format!("there are {pages} pages of {} items", request.per_page),
-        });
-    }
+    existing_page(request, total)?;
     Ok(())
 }
 

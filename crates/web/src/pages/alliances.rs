@@ -9,7 +9,7 @@ use crate::{
         directory::{self, Latest},
         places,
     },
-    http::params::{ParamError, Params},
+    http::params::{ParamError, Params, existing_page},
     render::map,
     render::network_svg::{self, NodeLabel},
 };
@@ -53,16 +53,11 @@ pub(super) fn analysed(latest: Option<&Latest>, page: impl IntoResponse) -> Resp
     response
 }
 
-/// A page past the last is a bad `page`, named (there is always a first).
+/// A page past the last is a bad `page`, named (there is always a first);
+/// answers how many pages there are.
 fn check_page(request: PageRequest, total: u64) -> Result<u64, ParamError> {
-    let pages = total.div_ceil(u64::from(request.per_page)).max(1);
-    if u64::from(request.page) > pages {
-        return Err(ParamError {
-            name: "page".to_owned(),
-            reason: format!("there are {pages} pages"),
-        });
-    }
-    Ok(pages)
+    existing_page(request, total)?;
+    Ok(total.div_ceil(u64::from(request.per_page)).max(1))
 }
 
 #[derive(Template)]
