@@ -25,6 +25,7 @@ pub async fn reference(db: &Db, from: Option<&Path>, verbose: bool) -> Result<()
     let bar = records_bar(data.record_count(), "reference data");
     let outcome = db.import_reference(&data, &digest, &|n| bar.inc(n)).await?;
     bar.finish_and_clear();
+    db.refresh_planner_statistics().await?;
     match outcome {
         ImportOutcome::Imported(records) => {
             tracing::info!(records, "reference data imported");
@@ -95,6 +96,7 @@ pub async fn services(db: &Db, file: Option<&Path>, verbose: bool) -> Result<(),
     let bar = records_bar(data.record_count(), "services");
     let outcome = db.import_directory(&data, &digest, &|n| bar.inc(n)).await?;
     bar.finish_and_clear();
+    db.refresh_planner_statistics().await?;
     match outcome {
         ImportOutcome::Imported(_) => {
             let unplaced = data.records.iter().filter(|r| !r.notes.is_empty()).count();

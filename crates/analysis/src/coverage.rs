@@ -46,6 +46,35 @@ pub struct Coverage {
     pub gaps: Vec<Sector>,
 }
 
+impl SectorCoverage {
+    /// A gap: no one works in `sector` in the municipality nor in its state.
+    pub(crate) fn gap(sector: Sector) -> Self {
+        SectorCoverage {
+            sector,
+            level: CoverageLevel::None,
+            organizations: Vec::new(),
+            services: Vec::new(),
+        }
+    }
+}
+
+impl Coverage {
+    /// The coverage of `municipality`, one entry per sector in
+    /// `Sector::ALL` order, with the gaps that follow from them.
+    pub(crate) fn of_sectors(municipality: &Cvegeo, sectors: Vec<SectorCoverage>) -> Self {
+        let gaps = sectors
+            .iter()
+            .filter(|s| s.level == CoverageLevel::None)
+            .map(|s| s.sector)
+            .collect();
+        Coverage {
+            municipality: municipality.clone(),
+            sectors,
+            gaps,
+        }
+    }
+}
+
 pub fn sector_coverage(municipality: &Cvegeo, facts: &Facts) -> Coverage {
     let state = municipality.state();
     let sectors: Vec<SectorCoverage> = Sector::ALL
@@ -89,24 +118,10 @@ pub fn sector_coverage(municipality: &Cvegeo, facts: &Facts) -> Coverage {
                     services: services_where(&|s| s.municipality.state() == state),
                 };
             }
-            SectorCoverage {
-                sector,
-                level: CoverageLevel::None,
-                organizations: Vec::new(),
-                services: Vec::new(),
-            }
+            SectorCoverage::gap(sector)
         })
         .collect();
-    let gaps = sectors
-        .iter()
-        .filter(|s| s.level == CoverageLevel::None)
-        .map(|s| s.sector)
-        .collect();
-    Coverage {
-        municipality: municipality.clone(),
-        sectors,
-        gaps,
-    }
+    Coverage::of_sectors(municipality, sectors)
 }
 
 #[cfg(test)]

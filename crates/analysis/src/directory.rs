@@ -17,8 +17,8 @@ use crate::{
     layout::{Frame, Placement, layout},
     network::{AllianceNetwork, NodeMetrics, analyze_network},
     suggestions::{
-        LOCAL_PARTNER_POINTS, LOCAL_PARTNERS_COUNTED, NEARBY_POINTS, NEARBY_RADIUS_KM, Reason,
-        SAME_STATE_POINTS, SHARED_CONTEXT_POINTS, Suggestion,
+        LOCAL_PARTNER_POINTS, LOCAL_PARTNERS_COUNTED, NEARBY_RADIUS_KM, Reason, SAME_STATE_POINTS,
+        SHARED_CONTEXT_POINTS, Suggestion, nearby_points, nearest_nearby,
     },
 };
 use acoge_domain::{
@@ -357,25 +357,11 @@ impl DirectoryAnalysis {
                         organizations: ids(in_state),
                         services: service_ids(index.services_in_state.get(&(s, state.clone()))),
                     },
-                    None => SectorCoverage {
-                        sector,
-                        level: CoverageLevel::None,
-                        organizations: Vec::new(),
-                        services: Vec::new(),
-                    },
+                    None => SectorCoverage::gap(sector),
                 }
             })
             .collect();
-        let gaps = sectors
-            .iter()
-            .filter(|s| s.level == CoverageLevel::None)
-            .map(|s| s.sector)
-            .collect();
-        Coverage {
-            municipality: municipality.clone(),
-            sectors,
-            gaps,
-        }
+        Coverage::of_sectors(municipality, sectors)
     }
 
     /// Up to `limit` partners that could bring `sector` to `municipality`,
@@ -442,20 +428,12 @@ impl DirectoryAnalysis {
             let mut reasons = Vec::new();
             let mut score = 0.0;
             if let Some(seat) = target_seat {
-                let nearest = footprint
-                    .municipalities
-                    .iter()
-                    .filter_map(|&m| {
-                        let distance = index.seats[m as usize]?.distance_km(&seat);
-                        Some((m, distance))
-                    })
-                    .filter(|(_, distance)| *distance < NEARBY_RADIUS_KM)
-                    .fold(None, |best: Option<(u32, f64)>, (m, d)| match best {
-                        Some((_, best_d)) if best_d <= d => best,
-                        _ => Some((m, d)),
-                    });
-                if let Some((m, distance_km)) = nearest {
-                    score += NEARBY_POINTS * (1.0 - distance_km / NEARBY_RADIUS_KM);
+                let distances = footprint.municipalities.iter().filter_map(|&m| {
+                    let distance = index.seats[m as usize]?.distance_km(&seat);
+                    Some((m, distance))
+                });
+                if let Some((m, distance_km)) = nearest_nearby(distances) {
+                    score += nearby_points(distance_km);
                     reasons.push(Reason::ActiveInSectorNearby {
                         municipality: index.keys[m as usize].clone(),
                         distance_km,

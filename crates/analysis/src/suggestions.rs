@@ -38,6 +38,24 @@ pub const LOCAL_PARTNER_POINTS: f64 = 1.0;
 /// networked organization should not outrank one that works nearby.
 pub const LOCAL_PARTNERS_COUNTED: usize = 3;
 
+/// Of the places where a candidate works, each with its distance to the
+/// target, the nearest closer than `NEARBY_RADIUS_KM`. Strictly nearer wins,
+/// so of equal distances the first place (the smaller key) stays.
+pub(crate) fn nearest_nearby<P>(distances: impl Iterator<Item = (P, f64)>) -> Option<(P, f64)> {
+    distances
+        .filter(|(_, distance)| *distance < NEARBY_RADIUS_KM)
+        .fold(None, |best, (place, d)| match best {
+            Some((_, best_d)) if best_d <= d => best,
+            _ => Some((place, d)),
+        })
+}
+
+/// The points for working `distance_km` away: `NEARBY_POINTS` right next
+/// door, falling linearly to 0 at `NEARBY_RADIUS_KM`.
+pub(crate) fn nearby_points(distance_km: f64) -> f64 {
+    NEARBY_POINTS * (1.0 - distance_km / NEARBY_RADIUS_KM)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
@@ -138,21 +156,12 @@ pub fn suggest_partners(
         let mut score = 0.0;
 
         if let Some(seat) = target_seat {
-            let nearest = footprint
-                .municipalities
-                .iter()
-                .filter_map(|m| {
-                    let distance = places.get(m)?.seat?.distance_km(&seat);
-                    Some((m, distance))
-                })
-                .filter(|(_, distance)| *distance < NEARBY_RADIUS_KM)
-                // Strictly nearer wins, so equal distances keep the smaller key.
-                .fold(None, |best: Option<(&Cvegeo, f64)>, (m, d)| match best {
-                    Some((_, best_d)) if best_d <= d => best,
-                    _ => Some((m, d)),
-                });
-            if let Some((m, distance_km)) = nearest {
-                score += NEARBY_POINTS * (1.0 - distance_km / NEARBY_RADIUS_KM);
+            let distances = footprint.municipalities.iter().filter_map(|m| {
+                let distance = places.get(m)?.seat?.distance_km(&seat);
+                Some((m, distance))
+            });
+            if let Some((m, distance_km)) = nearest_nearby(distances) {
+                score += nearby_points(distance_km);
                 reasons.push(Reason::ActiveInSectorNearby {
                     municipality: m.clone(),
                     distance_km,

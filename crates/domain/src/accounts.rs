@@ -314,55 +314,58 @@ mod tests {
     #[test]
     fn a_working_group_s_moderators_moderate_its_threads_only() {
         let nil = Uuid::nil();
-        assert_eq!(
-            authorize_thread_moderation(&member(Role::Member), &[nil]),
-            Ok(nil)
-        );
-        assert_eq!(
-            authorize_thread_moderation(&member(Role::Member), &[]),
-            Err(Denied::Forbidden)
-        );
-        assert_eq!(
-            authorize_thread_moderation(&member(Role::Moderator), &[]),
-            Ok(nil)
-        );
-        assert_eq!(
-            authorize_thread_moderation(&Actor::Anonymous, &[nil]),
-            Err(Denied::NotSignedIn)
-        );
+        // (actor, the thread's group moderators, expected)
+        let cases = [
+            (member(Role::Member), vec![nil], Ok(nil)),
+            (member(Role::Member), vec![], Err(Denied::Forbidden)),
+            (member(Role::Moderator), vec![], Ok(nil)),
+            (Actor::Anonymous, vec![nil], Err(Denied::NotSignedIn)),
+        ];
+        for (actor, moderators, expected) in cases {
+            let got = authorize_thread_moderation(&actor, &moderators);
+            assert_eq!(got, expected, "{actor:?} with {moderators:?}");
+        }
     }
 
     #[test]
     fn roles_grant_what_the_issue_says() {
-        assert_eq!(authorize(&Actor::Anonymous, Capability::Anyone), Ok(()));
-        assert_eq!(
-            authorize(&Actor::Anonymous, Capability::OwnAccount),
-            Err(Denied::NotSignedIn)
-        );
-        assert_eq!(
-            authorize(&member(Role::Member), Capability::Review),
-            Err(Denied::Forbidden)
-        );
-        assert_eq!(
-            authorize(&member(Role::Reviewer), Capability::Review),
-            Ok(())
-        );
-        assert_eq!(
-            authorize(&member(Role::Reviewer), Capability::InviteMembers),
-            Err(Denied::Forbidden)
-        );
-        assert_eq!(
-            authorize(&member(Role::Moderator), Capability::ReadAuditLog),
-            Ok(())
-        );
-        assert_eq!(
-            authorize(&member(Role::Moderator), Capability::ManageMembers),
-            Err(Denied::Forbidden)
-        );
-        assert_eq!(
-            authorize(&member(Role::Administrator), Capability::ManageMembers),
-            Ok(())
-        );
+        let cases = [
+            (Actor::Anonymous, Capability::Anyone, Ok(())),
+            (
+                Actor::Anonymous,
+                Capability::OwnAccount,
+                Err(Denied::NotSignedIn),
+            ),
+            (
+                member(Role::Member),
+                Capability::Review,
+                Err(Denied::Forbidden),
+            ),
+            (member(Role::Reviewer), Capability::Review, Ok(())),
+            (
+                member(Role::Reviewer),
+                Capability::InviteMembers,
+                Err(Denied::Forbidden),
+            ),
+            (member(Role::Moderator), Capability::ReadAuditLog, Ok(())),
+            (
+                member(Role::Moderator),
+                Capability::ManageMembers,
+                Err(Denied::Forbidden),
+            ),
+            (
+                member(Role::Administrator),
+                Capability::ManageMembers,
+                Ok(()),
+            ),
+        ];
+        for (actor, capability, expected) in cases {
+            assert_eq!(
+                authorize(&actor, capability),
+                expected,
+                "{actor:?} {capability:?}"
+            );
+        }
     }
 
     #[test]
@@ -389,22 +392,17 @@ mod tests {
 
     #[test]
     fn moderators_cannot_create_moderators() {
-        assert_eq!(
-            authorize_grant(&member(Role::Moderator), Role::Reviewer),
-            Ok(())
-        );
-        assert_eq!(
-            authorize_grant(&member(Role::Moderator), Role::Administrator),
-            Err(Denied::Forbidden)
-        );
-        assert_eq!(
-            authorize_grant(&member(Role::Administrator), Role::Moderator),
-            Ok(())
-        );
-        assert_eq!(
-            authorize_grant(&member(Role::Member), Role::Member),
-            Err(Denied::Forbidden)
-        );
+        // (granting role, role granted, expected)
+        let cases = [
+            (Role::Moderator, Role::Reviewer, Ok(())),
+            (Role::Moderator, Role::Administrator, Err(Denied::Forbidden)),
+            (Role::Administrator, Role::Moderator, Ok(())),
+            (Role::Member, Role::Member, Err(Denied::Forbidden)),
+        ];
+        for (actor, granted, expected) in cases {
+            let got = authorize_grant(&member(actor), granted);
+            assert_eq!(got, expected, "{actor:?} grants {granted:?}");
+        }
     }
 
     #[test]

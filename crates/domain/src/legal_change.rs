@@ -509,29 +509,29 @@ mod tests {
         );
         assert_eq!(reform(Some("2021-01-11")), Ok(ChangeKind::Reform));
 
-        let correction = ChangeInput {
-            kind: "correccion".into(),
-            note: String::new(),
-        };
-        assert_eq!(
-            fields(&correction.check_provision(&current, &next).unwrap_err()),
-            [("note", FieldProblem::Required)]
-        );
-        let unchanged = ChangeInput {
-            kind: "correccion".into(),
-            note: "typo".into(),
-        };
-        assert_eq!(
-            fields(&unchanged.check_provision(&current, &current).unwrap_err()),
-            [("kind", FieldProblem::NothingChanged)]
-        );
-        let imported = ChangeInput {
-            kind: "importacion".into(),
-            note: "x".into(),
-        };
-        assert_eq!(
-            fields(&imported.check_provision(&current, &next).unwrap_err()),
-            [("kind", FieldProblem::UnknownTerm)]
-        );
+        // (kind, note, the provision after, the problem expected)
+        let refused = [
+            ("correccion", "", &next, ("note", FieldProblem::Required)),
+            (
+                "correccion",
+                "typo",
+                &current,
+                ("kind", FieldProblem::NothingChanged),
+            ),
+            (
+                "importacion",
+                "x",
+                &next,
+                ("kind", FieldProblem::UnknownTerm),
+            ),
+        ];
+        for (kind, note, after, problem) in refused {
+            let change = ChangeInput {
+                kind: kind.into(),
+                note: note.into(),
+            };
+            let errors = change.check_provision(&current, after).unwrap_err();
+            assert_eq!(fields(&errors), [problem], "{kind} {note:?}");
+        }
     }
 }

@@ -443,10 +443,15 @@ mod tests {
         assert!(!ics.replace("\r\n", "").contains('\n'));
         assert!(ics.split("\r\n").all(|l| l.len() <= 75));
         let event = component(&ics, "VEVENT");
-        assert!(event.contains(&"UID:00000000-0000-0000-0000-000000000000@acoge.test".into()));
-        assert!(event.contains(&"DTSTAMP:20260102T030405Z".into()));
-        assert!(event.contains(&"SUMMARY:Ciudades\\, migración\\; inclusión".into()));
-        assert!(event.contains(&"LOCATION:https://example.org/live".into()));
+        assert_has(
+            &event,
+            &[
+                "UID:00000000-0000-0000-0000-000000000000@acoge.test",
+                "DTSTAMP:20260102T030405Z",
+                "SUMMARY:Ciudades\\, migración\\; inclusión",
+                "LOCATION:https://example.org/live",
+            ],
+        );
         let description = event
             .iter()
             .find(|l| l.starts_with("DESCRIPTION:"))
@@ -456,15 +461,19 @@ mod tests {
 
     #[test]
     fn mexico_city_2020_was_utc_minus_six_after_the_october_change() {
-        let ics = single(&event(
+        let (ics, zone) = with_zone(
             "2020-11-10T18:00:00Z",
             "2020-11-10T21:00:00Z",
             "America/Mexico_City",
-        ));
+        );
         let event = component(&ics, "VEVENT");
-        assert!(event.contains(&"DTSTART;TZID=America/Mexico_City:20201110T120000".into()));
-        assert!(event.contains(&"DTEND;TZID=America/Mexico_City:20201110T150000".into()));
-        let zone = component(&ics, "VTIMEZONE");
+        assert_has(
+            &event,
+            &[
+                "DTSTART;TZID=America/Mexico_City:20201110T120000",
+                "DTEND;TZID=America/Mexico_City:20201110T150000",
+            ],
+        );
         assert_eq!(
             zone,
             vec![
@@ -480,48 +489,67 @@ mod tests {
         );
     }
 
+    /// One event's calendar, and the lines of its VTIMEZONE.
+    fn with_zone(start: &str, end: &str, zone: &str) -> (String, Vec<String>) {
+        let ics = single(&event(start, end, zone));
+        let lines = component(&ics, "VTIMEZONE");
+        (ics, lines)
+    }
+
+    /// Asserts that `component` has each of `lines`.
+    fn assert_has(component: &[String], lines: &[&str]) {
+        for line in lines {
+            assert!(
+                component.iter().any(|l| l == line),
+                "{line} in {component:?}"
+            );
+        }
+    }
+
     #[test]
     fn tijuana_summer_event_is_daylight_time() {
-        let ics = single(&event(
+        let (ics, zone) = with_zone(
             "2024-07-01T17:00:00Z",
             "2024-07-01T19:00:00Z",
             "America/Tijuana",
-        ));
+        );
         assert!(ics.contains("DTSTART;TZID=America/Tijuana:20240701T100000"));
-        let zone = component(&ics, "VTIMEZONE");
-        assert!(zone.contains(&"BEGIN:DAYLIGHT".into()));
-        assert!(zone.contains(&"DTSTART:20240310T020000".into()));
-        assert!(zone.contains(&"TZOFFSETFROM:-0800".into()));
-        assert!(zone.contains(&"TZOFFSETTO:-0700".into()));
-        assert!(zone.contains(&"TZNAME:PDT".into()));
+        let daylight = [
+            "BEGIN:DAYLIGHT",
+            "DTSTART:20240310T020000",
+            "TZOFFSETFROM:-0800",
+            "TZOFFSETTO:-0700",
+            "TZNAME:PDT",
+        ];
+        assert_has(&zone, &daylight);
     }
 
     #[test]
     fn an_event_across_a_transition_gets_both_periods() {
         // 2 November 2024: Tijuana goes back to PST at 09:00 UTC on 3 November.
-        let ics = single(&event(
+        let (ics, zone) = with_zone(
             "2024-11-02T20:00:00Z",
             "2024-11-04T20:00:00Z",
             "America/Tijuana",
-        ));
-        let zone = component(&ics, "VTIMEZONE");
-        assert!(zone.contains(&"BEGIN:DAYLIGHT".into()));
-        assert!(zone.contains(&"BEGIN:STANDARD".into()));
-        assert!(zone.contains(&"DTSTART:20241103T020000".into()));
+        );
+        assert_has(
+            &zone,
+            &[
+                "BEGIN:DAYLIGHT",
+                "BEGIN:STANDARD",
+                "DTSTART:20241103T020000",
+            ],
+        );
         assert!(ics.contains("DTEND;TZID=America/Tijuana:20241104T120000"));
     }
 
     #[test]
     fn a_zone_without_transitions_gets_one_fixed_standard() {
-        let ics = single(&event(
-            "2024-07-01T17:00:00Z",
-            "2024-07-01T19:00:00Z",
-            "UTC",
-        ));
-        let zone = component(&ics, "VTIMEZONE");
-        assert!(zone.contains(&"BEGIN:STANDARD".into()));
-        assert!(zone.contains(&"TZOFFSETFROM:+0000".into()));
-        assert!(zone.contains(&"TZOFFSETTO:+0000".into()));
+        let (_, zone) = with_zone("2024-07-01T17:00:00Z", "2024-07-01T19:00:00Z", "UTC");
+        assert_has(
+            &zone,
+            &["BEGIN:STANDARD", "TZOFFSETFROM:+0000", "TZOFFSETTO:+0000"],
+        );
         assert!(!zone.contains(&"BEGIN:DAYLIGHT".into()));
     }
 }

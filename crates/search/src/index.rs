@@ -158,7 +158,7 @@ struct Pass {
 }
 
 /// What a search asks for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     pub text: String,
     pub kind: Option<SearchableKind>,
@@ -244,7 +244,16 @@ pub struct SearchIndex {
     synonyms: Synonyms,
     synonym_phrases: PhraseTable,
     facet_tables: Arc<FacetTables>,
+    /// Results by request and searcher generation: a popular query costs a
+    /// pass over its matches once per commit, not once per visitor (as
+    /// Elasticsearch's request cache). Entries of older generations are
+    /// never asked for again and age out.
+    results: moka::sync::Cache<(SearchRequest, u64), Arc<SearchResults>>,
 }
+
+/// Searches whose results are kept; each is a page of hits and its facets,
+/// a few kilobytes.
+const CACHED_RESULTS: u64 = 1_024;
 
 fn register_analyzers(index: &Index) {
     index
@@ -319,6 +328,7 @@ impl SearchIndex {
             synonym_phrases: PhraseTable::new(&synonyms),
             synonyms,
             facet_tables: Arc::default(),
+            results: moka::sync::Cache::new(CACHED_RESULTS),
         })
     }
 
@@ -473,6 +483,17 @@ impl SearchIndex {
 
     /// Runs a search. Never fails on what was typed: odd input gives notices.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let generation = self.reader.searcher().generation().generation_id();
+        let key = (request.clone(), generation);
+        if let Some(results) = self.results.get(&key) {
+            return Ok(SearchResults::clone(&results));
+        }
+        let results = self.search_uncached(request)?;
+        self.results.insert(key, Arc::new(results.clone()));
+        Ok(results)
+    }
+
+    fn search_uncached(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let parsed = parse(&request.text, &self.synonyms);
         let mut notices = parsed.notices.clone();
         let filters: Vec<(Occur, Box<dyn Query>)> = request

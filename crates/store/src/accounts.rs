@@ -3,11 +3,11 @@
 
 use crate::{
     Db, StoreError,
-    audit::{AuditRecord, record_audit},
+    audit::AuditRecord,
     db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
-    outbox::{announce, record_change},
-    rows::count,
+    outbox::commit_and_announce,
+    rows::{count, optional_scalar},
     time::DbTime,
 };
 use acoge_domain::{
@@ -231,23 +231,15 @@ async fn replace_password(
             .rows_affected(),
         }
     });
-    record_audit(
-        &mut tx,
-        &AuditRecord {
-            actor: actor.or(Some(id)),
-            action: "member.password",
-            entity: "member",
-            entity_id: id.to_string(),
-            before: None,
-            after: Some(json!({
-                "password": "changed",
-                "sessions_ended": revoked.sessions,
-                "api_tokens_revoked": revoked.api_tokens,
-                "reset_links_revoked": revoked.reset_links,
-            })),
-        },
-    )
-    .await?;
+    AuditRecord::new(actor.or(Some(id)), "member.password", "member", id)
+        .after(json!({
+            "password": "changed",
+            "sessions_ended": revoked.sessions,
+            "api_tokens_revoked": revoked.api_tokens,
+            "reset_links_revoked": revoked.reset_links,
+        }))
+        .record(&mut tx)
+        .await?;
     Ok(revoked)
 }
 
@@ -260,18 +252,11 @@ async fn record_revocation(
     entity: &'static str,
     id: Uuid,
 ) -> Result<(), StoreError> {
-    record_audit(
-        tx,
-        &AuditRecord {
-            actor: Some(actor),
-            action: &format!("{entity}.revoke"),
-            entity,
-            entity_id: id.to_string(),
-            before: Some(json!({ "revoked": false })),
-            after: Some(json!({ "revoked": true })),
-        },
-    )
-    .await
+    AuditRecord::new(actor, &format!("{entity}.revoke"), entity, id)
+        .before(json!({ "revoked": false }))
+        .after(json!({ "revoked": true }))
+        .record(tx)
+        .await
 }
 
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
@@ -354,49 +339,28 @@ impl Db {
                 now,
             )
             .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: actor.or(Some(id)),
-                    action: "member.create",
-                    entity: "member",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: Some(json!({
-                        "display_name": new.display_name,
-                        "role": new.role.slug(),
-                        "organization_id": new.organization_id,
-                    })),
-                },
-            )
-            .await?;
+            AuditRecord::new(actor.or(Some(id)), "member.create", "member", id)
+                .after(json!({
+                    "display_name": new.display_name,
+                    "role": new.role.slug(),
+                    "organization_id": new.organization_id,
+                }))
+                .record(&mut tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(id)
     }
 
     pub async fn member(&self, id: Uuid) -> Result<Option<MemberRecord>, StoreError> {
-        let row: Option<MemberRow> = dispatch!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = $1"
-            )))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.map(MemberRow::into_record).transpose()
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = $1");
+        self.record_by(sql, id, MemberRow::into_record).await
     }
 
     pub async fn member_by_email(&self, email: &Email) -> Result<Option<MemberRecord>, StoreError> {
-        let row: Option<MemberRow> = dispatch!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.email = $1"
-            )))
-            .bind(email.as_str())
-            .fetch_optional(pool)
-            .await?
-        });
-        row.map(MemberRow::into_record).transpose()
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.email = $1");
+        self.record_by(sql, email.as_str(), MemberRow::into_record)
+            .await
     }
 
     pub async fn members(&self, page: PageRequest) -> Result<Page<MemberRecord>, StoreError> {
@@ -422,10 +386,7 @@ impl Db {
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let before: Option<String> =
-                sqlx::query_scalar("SELECT role FROM members WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                optional_scalar(&mut tx, "SELECT role FROM members WHERE id = $1", id).await?;
             let Some(before) = before else {
                 return Ok(false);
             };
@@ -435,23 +396,14 @@ impl Db {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(actor),
-                    action: "member.role",
-                    entity: "member",
-                    entity_id: id.to_string(),
-                    before: Some(json!({ "role": before })),
-                    after: Some(json!({ "role": role.slug() })),
-                },
-            )
-            .await?;
             // Public pages name members by role (moderators of a thread).
-            record_change(&mut tx, "member", id, now).await?;
-            tx.commit().await?;
+            AuditRecord::new(actor, "member.role", "member", id)
+                .before(json!({ "role": before }))
+                .after(json!({ "role": role.slug() }))
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
         });
-        announce();
         Ok(true)
     }
 
@@ -488,24 +440,13 @@ impl Db {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(id),
-                    action: "member.delete",
-                    entity: "member",
-                    entity_id: id.to_string(),
-                    before: before
-                        .map(|(role, org)| json!({ "role": role, "organization_id": org })),
-                    after: None,
-                },
-            )
-            .await?;
             // Public pages name the authors of contributions and practices.
-            record_change(&mut tx, "member", id, now).await?;
-            tx.commit().await?;
+            AuditRecord::new(id, "member.delete", "member", id)
+                .before(before.map(|(role, org)| json!({ "role": role, "organization_id": org })))
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
         });
-        announce();
         Ok(())
     }
 
@@ -569,18 +510,11 @@ impl Db {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(actor),
-                    action: "session.end_all",
-                    entity: "member",
-                    entity_id: member.to_string(),
-                    before: Some(json!({ "sessions": ended })),
-                    after: Some(json!({ "sessions": 0 })),
-                },
-            )
-            .await?;
+            AuditRecord::new(actor, "session.end_all", "member", member)
+                .before(json!({ "sessions": ended }))
+                .after(json!({ "sessions": 0 }))
+                .record(&mut tx)
+                .await?;
             tx.commit().await?;
             ended
         });
@@ -630,20 +564,14 @@ impl Db {
             .bind(DbTime(expires_at))
             .execute(&mut *tx)
             .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(invited_by),
-                    action: "invitation.create",
-                    entity: "invitation",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: Some(
-                        json!({ "role": role.slug(), "organization_id": organization_id, "expires_at": expires_at.to_string() })
-                    ),
-                },
-            )
-            .await?;
+            AuditRecord::new(invited_by, "invitation.create", "invitation", id)
+                .after(json!({
+                    "role": role.slug(),
+                    "organization_id": organization_id,
+                    "expires_at": expires_at.to_string(),
+                }))
+                .record(&mut tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(id)
@@ -653,27 +581,14 @@ impl Db {
         &self,
         token_hash: &str,
     ) -> Result<Option<InvitationRecord>, StoreError> {
-        let row: Option<InvitationRow> = dispatch!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1"
-            )))
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.map(InvitationRow::into_record).transpose()
+        let sql = format!("SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1");
+        self.record_by(sql, token_hash, InvitationRow::into_record)
+            .await
     }
 
     pub async fn invitation(&self, id: Uuid) -> Result<Option<InvitationRecord>, StoreError> {
-        let row: Option<InvitationRow> = dispatch!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {INVITATION_COLUMNS} FROM invitations WHERE id = $1"
-            )))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.map(InvitationRow::into_record).transpose()
+        let sql = format!("SELECT {INVITATION_COLUMNS} FROM invitations WHERE id = $1");
+        self.record_by(sql, id, InvitationRow::into_record).await
     }
 
     /// Withdraws an invitation not yet accepted nor revoked; false when there
@@ -756,22 +671,15 @@ impl Db {
                 .bind(DbTime(now))
                 .execute(&mut *tx)
                 .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(id),
-                    action: "invitation.accept",
-                    entity: "member",
-                    entity_id: id.to_string(),
-                    before: Some(json!({ "invitation": invitation.id })),
-                    after: Some(json!({
-                        "display_name": display_name,
-                        "role": invitation.role.slug(),
-                        "organization_id": invitation.organization_id,
-                    })),
-                },
-            )
-            .await?;
+            AuditRecord::new(id, "invitation.accept", "member", id)
+                .before(json!({ "invitation": invitation.id }))
+                .after(json!({
+                    "display_name": display_name,
+                    "role": invitation.role.slug(),
+                    "organization_id": invitation.organization_id,
+                }))
+                .record(&mut tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(Ok(id))
@@ -815,18 +723,10 @@ impl Db {
             .bind(DbTime(expires_at))
             .execute(&mut *tx)
             .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: issued_by,
-                    action: "password_reset.issue",
-                    entity: "member",
-                    entity_id: member.to_string(),
-                    before: None,
-                    after: Some(json!({ "expires_at": expires_at.to_string() })),
-                },
-            )
-            .await?;
+            AuditRecord::new(issued_by, "password_reset.issue", "member", member)
+                .after(json!({ "expires_at": expires_at.to_string() }))
+                .record(&mut tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(())
@@ -905,33 +805,19 @@ impl Db {
             .bind(DbTime(Timestamp::now()))
             .execute(&mut *tx)
             .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(member),
-                    action: "api_token.create",
-                    entity: "api_token",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: Some(json!({ "name": name })),
-                },
-            )
-            .await?;
+            AuditRecord::new(member, "api_token.create", "api_token", id)
+                .after(json!({ "name": name }))
+                .record(&mut tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(id)
     }
 
     pub async fn api_tokens_of(&self, member: Uuid) -> Result<Vec<ApiTokenRecord>, StoreError> {
-        let rows: Vec<TokenRow> = dispatch!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens
-                 WHERE member_id = $1 ORDER BY created_at DESC",
-            )
-            .bind(member)
-            .fetch_all(pool)
-            .await?
-        });
+        let sql = "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens
+             WHERE member_id = $1 ORDER BY created_at DESC";
+        let rows: Vec<TokenRow> = self.rows_by(sql, member).await?;
         Ok(rows
             .into_iter()
             .map(|r| ApiTokenRecord {

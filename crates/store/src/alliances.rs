@@ -4,10 +4,10 @@
 
 use crate::{
     Db, StoreError,
-    audit::{AuditRecord, record_audit},
-    db::{BeginWrite, dispatch},
-    outbox::record_change,
-    rows::{grouped, take_sorted},
+    audit::AuditRecord,
+    db::{BeginWrite, Tx, dispatch},
+    outbox::commit_and_announce,
+    rows::{Bindable, grouped, optional_scalar, take_sorted},
     time::DbTime,
 };
 use acoge_analysis::facts::AllianceFacts;
@@ -52,41 +52,17 @@ struct Rows {
     organizations: Vec<(Uuid, String, String)>,
 }
 
-/// How many ids one `IN (...)` list binds: well under SQLite's and
-/// PostgreSQL's limits on parameters.
-pub(crate) const CHUNK: usize = 500;
-
-/// `$1, $2, ..., $n`.
-pub(crate) fn placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Lead and partners of published practices, the rows derived alliances are made of.
 const PRACTICE_MEMBERS: &str = "SELECT po.practice_id, po.organization_id
      FROM practice_organizations po JOIN practices p ON p.id = po.practice_id
      WHERE p.status = 'publicada' AND po.role IN ('lead', 'partner')";
 
-/// Runs `sql` (whose `IN ({list})` is filled with placeholders) for each
-/// chunk of `ids`, gathering the rows.
+/// `Db::fetch_in` awaited, its error returned: the rows of type `$row` that
+/// `$sql` selects for `$ids` (kept for the modules written with it).
 macro_rules! fetch_in {
-    ($db:expr, $row:ty, $sql:expr, $ids:expr) => {{
-        let mut out = Vec::new();
-        for chunk in $ids.chunks($crate::alliances::CHUNK) {
-            let sql = $sql.replace("{list}", &$crate::alliances::placeholders(chunk.len()));
-            let rows: Vec<$row> = $crate::db::dispatch!($db, |pool| {
-                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-                for id in chunk {
-                    query = query.bind(id);
-                }
-                query.fetch_all(pool).await?
-            });
-            out.extend(rows);
-        }
-        out
-    }};
+    ($db:expr, $row:ty, $sql:expr, $ids:expr) => {
+        $db.fetch_in::<$row, _>(&$sql, &$ids).await?
+    };
 }
 pub(crate) use fetch_in;
 
@@ -107,6 +83,32 @@ fn date(column: &'static str, value: Option<String>) -> Result<Option<PartialDat
         .map(PartialDate::parse)
         .transpose()
         .map_err(|e| StoreError::corrupt(TABLE, column, e))
+}
+
+/// The links of a declared alliance, for `link_each`.
+const LINK_MEMBER: &str =
+    "INSERT INTO alliance_members (alliance_id, organization_id) VALUES ($1, $2)";
+const LINK_SECTOR: &str = "INSERT INTO alliance_sectors (alliance_id, sector) VALUES ($1, $2)
+     ON CONFLICT DO NOTHING";
+const LINK_TERRITORY: &str =
+    "INSERT INTO alliance_territories (alliance_id, territory) VALUES ($1, $2)
+     ON CONFLICT DO NOTHING";
+
+/// Links the alliance `id` to each of `values` (its members, sectors or
+/// territory) in the caller's transaction: `sql` inserts one link, with the
+/// alliance as `$1` and the value as `$2`.
+async fn link_each<T: Bindable>(
+    tx: impl Into<Tx<'_>>,
+    sql: &'static str,
+    id: Uuid,
+    values: impl IntoIterator<Item = T>,
+) -> Result<(), StoreError> {
+    dispatch!(tx: tx.into(), |conn| {
+        for value in values {
+            sqlx::query(sql).bind(id).bind(value).execute(&mut *conn).await?;
+        }
+    });
+    Ok(())
 }
 
 impl Db {
@@ -136,9 +138,7 @@ impl Db {
             let mut tx = pool.begin_write().await?;
             for member in &members {
                 let exists: Option<i32> =
-                    sqlx::query_scalar("SELECT 1 FROM organizations WHERE id = $1")
-                        .bind(member)
-                        .fetch_optional(&mut *tx)
+                    optional_scalar(&mut tx, "SELECT 1 FROM organizations WHERE id = $1", member)
                         .await?;
                 if exists.is_none() {
                     return Err(invalid(FieldProblem::UnknownOrganization));
@@ -159,56 +159,26 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            for member in &members {
-                sqlx::query(
-                    "INSERT INTO alliance_members (alliance_id, organization_id) VALUES ($1, $2)",
-                )
-                .bind(id)
-                .bind(member)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for sector in &alliance.sectors {
-                sqlx::query(
-                    "INSERT INTO alliance_sectors (alliance_id, sector) VALUES ($1, $2)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(sector.slug())
-                .execute(&mut *tx)
-                .await?;
-            }
-            for place in &alliance.territory {
-                sqlx::query(
-                    "INSERT INTO alliance_territories (alliance_id, territory) VALUES ($1, $2)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(place.key())
-                .execute(&mut *tx)
-                .await?;
-            }
-            record_change(&mut tx, "alliance", id, now).await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: declared_by,
-                    action: "alliance.create",
-                    entity: "alliance",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: serde_json::to_value(Alliance {
+            // Collected: a future holding the mapping closures would not be
+            // `Send` for every lifetime, which the web handlers need.
+            let sectors: Vec<&str> = alliance.sectors.iter().map(|s| s.slug()).collect();
+            let territory: Vec<&str> = alliance.territory.iter().map(|t| t.key()).collect();
+            link_each(&mut tx, LINK_MEMBER, id, &members).await?;
+            link_each(&mut tx, LINK_SECTOR, id, sectors).await?;
+            link_each(&mut tx, LINK_TERRITORY, id, territory).await?;
+            AuditRecord::new(declared_by, "alliance.create", "alliance", id)
+                .after(
+                    serde_json::to_value(Alliance {
                         id,
                         members: members.clone(),
                         declared_by,
                         ..alliance.clone()
                     })
                     .ok(),
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+                )
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
         });
         Ok(id)
     }
@@ -266,54 +236,32 @@ impl Db {
         declared: &[Uuid],
         derived: &[Uuid],
     ) -> Result<Vec<AllianceRecord>, StoreError> {
+        let declared_sql = "SELECT id, name, kind, started, ended, source, declared_by
+             FROM alliances WHERE id IN ({list})";
+        let members_sql = "SELECT alliance_id, organization_id FROM alliance_members
+             WHERE alliance_id IN ({list})";
+        let sectors_sql =
+            "SELECT alliance_id, sector FROM alliance_sectors WHERE alliance_id IN ({list})";
+        let territories_sql = "SELECT alliance_id, territory FROM alliance_territories
+             WHERE alliance_id IN ({list})";
+        // By id only, the status checked here: a filter on the status would
+        // lead SQLite to scan every published practice.
+        let practices_sql = "SELECT id, content, status FROM practices WHERE id IN ({list})";
+        let practices: Vec<(Uuid, String, String)> = self.fetch_in(practices_sql, derived).await?;
+        // Members of practices that are not published are never read.
+        let practice_members_sql = "SELECT practice_id, organization_id FROM practice_organizations
+             WHERE role IN ('lead', 'partner') AND practice_id IN ({list})";
         let mut rows = Rows {
-            declared: fetch_in!(
-                self,
-                AllianceRow,
-                "SELECT id, name, kind, started, ended, source, declared_by FROM alliances
-                 WHERE id IN ({list})",
-                declared
-            ),
-            members: fetch_in!(
-                self,
-                (Uuid, Uuid),
-                "SELECT alliance_id, organization_id FROM alliance_members
-                 WHERE alliance_id IN ({list})",
-                declared
-            ),
-            sectors: fetch_in!(
-                self,
-                (Uuid, String),
-                "SELECT alliance_id, sector FROM alliance_sectors WHERE alliance_id IN ({list})",
-                declared
-            ),
-            territories: fetch_in!(
-                self,
-                (Uuid, String),
-                "SELECT alliance_id, territory FROM alliance_territories
-                 WHERE alliance_id IN ({list})",
-                declared
-            ),
-            // By id only, the status checked here: a filter on the status
-            // would lead SQLite to scan every published practice.
-            practices: fetch_in!(
-                self,
-                (Uuid, String, String),
-                "SELECT id, content, status FROM practices WHERE id IN ({list})",
-                derived
-            )
-            .into_iter()
-            .filter(|(_, _, status)| status == PracticeStatus::Published.slug())
-            .map(|(id, content, _)| (id, content))
-            .collect(),
-            // Members of practices that are not published are never read.
-            practice_members: fetch_in!(
-                self,
-                (Uuid, Uuid),
-                "SELECT practice_id, organization_id FROM practice_organizations
-                 WHERE role IN ('lead', 'partner') AND practice_id IN ({list})",
-                derived
-            ),
+            declared: self.fetch_in(declared_sql, declared).await?,
+            members: self.fetch_in(members_sql, declared).await?,
+            sectors: self.fetch_in(sectors_sql, declared).await?,
+            territories: self.fetch_in(territories_sql, declared).await?,
+            practices: practices
+                .into_iter()
+                .filter(|(_, _, status)| status == PracticeStatus::Published.slug())
+                .map(|(id, content, _)| (id, content))
+                .collect(),
+            practice_members: self.fetch_in(practice_members_sql, derived).await?,
             organizations: Vec::new(),
         };
         let mut organizations: Vec<Uuid> = rows
@@ -324,12 +272,8 @@ impl Db {
             .collect();
         organizations.sort();
         organizations.dedup();
-        rows.organizations = fetch_in!(
-            self,
-            (Uuid, String, String),
-            "SELECT id, name, kind FROM organizations WHERE id IN ({list})",
-            organizations
-        );
+        let organizations_sql = "SELECT id, name, kind FROM organizations WHERE id IN ({list})";
+        rows.organizations = self.fetch_in(organizations_sql, &organizations).await?;
         let position = |ids: &[Uuid], id: Uuid| ids.iter().position(|i| *i == id);
         rows.declared
             .sort_by_key(|r| position(declared, r.id).unwrap_or(usize::MAX));

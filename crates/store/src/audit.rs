@@ -5,6 +5,7 @@
 use crate::{
     Db, StoreError,
     db::{BeginWrite, Tx, dispatch},
+    outbox::record_change,
     rows::page_of,
     time::DbTime,
 };
@@ -24,6 +25,56 @@ pub struct AuditRecord<'a> {
     pub entity_id: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+}
+
+impl<'a> AuditRecord<'a> {
+    /// An entry for `action` on one `entity`, by `actor` (`None` for the
+    /// system), with no values yet: `before` and `after` add them.
+    pub(crate) fn new(
+        actor: impl Into<Option<Uuid>>,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: impl std::fmt::Display,
+    ) -> Self {
+        AuditRecord {
+            actor: actor.into(),
+            action,
+            entity,
+            entity_id: entity_id.to_string(),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The values before the change (a `None` keeps none).
+    pub(crate) fn before(mut self, values: impl Into<Option<serde_json::Value>>) -> Self {
+        self.before = values.into();
+        self
+    }
+
+    /// The values after the change (a `None` keeps none).
+    pub(crate) fn after(mut self, values: impl Into<Option<serde_json::Value>>) -> Self {
+        self.after = values.into();
+        self
+    }
+
+    /// Appends the entry inside the caller's transaction.
+    pub(crate) async fn record(&self, tx: impl Into<Tx<'_>>) -> Result<(), StoreError> {
+        record_audit(tx, self).await
+    }
+
+    /// Appends the entry and, for a change visitors see, the outbox row of
+    /// the same entity and id, inside the caller's transaction: the two
+    /// writes every such change makes, so neither is forgotten.
+    pub(crate) async fn record_with_change(
+        &self,
+        tx: impl Into<Tx<'_>>,
+        now: DbTime,
+    ) -> Result<(), StoreError> {
+        let mut tx = tx.into();
+        record_audit(&mut tx, self).await?;
+        record_change(&mut tx, self.entity, &self.entity_id, now).await
+    }
 }
 
 /// Appends `record` to the log inside the caller's transaction.
@@ -50,10 +101,12 @@ pub(crate) async fn record_audit(
     Ok(())
 }
 
-/// A logged change, as moderators read it.
-#[derive(Debug, Clone, serde::Serialize)]
+/// A logged change, as moderators read it (a row of `audit_log` joined
+/// with the actor's name).
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: Uuid,
+    #[sqlx(try_from = "DbTime")]
     pub recorded_at: Timestamp,
     pub actor_id: Option<Uuid>,
     /// The actor's display name; `None` for the system or a deleted account.
@@ -63,19 +116,6 @@ pub struct AuditEntry {
     pub entity_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct AuditRow {
-    id: Uuid,
-    recorded_at: DbTime,
-    actor_id: Option<Uuid>,
-    actor_name: Option<String>,
-    action: String,
-    entity: String,
-    entity_id: String,
-    before: Option<String>,
-    after: Option<String>,
 }
 
 impl Db {
@@ -95,7 +135,7 @@ impl Db {
         actor: Option<Uuid>,
         page: PageRequest,
     ) -> Result<Page<AuditEntry>, StoreError> {
-        let (total, rows): (i64, Vec<AuditRow>) = dispatch!(self, |pool| {
+        let (total, rows): (i64, Vec<AuditEntry>) = dispatch!(self, |pool| {
             let total = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM audit_log WHERE ($1 IS NULL OR actor_id = $1)",
             )
@@ -116,18 +156,6 @@ impl Db {
             .await?;
             (total, rows)
         });
-        page_of(total, rows, |r| {
-            Ok(AuditEntry {
-                id: r.id,
-                recorded_at: r.recorded_at.0,
-                actor_id: r.actor_id,
-                actor_name: r.actor_name,
-                action: r.action,
-                entity: r.entity,
-                entity_id: r.entity_id,
-                before: r.before,
-                after: r.after,
-            })
-        })
+        page_of(total, rows, Ok)
     }
 }

@@ -9,7 +9,7 @@ use crate::{
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, dispatch},
     organizations::upsert_organization,
-    outbox::record_change,
+    outbox::{commit_and_announce, record_change},
     practices::{ListingDelta, NewPractice, content_json, insert_practice},
     time::DbTime,
 };
@@ -64,9 +64,8 @@ impl Db {
                     &batch_audit("organization", first.id, last.id, batch.len()),
                 )
                 .await?;
-                tx.commit().await?;
+                commit_and_announce(tx).await?;
             });
-            crate::outbox::announce();
             progress(batch.len() as u64);
         }
         Ok(())
@@ -107,9 +106,8 @@ impl Db {
                 }
                 counts.write(&mut tx).await?;
                 record_audit(&mut tx, &batch_audit("practice", first, last, rows.len())).await?;
-                tx.commit().await?;
+                commit_and_announce(tx).await?;
             });
-            crate::outbox::announce();
             ids.extend(rows.iter().map(|row| row.0));
             progress(batch.len() as u64);
         }

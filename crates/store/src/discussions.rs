@@ -2,11 +2,11 @@
 
 use crate::{
     Db, StoreError,
-    audit::{AuditRecord, record_audit},
+    audit::AuditRecord,
     db::{BeginWrite, Tx, dispatch},
     notifications::{Subject, notify},
-    outbox::{announce, record_change},
-    rows::count,
+    outbox::{announce, commit_and_announce, record_change},
+    rows::{count, optional_scalar, scalar},
     time::DbTime,
 };
 use acoge_domain::{
@@ -67,6 +67,12 @@ const DISCUSSION_SELECT: &str = "SELECT d.id, d.event_id, e.slug, d.position, d.
         (SELECT COUNT(*) FROM contributions c
          WHERE c.discussion_id = d.id AND c.visibility = 'visible')
      FROM discussions d LEFT JOIN events e ON e.id = d.event_id";
+
+/// Threads with the moderators of their event's working group, one row
+/// per pair: who moderates which thread besides the site's moderators.
+const GROUP_MODERATION: &str = "FROM discussions d
+     JOIN events e ON e.id = d.event_id
+     JOIN working_group_moderators m ON m.group_id = e.working_group_id";
 
 fn discussion(row: DiscussionRow) -> Result<Discussion, StoreError> {
     let (id, event_id, event_slug, position, es, en, status, created_at, visible) = row;
@@ -226,20 +232,11 @@ pub(crate) async fn open_threads(
             continue;
         }
         opened += 1;
-        record_audit(
-            &mut tx,
-            &AuditRecord {
-                actor,
-                action: "discussion.open",
-                entity: "discussion",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(serde_json::json!({"question": es, "event": event_id})),
-            },
-        )
-        .await?;
         // Threads are public: the pages that list them follow the outbox.
-        record_change(&mut tx, "discussion", id, now).await?;
+        AuditRecord::new(actor, "discussion.open", "discussion", id)
+            .after(serde_json::json!({"question": es, "event": event_id}))
+            .record_with_change(&mut tx, now)
+            .await?;
     }
     Ok(opened)
 }
@@ -289,32 +286,14 @@ impl Db {
     /// The moderators of the working group whose event a thread belongs to
     /// (none for a thread outside a group).
     pub async fn thread_group_moderators(&self, discussion: Uuid) -> Result<Vec<Uuid>, StoreError> {
-        Ok(dispatch!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT m.member_id FROM discussions d
-                 JOIN events e ON e.id = d.event_id
-                 JOIN working_group_moderators m ON m.group_id = e.working_group_id
-                 WHERE d.id = $1",
-            )
-            .bind(discussion)
-            .fetch_all(pool)
-            .await?
-        }))
+        let sql = format!("SELECT m.member_id {GROUP_MODERATION} WHERE d.id = $1");
+        self.column_by(sql, discussion).await
     }
 
     /// The threads a member moderates as a working group's moderator.
     pub async fn threads_moderated_by(&self, member: Uuid) -> Result<Vec<Uuid>, StoreError> {
-        Ok(dispatch!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT d.id FROM discussions d
-                 JOIN events e ON e.id = d.event_id
-                 JOIN working_group_moderators m ON m.group_id = e.working_group_id
-                 WHERE m.member_id = $1",
-            )
-            .bind(member)
-            .fetch_all(pool)
-            .await?
-        }))
+        let sql = format!("SELECT d.id {GROUP_MODERATION} WHERE m.member_id = $1");
+        self.column_by(sql, member).await
     }
 
     /// The threads of a working group's events (archived ones left out),
@@ -324,24 +303,14 @@ impl Db {
             "{DISCUSSION_SELECT} WHERE e.working_group_id = $1 AND d.status <> 'archivada'
              ORDER BY e.starts_at DESC, d.position, d.created_at LIMIT 500"
         );
-        let rows: Vec<DiscussionRow> = dispatch!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(group)
-                .fetch_all(pool)
-                .await?
-        });
+        let rows: Vec<DiscussionRow> = self.rows_by(sql, group).await?;
         rows.into_iter().map(discussion).collect()
     }
 
     pub async fn discussion(&self, id: Uuid) -> Result<Option<Discussion>, StoreError> {
         let sql = format!("{DISCUSSION_SELECT} WHERE d.id = $1");
-        let row: Option<DiscussionRow> = dispatch!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        row.map(discussion).transpose()
+        self.record_by::<_, DiscussionRow, _>(sql, id, discussion)
+            .await
     }
 
     /// Every contribution of a thread, oldest first, whatever its visibility;
@@ -385,11 +354,12 @@ impl Db {
         let id = Uuid::now_v7();
         let outcome = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let status: Option<String> =
-                sqlx::query_scalar("SELECT status FROM discussions WHERE id = $1")
-                    .bind(new.discussion_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let status: Option<String> = optional_scalar(
+                &mut tx,
+                "SELECT status FROM discussions WHERE id = $1",
+                new.discussion_id,
+            )
+            .await?;
             let Some(status) = status else {
                 return Ok(Contributed::NoSuchDiscussion);
             };
@@ -450,25 +420,13 @@ impl Db {
             .bind(new.author_id)
             .execute(&mut *tx)
             .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(new.author_id),
-                    action: "contribution.create",
-                    entity: "contribution",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: Some(
-                        serde_json::json!({"discussion": new.discussion_id, "body": new.body}),
-                    ),
-                },
-            )
-            .await?;
-            record_change(&mut tx, "contribution", id, now).await?;
-            tx.commit().await?;
+            AuditRecord::new(new.author_id, "contribution.create", "contribution", id)
+                .after(serde_json::json!({"discussion": new.discussion_id, "body": new.body}))
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
             Contributed::Added(id)
         });
-        announce();
         Ok(outcome)
     }
 
@@ -485,11 +443,12 @@ impl Db {
         let now = DbTime(Timestamp::now());
         let visibility = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let current: Option<String> =
-                sqlx::query_scalar("SELECT visibility FROM contributions WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let current: Option<String> = optional_scalar(
+                &mut tx,
+                "SELECT visibility FROM contributions WHERE id = $1",
+                id,
+            )
+            .await?;
             let Some(current) = current else {
                 return Ok(None);
             };
@@ -508,12 +467,12 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let flags: i64 = sqlx::query_scalar(
+            let flags: i64 = scalar(
+                &mut tx,
                 "SELECT COUNT(*) FROM contribution_flags
                  WHERE contribution_id = $1 AND resolved_at IS NULL",
+                id,
             )
-            .bind(id)
-            .fetch_one(&mut *tx)
             .await?;
             let after = visibility_after_flags(current, usize::try_from(flags).unwrap_or(0));
             if after != current {
@@ -523,20 +482,11 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(member),
-                    action: "contribution.flag",
-                    entity: "contribution",
-                    entity_id: id.to_string(),
-                    before: Some(serde_json::json!({"visibility": current.slug()})),
-                    after: Some(
-                        serde_json::json!({"visibility": after.slug(), "reason": reason.slug()}),
-                    ),
-                },
-            )
-            .await?;
+            AuditRecord::new(member, "contribution.flag", "contribution", id)
+                .before(serde_json::json!({"visibility": current.slug()}))
+                .after(serde_json::json!({"visibility": after.slug(), "reason": reason.slug()}))
+                .record(&mut tx)
+                .await?;
             // A held contribution leaves the public thread.
             if after != current {
                 record_change(&mut tx, "contribution", id, now).await?;
@@ -590,29 +540,19 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(moderator),
-                    action: if reason.is_some() {
-                        "contribution.hide"
-                    } else {
-                        "contribution.keep"
-                    },
-                    entity: "contribution",
-                    entity_id: id.to_string(),
-                    before: Some(serde_json::json!({"visibility": before.0, "reason": before.1})),
-                    after: Some(
-                        serde_json::json!({"visibility": visibility.slug(), "reason": reason}),
-                    ),
-                },
-            )
-            .await?;
-            record_change(&mut tx, "contribution", id, now).await?;
-            tx.commit().await?;
+            let action = if reason.is_some() {
+                "contribution.hide"
+            } else {
+                "contribution.keep"
+            };
+            AuditRecord::new(moderator, action, "contribution", id)
+                .before(serde_json::json!({"visibility": before.0, "reason": before.1}))
+                .after(serde_json::json!({"visibility": visibility.slug(), "reason": reason}))
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
             true
         });
-        announce();
         Ok(found)
     }
 
@@ -680,9 +620,7 @@ impl Db {
         let found = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let before: Option<String> =
-                sqlx::query_scalar("SELECT status FROM discussions WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
+                optional_scalar(&mut tx, "SELECT status FROM discussions WHERE id = $1", id)
                     .await?;
             let Some(before) = before else {
                 return Ok(false);
@@ -692,23 +630,14 @@ impl Db {
                 .bind(status.slug())
                 .execute(&mut *tx)
                 .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(moderator),
-                    action: "discussion.status",
-                    entity: "discussion",
-                    entity_id: id.to_string(),
-                    before: Some(serde_json::json!({"status": before})),
-                    after: Some(serde_json::json!({"status": status.slug()})),
-                },
-            )
-            .await?;
-            record_change(&mut tx, "discussion", id, DbTime(Timestamp::now())).await?;
-            tx.commit().await?;
+            AuditRecord::new(moderator, "discussion.status", "discussion", id)
+                .before(serde_json::json!({"status": before}))
+                .after(serde_json::json!({"status": status.slug()}))
+                .record_with_change(&mut tx, DbTime(Timestamp::now()))
+                .await?;
+            commit_and_announce(tx).await?;
             true
         });
-        announce();
         Ok(found)
     }
 
@@ -724,11 +653,12 @@ impl Db {
         let citations = content.citations();
         let found = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let exists: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM discussions WHERE id = $1)")
-                    .bind(discussion_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let exists: bool = scalar(
+                &mut tx,
+                "SELECT EXISTS (SELECT 1 FROM discussions WHERE id = $1)",
+                discussion_id,
+            )
+            .await?;
             if !exists {
                 return Ok(false);
             }
@@ -754,25 +684,16 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             write_citations(&mut tx, "synthesis", discussion_id, &citations).await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(author),
-                    action: "synthesis.save",
-                    entity: "synthesis",
-                    entity_id: discussion_id.to_string(),
-                    before: before.map(|(f, a, p)| {
-                        serde_json::json!({"findings": f, "agreements": a, "pending": p})
-                    }),
-                    after: serde_json::to_value(content).ok(),
-                },
-            )
-            .await?;
-            record_change(&mut tx, "synthesis", discussion_id, now).await?;
-            tx.commit().await?;
+            AuditRecord::new(author, "synthesis.save", "synthesis", discussion_id)
+                .before(before.map(
+                    |(f, a, p)| serde_json::json!({"findings": f, "agreements": a, "pending": p}),
+                ))
+                .after(serde_json::to_value(content).ok())
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
             true
         });
-        announce();
         Ok(found)
     }
 

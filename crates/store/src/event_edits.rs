@@ -6,15 +6,18 @@
 
 use crate::{
     Db, StoreError,
-    audit::{AuditRecord, record_audit},
+    audit::AuditRecord,
     db::{BeginWrite, Tx, dispatch},
     discussions::open_threads,
     notifications::{Subject, notify},
-    outbox::record_change,
+    outbox::commit_and_announce,
     registrations::{fill_from_waiting_list, lock_event},
+    rows::scalar,
     time::DbTime,
 };
-use acoge_domain::{Timestamp, event_edit::EventContent, geo::fold_name};
+use acoge_domain::{
+    Timestamp, event::EventLink, event_edit::EventContent, geo::fold_name, lang::Bilingual,
+};
 use uuid::Uuid;
 
 fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, StoreError> {
@@ -56,11 +59,10 @@ async fn write_parts(
     id: Uuid,
     content: &EventContent,
 ) -> Result<(), StoreError> {
-    dispatch!(tx: tx.into(), |conn| {
+    let mut tx = tx.into();
+    dispatch!(tx: tx.reborrow(), |conn| {
         for delete in [
             "DELETE FROM event_organizers WHERE event_id = $1",
-            "DELETE FROM event_guiding_questions WHERE event_id = $1",
-            "DELETE FROM event_links WHERE event_id = $1",
             "DELETE FROM event_agenda_items WHERE event_id = $1",
         ] {
             sqlx::query(delete).bind(id).execute(&mut *conn).await?;
@@ -76,41 +78,66 @@ async fn write_parts(
             .execute(&mut *conn)
             .await?;
         }
-        for (position, q) in content.guiding_questions.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO event_guiding_questions (event_id, position, text_es, text_en)
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(i32::try_from(position + 1).unwrap_or(i32::MAX))
-            .bind(&q.es)
-            .bind(&q.en)
-            .execute(&mut *conn)
-            .await?;
-        }
-        for (position, link) in content.links.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO event_links (event_id, position, kind, url, label)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(i32::try_from(position + 1).unwrap_or(i32::MAX))
-            .bind(link.kind.slug())
-            .bind(&link.url)
-            .bind(&link.label)
-            .execute(&mut *conn)
-            .await?;
-        }
         for (position, item) in content.agenda.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO event_agenda_items (event_id, position, time, title, speakers)
                  VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(id)
-            .bind(i32::try_from(position + 1).unwrap_or(i32::MAX))
+            .bind(number(position))
             .bind(&item.time)
             .bind(&item.title)
             .bind(serde_json::Value::from(item.speakers.clone()).to_string())
+            .execute(&mut *conn)
+            .await?;
+        }
+    });
+    replace_questions_and_links(&mut tx, id, &content.guiding_questions, &content.links).await
+}
+
+/// The number of the item at `position` of a list, counted from 1.
+fn number(position: usize) -> i32 {
+    i32::try_from(position + 1).unwrap_or(i32::MAX)
+}
+
+/// Replaces an event's guiding questions and links, numbered from 1, in the
+/// caller's transaction. Shared with the reference import, whose events
+/// carry the same parts.
+pub(crate) async fn replace_questions_and_links(
+    tx: impl Into<Tx<'_>>,
+    id: Uuid,
+    questions: &[Bilingual],
+    links: &[EventLink],
+) -> Result<(), StoreError> {
+    dispatch!(tx: tx.into(), |conn| {
+        for delete in [
+            "DELETE FROM event_guiding_questions WHERE event_id = $1",
+            "DELETE FROM event_links WHERE event_id = $1",
+        ] {
+            sqlx::query(delete).bind(id).execute(&mut *conn).await?;
+        }
+        for (position, q) in questions.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO event_guiding_questions (event_id, position, text_es, text_en)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(number(position))
+            .bind(&q.es)
+            .bind(&q.en)
+            .execute(&mut *conn)
+            .await?;
+        }
+        for (position, link) in links.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO event_links (event_id, position, kind, url, label)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(number(position))
+            .bind(link.kind.slug())
+            .bind(&link.url)
+            .bind(&link.label)
             .execute(&mut *conn)
             .await?;
         }
@@ -192,22 +219,12 @@ impl Db {
             if let Some(group) = group {
                 notify_group(&mut tx, group, editor, id, now).await?;
             }
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(editor),
-                    action: "event.create",
-                    entity: "event",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: Some(after.clone()),
-                },
-            )
-            .await?;
-            record_change(&mut tx, "event", id, now).await?;
-            tx.commit().await?;
+            AuditRecord::new(editor, "event.create", "event", id)
+                .after(after.clone())
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
         });
-        crate::outbox::announce();
         Ok(id)
     }
 
@@ -233,11 +250,12 @@ impl Db {
             if lock_event(&mut tx, id).await?.is_none() {
                 return Ok(None);
             }
-            let group_before: Option<Uuid> =
-                sqlx::query_scalar("SELECT working_group_id FROM events WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let group_before: Option<Uuid> = scalar(
+                &mut tx,
+                "SELECT working_group_id FROM events WHERE id = $1",
+                id,
+            )
+            .await?;
             sqlx::query(
                 "UPDATE events SET kind = $2, title_es = $3, title_en = $4, description_es = $5,
                     description_en = $6, starts_at = $7, ends_at = $8, time_zone = $9,
@@ -266,23 +284,14 @@ impl Db {
                 notify_group(&mut tx, group, editor, id, now).await?;
             }
             let promoted = fill_from_waiting_list(&mut tx, id, content.capacity, now).await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(editor),
-                    action: "event.update",
-                    entity: "event",
-                    entity_id: id.to_string(),
-                    before: Some(before.clone()),
-                    after: Some(after.clone()),
-                },
-            )
-            .await?;
-            record_change(&mut tx, "event", id, now).await?;
-            tx.commit().await?;
+            AuditRecord::new(editor, "event.update", "event", id)
+                .before(before.clone())
+                .after(after.clone())
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
             promoted
         });
-        crate::outbox::announce();
         Ok(Some(promoted))
     }
 

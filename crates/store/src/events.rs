@@ -88,14 +88,10 @@ impl Db {
         &self,
         now: acoge_domain::Timestamp,
     ) -> Result<Vec<EventSummary>, StoreError> {
-        let rows: Vec<EventRow> = dispatch!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM events WHERE ends_at > $1 ORDER BY starts_at, id LIMIT 200"
-            )))
-            .bind(DbTime(now))
-            .fetch_all(pool)
-            .await?
-        });
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE ends_at > $1 ORDER BY starts_at, id LIMIT 200"
+        );
+        let rows: Vec<EventRow> = self.rows_by(sql, DbTime(now)).await?;
         rows.iter().map(EventRow::summary).collect()
     }
 

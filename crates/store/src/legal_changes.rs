@@ -5,10 +5,11 @@
 
 use crate::{
     Db, StoreError,
-    audit::{AuditRecord, record_audit},
+    audit::AuditRecord,
     db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
-    outbox::record_change,
+    outbox::commit_and_announce,
+    rows::{Bindable, optional_scalar, scalar},
     time::DbTime,
 };
 use acoge_domain::{
@@ -188,19 +189,25 @@ async fn record_revision(
         .execute(&mut *conn)
         .await?;
     });
-    record_audit(
-        &mut tx,
-        &AuditRecord {
-            actor: Some(change.editor),
-            action,
-            entity,
-            entity_id: id.to_owned(),
-            before: before.and_then(|(_, content)| serde_json::from_str(content).ok()),
-            after: serde_json::from_str(content).ok(),
-        },
-    )
-    .await?;
-    record_change(&mut tx, entity, id, now).await
+    AuditRecord::new(change.editor, action, entity, id)
+        .before(before.and_then(|(_, content)| serde_json::from_str(content).ok()))
+        .after(serde_json::from_str(content).ok())
+        .record_with_change(&mut tx, now)
+        .await
+}
+
+/// The version an instrument or a provision (`entity`) is stored at, read
+/// in the caller's transaction; `None` when there is no such record.
+async fn stored_version(
+    tx: impl Into<Tx<'_>>,
+    entity: &str,
+    id: impl Bindable,
+) -> Result<Option<i32>, StoreError> {
+    let sql = match entity {
+        "instrument" => "SELECT version FROM legal_instruments WHERE id = $1",
+        _ => "SELECT version FROM provisions WHERE id = $1",
+    };
+    optional_scalar(tx, sql, id).await
 }
 
 /// Replaces a provision's rights and the levels of government it binds, in
@@ -273,8 +280,7 @@ impl Db {
             .map_err(conflict_on("id"))?;
             let revision = Revision::created("instrument", id, &after, change);
             record_revision(&mut tx, &revision, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            commit_and_announce(tx).await?;
         });
         Ok(())
     }
@@ -296,12 +302,7 @@ impl Db {
         let before = json(&InstrumentContent::of(&current))?;
         let version = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let version: Option<i32> =
-                sqlx::query_scalar("SELECT version FROM legal_instruments WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some(version) = version else {
+            let Some(version) = stored_version(&mut tx, "instrument", id).await? else {
                 return Ok(None);
             };
             sqlx::query(
@@ -323,8 +324,7 @@ impl Db {
             .await?;
             let revision = Revision::edited("instrument", id, version, &before, &after, change);
             record_revision(&mut tx, &revision, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            commit_and_announce(tx).await?;
             version + 1
         });
         Ok(Some(version))
@@ -351,11 +351,12 @@ impl Db {
         let key = id.to_string();
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let exists: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM legal_instruments WHERE id = $1)")
-                    .bind(instrument_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let exists: bool = scalar(
+                &mut tx,
+                "SELECT EXISTS (SELECT 1 FROM legal_instruments WHERE id = $1)",
+                instrument_id,
+            )
+            .await?;
             if !exists {
                 return Err(StoreError::MissingReference(format!(
                     "no legal instrument {instrument_id}"
@@ -381,8 +382,7 @@ impl Db {
             write_provision_tags(&mut tx, id, &content.rights, &content.binds).await?;
             let revision = Revision::created("provision", &key, &after, change);
             record_revision(&mut tx, &revision, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            commit_and_announce(tx).await?;
         });
         Ok(id)
     }
@@ -405,12 +405,7 @@ impl Db {
         let key = id.to_string();
         let version = dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let version: Option<i32> =
-                sqlx::query_scalar("SELECT version FROM provisions WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some(version) = version else {
+            let Some(version) = stored_version(&mut tx, "provision", id).await? else {
                 return Ok(None);
             };
             sqlx::query(
@@ -434,8 +429,7 @@ impl Db {
             write_provision_tags(&mut tx, id, &content.rights, &content.binds).await?;
             let revision = Revision::edited("provision", &key, version, &before, &after, change);
             record_revision(&mut tx, &revision, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            commit_and_announce(tx).await?;
             version + 1
         });
         Ok(Some(version))

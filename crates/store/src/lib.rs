@@ -11,6 +11,7 @@ mod db;
 mod error;
 mod rows;
 pub mod scratch;
+mod sql;
 mod time;
 
 // Written by every change, in its transaction: who did what, and what the

@@ -4,6 +4,7 @@ use crate::{
     Db, StoreError,
     db::{Tx, dispatch},
     rows::{page_of, provenance},
+    sql::{Bind, Sql, bind_all},
     time::DbTime,
 };
 use acoge_domain::{
@@ -63,6 +64,29 @@ pub struct OrganizationFilter {
     pub sector: Option<acoge_domain::practice::Sector>,
 }
 
+impl OrganizationFilter {
+    /// Pushes the WHERE clause of the conditions set, each on its own index.
+    fn push_conditions(&self, sql: &mut Sql) {
+        if let Some(state) = &self.state {
+            sql.and().push("cve_ent = ").text(state.as_str());
+        }
+        if let Some(municipality) = &self.municipality {
+            sql.and().push("cvegeo = ").text(municipality.as_str());
+        }
+        if let Some(founding) = self.founding_organizer {
+            sql.and()
+                .push("founding_organizer = ")
+                .bind(Bind::Bool(founding));
+        }
+        if let Some(sector) = self.sector {
+            sql.and()
+                .push("id IN (SELECT organization_id FROM organization_sectors WHERE sector = ")
+                .text(sector.slug())
+                .push(")");
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct OrganizationRow {
     id: Uuid,
@@ -114,36 +138,43 @@ impl Db {
         filter: &OrganizationFilter,
         page: PageRequest,
     ) -> Result<Page<Organization>, StoreError> {
-        const WHERE: &str = "WHERE ($1 IS NULL OR cve_ent = $1) AND ($2 IS NULL OR cvegeo = $2)
-            AND ($3 IS NULL OR founding_organizer = $3)
-            AND ($4 IS NULL OR id IN
-                (SELECT organization_id FROM organization_sectors WHERE sector = $4))";
-        let state = filter.state.as_ref().map(|k| k.as_str().to_owned());
-        let municipality = filter.municipality.as_ref().map(|k| k.as_str().to_owned());
-        let sector = filter.sector.map(|s| s.slug());
-        let (total, rows): (i64, Vec<OrganizationRow>) = dispatch!(self, |pool| {
-            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM organizations {WHERE}"
-            )))
-            .bind(&state)
-            .bind(&municipality)
-            .bind(filter.founding_organizer)
-            .bind(sector)
-            .fetch_one(pool)
-            .await?;
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM organizations {WHERE}
-                 ORDER BY name_folded, id LIMIT $5 OFFSET $6"
-            )))
-            .bind(&state)
-            .bind(&municipality)
-            .bind(filter.founding_organizer)
-            .bind(sector)
-            .bind(page.limit())
-            .bind(page.offset())
+        let mut count = Sql::default();
+        count.push("SELECT COUNT(*) FROM organizations");
+        filter.push_conditions(&mut count);
+        let total: i64 = if count.has_conditions() {
+            dispatch!(self, |pool| {
+                bind_all!(
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(count.text.clone())),
+                    count
+                )
+                .fetch_one(pool)
+                .await?
+            })
+        } else {
+            // The whole directory: its count is kept by triggers.
+            dispatch!(self, |pool| {
+                sqlx::query_scalar(
+                    "SELECT COALESCE((SELECT row_count FROM row_counts WHERE name = 'organizations'), 0)",
+                )
+                .fetch_one(pool)
+                .await?
+            })
+        };
+        let mut rows_sql = Sql::default();
+        rows_sql.push(&format!("SELECT {COLUMNS} FROM organizations"));
+        filter.push_conditions(&mut rows_sql);
+        rows_sql
+            .push(" ORDER BY name_folded, id LIMIT ")
+            .bind(Bind::Int(page.limit()))
+            .push(" OFFSET ")
+            .bind(Bind::Int(page.offset()));
+        let rows: Vec<OrganizationRow> = dispatch!(self, |pool| {
+            bind_all!(
+                sqlx::query_as(sqlx::AssertSqlSafe(rows_sql.text.clone())),
+                rows_sql
+            )
             .fetch_all(pool)
-            .await?;
-            (total, rows)
+            .await?
         });
         page_of(total, rows, OrganizationRow::into_organization)
     }

@@ -63,6 +63,17 @@ pub(crate) fn announce() {
     local_changes().send_modify(|count| *count = count.wrapping_add(1));
 }
 
+/// Commits a transaction that wrote outbox rows, then tells this process's
+/// followers (`announce`): the one way such a transaction ends, so no
+/// change waits for the next poll.
+pub(crate) async fn commit_and_announce<DB: sqlx::Database>(
+    tx: sqlx::Transaction<'_, DB>,
+) -> Result<(), StoreError> {
+    tx.commit().await?;
+    announce();
+    Ok(())
+}
+
 /// Why a follower woke up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wake {

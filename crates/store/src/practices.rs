@@ -8,11 +8,11 @@ pub(crate) use listing::ListingDelta;
 
 use crate::{
     Db, StoreError,
-    audit::{AuditRecord, record_audit},
+    audit::AuditRecord,
     db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
     notifications::{Subject, notify},
-    outbox::record_change,
+    outbox::commit_and_announce,
     time::DbTime,
 };
 use acoge_domain::{
@@ -435,21 +435,11 @@ impl Db {
             let mut tx = pool.begin_write().await?;
             insert_practice(&mut tx, id, new, &json, now).await?;
             counts.write(&mut tx).await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: new.created_by,
-                    action: "practice.create",
-                    entity: "practice",
-                    entity_id: id.to_string(),
-                    before: None,
-                    after: Some(json!({ "status": new.status.slug(), "title": new.content.title })),
-                },
-            )
-            .await?;
-            record_change(&mut tx, "practice", id, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            AuditRecord::new(new.created_by, "practice.create", "practice", id)
+                .after(json!({ "status": new.status.slug(), "title": new.content.title }))
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
         });
         Ok(id)
     }
@@ -501,48 +491,25 @@ impl Db {
             write_facets(&mut tx, id, content).await?;
             counts.write(&mut tx).await?;
             write_version(&mut tx, id, version, &json, editor, now).await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: editor,
-                    action: "practice.edit",
-                    entity: "practice",
-                    entity_id: id.to_string(),
-                    before: serde_json::from_str(&before).ok(),
-                    after: serde_json::from_str(&json).ok(),
-                },
-            )
-            .await?;
-            record_change(&mut tx, "practice", id, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            AuditRecord::new(editor, "practice.edit", "practice", id)
+                .before(serde_json::from_str(&before).ok())
+                .after(serde_json::from_str(&json).ok())
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
             version
         });
         Ok(Some(version))
     }
 
     pub async fn practice(&self, id: Uuid) -> Result<Option<PracticeRecord>, StoreError> {
-        let row: Option<PracticeRow> = dispatch!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM practices p WHERE p.id = $1"
-            )))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.map(PracticeRow::into_record).transpose()
+        let sql = format!("SELECT {COLUMNS} FROM practices p WHERE p.id = $1");
+        self.record_by(sql, id, PracticeRow::into_record).await
     }
 
     pub async fn practice_by_slug(&self, slug: &str) -> Result<Option<PracticeRecord>, StoreError> {
-        let row: Option<PracticeRow> = dispatch!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM practices p WHERE p.slug = $1"
-            )))
-            .bind(slug)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.map(PracticeRow::into_record).transpose()
+        let sql = format!("SELECT {COLUMNS} FROM practices p WHERE p.slug = $1");
+        self.record_by(sql, slug, PracticeRow::into_record).await
     }
 
     /// Moves a practice from `from` to `to` (compare-and-set), notifying `notify_members`.
@@ -578,18 +545,6 @@ impl Db {
                 return Ok(false);
             }
             count_status_change(&mut tx, id, from, to).await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(actor),
-                    action: "practice.status",
-                    entity: "practice",
-                    entity_id: id.to_string(),
-                    before: Some(json!({ "status": from.slug() })),
-                    after: Some(json!({ "status": to.slug() })),
-                },
-            )
-            .await?;
             notify(
                 &mut tx,
                 notify_members,
@@ -598,9 +553,12 @@ impl Db {
                 now,
             )
             .await?;
-            record_change(&mut tx, "practice", id, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            AuditRecord::new(actor, "practice.status", "practice", id)
+                .before(json!({ "status": from.slug() }))
+                .after(json!({ "status": to.slug() }))
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
             true
         });
         Ok(moved)
@@ -676,20 +634,6 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             count_status_change(&mut tx, id, practice.status, next).await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(review.reviewer),
-                    action: "practice.review",
-                    entity: "practice",
-                    entity_id: id.to_string(),
-                    before: Some(json!({ "status": current })),
-                    after: Some(
-                        json!({ "status": next.slug(), "decision": review.decision.slug(), "comment": review.comment })
-                    ),
-                },
-            )
-            .await?;
             notify(
                 &mut tx,
                 notify_members,
@@ -698,9 +642,16 @@ impl Db {
                 now,
             )
             .await?;
-            record_change(&mut tx, "practice", id, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            AuditRecord::new(review.reviewer, "practice.review", "practice", id)
+                .before(json!({ "status": current }))
+                .after(json!({
+                    "status": next.slug(),
+                    "decision": review.decision.slug(),
+                    "comment": review.comment,
+                }))
+                .record_with_change(&mut tx, now)
+                .await?;
+            commit_and_announce(tx).await?;
             next
         });
         Ok(Some(status))
@@ -781,18 +732,10 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(author),
-                    action: "practice.reply",
-                    entity: "practice",
-                    entity_id: practice.to_string(),
-                    before: None,
-                    after: Some(json!({ "reply": body })),
-                },
-            )
-            .await?;
+            AuditRecord::new(author, "practice.reply", "practice", practice)
+                .after(json!({ "reply": body }))
+                .record(&mut tx)
+                .await?;
             notify(
                 &mut tx,
                 notify_members,

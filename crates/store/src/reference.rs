@@ -5,9 +5,10 @@ use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, Tx, dispatch},
+    event_edits::replace_questions_and_links,
     legal_changes::write_provision_tags,
     organizations::upsert_organization,
-    outbox::record_change,
+    outbox::{commit_and_announce, record_change},
     time::DbTime,
 };
 use acoge_domain::{
@@ -129,8 +130,7 @@ impl Db {
                 digest,
             };
             record_import(&mut tx, import, counts, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            commit_and_announce(tx).await?;
         });
         Ok(ImportOutcome::Imported(data.record_count()))
     }
@@ -525,13 +525,10 @@ async fn write_events(
             .fetch_optional(&mut *conn)
             .await?;
             let Some(id) = id else { continue };
-            for delete in [
-                "DELETE FROM event_organizers WHERE event_id = $1",
-                "DELETE FROM event_guiding_questions WHERE event_id = $1",
-                "DELETE FROM event_links WHERE event_id = $1",
-            ] {
-                sqlx::query(delete).bind(id).execute(&mut *conn).await?;
-            }
+            sqlx::query("DELETE FROM event_organizers WHERE event_id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
             for (position, name) in e.organizer_names.iter().enumerate() {
                 let organization: Option<Uuid> =
                     sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1")
@@ -554,33 +551,9 @@ async fn write_events(
                 .execute(&mut *conn)
                 .await?;
             }
-            for (position, q) in e.guiding_questions.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO event_guiding_questions (event_id, position, text_es, text_en)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id)
-                .bind(position as i32 + 1)
-                .bind(&q.es)
-                .bind(&q.en)
-                .execute(&mut *conn)
-                .await?;
-            }
-            for (position, link) in e.links.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO event_links (event_id, position, kind, url, label)
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(position as i32 + 1)
-                .bind(link.kind.slug())
-                .bind(&link.url)
-                .bind(&link.label)
-                .execute(&mut *conn)
-                .await?;
-            }
             id
         });
+        replace_questions_and_links(&mut tx, id, &e.guiding_questions, &e.links).await?;
         record_change(&mut tx, "event", id, now).await?;
     }
     Ok(())

@@ -6,10 +6,11 @@
 
 use crate::{
     Db, StoreError,
-    audit::{AuditRecord, record_audit},
+    audit::AuditRecord,
     db::{BeginWrite, Tx, dispatch},
     notifications::{Subject, notify},
-    outbox::{announce, record_change},
+    outbox::{commit_and_announce, record_change},
+    rows::scalar,
     time::DbTime,
 };
 use acoge_domain::{
@@ -134,21 +135,21 @@ impl Db {
             if let Some(current) = current.filter(|s| s != RegistrationStatus::Cancelled.slug()) {
                 Some(current)
             } else {
-                let registered: i64 = sqlx::query_scalar(
+                let registered: i64 = scalar(
+                    &mut tx,
                     "SELECT COUNT(*) FROM event_registrations
                      WHERE event_id = $1 AND status = 'registered'",
+                    event,
                 )
-                .bind(event)
-                .fetch_one(&mut *tx)
                 .await?;
                 // Those already waiting keep their turn: nobody new jumps
                 // the queue, even if a place is free.
-                let waiting: i64 = sqlx::query_scalar(
+                let waiting: i64 = scalar(
+                    &mut tx,
                     "SELECT COUNT(*) FROM event_registrations
                      WHERE event_id = $1 AND status = 'waitlisted'",
+                    event,
                 )
-                .bind(event)
-                .fetch_one(&mut *tx)
                 .await?;
                 let placed = if waiting > 0 {
                     RegistrationStatus::Waitlisted
@@ -172,8 +173,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
                 record_change(&mut tx, ENTITY, event, now).await?;
-                tx.commit().await?;
-                announce();
+                commit_and_announce(tx).await?;
                 Some(placed.slug().to_owned())
             }
         });
@@ -209,8 +209,7 @@ impl Db {
             } else {
                 let promoted = fill_from_waiting_list(&mut tx, event, capacity, now).await?;
                 record_change(&mut tx, ENTITY, event, now).await?;
-                tx.commit().await?;
-                announce();
+                commit_and_announce(tx).await?;
                 Some(promoted)
             }
         }))
@@ -238,21 +237,13 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             let promoted = fill_from_waiting_list(&mut tx, event, new_capacity, now).await?;
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(actor),
-                    action: "event.capacity",
-                    entity: "event",
-                    entity_id: event.to_string(),
-                    before: Some(serde_json::json!({ "capacity": before })),
-                    after: Some(serde_json::json!({ "capacity": new_capacity })),
-                },
-            )
-            .await?;
+            AuditRecord::new(actor, "event.capacity", "event", event)
+                .before(serde_json::json!({ "capacity": before }))
+                .after(serde_json::json!({ "capacity": new_capacity }))
+                .record(&mut tx)
+                .await?;
             record_change(&mut tx, ENTITY, event, now).await?;
-            tx.commit().await?;
-            announce();
+            commit_and_announce(tx).await?;
             Some(promoted)
         }))
     }
@@ -316,17 +307,11 @@ impl Db {
     /// Everyone who asked for a place and has not cancelled: registered
     /// first, then the waiting list in its order.
     pub async fn event_registrants(&self, event: Uuid) -> Result<Vec<Registrant>, StoreError> {
-        let rows: Vec<(Uuid, String, String, bool)> = dispatch!(self, |pool| {
-            sqlx::query_as(
-                "SELECT r.member_id, m.display_name, r.status, r.attended
-                 FROM event_registrations r JOIN members m ON m.id = r.member_id
-                 WHERE r.event_id = $1 AND r.status <> 'cancelled'
-                 ORDER BY CASE r.status WHEN 'registered' THEN 0 ELSE 1 END, r.queued_at, r.member_id",
-            )
-            .bind(event)
-            .fetch_all(pool)
-            .await?
-        });
+        let sql = "SELECT r.member_id, m.display_name, r.status, r.attended
+             FROM event_registrations r JOIN members m ON m.id = r.member_id
+             WHERE r.event_id = $1 AND r.status <> 'cancelled'
+             ORDER BY CASE r.status WHEN 'registered' THEN 0 ELSE 1 END, r.queued_at, r.member_id";
+        let rows: Vec<(Uuid, String, String, bool)> = self.rows_by(sql, event).await?;
         rows.into_iter()
             .map(|(member_id, display_name, s, attended)| {
                 Ok(Registrant {
@@ -379,21 +364,12 @@ impl Db {
                     changed += 1;
                 }
             }
-            record_audit(
-                &mut tx,
-                &AuditRecord {
-                    actor: Some(actor),
-                    action: "event.attendance",
-                    entity: "event",
-                    entity_id: event.to_string(),
-                    before: None,
-                    after: Some(after.clone()),
-                },
-            )
-            .await?;
+            AuditRecord::new(actor, "event.attendance", "event", event)
+                .after(after.clone())
+                .record(&mut tx)
+                .await?;
             record_change(&mut tx, ENTITY, event, now).await?;
-            tx.commit().await?;
-            announce();
+            commit_and_announce(tx).await?;
             changed
         }))
     }

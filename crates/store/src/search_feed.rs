@@ -2,16 +2,16 @@
 //! in the shape the index needs, a chunk at a time.
 
 use crate::{
-    Db, PracticeRecord, StoreError, db::dispatch, geo::MUNICIPALITY_COLUMNS, geo::MunicipalityRow,
-    organizations::OrganizationRow, practices::PracticeRow,
+    Db, PracticeRecord, StoreError,
+    db::dispatch,
+    geo::{MUNICIPALITY_COLUMNS, MunicipalityRow},
+    organizations::{COLUMNS as ORGANIZATION_COLUMNS, OrganizationRow},
+    practices::{COLUMNS, PracticeRow},
+    rows::{CHUNK, placeholders},
 };
 use acoge_domain::{geo::Municipality, organization::Organization, taxonomy::MigrationContext};
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// At most this many ids go into one `IN (...)` list (SQLite's limit is far
-/// higher; this keeps statements small on both).
-const CHUNK: usize = 500;
 
 /// The kinds of record the index holds, named as the outbox names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -80,14 +80,6 @@ pub struct SearchableMunicipality {
     pub contexts: Vec<MigrationContext>,
 }
 
-/// `$1, $2, ..., $n`.
-fn placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Db {
     /// Every id of `kind` that a freshly built index should hold.
     pub async fn searchable_ids(&self, kind: SearchableKind) -> Result<Vec<String>, StoreError> {
@@ -109,25 +101,9 @@ impl Db {
     /// The practices with these ids, whatever their status (the caller
     /// decides what is public); missing ids are simply absent.
     pub async fn practices_by_ids(&self, ids: &[Uuid]) -> Result<Vec<PracticeRecord>, StoreError> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT {} FROM practices p WHERE p.id IN ({})",
-                crate::practices::COLUMNS,
-                placeholders(chunk.len())
-            );
-            let rows: Vec<PracticeRow> = dispatch!(self, |pool| {
-                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-                for id in chunk {
-                    query = query.bind(*id);
-                }
-                query.fetch_all(pool).await?
-            });
-            for row in rows {
-                out.push(row.into_record()?);
-            }
-        }
-        Ok(out)
+        let sql = format!("SELECT {COLUMNS} FROM practices p WHERE p.id IN ({{list}})");
+        let rows: Vec<PracticeRow> = self.fetch_in(&sql, ids).await?;
+        rows.into_iter().map(PracticeRow::into_record).collect()
     }
 
     /// The organizations with these ids; missing ids are simply absent.
@@ -135,25 +111,12 @@ impl Db {
         &self,
         ids: &[Uuid],
     ) -> Result<Vec<Organization>, StoreError> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT {} FROM organizations WHERE id IN ({})",
-                crate::organizations::COLUMNS,
-                placeholders(chunk.len())
-            );
-            let rows: Vec<OrganizationRow> = dispatch!(self, |pool| {
-                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-                for id in chunk {
-                    query = query.bind(*id);
-                }
-                query.fetch_all(pool).await?
-            });
-            for row in rows {
-                out.push(row.into_organization()?);
-            }
-        }
-        Ok(out)
+        let sql =
+            format!("SELECT {ORGANIZATION_COLUMNS} FROM organizations WHERE id IN ({{list}})");
+        let rows: Vec<OrganizationRow> = self.fetch_in(&sql, ids).await?;
+        rows.into_iter()
+            .map(OrganizationRow::into_organization)
+            .collect()
     }
 
     /// The municipalities with these keys, with their state's name and contexts.

@@ -17,6 +17,14 @@ const POSTGRES_EPOCH_MICROS: i64 = 946_684_800_000_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DbTime(pub Timestamp);
 
+/// For rows that decode an instant straight into a domain type
+/// (`#[sqlx(try_from = "DbTime")]`).
+impl From<DbTime> for Timestamp {
+    fn from(time: DbTime) -> Self {
+        time.0
+    }
+}
+
 impl Type<Sqlite> for DbTime {
     fn type_info() -> SqliteTypeInfo {
         <i64 as Type<Sqlite>>::type_info()

@@ -71,6 +71,8 @@ pub struct AppState {
     pub data_version: Arc<jobs::data_version::DataVersion>,
     /// Anonymous pages kept compressed (none when sized 0).
     pub page_cache: Option<Arc<http::page_cache::PageCache>>,
+    /// Read models shared by every request at one data version.
+    pub read_models: Arc<app::memo::ReadModels>,
     /// Stops the search follower when the last clone of the state is dropped.
     _follower: Arc<tokio::sync::watch::Sender<bool>>,
     /// Stops the daily digest task likewise (none without a relay).
@@ -276,6 +278,7 @@ impl AppState {
             search_status,
             data_version,
             page_cache: http::page_cache::PageCache::new(options.page_cache_bytes).map(Arc::new),
+            read_models: Arc::default(),
             _data_version: Arc::new(stop_data_version),
             _follower: Arc::new(follower),
             _digest: digest,

@@ -106,6 +106,7 @@ pub async fn run(db: &Db, practices: u32, organizations: u32, seed: u64) -> Resu
         .await
         .map_err(|e| Failure::Other(format!("the demo generator stopped: {e}")))?;
     bar.finish_and_clear();
+    db.refresh_planner_statistics().await?;
     eprintln!(
         "acoge: wrote {practices} practices and {organizations} organizations (seed {seed}) in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -29,6 +29,7 @@ use crate::{
     db::{Backend, Tx, dispatch},
     practices::{Facets, PracticeFilter, PracticeRow, PracticeSort, Visibility, start_year},
     rows::{count, page_of},
+    sql::{Bind, Sql, bind_all},
 };
 use acoge_domain::{
     geo::fold_name,
@@ -47,60 +48,6 @@ const MAX_WORDS: usize = 8;
 
 /// (facet, value, practices) rows: kept pairs or counts of a filtered list.
 type CountRows = Vec<(String, String, i64)>;
-
-/// A value bound to a query.
-#[derive(Debug, Clone)]
-enum Bind {
-    Text(String),
-    Uuid(Uuid),
-    Int(i64),
-    Int32(i32),
-    Bool(bool),
-}
-
-/// SQL text with its binds, numbered as they are pushed.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-impl Sql {
-    fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
-        self
-    }
-
-    fn bind(&mut self, value: Bind) -> &mut Self {
-        self.binds.push(value);
-        let placeholder = format!("${}", self.binds.len());
-        self.text.push_str(&placeholder);
-        self
-    }
-
-    fn text(&mut self, value: &str) -> &mut Self {
-        self.bind(Bind::Text(value.to_owned()))
-    }
-}
-
-/// Binds every value of a `Sql` to a query under construction. A macro:
-/// the query type differs per backend and per statement, and a function
-/// would repeat an `Encode + Type` bound per backend for each type bound.
-macro_rules! bind_all {
-    ($query:expr, $sql:expr) => {{
-        let mut query = $query;
-        for bind in &$sql.binds {
-            query = match bind {
-                Bind::Text(v) => query.bind(v.clone()),
-                Bind::Uuid(v) => query.bind(*v),
-                Bind::Int(v) => query.bind(*v),
-                Bind::Int32(v) => query.bind(*v),
-                Bind::Bool(v) => query.bind(*v),
-            };
-        }
-        query
-    }};
-}
 
 /// One condition of a practice filter.
 #[derive(Debug, Clone)]

@@ -482,3 +482,96 @@ async fn members_edit_their_entry_and_moderators_verify_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn organization_filters_combine_and_count_what_they_list() {
+    on_each_backend(|db, _| async move {
+        with_services(&db).await;
+        let everyone = db
+            .organizations(&OrganizationFilter::default(), PageRequest::first(1_000))
+            .await
+            .unwrap();
+        assert_eq!(
+            everyone.total,
+            everyone.items.len() as u64,
+            "the kept count"
+        );
+        let chiapas = StateKey::parse("07").unwrap();
+        let filters = [
+            OrganizationFilter {
+                state: Some(chiapas.clone()),
+                ..Default::default()
+            },
+            OrganizationFilter {
+                municipality: Some(key("07089")),
+                ..Default::default()
+            },
+            OrganizationFilter {
+                state: Some(chiapas.clone()),
+                founding_organizer: Some(false),
+                ..Default::default()
+            },
+            OrganizationFilter {
+                state: Some(chiapas.clone()),
+                sector: Some(Sector::LegalAid),
+                ..Default::default()
+            },
+        ];
+        for filter in filters {
+            let listed = db
+                .organizations(&filter, PageRequest::first(1_000))
+                .await
+                .unwrap();
+            let expected: Vec<Uuid> = everyone
+                .items
+                .iter()
+                .filter(|o| filter.state.is_none() || o.state_key == filter.state)
+                .filter(|o| filter.municipality.is_none() || o.cvegeo == filter.municipality)
+                .filter(|o| {
+                    filter
+                        .founding_organizer
+                        .is_none_or(|f| o.founding_organizer == f)
+                })
+                .map(|o| o.id)
+                .collect();
+            assert!(!listed.items.is_empty(), "{filter:?} lists someone");
+            assert_eq!(listed.total, listed.items.len() as u64, "{filter:?}");
+            if filter.sector.is_none() {
+                let ids: Vec<Uuid> = listed.items.iter().map(|o| o.id).collect();
+                assert_eq!(ids, expected, "{filter:?}");
+            } else {
+                assert!(listed.items.iter().all(|o| expected.contains(&o.id)));
+                assert!(listed.items.len() < expected.len(), "{filter:?} narrows");
+            }
+        }
+        let second = db
+            .organizations(
+                &OrganizationFilter {
+                    state: Some(chiapas),
+                    ..Default::default()
+                },
+                PageRequest {
+                    page: 2,
+                    per_page: 3,
+                },
+            )
+            .await
+            .unwrap();
+        let first_six = db
+            .organizations(
+                &OrganizationFilter {
+                    state: Some(StateKey::parse("07").unwrap()),
+                    ..Default::default()
+                },
+                PageRequest::first(6),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            second.items,
+            first_six.items[3..6].to_vec(),
+            "pages follow on"
+        );
+    })
+    .await;
+}

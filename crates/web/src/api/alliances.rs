@@ -4,8 +4,10 @@
 
 use super::{
     ApiError,
+    body::json_body,
     directory::NamedRef,
     error::{ApiResult, ErrorBody},
+    openapi::{PathErrors, WriteErrors},
     schema::{AllianceList, OrganizationJson, TerritoriesJson},
 };
 use crate::{
@@ -167,17 +169,16 @@ pub struct AllianceBody {
 /// organization's alliances; moderators for any).
 #[utoipa::path(post, path = "/api/v1/alliances", tag = "directory", security(("bearer" = [])),
     request_body = AllianceBody,
-    responses((status = 201, body = AllianceJson), (status = 401, body = ErrorBody),
+    responses((status = 201, body = AllianceJson), WriteErrors,
         (status = 403, body = ErrorBody, description = "The caller's organization is not a member and the caller is not a moderator"),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid (fewer than two organizations, an unknown organization or place); `field` names it; nothing is stored")))]
 pub async fn create_alliance(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<AllianceJson>), ApiError> {
-    let body: AllianceBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let body: AllianceBody = json_body(&body)?;
     let input = AllianceInput {
         name: body.name,
         members: body.members,
@@ -241,10 +242,9 @@ async fn organization_json(app: &AppState, id: Uuid) -> ApiResult<OrganizationJs
 #[utoipa::path(patch, path = "/api/v1/organizations/{id}/directory", tag = "directory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Organization id (UUID)")),
     request_body = DirectoryBody,
-    responses((status = 200, body = OrganizationJson), (status = 401, body = ErrorBody),
+    responses((status = 200, body = OrganizationJson), WriteErrors, PathErrors,
         (status = 403, body = ErrorBody, description = "The caller is not a member of the organization nor a moderator"),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+        (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
 pub async fn patch_directory(
     State(app): State<AppState>,
@@ -252,7 +252,7 @@ pub async fn patch_directory(
     Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> ApiResult<OrganizationJson> {
-    let body: DirectoryBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let body: DirectoryBody = json_body(&body)?;
     // An unknown organization still goes through the rule, so who may not
     // edit learns nothing; the service answers 404 to those who may.
     let current = directory::directory_entry(&app, id)
@@ -291,9 +291,8 @@ pub async fn patch_directory(
 /// (`verified_at` becomes now).
 #[utoipa::path(post, path = "/api/v1/organizations/{id}/verify", tag = "directory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Organization id (UUID)")),
-    responses((status = 200, body = OrganizationJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = OrganizationJson), WriteErrors, PathErrors,
+        (status = 409, body = ErrorBody)))]
 pub async fn verify_organization(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,

@@ -1,9 +1,11 @@
 //! Working groups and the community's member organizations.
 
 use super::{
+    body::json_body,
     discussions::DiscussionJson,
     error::{ApiError, ApiResult, ErrorBody},
-    schema::EventSummaryJson,
+    openapi::{PathErrors, WriteErrors},
+    schema::{EventSummaryJson, WorkingGroupList},
 };
 use crate::{
     AppState,
@@ -69,31 +71,18 @@ impl From<WorkingGroup> for WorkingGroupJson {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct WorkingGroupList {
-    pub total: u64,
-    pub items: Vec<WorkingGroupJson>,
-}
-
 /// Working groups with their moderators and member organizations.
 #[utoipa::path(get, path = "/api/v1/working-groups", tag = "community",
     responses((status = 200, body = WorkingGroupList)))]
 pub async fn list_groups(State(app): State<AppState>) -> ApiResult<WorkingGroupList> {
-    let items: Vec<WorkingGroupJson> = community::working_groups(&app)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(Json(WorkingGroupList {
-        total: items.len() as u64,
-        items,
-    }))
+    let groups = community::working_groups(&app).await?;
+    Ok(Json(groups.into_iter().map(Into::into).collect()))
 }
 
 /// One working group, with its events and discussions.
 #[utoipa::path(get, path = "/api/v1/working-groups/{slug}", tag = "community",
     params(("slug" = String, Path, description = "The group's identifier", example = "salud", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
-    responses((status = 200, body = WorkingGroupDetailJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = WorkingGroupDetailJson), PathErrors))]
 pub async fn get_group(
     State(app): State<AppState>,
     Id(slug): Id<Slug>,
@@ -138,15 +127,14 @@ pub struct NewGroupBody {
 /// Creates a working group (administrators); its creator moderates it.
 #[utoipa::path(post, path = "/api/v1/working-groups", tag = "community", security(("bearer" = [])),
     request_body = NewGroupBody,
-    responses((status = 201, body = WorkingGroupJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 201, body = WorkingGroupJson), WriteErrors,
         (status = 422, body = ErrorBody, description = "A field is invalid or the slug is taken; `field` names it; nothing is stored")))]
 pub async fn create_group(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<WorkingGroupJson>), ApiError> {
-    let body: NewGroupBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let body: NewGroupBody = json_body(&body)?;
     let input = GroupInput {
         slug: body.slug,
         name_es: body.name_es,

@@ -6,6 +6,7 @@
 use super::{
     ApiError,
     error::{ApiResult, ErrorBody},
+    openapi::{Paging, PathErrors, QueryErrors},
     schema::{PointJson, ServiceList, Sources},
 };
 use crate::{
@@ -128,13 +129,9 @@ fn page_slice<T>(items: Vec<T>, request: PageRequest) -> Vec<T> {
         ("state" = Option<String>, Query, description = "INEGI state key where the service is offered"),
         ("sector" = Option<String>, Query, description = "Sector slug, e.g. alojamiento"),
         ("include_closed" = Option<bool>, Query, description = "true: closed services too, with their closure note"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
+        Paging
     ),
-    responses(
-        (status = 200, body = ServiceList),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
-    ))]
+    responses((status = 200, body = ServiceList), QueryErrors))]
 pub async fn list_services(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
@@ -216,8 +213,7 @@ async fn municipality_of(app: &AppState, key: Cvegeo) -> Result<(Cvegeo, NamedPl
     params(
         ("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "07089", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$"),
         ("radius_km" = Option<f64>, Query, description = "Kilometres from the municipality's seat, more than 0 and at most 500 (default 50)", minimum = 0, maximum = 500),
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
+        Paging
     ),
     responses(
         (status = 200, body = NearbyServiceList),
@@ -300,7 +296,7 @@ fn level_slug(level: CoverageLevel) -> &'static str {
 /// its state, or no one in the state (the gaps), and who is behind each.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/coverage", tag = "directory",
     params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "02004", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
-    responses((status = 200, body = CoverageJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
+    responses((status = 200, body = CoverageJson), PathErrors,
         (status = 503, body = ErrorBody, description = "The directory's analysis is being computed (the first seconds after a start); retry shortly")))]
 pub async fn coverage(
     State(app): State<AppState>,
@@ -405,7 +401,7 @@ pub struct SuggestionsJson {
 /// in places with the same migration context, or allied with someone local.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/suggestions", tag = "directory",
     params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "07089", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
-    responses((status = 200, body = SuggestionsJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
+    responses((status = 200, body = SuggestionsJson), PathErrors,
         (status = 503, body = ErrorBody, description = "The directory's analysis is being computed (the first seconds after a start); retry shortly")))]
 pub async fn suggestions(
     State(app): State<AppState>,

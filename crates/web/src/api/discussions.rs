@@ -2,7 +2,10 @@
 
 use super::{
     ApiError,
+    body::json_body,
     error::{ApiResult, ErrorBody},
+    openapi::{PathErrors, WriteErrors},
+    schema::{DiscussionList, SynthesisList},
 };
 use crate::{
     AppState,
@@ -111,12 +114,6 @@ fn contribution_json(actor: &Actor, c: Contribution) -> ContributionJson {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct DiscussionList {
-    pub total: u64,
-    pub items: Vec<DiscussionJson>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct DiscussionDetail {
     #[serde(flatten)]
     pub discussion: DiscussionJson,
@@ -150,15 +147,8 @@ pub async fn list_discussions(
     RawQuery(query): RawQuery,
 ) -> ApiResult<DiscussionList> {
     let event = event_param(&app, query.as_deref()).await?;
-    let items: Vec<DiscussionJson> = discussions::discussions(&app, event, false)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(Json(DiscussionList {
-        total: items.len() as u64,
-        items,
-    }))
+    let threads = discussions::discussions(&app, event, false).await?;
+    Ok(Json(threads.into_iter().map(Into::into).collect()))
 }
 
 async fn detail(app: &AppState, actor: &Actor, id: Uuid) -> Result<DiscussionDetail, ApiError> {
@@ -179,7 +169,7 @@ async fn detail(app: &AppState, actor: &Actor, id: Uuid) -> Result<DiscussionDet
 /// One thread with its contributions; held or hidden ones come without body.
 #[utoipa::path(get, path = "/api/v1/discussions/{id}", tag = "discussions",
     params(("id" = Uuid, Path, description = "Discussion id")),
-    responses((status = 200, body = DiscussionDetail), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DiscussionDetail), PathErrors))]
 pub async fn get_discussion(
     State(app): State<AppState>,
     auth: Option<Extension<RequestAuth>>,
@@ -204,9 +194,8 @@ pub struct ContributionBody {
 #[utoipa::path(post, path = "/api/v1/discussions/{id}/contributions", tag = "discussions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Discussion id")),
     request_body = ContributionBody,
-    responses((status = 201, body = ContributionJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The discussion is closed or archived"),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 201, body = ContributionJson), WriteErrors, PathErrors,
+        (status = 409, body = ErrorBody, description = "The discussion is closed or archived"),
         (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
 pub async fn create_contribution(
     State(app): State<AppState>,
@@ -214,7 +203,7 @@ pub async fn create_contribution(
     Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ContributionJson>), ApiError> {
-    let body: ContributionBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let body: ContributionBody = json_body(&body)?;
     let new = discussions::contribute(&app, &auth.actor, id, body.parent_id, &body.body).await?;
     let contribution = discussions::contributions(&app, id)
         .await?
@@ -253,12 +242,6 @@ impl From<Synthesis> for SynthesisJson {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct SynthesisList {
-    pub total: u64,
-    pub items: Vec<SynthesisJson>,
-}
-
 /// Published syntheses (relatorías), one per guiding question, newest
 /// first; with `event`, only that event's.
 #[utoipa::path(get, path = "/api/v1/syntheses", tag = "discussions",
@@ -281,9 +264,5 @@ pub async fn list_syntheses(
             discussions::syntheses(&app, &ids).await?
         }
     };
-    let items: Vec<SynthesisJson> = syntheses.into_iter().map(Into::into).collect();
-    Ok(Json(SynthesisList {
-        total: items.len() as u64,
-        items,
-    }))
+    Ok(Json(syntheses.into_iter().map(Into::into).collect()))
 }

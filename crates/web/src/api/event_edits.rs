@@ -4,7 +4,9 @@
 
 use super::{
     ApiError,
+    body::{json_body, keep, patch},
     error::{ApiResult, ErrorBody},
+    openapi::{PathErrors, WriteErrors},
     schema::EventJson,
 };
 use crate::{AppState, app::events, http::auth::RequestAuth, http::ids::Id};
@@ -134,6 +136,11 @@ fn agenda_lines(items: Vec<AgendaItemBody>) -> Vec<String> {
         .collect()
 }
 
+/// A capacity as the form writes it: empty for no limit.
+fn capacity_text(capacity: Option<u32>) -> String {
+    capacity.map(|c| c.to_string()).unwrap_or_default()
+}
+
 fn links(items: Vec<EventLinkBody>) -> Vec<(String, String, String)> {
     items
         .into_iter()
@@ -152,7 +159,7 @@ fn input_of(event: &Event) -> EventInput {
         starts_at: TimeInput::Instant(event.schedule.starts_at.to_string()),
         ends_at: TimeInput::Instant(event.schedule.ends_at.to_string()),
         time_zone: event.schedule.time_zone.clone(),
-        capacity: event.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        capacity: capacity_text(event.capacity),
         agenda: event.agenda.iter().map(AgendaItem::as_line).collect(),
         links: event
             .links
@@ -185,22 +192,17 @@ async fn event_json(app: &AppState, id: Uuid) -> Result<EventJson, ApiError> {
         .ok_or_else(|| ApiError::not_found("no event with that id"))
 }
 
-fn body_of<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(ApiError::bad_body)
-}
-
 /// Adds an event (moderators).
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", security(("bearer" = [])),
     request_body = NewEventBody,
-    responses((status = 201, body = EventJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 201, body = EventJson), WriteErrors,
         (status = 422, body = ErrorBody, description = "A field is invalid (an end before the start is `ends_at`); `field` names it; nothing is stored")))]
 pub async fn create_event(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<EventJson>), ApiError> {
-    let body: NewEventBody = body_of(&body)?;
+    let body: NewEventBody = json_body(&body)?;
     let input = EventInput {
         kind: body.kind,
         title: body.title,
@@ -210,7 +212,7 @@ pub async fn create_event(
         starts_at: TimeInput::Instant(body.starts_at),
         ends_at: TimeInput::Instant(body.ends_at),
         time_zone: body.time_zone,
-        capacity: body.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        capacity: capacity_text(body.capacity),
         agenda: agenda_lines(body.agenda),
         links: links(body.links),
         guiding_questions: body.guiding_questions,
@@ -226,9 +228,7 @@ pub async fn create_event(
 #[utoipa::path(patch, path = "/api/v1/events/{id}", tag = "events", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Event id (UUID)")),
     request_body = EventPatchBody,
-    responses((status = 200, body = EventJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 200, body = EventJson), WriteErrors, PathErrors,
         (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
 pub async fn patch_event(
     State(app): State<AppState>,
@@ -240,48 +240,24 @@ pub async fn patch_event(
     let current = events::event(&app, &id.to_string())
         .await?
         .ok_or_else(not_found)?;
-    let body: EventPatchBody = body_of(&body)?;
+    let body: EventPatchBody = json_body(&body)?;
     let mut input = input_of(&current);
-    let keep = |new: Option<String>, old: &mut String| {
-        if let Some(new) = new {
-            *old = new;
-        }
-    };
-    keep(body.kind, &mut input.kind);
-    keep(body.title, &mut input.title);
-    keep(body.title_en, &mut input.title_en);
-    keep(body.description, &mut input.description);
-    keep(body.description_en, &mut input.description_en);
-    keep(body.time_zone, &mut input.time_zone);
-    if let Some(start) = body.starts_at {
-        input.starts_at = TimeInput::Instant(start);
-    }
-    if let Some(end) = body.ends_at {
-        input.ends_at = TimeInput::Instant(end);
-    }
-    if let Some(capacity) = body.capacity {
-        input.capacity = capacity.map(|c| c.to_string()).unwrap_or_default();
-    }
-    if let Some(agenda) = body.agenda {
-        input.agenda = agenda_lines(agenda);
-    }
-    if let Some(new) = body.links {
-        input.links = links(new);
-    }
+    patch!(body => input; kind, title, title_en, description, description_en, time_zone);
+    keep(body.starts_at.map(TimeInput::Instant), &mut input.starts_at);
+    keep(body.ends_at.map(TimeInput::Instant), &mut input.ends_at);
+    keep(body.capacity.map(capacity_text), &mut input.capacity);
+    keep(body.agenda.map(agenda_lines), &mut input.agenda);
+    keep(body.links.map(links), &mut input.links);
     if let Some(questions) = body.guiding_questions {
         // New Spanish texts make the old English ones stale unless resent.
         input.guiding_questions = questions;
         input.guiding_questions_en = Vec::new();
     }
-    if let Some(english) = body.guiding_questions_en {
-        input.guiding_questions_en = english;
-    }
-    if let Some(organizers) = body.organizers {
-        input.organizers = organizers;
-    }
-    if let Some(group) = body.working_group {
-        input.working_group = group.unwrap_or_default();
-    }
+    patch!(body => input; guiding_questions_en, organizers);
+    keep(
+        body.working_group.map(Option::unwrap_or_default),
+        &mut input.working_group,
+    );
     events::update(&app, &auth.actor, id, &input).await?;
     Ok(Json(event_json(&app, id).await?))
 }

@@ -2,7 +2,8 @@
 
 use super::{
     ApiError,
-    error::{ApiResult, ErrorBody},
+    error::ApiResult,
+    openapi::{DeepPaging, PathErrors, QueryErrors},
     schema::{EventJson, EventList, EventSummaryJson, page_of},
 };
 use crate::{
@@ -22,13 +23,9 @@ use axum::{
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
     params(
         ("when" = Option<String>, Query, description = "upcoming or past; absent: every event", example = "upcoming"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1; lists go 10,000 items deep at most (page × per_page), and a page past the last is a 400 naming `page`", minimum = 1, maximum = 10000),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
+        DeepPaging
     ),
-    responses(
-        (status = 200, body = EventList),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
-    ))]
+    responses((status = 200, body = EventList), QueryErrors))]
 pub async fn list_events(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
@@ -54,7 +51,7 @@ pub async fn list_events(
 /// One event by its id or its slug, with organizers, guiding questions and links.
 #[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events",
     params(("id" = String, Path, description = "Event id (UUID) or slug", example = "lav-2020-11-10", pattern = "^[A-Za-z0-9_-]{1,100}$")),
-    responses((status = 200, body = EventJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = EventJson), PathErrors))]
 pub async fn get_event(
     State(app): State<AppState>,
     Id(event): Id<EventKey>,

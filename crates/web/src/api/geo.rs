@@ -2,7 +2,8 @@
 //! migration contexts.
 
 use super::{
-    error::{ApiResult, ErrorBody},
+    error::ApiResult,
+    openapi::{DeepPaging, PathErrors, QueryErrors},
     schema::{MunicipalityJson, MunicipalityList, StateJson, StateList, page_of},
 };
 use crate::{
@@ -26,10 +27,7 @@ use super::ApiError;
         ("page" = Option<u32>, Query, description = "Page number, from 1; lists go 10,000 items deep at most (page × per_page), and a page past the last is a 400 naming `page`", minimum = 1, maximum = 10000),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 50)", minimum = 1, maximum = 100)
     ),
-    responses(
-        (status = 200, body = StateList),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
-    ))]
+    responses((status = 200, body = StateList), QueryErrors))]
 pub async fn list_states(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
@@ -51,7 +49,7 @@ pub async fn list_states(
 /// One state by its INEGI key.
 #[utoipa::path(get, path = "/api/v1/states/{cve_ent}", tag = "places",
     params(("cve_ent" = String, Path, description = "INEGI state key, two digits from 01 to 32", example = "07", pattern = "^(0[1-9]|[12][0-9]|3[0-2])$")),
-    responses((status = 200, body = StateJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = StateJson), PathErrors))]
 pub async fn get_state(State(app): State<AppState>, Id(key): Id<StateKey>) -> ApiResult<StateJson> {
     let state = places::state(&app, &key)
         .await?
@@ -65,13 +63,9 @@ pub async fn get_state(State(app): State<AppState>, Id(key): Id<StateKey>) -> Ap
         ("state" = Option<String>, Query, description = "INEGI state key, e.g. 07"),
         ("context" = Option<String>, Query, description = "Migration context: frontera_norte, frontera_sur, transito, punto_repatriacion_inm, oficina_comar, integracion_local_acnur, retorno_mpp"),
         ("q" = Option<String>, Query, description = "Part of the name; accents and case are ignored"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1; lists go 10,000 items deep at most (page × per_page), and a page past the last is a 400 naming `page`", minimum = 1, maximum = 10000),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
+        DeepPaging
     ),
-    responses(
-        (status = 200, body = MunicipalityList),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
-    ))]
+    responses((status = 200, body = MunicipalityList), QueryErrors))]
 pub async fn list_municipalities(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
@@ -92,7 +86,7 @@ pub async fn list_municipalities(
 /// One municipality by its CVEGEO, with its migration contexts.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}", tag = "places",
     params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "07089", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
-    responses((status = 200, body = MunicipalityJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MunicipalityJson), PathErrors))]
 pub async fn get_municipality(
     State(app): State<AppState>,
     Id(key): Id<Cvegeo>,

@@ -1,7 +1,8 @@
 //! The directory in Open Referral's HSDS 3.0 format, for other directories
 //! to read: organizations and services, paged the way the HSDS API pages.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult};
+use super::openapi::{Paging, PathErrors, QueryErrors};
 use crate::{
     AppState,
     app::directory,
@@ -51,14 +52,8 @@ async fn services(app: &AppState, records: Vec<ServiceRecord>) -> Result<Vec<Val
 /// Services in HSDS 3.0 (each with its organization and location), closed
 /// ones included with status `defunct`.
 #[utoipa::path(get, path = "/api/v1/hsds/services", tag = "hsds",
-    params(
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
-    ),
-    responses(
-        (status = 200, body = Object, description = "An HSDS page: total_items, total_pages, page_number, size, first_page, last_page, empty, contents"),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
-    ))]
+    params(Paging),
+    responses((status = 200, body = Object, description = "An HSDS page: total_items, total_pages, page_number, size, first_page, last_page, empty, contents"), QueryErrors))]
 pub async fn list_services(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
@@ -83,7 +78,7 @@ pub async fn list_services(
 /// One service in HSDS 3.0.
 #[utoipa::path(get, path = "/api/v1/hsds/services/{id}", tag = "hsds",
     params(("id" = Uuid, Path, description = "Service id")),
-    responses((status = 200, body = Object, description = "An HSDS service"), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Object, description = "An HSDS service"), PathErrors))]
 pub async fn get_service(State(app): State<AppState>, Id(id): Id<Uuid>) -> ApiResult<Value> {
     let missing = || ApiError::not_found("no service with that id");
     let record = directory::service_record(&app, id)
@@ -95,14 +90,8 @@ pub async fn get_service(State(app): State<AppState>, Id(id): Id<Uuid>) -> ApiRe
 
 /// Organizations in HSDS 3.0.
 #[utoipa::path(get, path = "/api/v1/hsds/organizations", tag = "hsds",
-    params(
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
-    ),
-    responses(
-        (status = 200, body = Object, description = "An HSDS page: total_items, total_pages, page_number, size, first_page, last_page, empty, contents"),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
-    ))]
+    params(Paging),
+    responses((status = 200, body = Object, description = "An HSDS page: total_items, total_pages, page_number, size, first_page, last_page, empty, contents"), QueryErrors))]
 pub async fn list_organizations(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
@@ -127,7 +116,7 @@ pub async fn list_organizations(
 /// One organization in HSDS 3.0.
 #[utoipa::path(get, path = "/api/v1/hsds/organizations/{id}", tag = "hsds",
     params(("id" = Uuid, Path, description = "Organization id")),
-    responses((status = 200, body = Object, description = "An HSDS organization"), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Object, description = "An HSDS organization"), PathErrors))]
 pub async fn get_organization(State(app): State<AppState>, Id(id): Id<Uuid>) -> ApiResult<Value> {
     let missing = || ApiError::not_found("no organization with that id");
     Ok(Json(organization(&app, id).await?.ok_or_else(missing)?))

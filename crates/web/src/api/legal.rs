@@ -2,7 +2,8 @@
 //! derived from them.
 
 use super::error::{ApiError, ApiResult, ErrorBody};
-use super::schema::Sources;
+use super::openapi::{PathErrors, QueryErrors};
+use super::schema::{InstrumentList, ProvisionList, Sources};
 use crate::{
     AppState,
     app::{legal_framework, places},
@@ -102,53 +103,36 @@ pub(super) fn provision_json(p: &Provision, instruments: &[LegalInstrument]) -> 
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct InstrumentList {
-    pub total: u64,
-    pub items: Vec<InstrumentJson>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct InstrumentDetail {
     #[serde(flatten)]
     pub instrument: InstrumentJson,
     pub provisions: Vec<ProvisionJson>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ProvisionList {
-    pub total: u64,
-    pub items: Vec<ProvisionJson>,
-}
-
 /// Legal instruments (international, federal, state, municipal) with their sources.
 #[utoipa::path(get, path = "/api/v1/legal-instruments", tag = "legal",
     params(("level" = Option<String>, Query, description = "internacional, federal, estatal or municipal")),
-    responses(
-        (status = 200, body = InstrumentList),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
-    ))]
+    responses((status = 200, body = InstrumentList), QueryErrors))]
 pub async fn list_instruments(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<InstrumentList> {
     let params = Params::parse(query.as_deref())?;
     let level = params.parse_with("level", InstrumentLevel::parse)?;
-    let items: Vec<InstrumentJson> = legal_framework::legal_instruments(&app)
-        .await?
-        .iter()
-        .filter(|i| level.is_none_or(|l| i.level == l))
-        .map(InstrumentJson::from)
-        .collect();
-    Ok(Json(InstrumentList {
-        total: items.len() as u64,
-        items,
-    }))
+    let instruments = legal_framework::legal_instruments(&app).await?;
+    Ok(Json(
+        instruments
+            .iter()
+            .filter(|i| level.is_none_or(|l| i.level == l))
+            .map(InstrumentJson::from)
+            .collect(),
+    ))
 }
 
 /// One legal instrument with its provisions.
 #[utoipa::path(get, path = "/api/v1/legal-instruments/{id}", tag = "legal",
     params(("id" = String, Path, description = "The instrument\'s short id", example = "ley-migracion", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
-    responses((status = 200, body = InstrumentDetail), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = InstrumentDetail), PathErrors))]
 pub async fn get_instrument(
     State(app): State<AppState>,
     Id(id): Id<Slug>,
@@ -177,10 +161,7 @@ pub async fn get_instrument(
         ("right" = Option<String>, Query, description = "A right's slug, e.g. salud; provisions on every right (todos) are included"),
         ("level" = Option<String>, Query, description = "federal, estatal or municipal")
     ),
-    responses(
-        (status = 200, body = ProvisionList),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
-    ))]
+    responses((status = 200, body = ProvisionList), QueryErrors))]
 pub async fn list_provisions(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
@@ -190,18 +171,18 @@ pub async fn list_provisions(
     let level = params.parse_with("level", GovernmentLevel::parse)?;
     let instrument = params.get("instrument");
     let instruments = legal_framework::legal_instruments(&app).await?;
-    let items: Vec<ProvisionJson> = legal_framework::provisions(&app)
-        .await?
-        .iter()
-        .filter(|p| instrument.is_none_or(|i| p.instrument_id == i))
-        .filter(|p| right.is_none_or(|r| p.rights.contains(&r) || p.rights.contains(&Right::All)))
-        .filter(|p| level.is_none_or(|l| p.binds.contains(&l)))
-        .map(|p| provision_json(p, &instruments))
-        .collect();
-    Ok(Json(ProvisionList {
-        total: items.len() as u64,
-        items,
-    }))
+    let provisions = legal_framework::provisions(&app).await?;
+    Ok(Json(
+        provisions
+            .iter()
+            .filter(|p| instrument.is_none_or(|i| p.instrument_id == i))
+            .filter(|p| {
+                right.is_none_or(|r| p.rights.contains(&r) || p.rights.contains(&Right::All))
+            })
+            .filter(|p| level.is_none_or(|l| p.binds.contains(&l)))
+            .map(|p| provision_json(p, &instruments))
+            .collect(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -332,7 +313,7 @@ pub struct MandateJson {
 /// What a municipality, its state and the federation must guarantee there, with the provisions that say so.
 #[utoipa::path(get, path = "/api/v1/municipalities/{cvegeo}/mandate", tag = "legal",
     params(("cvegeo" = String, Path, description = "INEGI geostatistical key, five digits: the state's two, then the municipality's three", example = "07089", pattern = "^(0[1-9]|[12][0-9]|3[0-2])[0-9]{3}$")),
-    responses((status = 200, body = MandateJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MandateJson), PathErrors))]
 pub async fn municipality_mandate(
     State(app): State<AppState>,
     Id(key): Id<Cvegeo>,

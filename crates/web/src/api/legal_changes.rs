@@ -2,8 +2,10 @@
 
 use super::{
     ApiError,
+    body::{json_body, patch},
     error::{ApiResult, ErrorBody},
     legal::{InstrumentJson, ProvisionJson, provision_json},
+    openapi::{BodilessWriteErrors, PathErrors, WriteErrors},
 };
 use crate::{
     AppState,
@@ -16,13 +18,9 @@ use acoge_domain::legal_change::{
 };
 use acoge_store::LegalVersion;
 use axum::{Extension, Json, extract::State, http::StatusCode};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-fn body_of<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(ApiError::bad_body)
-}
 
 /// An instrument to add. Every field is checked; all problems are reported
 /// at once, the first one in `field`.
@@ -236,7 +234,7 @@ async fn instrument_json(app: &AppState, id: &str) -> Result<InstrumentJson, Api
 /// One provision with its history: corrections, reforms and verifications.
 #[utoipa::path(get, path = "/api/v1/provisions/{id}", tag = "legal",
     params(("id" = Uuid, Path, description = "Provision id")),
-    responses((status = 200, body = ProvisionDetail), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ProvisionDetail), PathErrors))]
 pub async fn get_provision(
     State(app): State<AppState>,
     Id(id): Id<Uuid>,
@@ -247,7 +245,7 @@ pub async fn get_provision(
 /// An instrument's history: additions, corrections and verifications.
 #[utoipa::path(get, path = "/api/v1/legal-instruments/{id}/versions", tag = "legal",
     params(("id" = String, Path, description = "The instrument\'s short id", example = "ley-migracion", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
-    responses((status = 200, body = InstrumentVersions), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = InstrumentVersions), PathErrors))]
 pub async fn instrument_versions(
     State(app): State<AppState>,
     Id(id): Id<Slug>,
@@ -263,15 +261,14 @@ pub async fn instrument_versions(
 /// Adds a legal instrument (moderators).
 #[utoipa::path(post, path = "/api/v1/legal-instruments", tag = "legal", security(("bearer" = [])),
     request_body = NewInstrumentBody,
-    responses((status = 201, body = InstrumentJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 201, body = InstrumentJson), WriteErrors,
         (status = 422, body = ErrorBody, description = "A field is invalid or the id is taken; `field` names it; nothing is stored")))]
 pub async fn create_instrument(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<InstrumentJson>), ApiError> {
-    let body: NewInstrumentBody = body_of(&body)?;
+    let body: NewInstrumentBody = json_body(&body)?;
     let input = InstrumentInput {
         id: body.id,
         level: body.level,
@@ -290,9 +287,7 @@ pub async fn create_instrument(
 #[utoipa::path(patch, path = "/api/v1/legal-instruments/{id}", tag = "legal", security(("bearer" = [])),
     params(("id" = String, Path, description = "The instrument\'s short id", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
     request_body = InstrumentPatchBody,
-    responses((status = 200, body = InstrumentJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 200, body = InstrumentJson), WriteErrors, PathErrors,
         (status = 422, body = ErrorBody, description = "A field is invalid or nothing changed; `field` names it; nothing is stored")))]
 pub async fn patch_instrument(
     State(app): State<AppState>,
@@ -303,20 +298,9 @@ pub async fn patch_instrument(
     let current = legal_framework::legal_instrument(&app, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
-    let body: InstrumentPatchBody = body_of(&body)?;
+    let body: InstrumentPatchBody = json_body(&body)?;
     let mut input = InstrumentContent::of(&current).to_input(&current.id);
-    let keep = |new: Option<String>, old: &mut String| {
-        if let Some(new) = new {
-            *old = new;
-        }
-    };
-    keep(body.level, &mut input.level);
-    keep(body.jurisdiction, &mut input.jurisdiction);
-    keep(body.name, &mut input.name);
-    keep(body.published, &mut input.published);
-    keep(body.notes, &mut input.notes);
-    input.sources = body.sources.unwrap_or(input.sources);
-    input.verified = body.verified.unwrap_or(input.verified);
+    patch!(body => input; level, jurisdiction, name, published, notes, sources, verified);
     let change = ChangeInput {
         kind: String::new(),
         note: body.note,
@@ -328,8 +312,7 @@ pub async fn patch_instrument(
 /// Marks an instrument verified against its sources (moderators).
 #[utoipa::path(post, path = "/api/v1/legal-instruments/{id}/verify", tag = "legal", security(("bearer" = [])),
     params(("id" = String, Path, description = "The instrument\'s short id", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
-    responses((status = 200, body = InstrumentJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 200, body = InstrumentJson), BodilessWriteErrors, PathErrors,
         (status = 422, body = ErrorBody, description = "Already verified; `field` is `verified`")))]
 pub async fn verify_instrument(
     State(app): State<AppState>,
@@ -344,9 +327,7 @@ pub async fn verify_instrument(
 #[utoipa::path(post, path = "/api/v1/legal-instruments/{id}/provisions", tag = "legal", security(("bearer" = [])),
     params(("id" = String, Path, description = "The instrument\'s short id", pattern = "^[a-z0-9][a-z0-9-]*[a-z0-9]$", min_length = 2, max_length = 60)),
     request_body = NewProvisionBody,
-    responses((status = 201, body = ProvisionDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 201, body = ProvisionDetail), WriteErrors, PathErrors,
         (status = 422, body = ErrorBody, description = "A field is invalid or the article is taken; `field` names it; nothing is stored")))]
 pub async fn create_provision(
     State(app): State<AppState>,
@@ -354,7 +335,7 @@ pub async fn create_provision(
     Id(id): Id<Slug>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ProvisionDetail>), ApiError> {
-    let body: NewProvisionBody = body_of(&body)?;
+    let body: NewProvisionBody = json_body(&body)?;
     let input = ProvisionInput {
         article: body.article,
         theme: body.theme,
@@ -377,9 +358,7 @@ pub async fn create_provision(
 #[utoipa::path(patch, path = "/api/v1/provisions/{id}", tag = "legal", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Provision id")),
     request_body = ProvisionPatchBody,
-    responses((status = 200, body = ProvisionDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 200, body = ProvisionDetail), WriteErrors, PathErrors,
         (status = 422, body = ErrorBody, description = "A field is invalid or nothing changed; `field` names it; nothing is stored")))]
 pub async fn patch_provision(
     State(app): State<AppState>,
@@ -390,22 +369,11 @@ pub async fn patch_provision(
     let current = legal_framework::provision(&app, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
-    let body: ProvisionPatchBody = body_of(&body)?;
+    let body: ProvisionPatchBody = json_body(&body)?;
     let mut input = ProvisionContent::of(&current).to_input();
-    let keep = |new: Option<String>, old: &mut String| {
-        if let Some(new) = new {
-            *old = new;
-        }
-    };
-    keep(body.article, &mut input.article);
-    keep(body.theme, &mut input.theme);
-    keep(body.summary, &mut input.summary);
-    keep(body.in_force_from, &mut input.in_force_from);
-    keep(body.source, &mut input.source);
-    input.rights = body.rights.unwrap_or(input.rights);
-    input.institutions = body.institutions.unwrap_or(input.institutions);
-    input.binds = body.binds.unwrap_or(input.binds);
-    input.verified = body.verified.unwrap_or(input.verified);
+    patch!(body => input;
+        article, theme, summary, in_force_from, source, rights, institutions, binds, verified
+    );
     let change = ChangeInput {
         kind: body.kind,
         note: body.note.unwrap_or_default(),
@@ -417,8 +385,7 @@ pub async fn patch_provision(
 /// Marks a provision's summary verified against its source (moderators).
 #[utoipa::path(post, path = "/api/v1/provisions/{id}/verify", tag = "legal", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Provision id")),
-    responses((status = 200, body = ProvisionDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 200, body = ProvisionDetail), BodilessWriteErrors, PathErrors,
         (status = 422, body = ErrorBody, description = "Already verified; `field` is `verified`")))]
 pub async fn verify_provision(
     State(app): State<AppState>,

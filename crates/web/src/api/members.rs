@@ -2,7 +2,9 @@
 
 use super::{
     ApiError,
+    body::json_body,
     error::{ApiResult, ErrorBody},
+    openapi::WriteErrors,
 };
 use crate::{
     AppState,
@@ -80,19 +82,15 @@ pub struct InvitationJson {
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "members",
     security(("bearer" = [])),
     request_body = NewInvitationJson,
-    responses(
-        (status = 201, body = InvitationJson),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it")
-    ))]
+    responses((status = 201, body = InvitationJson), WriteErrors,
+        (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it")))]
 pub async fn create_invitation(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<InvitationJson>), ApiError> {
-    let input: NewInvitationJson = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let input: NewInvitationJson = json_body(&body)?;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let link = members::invite(
         &app,

@@ -4,6 +4,7 @@
 //! handlers by utoipa.
 
 mod alliances;
+mod body;
 mod community;
 mod directory;
 mod discussions;
@@ -17,6 +18,7 @@ mod legal;
 mod legal_changes;
 mod members;
 mod network;
+mod openapi;
 mod organizations;
 mod practices;
 mod schema;

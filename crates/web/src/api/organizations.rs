@@ -2,7 +2,8 @@
 
 use super::{
     ApiError,
-    error::{ApiResult, ErrorBody},
+    error::ApiResult,
+    openapi::{Paging, PathErrors, QueryErrors},
     schema::{OrganizationJson, OrganizationList},
 };
 use crate::{AppState, app::directory, http::ids::Id, http::params::Params};
@@ -23,13 +24,9 @@ use uuid::Uuid;
         ("municipality" = Option<String>, Query, description = "CVEGEO of the seat"),
         ("founding_organizer" = Option<bool>, Query, description = "true: only the eight organizers of the founding webinar"),
         ("sector" = Option<String>, Query, description = "Only organizations working in this sector (salud, vivienda_albergue, ...)", example = "salud"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1", minimum = 1, maximum = 1000000),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
+        Paging
     ),
-    responses(
-        (status = 200, body = OrganizationList),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it")
-    ))]
+    responses((status = 200, body = OrganizationList), QueryErrors))]
 pub async fn list_organizations(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
@@ -58,7 +55,7 @@ pub async fn list_organizations(
 /// One organization.
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "directory",
     params(("id" = Uuid, Path, description = "Organization id (UUID)")),
-    responses((status = 200, body = OrganizationJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = OrganizationJson), PathErrors))]
 pub async fn get_organization(
     State(app): State<AppState>,
     Id(id): Id<Uuid>,

@@ -2,7 +2,9 @@
 
 use super::{
     ApiError,
+    body::{json_body, patch},
     error::{ApiResult, ErrorBody},
+    openapi::{BodilessWriteErrors, DeepPaging, PathErrors, WriteErrors},
 };
 use crate::{
     AppState,
@@ -215,8 +217,7 @@ fn to_json(
         ("status" = Option<String>, Query, description = "Workflow status (only those the caller may see)"),
         ("organization" = Option<Uuid>, Query, description = "Only practices this organization leads, joins or is contact for"),
         ("sort" = Option<String>, Query, description = "recent (default), title or start"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1; lists go 10,000 items deep at most (page × per_page), and a page past the last is a 400 naming `page`", minimum = 1, maximum = 10000),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 100 (default 20)", minimum = 1, maximum = 100)
+        DeepPaging
     ),
     responses((status = 200, body = PracticeList), (status = 400, body = ErrorBody, description = "A parameter is invalid (`parameter` names it): an unknown value, `sort` not one of recent, title or start, `per_page` over 100, or `page` too deep or past the last page")))]
 pub async fn list_practices(
@@ -243,7 +244,7 @@ pub async fn list_practices(
 /// One practice; an unpublished practice is a 404 to those who may not see it.
 #[utoipa::path(get, path = "/api/v1/practices/{id}", tag = "practices",
     params(("id" = Uuid, Path, description = "Practice id")),
-    responses((status = 200, body = PracticeJson), (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PracticeJson), PathErrors))]
 pub async fn get_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -286,10 +287,7 @@ pub struct PracticeBody {
 impl PracticeBody {
     /// Applies the fields present onto `base` (all of them for a new practice).
     fn apply(self, mut base: PracticeInput) -> PracticeInput {
-        macro_rules! set {
-            ($($field:ident),+) => { $(if let Some(v) = self.$field { base.$field = v; })+ };
-        }
-        set!(
+        patch!(self => base;
             title,
             summary,
             sections,
@@ -334,22 +332,17 @@ impl PracticeBody {
     }
 }
 
-fn body_of(bytes: &[u8]) -> Result<PracticeBody, ApiError> {
-    serde_json::from_slice(bytes).map_err(ApiError::bad_body)
-}
-
 /// Creates a draft of the caller's organization.
 #[utoipa::path(post, path = "/api/v1/practices", tag = "practices", security(("bearer" = [])),
     request_body = PracticeBody,
-    responses((status = 201, body = PracticeJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody),
+    responses((status = 201, body = PracticeJson), WriteErrors,
         (status = 422, body = ErrorBody, description = "A field is invalid; `field` names it; nothing is stored")))]
 pub async fn create_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<PracticeJson>), ApiError> {
-    let input = body_of(&body)?.apply(PracticeInput::default());
+    let input = json_body::<PracticeBody>(&body)?.apply(PracticeInput::default());
     let id = practices::create(&app, &auth.actor, &input).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
     Ok((StatusCode::CREATED, Json(one_json(&app, record).await?)))
@@ -360,9 +353,9 @@ pub async fn create_practice(
 #[utoipa::path(patch, path = "/api/v1/practices/{id}", tag = "practices", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Practice id")),
     request_body = PracticeBody,
-    responses((status = 200, body = PracticeJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Not editable in its state"),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"), (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PracticeJson), WriteErrors, PathErrors,
+        (status = 409, body = ErrorBody, description = "Not editable in its state"),
+        (status = 422, body = ErrorBody)))]
 pub async fn patch_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -370,7 +363,7 @@ pub async fn patch_practice(
     body: axum::body::Bytes,
 ) -> ApiResult<PracticeJson> {
     let current = practices::visible(&app, &auth.actor, id).await?;
-    let input = body_of(&body)?.apply(current.content.to_input());
+    let input = json_body::<PracticeBody>(&body)?.apply(current.content.to_input());
     practices::edit(&app, &auth.actor, id, &input).await?;
     let record = practices::visible(&app, &auth.actor, id).await?;
     Ok(Json(one_json(&app, record).await?))
@@ -379,9 +372,8 @@ pub async fn patch_practice(
 /// Sends a draft (or a practice sent back for changes) to review.
 #[utoipa::path(post, path = "/api/v1/practices/{id}/submit", tag = "practices", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Practice id")),
-    responses((status = 200, body = PracticeJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = PracticeJson), BodilessWriteErrors, PathErrors,
+        (status = 409, body = ErrorBody)))]
 pub async fn submit_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
@@ -415,17 +407,15 @@ pub struct ReviewResultJson {
 #[utoipa::path(post, path = "/api/v1/practices/{id}/reviews", tag = "practices", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Practice id")),
     request_body = ReviewBody,
-    responses((status = 201, body = ReviewResultJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody, description = "A path parameter is malformed; `parameter` names it"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 413, body = ErrorBody, description = "Body over 64 KiB"),
-        (status = 429, body = ErrorBody, description = "Over 120 writes a minute; see Retry-After"), (status = 503, body = ErrorBody)))]
+    responses((status = 201, body = ReviewResultJson), WriteErrors, PathErrors,
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn review_practice(
     State(app): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ReviewResultJson>), ApiError> {
-    let body: ReviewBody = serde_json::from_slice(&body).map_err(ApiError::bad_body)?;
+    let body: ReviewBody = json_body(&body)?;
     let decision = ReviewDecision::parse(&body.decision).ok();
     let checklist = body
         .checklist

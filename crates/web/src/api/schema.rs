@@ -58,6 +58,34 @@ macro_rules! list_type {
     };
 }
 
+/// Declares the JSON of a list served whole, not paged: its items and how
+/// many there are. Collect the items into it.
+macro_rules! whole_list_type {
+    ($name:ident, $item:ty) => {
+        #[derive(Serialize, ToSchema)]
+        pub struct $name {
+            pub total: u64,
+            pub items: Vec<$item>,
+        }
+
+        impl FromIterator<$item> for $name {
+            fn from_iter<I: IntoIterator<Item = $item>>(items: I) -> Self {
+                let items: Vec<$item> = items.into_iter().collect();
+                Self {
+                    total: items.len() as u64,
+                    items,
+                }
+            }
+        }
+    };
+}
+
+whole_list_type!(WorkingGroupList, super::community::WorkingGroupJson);
+whole_list_type!(DiscussionList, super::discussions::DiscussionJson);
+whole_list_type!(SynthesisList, super::discussions::SynthesisJson);
+whole_list_type!(InstrumentList, super::legal::InstrumentJson);
+whole_list_type!(ProvisionList, super::legal::ProvisionJson);
+
 list_type!(StateList, StateJson);
 list_type!(MunicipalityList, MunicipalityJson);
 list_type!(OrganizationList, OrganizationJson);

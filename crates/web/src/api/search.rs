@@ -2,6 +2,7 @@
 //! instruments, events and municipalities.
 
 use super::error::{ApiResult, ErrorBody};
+use super::openapi::QueryErrors;
 use crate::{
     AppState,
     app::search,
@@ -96,11 +97,8 @@ fn notice_name(notice: Notice) -> String {
         ("page" = Option<u32>, Query, description = "Page number, from 1; only the first 10,000 results can be paged through", minimum = 1, maximum = 1000000),
         ("per_page" = Option<u32>, Query, description = "Results per page (default 20); more than 100 is capped to 100", minimum = 1)
     ),
-    responses(
-        (status = 200, body = SearchJson),
-        (status = 400, body = ErrorBody, description = "A parameter is invalid; `parameter` names it"),
-        (status = 503, body = ErrorBody, description = "The search index is not available")
-    ))]
+    responses((status = 200, body = SearchJson), QueryErrors,
+        (status = 503, body = ErrorBody, description = "The search index is not available")))]
 pub async fn search(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,

@@ -4,7 +4,11 @@
 //! groups, one group with its events and threads, and the framework's versions
 //! and members, as pages and the API read them.
 
-use crate::{AppState, app::error::AppError};
+use crate::{
+    AppState,
+    app::error::AppError,
+    app::use_case::{acting_member, found},
+};
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize},
     discussion::Discussion,
@@ -22,22 +26,12 @@ async fn group_by_slug(app: &AppState, slug: &str) -> Result<WorkingGroup, AppEr
     app.db.working_group(slug).await?.ok_or(AppError::NotFound)
 }
 
-/// A store write that found nothing to change names no such group or member.
-fn found(changed: bool) -> Result<(), AppError> {
-    if changed {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 pub async fn create_group(
     app: &AppState,
     actor: &Actor,
     input: &GroupInput,
 ) -> Result<String, AppError> {
-    authorize(actor, Capability::ManageMembers)?;
-    let admin = actor.id().ok_or(Denied::NotSignedIn)?;
+    let admin = acting_member(actor, Capability::ManageMembers)?;
     let content = input.validate().map_err(AppError::Invalid)?;
     match app.db.create_working_group(&content, &[admin], admin).await {
         Ok(_) => Ok(content.slug),
@@ -57,8 +51,7 @@ pub async fn update_group(
     slug: &str,
     input: &GroupInput,
 ) -> Result<(), AppError> {
-    authorize(actor, Capability::ManageMembers)?;
-    let admin = actor.id().ok_or(Denied::NotSignedIn)?;
+    let admin = acting_member(actor, Capability::ManageMembers)?;
     let group = group_by_slug(app, slug).await?;
     let input = GroupInput {
         slug: group.content.slug.clone(),
@@ -114,8 +107,7 @@ pub async fn set_moderator(
     member: Uuid,
     add: bool,
 ) -> Result<(), AppError> {
-    authorize(actor, Capability::ManageMembers)?;
-    let admin = actor.id().ok_or(Denied::NotSignedIn)?;
+    let admin = acting_member(actor, Capability::ManageMembers)?;
     let group = group_by_slug(app, slug).await?;
     found(
         app.db
@@ -130,8 +122,7 @@ pub async fn publish_framework(
     es: &str,
     en: &str,
 ) -> Result<i32, AppError> {
-    authorize(actor, Capability::ManageMembers)?;
-    let admin = actor.id().ok_or(Denied::NotSignedIn)?;
+    let admin = acting_member(actor, Capability::ManageMembers)?;
     let body = validate_framework(es, en).map_err(AppError::Invalid)?;
     Ok(app.db.publish_framework(&body, admin).await?)
 }

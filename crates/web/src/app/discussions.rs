@@ -6,9 +6,10 @@
 use crate::{
     AppState,
     app::error::{AppError, Refusal},
+    app::use_case::{acting_member, found},
 };
 use acoge_domain::{
-    accounts::{Actor, Capability, Denied, authorize, authorize_thread_moderation},
+    accounts::{Actor, Capability, authorize, authorize_thread_moderation},
     discussion::{
         Citation, Contribution, ContributionError, Decision, Discussion, DiscussionStatus,
         FlagReason, Synthesis, SynthesisInput, Visibility, check_contribution, citations_in,
@@ -20,11 +21,6 @@ use uuid::Uuid;
 
 fn invalid(field: &'static str, problem: FieldProblem) -> AppError {
     AppError::Invalid(vec![FieldError { field, problem }])
-}
-
-fn member(actor: &Actor, capability: Capability) -> Result<Uuid, Denied> {
-    authorize(actor, capability)?;
-    actor.id().ok_or(Denied::NotSignedIn)
 }
 
 /// The actor's id if they may moderate the thread: a site moderator, or a
@@ -64,7 +60,7 @@ pub async fn contribute(
     parent_id: Option<Uuid>,
     body: &str,
 ) -> Result<Uuid, AppError> {
-    let author = member(actor, Capability::Contribute)?;
+    let author = acting_member(actor, Capability::Contribute)?;
     let discussion = app
         .db
         .discussion(discussion_id)
@@ -101,7 +97,7 @@ pub async fn flag(
     reason: &str,
     note: &str,
 ) -> Result<Visibility, AppError> {
-    let flagger = member(actor, Capability::Contribute)?;
+    let flagger = acting_member(actor, Capability::Contribute)?;
     let reason = match FlagReason::parse(reason.trim()) {
         Ok(reason) => reason,
         Err(_) if reason.trim().is_empty() => {
@@ -137,15 +133,11 @@ pub async fn moderate(
     let moderator = thread_moderator(app, actor, thread).await?;
     let decision =
         Decision::parse(decision.trim(), reason).map_err(|e| AppError::Invalid(vec![e]))?;
-    if app
-        .db
-        .moderate_contribution(contribution_id, moderator, &decision)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    found(
+        app.db
+            .moderate_contribution(contribution_id, moderator, &decision)
+            .await?,
+    )
 }
 
 /// A moderator opens, closes or archives a thread.
@@ -158,15 +150,11 @@ pub async fn set_status(
     let moderator = thread_moderator(app, actor, discussion_id).await?;
     let status = DiscussionStatus::parse(status.trim())
         .map_err(|_| invalid("status", FieldProblem::UnknownTerm))?;
-    if app
-        .db
-        .set_discussion_status(discussion_id, status, moderator)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    found(
+        app.db
+            .set_discussion_status(discussion_id, status, moderator)
+            .await?,
+    )
 }
 
 /// A moderator writes a question's synthesis.
@@ -179,15 +167,11 @@ pub async fn save_synthesis(
     let moderator = thread_moderator(app, actor, discussion_id).await?;
     let content = input.validate().map_err(AppError::Invalid)?;
     check_citations(app, "findings", &content.citations()).await?;
-    if app
-        .db
-        .save_synthesis(discussion_id, &content, moderator)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    found(
+        app.db
+            .save_synthesis(discussion_id, &content, moderator)
+            .await?,
+    )
 }
 
 /// Threads, newest event first, then in question order; archived ones

@@ -2,10 +2,10 @@
 //! and the API read and write them; moderators create and change events
 //! (authorize, moderators only; validate with the domain's rules; store).
 
-use crate::{AppState, app::error::AppError};
+use crate::{AppState, app::error::AppError, app::use_case::acting_member};
 use acoge_domain::{
     Timestamp,
-    accounts::{Actor, Capability, Denied, authorize},
+    accounts::{Actor, Capability},
     event::Event,
     event_edit::EventInput,
     page::{Page, PageRequest},
@@ -14,14 +14,9 @@ use acoge_domain::{
 use acoge_store::{EventSummary, Registrant, StoreError};
 use uuid::Uuid;
 
-fn moderator(actor: &Actor) -> Result<Uuid, Denied> {
-    authorize(actor, Capability::Moderate)?;
-    actor.id().ok_or(Denied::NotSignedIn)
-}
-
 /// Adds an event; returns its id.
 pub async fn create(app: &AppState, actor: &Actor, input: &EventInput) -> Result<Uuid, AppError> {
-    let editor = moderator(actor)?;
+    let editor = acting_member(actor, Capability::Moderate)?;
     let content = input.validate().map_err(AppError::Invalid)?;
     Ok(app.db.create_event(&content, editor).await?)
 }
@@ -33,7 +28,7 @@ pub async fn update(
     id: Uuid,
     input: &EventInput,
 ) -> Result<(), AppError> {
-    let editor = moderator(actor)?;
+    let editor = acting_member(actor, Capability::Moderate)?;
     let content = input.validate().map_err(AppError::Invalid)?;
     app.db
         .update_event(id, &content, editor)

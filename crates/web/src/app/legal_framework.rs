@@ -4,10 +4,10 @@
 //! (authorize, moderators only; validate with the domain's rules against the
 //! current record; store the change as a new version).
 
-use crate::{AppState, app::error::AppError};
+use crate::{AppState, app::error::AppError, app::use_case::acting_member};
 use acoge_domain::{
     Cvegeo, StateKey, Timestamp,
-    accounts::{Actor, Capability, Denied, authorize},
+    accounts::{Actor, Capability},
     fields::{FieldError, FieldProblem},
     legal::{
         AsylumApplications, CovidMeasure, HarmonizationFinding, HarmonizationPrinciple,
@@ -36,12 +36,6 @@ fn stored(error: StoreError) -> AppError {
     }
 }
 
-/// The moderator's member id.
-fn moderator(actor: &Actor) -> Result<Uuid, Denied> {
-    authorize(actor, Capability::Moderate)?;
-    actor.id().ok_or(Denied::NotSignedIn)
-}
-
 fn note(change: &ChangeInput) -> Option<&str> {
     Some(change.note.trim()).filter(|n| !n.is_empty())
 }
@@ -52,7 +46,7 @@ pub async fn create_instrument(
     actor: &Actor,
     input: &InstrumentInput,
 ) -> Result<String, AppError> {
-    let editor = moderator(actor)?;
+    let editor = acting_member(actor, Capability::Moderate)?;
     let id = validate_instrument_id(&input.id);
     let content = input.validate(Timestamp::today());
     let (id, content) = match (id, content) {
@@ -78,43 +72,20 @@ pub async fn edit_instrument(
     input: &InstrumentInput,
     change: &ChangeInput,
 ) -> Result<i32, AppError> {
-    let editor = moderator(actor)?;
+    let editor = acting_member(actor, Capability::Moderate)?;
     let current = current_instrument(app, id).await?;
     let next = input.validate(Timestamp::today());
-    let kind = next.as_ref().map_or(Ok(ChangeKind::Correction), |next| {
-        change.check_instrument(&current, next)
-    });
-    let (next, kind) = both(next, kind)?;
-    let change = Change {
-        editor,
-        kind,
-        note: note(change),
-    };
-    app.db
-        .update_instrument(id, &next, change)
-        .await
-        .map_err(stored)?
-        .ok_or(AppError::NotFound)
+    let check = |next: &_| change.check_instrument(&current, next);
+    let (next, change) = edited(editor, next, check, change)?;
+    new_version(app.db.update_instrument(id, &next, change).await)
 }
 
 /// Marks an instrument verified against its source; returns its new version.
 pub async fn verify_instrument(app: &AppState, actor: &Actor, id: &str) -> Result<i32, AppError> {
-    let editor = moderator(actor)?;
+    let editor = acting_member(actor, Capability::Moderate)?;
     let mut next = current_instrument(app, id).await?;
-    if next.verified {
-        return Err(nothing_changed());
-    }
-    next.verified = true;
-    let change = Change {
-        editor,
-        kind: ChangeKind::Verification,
-        note: None,
-    };
-    app.db
-        .update_instrument(id, &next, change)
-        .await
-        .map_err(stored)?
-        .ok_or(AppError::NotFound)
+    let change = verification(editor, &mut next.verified)?;
+    new_version(app.db.update_instrument(id, &next, change).await)
 }
 
 /// Adds a provision to an instrument; returns its id.
@@ -124,7 +95,7 @@ pub async fn create_provision(
     instrument_id: &str,
     input: &ProvisionInput,
 ) -> Result<Uuid, AppError> {
-    let editor = moderator(actor)?;
+    let editor = acting_member(actor, Capability::Moderate)?;
     current_instrument(app, instrument_id).await?;
     let content = input
         .validate(Timestamp::today())
@@ -143,43 +114,20 @@ pub async fn edit_provision(
     input: &ProvisionInput,
     change: &ChangeInput,
 ) -> Result<i32, AppError> {
-    let editor = moderator(actor)?;
+    let editor = acting_member(actor, Capability::Moderate)?;
     let current = current_provision(app, id).await?;
     let next = input.validate(Timestamp::today());
-    let kind = next.as_ref().map_or(Ok(ChangeKind::Correction), |next| {
-        change.check_provision(&current, next)
-    });
-    let (next, kind) = both(next, kind)?;
-    let change = Change {
-        editor,
-        kind,
-        note: note(change),
-    };
-    app.db
-        .update_provision(id, &next, change)
-        .await
-        .map_err(stored)?
-        .ok_or(AppError::NotFound)
+    let check = |next: &_| change.check_provision(&current, next);
+    let (next, change) = edited(editor, next, check, change)?;
+    new_version(app.db.update_provision(id, &next, change).await)
 }
 
 /// Marks a provision's summary verified against its source; returns its new version.
 pub async fn verify_provision(app: &AppState, actor: &Actor, id: Uuid) -> Result<i32, AppError> {
-    let editor = moderator(actor)?;
+    let editor = acting_member(actor, Capability::Moderate)?;
     let mut next = current_provision(app, id).await?;
-    if next.verified {
-        return Err(nothing_changed());
-    }
-    next.verified = true;
-    let change = Change {
-        editor,
-        kind: ChangeKind::Verification,
-        note: None,
-    };
-    app.db
-        .update_provision(id, &next, change)
-        .await
-        .map_err(stored)?
-        .ok_or(AppError::NotFound)
+    let change = verification(editor, &mut next.verified)?;
+    new_version(app.db.update_provision(id, &next, change).await)
 }
 
 async fn current_instrument(app: &AppState, id: &str) -> Result<InstrumentContent, AppError> {
@@ -196,6 +144,42 @@ async fn current_provision(app: &AppState, id: Uuid) -> Result<ProvisionContent,
         .as_ref()
         .map(ProvisionContent::of)
         .ok_or(AppError::NotFound)
+}
+
+/// The version an edit makes (`next`, the input validated), with its
+/// change, whose kind `check` finds against the current version; every
+/// problem of the input and of the change at once (an invalid input is
+/// checked as a correction).
+fn edited<'c, R>(
+    editor: Uuid,
+    next: Result<R, Vec<FieldError>>,
+    check: impl FnOnce(&R) -> Result<ChangeKind, Vec<FieldError>>,
+    change: &'c ChangeInput,
+) -> Result<(R, Change<'c>), AppError> {
+    let kind = next.as_ref().map_or(Ok(ChangeKind::Correction), check);
+    let (next, kind) = both(next, kind)?;
+    let note = note(change);
+    Ok((next, Change { editor, kind, note }))
+}
+
+/// The change that marks a record verified (`flag`, set here); a record
+/// already verified has nothing to change.
+fn verification(editor: Uuid, flag: &mut bool) -> Result<Change<'static>, AppError> {
+    if *flag {
+        return Err(nothing_changed());
+    }
+    *flag = true;
+    let kind = ChangeKind::Verification;
+    Ok(Change {
+        editor,
+        kind,
+        note: None,
+    })
+}
+
+/// The version number the store gave a change; none: the record is gone.
+fn new_version(saved: Result<Option<i32>, StoreError>) -> Result<i32, AppError> {
+    saved.map_err(stored)?.ok_or(AppError::NotFound)
 }
 
 fn nothing_changed() -> AppError {

@@ -16,10 +16,12 @@ pub mod error;
 pub mod events;
 pub mod legal_framework;
 pub mod members;
+pub mod memo;
 pub mod notifications;
 pub mod places;
 pub mod practices;
 pub mod search;
+pub mod use_case;
 
 use crate::AppState;
 use acoge_store::StoreError;

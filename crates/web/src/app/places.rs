@@ -17,9 +17,15 @@ pub async fn state_boundaries(app: &AppState) -> Result<Vec<(StateKey, String)>,
     app.db.state_boundaries().await
 }
 
-/// Every state with its figures.
+/// Every state with its figures, computed once per data version.
 pub async fn states(app: &AppState) -> Result<Vec<StateOverview>, StoreError> {
-    app.db.states().await
+    let version = app.data_version.current().await;
+    let states = app
+        .read_models
+        .states
+        .get_or_load(version, app.db.states())
+        .await?;
+    Ok(Vec::clone(&states))
 }
 
 /// Every state's key and name (for labels: no counts).

@@ -31,6 +31,24 @@ pub fn errors_of(error: &FieldError) -> Errors {
     HashMap::from([(error.field, error.problem.message_key())])
 }
 
+/// The new password a form sets in `field` (typed twice, the second time in
+/// `password_confirmation`), checked and hashed; `Ok(Err(_))` says why it is
+/// refused, to show next to the field.
+pub async fn new_password_hash(
+    app: &AppState,
+    form: &FormData,
+    field: &'static str,
+    email: Option<&Email>,
+) -> Result<Result<String, FieldError>, PageError> {
+    let confirmation = Some(form.get("password_confirmation"));
+    let new = match NewPassword::parse(field, form.get(field), confirmation, email) {
+        Ok(new) => new,
+        Err(e) => return Ok(Err(e)),
+    };
+    let hash = app.config.passwords.hash(new.expose().to_owned()).await?;
+    Ok(Ok(hash))
+}
+
 /// Only paths on this site may follow a log-in.
 fn safe_next(next: &str) -> &str {
     crate::http::links::local_path(next).unwrap_or("/cuenta")
@@ -207,11 +225,17 @@ struct AccountView {
     status: StatusCode,
 }
 
-async fn account_page(app: &AppState, ctx: &Ctx, view: AccountView) -> Result<Response, PageError> {
+/// The signed-in member's own account; gone meanwhile, a 404.
+async fn own_account(app: &AppState, ctx: &Ctx) -> Result<MemberRecord, PageError> {
     let me = ctx.require(Capability::OwnAccount)?;
-    let member = accounts::member(app, me.id)
+    accounts::member(app, me.id)
         .await?
-        .ok_or_else(PageError::not_found)?;
+        .ok_or_else(PageError::not_found)
+}
+
+async fn account_page(app: &AppState, ctx: &Ctx, view: AccountView) -> Result<Response, PageError> {
+    let member = own_account(app, ctx).await?;
+    let member_id = member.id;
     let organization = match member.organization_id {
         Some(id) => directory::organization(app, id)
             .await?
@@ -221,8 +245,8 @@ async fn account_page(app: &AppState, ctx: &Ctx, view: AccountView) -> Result<Re
     let page = render(&AccountPage {
         chrome: ctx.chrome(ctx.tr.t("account-title"), "account"),
         csrf: ctx.csrf(),
-        sessions: accounts::session_count(app, me.id).await?,
-        tokens: accounts::api_tokens_of(app, me.id).await?,
+        sessions: accounts::session_count(app, member_id).await?,
+        tokens: accounts::api_tokens_of(app, member_id).await?,
         organization,
         member,
         new_token: view.new_token,
@@ -230,7 +254,7 @@ async fn account_page(app: &AppState, ctx: &Ctx, view: AccountView) -> Result<Re
         errors: view.errors,
         notice: notice(ctx),
         mail_configured: app.config.mailer.is_some(),
-        digest_lang: notifications::digest_lang(app, me.id).await?,
+        digest_lang: notifications::digest_lang(app, member_id).await?,
     })?;
     Ok((view.status, page).into_response())
 }
@@ -253,10 +277,7 @@ pub async fn change_password(
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let me = ctx.require(Capability::OwnAccount)?;
-    let member = accounts::member(&app, me.id)
-        .await?
-        .ok_or_else(PageError::not_found)?;
+    let member = own_account(&app, &ctx).await?;
     let refuse = |errors: Errors| AccountView {
         errors,
         ..plain(StatusCode::UNPROCESSABLE_ENTITY)
@@ -274,21 +295,10 @@ pub async fn change_password(
         return account_page(&app, &ctx, refuse(errors)).await;
     }
     let email = Email::parse("email", &member.email).ok();
-    let new = match NewPassword::parse(
-        "new_password",
-        form.get("new_password"),
-        Some(form.get("password_confirmation")),
-        email.as_ref(),
-    ) {
-        Ok(new) => new,
+    let hash = match new_password_hash(&app, &form, "new_password", email.as_ref()).await? {
+        Ok(hash) => hash,
         Err(e) => return account_page(&app, &ctx, refuse(errors_of(&e))).await,
     };
-    let hash = app
-        .config
-        .passwords
-        .hash(new.expose().to_owned())
-        .await
-        .map_err(PageError::from)?;
     // Changing the password ends every session (this one included), revokes
     // the API tokens and voids pending reset links; open a new session here.
     accounts::set_password(&app, member.id, &hash, Some(member.id)).await?;
@@ -356,20 +366,17 @@ pub async fn revoke_token(
 
 /// Everything Acoge holds about the member, as JSON.
 pub async fn export(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    let me = ctx.require(Capability::OwnAccount)?;
-    let member = accounts::member(&app, me.id)
-        .await?
-        .ok_or_else(PageError::not_found)?;
+    let member = own_account(&app, &ctx).await?;
     let actions = audit::audit_log(
         &app,
-        Some(me.id),
+        Some(member.id),
         acoge_domain::page::PageRequest::first(100),
     )
     .await?;
     let body = serde_json::json!({
         "member": member,
-        "active_sessions": accounts::session_count(&app, me.id).await?,
-        "api_tokens": accounts::api_tokens_of(&app, me.id).await?,
+        "active_sessions": accounts::session_count(&app, member.id).await?,
+        "api_tokens": accounts::api_tokens_of(&app, member.id).await?,
         "actions_in_audit_log": actions.total,
         "latest_actions": actions.items,
     });
@@ -399,10 +406,7 @@ pub async fn delete(
     ctx: Ctx,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let me = ctx.require(Capability::OwnAccount)?;
-    let member = accounts::member(&app, me.id)
-        .await?
-        .ok_or_else(PageError::not_found)?;
+    let member = own_account(&app, &ctx).await?;
     let mut errors = Errors::new();
     if !form.checked("confirm_delete") {
         errors.insert("confirm_delete", "field-required");
@@ -425,7 +429,7 @@ pub async fn delete(
         };
         return account_page(&app, &ctx, view).await;
     }
-    accounts::delete_member(&app, me.id).await?;
+    accounts::delete_member(&app, member.id).await?;
     let page = render(&MessagePage {
         chrome: ctx.chrome(ctx.tr.t("account-deleted-title"), ""),
         message: ctx.tr.t("account-deleted"),

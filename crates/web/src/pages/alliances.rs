@@ -1,10 +1,13 @@
 //! Alliances (declared by members or derived from published practices), the
 //! alliance network drawn and tabulated, and the map of who is where.
 
-use super::{Chrome, Ctx, PageError, Pager, form::FormData, render};
+use super::{
+    Chrome, Ctx, PageError, Pager,
+    form::{FormData, after_submit, error_keys},
+    render,
+};
 use crate::{
     AppState,
-    app::error::AppError,
     app::{
         directory::{self, Latest},
         places,
@@ -26,8 +29,8 @@ use acoge_store::{AllianceRecord, OrganizationFilter};
 use askama::Template;
 use axum::{
     extract::State,
-    http::{HeaderValue, StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
 };
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -137,7 +140,6 @@ async fn form_page(
     ctx: &Ctx,
     input: AllianceInput,
     errors: &[FieldError],
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Contribute)?;
     let organizations =
@@ -153,12 +155,9 @@ async fn form_page(
         organizations,
         sectors: Sector::ALL,
         kinds: AllianceKind::ALL,
-        errors: errors
-            .iter()
-            .map(|e| (e.field, e.problem.message_key()))
-            .collect(),
+        errors: error_keys(errors),
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 pub async fn new_form(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
@@ -173,7 +172,7 @@ pub async fn new_form(State(app): State<AppState>, ctx: Ctx) -> Result<Response,
         kind: AllianceKind::ALL[0].slug().to_owned(),
         ..AllianceInput::default()
     };
-    form_page(&app, &ctx, input, &[], StatusCode::OK).await
+    form_page(&app, &ctx, input, &[]).await
 }
 
 fn list_field(form: &FormData, name: &str) -> Vec<String> {
@@ -201,13 +200,12 @@ pub async fn create(
         ended: form.get("ended").to_owned(),
         source: form.get("source").to_owned(),
     };
-    match directory::declare_alliance(&app, ctx.actor(), &input).await {
-        Ok(_) => Ok(Redirect::to("/alianzas").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            form_page(&app, &ctx, input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        directory::declare_alliance(&app, ctx.actor(), &input).await,
+        |_| "/alianzas".to_owned(),
+        async |errors| form_page(&app, &ctx, input, errors).await,
+    )
+    .await
 }
 
 /// One organization in the network's table.

@@ -3,7 +3,7 @@
 use super::{
     Chrome, Ctx, PageError,
     events::{When, calendar_file},
-    form::FormData,
+    form::{FormData, after_submit, error_keys},
     render,
 };
 use crate::{
@@ -31,13 +31,6 @@ use axum::{
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-fn error_keys(errors: &[FieldError]) -> BTreeMap<&'static str, &'static str> {
-    errors
-        .iter()
-        .map(|e| (e.field, e.problem.message_key()))
-        .collect()
-}
 
 #[derive(Template)]
 #[template(path = "groups.html")]
@@ -236,7 +229,6 @@ fn form_page(
     input: GroupInput,
     errors: &[FieldError],
     editing: bool,
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::ManageMembers)?;
     let (title, action) = if editing {
@@ -255,7 +247,7 @@ fn form_page(
         action,
         editing,
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 fn group_input(form: &FormData, slug: Option<&str>) -> GroupInput {
@@ -269,7 +261,7 @@ fn group_input(form: &FormData, slug: Option<&str>) -> GroupInput {
 }
 
 pub async fn new_form(ctx: Ctx) -> Result<Response, PageError> {
-    form_page(&ctx, GroupInput::default(), &[], false, StatusCode::OK)
+    form_page(&ctx, GroupInput::default(), &[], false)
 }
 
 pub async fn edit_form(
@@ -286,7 +278,7 @@ pub async fn edit_form(
         description_es: group.content.description.es,
         description_en: group.content.description.en,
     };
-    form_page(&ctx, input, &[], true, StatusCode::OK)
+    form_page(&ctx, input, &[], true)
 }
 
 pub async fn update(
@@ -296,13 +288,12 @@ pub async fn update(
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = group_input(&form, Some(&slug));
-    match community::update_group(&app, ctx.actor(), &slug, &input).await {
-        Ok(()) => Ok(Redirect::to(&format!("/grupos/{slug}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            form_page(&ctx, input, &errors, true, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        community::update_group(&app, ctx.actor(), &slug, &input).await,
+        |()| format!("/grupos/{slug}"),
+        async |errors| form_page(&ctx, input, errors, true),
+    )
+    .await
 }
 
 pub async fn create(
@@ -311,17 +302,12 @@ pub async fn create(
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = group_input(&form, None);
-    match community::create_group(&app, ctx.actor(), &input).await {
-        Ok(slug) => Ok(Redirect::to(&format!("/grupos/{slug}")).into_response()),
-        Err(AppError::Invalid(errors)) => form_page(
-            &ctx,
-            input,
-            &errors,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        community::create_group(&app, ctx.actor(), &input).await,
+        |slug| format!("/grupos/{slug}"),
+        async |errors| form_page(&ctx, input, errors, false),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -413,7 +399,6 @@ fn framework_form(
     body_es: String,
     body_en: String,
     errors: &[FieldError],
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     ctx.require(Capability::ManageMembers)?;
     let page = render(&FrameworkForm {
@@ -423,7 +408,7 @@ fn framework_form(
         body_en,
         errors: error_keys(errors),
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 pub async fn edit_framework_form(
@@ -435,7 +420,7 @@ pub async fn edit_framework_form(
         .into_iter()
         .next();
     let (es, en) = latest.map(|v| (v.body.es, v.body.en)).unwrap_or_default();
-    framework_form(&ctx, es, en, &[], StatusCode::OK)
+    framework_form(&ctx, es, en, &[])
 }
 
 pub async fn publish_framework(
@@ -447,11 +432,10 @@ pub async fn publish_framework(
         form.get("body_es").to_owned(),
         form.get("body_en").to_owned(),
     );
-    match community::publish_framework(&app, ctx.actor(), &es, &en).await {
-        Ok(_) => Ok(Redirect::to("/marco-de-colaboracion").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            framework_form(&ctx, es, en, &errors, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        community::publish_framework(&app, ctx.actor(), &es, &en).await,
+        |_| "/marco-de-colaboracion".to_owned(),
+        async |errors| framework_form(&ctx, es, en, errors),
+    )
+    .await
 }

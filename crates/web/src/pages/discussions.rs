@@ -1,7 +1,11 @@
 //! Discussion threads, contributions, flags, the moderation queue and the
 //! syntheses (relatorías), as pages that work without JavaScript.
 
-use super::{Chrome, Ctx, PageError, PageResult, form::FormData, render};
+use super::{
+    Chrome, Ctx, PageError, PageResult,
+    form::{FormData, error_keys},
+    render,
+};
 use crate::{
     AppState,
     app::error::{AppError, Refusal},
@@ -303,13 +307,6 @@ async fn thread_page(
         reasons: FlagReason::ALL,
     })?;
     Ok((status, page).into_response())
-}
-
-fn error_keys(errors: &[FieldError]) -> BTreeMap<&'static str, &'static str> {
-    errors
-        .iter()
-        .map(|e| (e.field, e.problem.message_key()))
-        .collect()
 }
 
 pub async fn contribute(

@@ -1,10 +1,13 @@
 //! The moderators' form to create or change an event. A refused form comes
 //! back (422) with what was typed and each problem beside its field.
 
-use super::{Chrome, Ctx, PageError, form::FormData, render};
+use super::{
+    Chrome, Ctx, PageError,
+    form::{FormData, after_submit, error_keys},
+    render,
+};
 use crate::{
     AppState,
-    app::error::AppError,
     app::{community, directory, events},
     http::ids::{EventKey, Id},
 };
@@ -19,8 +22,7 @@ use acoge_store::OrganizationFilter;
 use askama::Template;
 use axum::{
     extract::State,
-    http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -228,7 +230,6 @@ async fn form_page(
     action: String,
     values: Values,
     errors: &[FieldError],
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let title = ctx.tr.t(if action.ends_with("/nuevo") {
         "event-new"
@@ -259,12 +260,9 @@ async fn form_page(
         zones: TIME_ZONES,
         organizations,
         groups,
-        errors: errors
-            .iter()
-            .map(|e| (e.field, e.problem.message_key()))
-            .collect(),
+        errors: error_keys(errors),
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 pub async fn new_form(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
@@ -274,15 +272,7 @@ pub async fn new_form(State(app): State<AppState>, ctx: Ctx) -> Result<Response,
         time_zone: acoge_domain::event::DEFAULT_VIEWER_ZONE.to_owned(),
         ..Values::default()
     };
-    form_page(
-        &app,
-        &ctx,
-        "/eventos/nuevo".into(),
-        values,
-        &[],
-        StatusCode::OK,
-    )
-    .await
+    form_page(&app, &ctx, "/eventos/nuevo".into(), values, &[]).await
 }
 
 pub async fn create(
@@ -291,22 +281,12 @@ pub async fn create(
     form: FormData,
 ) -> Result<Response, PageError> {
     let values = Values::from_form(&form);
-    match events::create(&app, ctx.actor(), &values.input(None)).await {
-        Ok(id) => Ok(Redirect::to(&format!("/eventos/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let action = "/eventos/nuevo".to_owned();
-            form_page(
-                &app,
-                &ctx,
-                action,
-                values,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        events::create(&app, ctx.actor(), &values.input(None)).await,
+        |id| format!("/eventos/{id}"),
+        async |errors| form_page(&app, &ctx, "/eventos/nuevo".into(), values, errors).await,
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -319,15 +299,7 @@ pub async fn edit_form(
         .await?
         .ok_or_else(PageError::not_found)?;
     let action = format!("/eventos/{}/editar", event.id);
-    form_page(
-        &app,
-        &ctx,
-        action,
-        Values::from_event(&event),
-        &[],
-        StatusCode::OK,
-    )
-    .await
+    form_page(&app, &ctx, action, Values::from_event(&event), &[]).await
 }
 
 pub async fn edit(
@@ -338,20 +310,13 @@ pub async fn edit(
 ) -> Result<Response, PageError> {
     let values = Values::from_form(&form);
     let current = events::event(&app, &id.to_string()).await?;
-    match events::update(&app, ctx.actor(), id, &values.input(current.as_ref())).await {
-        Ok(()) => Ok(Redirect::to(&format!("/eventos/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
+    after_submit(
+        events::update(&app, ctx.actor(), id, &values.input(current.as_ref())).await,
+        |()| format!("/eventos/{id}"),
+        async |errors| {
             let action = format!("/eventos/{id}/editar");
-            form_page(
-                &app,
-                &ctx,
-                action,
-                values,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+            form_page(&app, &ctx, action, values, errors).await
+        },
+    )
+    .await
 }

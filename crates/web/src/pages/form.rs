@@ -1,10 +1,16 @@
 //! A submitted form as name/value pairs. It never rejects a request: every
 //! field is read by name, and validation errors are reported per field by the
-//! handler, which re-renders the form with what was typed.
+//! handler, which re-renders the form with what was typed (`after_submit`,
+//! `error_keys`).
 
+use super::PageError;
+use crate::app::error::AppError;
+use acoge_domain::fields::FieldError;
 use axum::{
     body::Bytes,
     extract::{FromRequest, Request},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
 };
 
 #[derive(Debug, Default)]
@@ -43,5 +49,37 @@ impl FormData {
 
     pub fn checked(&self, name: &str) -> bool {
         !self.get(name).is_empty()
+    }
+}
+
+/// The problems of a sent form by field, as the Fluent keys of their
+/// messages: what the form templates look up next to each field.
+pub fn error_keys<C>(errors: &[FieldError]) -> C
+where
+    C: FromIterator<(&'static str, &'static str)>,
+{
+    errors
+        .iter()
+        .map(|e| (e.field, e.problem.message_key()))
+        .collect()
+}
+
+/// The answer to a sent form once its use case has run: on success, a
+/// redirect to the address `next` makes of the result; when the input is
+/// invalid, what `again` renders with the problems (the form again, with
+/// what was typed), answered 422; any other error is the error page.
+pub async fn after_submit<T>(
+    result: Result<T, AppError>,
+    next: impl FnOnce(T) -> String,
+    again: impl AsyncFnOnce(&[FieldError]) -> Result<Response, PageError>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(done) => Ok(Redirect::to(&next(done)).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut page = again(&errors).await?;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page)
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -2,7 +2,8 @@
 
 use super::{
     Chrome, Ctx, FormData, PageError, PageResult,
-    account::{Errors, errors_of},
+    account::{Errors, errors_of, new_password_hash},
+    form::error_keys,
     render,
 };
 use crate::{
@@ -16,7 +17,7 @@ use crate::{
     http::ids::Id,
 };
 use acoge_domain::{
-    accounts::{Capability, FieldError, FieldProblem, NewPassword, Role, short_text},
+    accounts::{Capability, FieldError, FieldProblem, Role, short_text},
     organization::Organization,
     page::PageRequest,
 };
@@ -209,10 +210,7 @@ pub async fn create(
                 &app,
                 &ctx,
                 typed,
-                errors
-                    .iter()
-                    .map(|e| (e.field, e.problem.message_key()))
-                    .collect(),
+                error_keys(&errors),
                 Said::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -331,21 +329,10 @@ pub async fn accept(
         Ok(name) => name,
         Err(e) => return refuse(e),
     };
-    let password = match NewPassword::parse(
-        "password",
-        form.get("password"),
-        Some(form.get("password_confirmation")),
-        None,
-    ) {
-        Ok(p) => p,
+    let hash = match new_password_hash(&app, &form, "password", None).await? {
+        Ok(hash) => hash,
         Err(e) => return refuse(e),
     };
-    let hash = app
-        .config
-        .passwords
-        .hash(password.expose().to_owned())
-        .await
-        .map_err(PageError::from)?;
     match members::accept_invitation(&app, &secrets::hash_secret(&token), &name, &hash).await {
         Ok(Ok(_)) => Ok(Redirect::to("/entrar?aviso=bienvenida").into_response()),
         Ok(Err(problem)) => {

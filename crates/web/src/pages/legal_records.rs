@@ -1,7 +1,11 @@
 //! One instrument or one provision with its history, and the moderators'
 //! forms to add, correct, reform and verify them.
 
-use super::{Chrome, Ctx, PageError, PageResult, form::FormData, render};
+use super::{
+    Chrome, Ctx, PageError, PageResult,
+    form::{FormData, after_submit, error_keys},
+    render,
+};
 use crate::{
     AppState,
     app::error::AppError,
@@ -22,18 +26,10 @@ use acoge_store::LegalVersion;
 use askama::Template;
 use axum::{
     extract::State,
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-fn error_keys(errors: &[FieldError]) -> BTreeMap<&'static str, &'static str> {
-    errors
-        .iter()
-        .map(|e| (e.field, e.problem.message_key()))
-        .collect()
-}
 
 fn may_moderate(ctx: &Ctx) -> bool {
     authorize(ctx.actor(), Capability::Moderate).is_ok()
@@ -134,7 +130,6 @@ fn instrument_form(
     input: InstrumentInput,
     change: ChangeInput,
     errors: &[FieldError],
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let creating = action.ends_with("/nuevo");
     let title = ctx.tr.t(if creating {
@@ -153,7 +148,7 @@ fn instrument_form(
         levels: InstrumentLevel::ALL,
         errors: error_keys(errors),
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 fn instrument_input(form: &FormData) -> InstrumentInput {
@@ -184,14 +179,7 @@ pub async fn new_instrument_form(ctx: Ctx) -> Result<Response, PageError> {
         ..InstrumentInput::default()
     };
     let action = "/marco-legal/instrumentos/nuevo".to_owned();
-    instrument_form(
-        &ctx,
-        action,
-        input,
-        ChangeInput::default(),
-        &[],
-        StatusCode::OK,
-    )
+    instrument_form(&ctx, action, input, ChangeInput::default(), &[])
 }
 
 pub async fn create_instrument(
@@ -200,18 +188,16 @@ pub async fn create_instrument(
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = instrument_input(&form);
-    match legal_framework::create_instrument(&app, ctx.actor(), &input).await {
-        Ok(id) => Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => instrument_form(
-            &ctx,
-            "/marco-legal/instrumentos/nuevo".into(),
-            input,
-            ChangeInput::default(),
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        legal_framework::create_instrument(&app, ctx.actor(), &input).await,
+        |id| format!("/marco-legal/instrumentos/{id}"),
+        async |errors| {
+            let action = "/marco-legal/instrumentos/nuevo".to_owned();
+            let change = ChangeInput::default();
+            instrument_form(&ctx, action, input, change, errors)
+        },
+    )
+    .await
 }
 
 pub async fn edit_instrument_form(
@@ -223,14 +209,7 @@ pub async fn edit_instrument_form(
     let current = instrument(&app, &id).await?;
     let input = InstrumentContent::of(&current).to_input(&current.id);
     let action = format!("/marco-legal/instrumentos/{}/editar", current.id);
-    instrument_form(
-        &ctx,
-        action,
-        input,
-        ChangeInput::default(),
-        &[],
-        StatusCode::OK,
-    )
+    instrument_form(&ctx, action, input, ChangeInput::default(), &[])
 }
 
 pub async fn edit_instrument(
@@ -242,18 +221,15 @@ pub async fn edit_instrument(
     let mut input = instrument_input(&form);
     input.id = id.to_string();
     let change = change_input(&form);
-    match legal_framework::edit_instrument(&app, ctx.actor(), &id, &input, &change).await {
-        Ok(_) => Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => instrument_form(
-            &ctx,
-            format!("/marco-legal/instrumentos/{id}/editar"),
-            input,
-            change,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        legal_framework::edit_instrument(&app, ctx.actor(), &id, &input, &change).await,
+        |_| format!("/marco-legal/instrumentos/{id}"),
+        async |errors| {
+            let action = format!("/marco-legal/instrumentos/{id}/editar");
+            instrument_form(&ctx, action, input, change, errors)
+        },
+    )
+    .await
 }
 
 pub async fn verify_instrument(
@@ -306,7 +282,6 @@ fn provision_form(
     ctx: &Ctx,
     state: ProvisionFormState,
     errors: &[FieldError],
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let title = ctx.tr.t(if state.editing {
         "legal-edit-provision"
@@ -327,7 +302,7 @@ fn provision_form(
         kinds: ChangeKind::EDITS,
         errors: error_keys(errors),
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 fn provision_input(form: &FormData) -> ProvisionInput {
@@ -365,7 +340,7 @@ pub async fn new_provision_form(
         input: ProvisionInput::default(),
         change: ChangeInput::default(),
     };
-    provision_form(&ctx, state, &[], StatusCode::OK)
+    provision_form(&ctx, state, &[])
 }
 
 pub async fn create_provision(
@@ -375,11 +350,10 @@ pub async fn create_provision(
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = provision_input(&form);
-    match legal_framework::create_provision(&app, ctx.actor(), &id, &input).await {
-        Ok(new_id) => {
-            Ok(Redirect::to(&format!("/marco-legal/disposiciones/{new_id}")).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
+    after_submit(
+        legal_framework::create_provision(&app, ctx.actor(), &id, &input).await,
+        |new_id| format!("/marco-legal/disposiciones/{new_id}"),
+        async |errors| {
             let state = ProvisionFormState {
                 action: format!("/marco-legal/instrumentos/{id}/disposiciones/nueva"),
                 instrument: instrument(&app, &id).await?,
@@ -387,10 +361,10 @@ pub async fn create_provision(
                 input,
                 change: ChangeInput::default(),
             };
-            provision_form(&ctx, state, &errors, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(e) => Err(e.into()),
-    }
+            provision_form(&ctx, state, errors)
+        },
+    )
+    .await
 }
 
 pub async fn edit_provision_form(
@@ -407,7 +381,7 @@ pub async fn edit_provision_form(
         input: ProvisionContent::of(&current).to_input(),
         change: ChangeInput::default(),
     };
-    provision_form(&ctx, state, &[], StatusCode::OK)
+    provision_form(&ctx, state, &[])
 }
 
 pub async fn edit_provision(
@@ -418,9 +392,10 @@ pub async fn edit_provision(
 ) -> Result<Response, PageError> {
     let input = provision_input(&form);
     let change = change_input(&form);
-    match legal_framework::edit_provision(&app, ctx.actor(), id, &input, &change).await {
-        Ok(_) => Ok(Redirect::to(&format!("/marco-legal/disposiciones/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
+    after_submit(
+        legal_framework::edit_provision(&app, ctx.actor(), id, &input, &change).await,
+        |_| format!("/marco-legal/disposiciones/{id}"),
+        async |errors| {
             let current = provision(&app, id).await?;
             let state = ProvisionFormState {
                 action: format!("/marco-legal/disposiciones/{id}/editar"),
@@ -429,10 +404,10 @@ pub async fn edit_provision(
                 input,
                 change,
             };
-            provision_form(&ctx, state, &errors, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(e) => Err(e.into()),
-    }
+            provision_form(&ctx, state, errors)
+        },
+    )
+    .await
 }
 
 pub async fn verify_provision(

@@ -4,7 +4,7 @@
 
 use super::{
     Chrome, Ctx, FormData, PageError,
-    account::{Errors, errors_of},
+    account::{Errors, errors_of, new_password_hash},
     render,
 };
 use crate::{
@@ -15,7 +15,7 @@ use crate::{
     http::ids::Id,
 };
 use acoge_domain::{
-    accounts::{Capability, MemberAction, NewPassword, Role, authorize_member_action},
+    accounts::{Capability, MemberAction, Role, authorize_member_action},
     page::PageRequest,
 };
 use acoge_store::{LinkProblem, MemberRecord};
@@ -218,29 +218,13 @@ pub async fn reset(
     if let Err(problem) = members::password_reset_member(&app, &hash_of_token).await? {
         return reset_page(&ctx, token, Some(problem), Errors::new(), StatusCode::OK);
     }
-    let new = match NewPassword::parse(
-        "password",
-        form.get("password"),
-        Some(form.get("password_confirmation")),
-        None,
-    ) {
-        Ok(p) => p,
+    let hash = match new_password_hash(&app, &form, "password", None).await? {
+        Ok(hash) => hash,
         Err(e) => {
-            return reset_page(
-                &ctx,
-                token,
-                None,
-                errors_of(&e),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return reset_page(&ctx, token, None, errors_of(&e), status);
         }
     };
-    let hash = app
-        .config
-        .passwords
-        .hash(new.expose().to_owned())
-        .await
-        .map_err(PageError::from)?;
     match members::use_password_reset(&app, &hash_of_token, &hash).await? {
         Ok(_) => Ok(Redirect::to("/entrar?aviso=restablecida").into_response()),
         Err(problem) => reset_page(&ctx, token, Some(problem), Errors::new(), StatusCode::OK),
