@@ -98,6 +98,35 @@ const WHERE: &str = "WHERE ($1 IS NULL OR s.cvegeo = $1)
         AND ($5 IS NULL OR s.organization_id = $5)
         AND ($6 IS NULL OR s.id = $6)";
 
+/// The bounding box of a search around a point, after `WHERE` (its binds
+/// follow the window's, `$7` and `$8`).
+const WITHIN: &str = "AND ($9 IS NULL OR COALESCE(s.lat, m.seat_lat) BETWEEN $9 AND $10)
+        AND ($11 IS NULL OR COALESCE(s.lon, m.seat_lon) BETWEEN $11 AND $12)";
+
+/// Latitudes and longitudes a search around a point may find (south,
+/// north, west, east): a box around the circle, so rows far away are left
+/// out by the query rather than measured one by one.
+#[derive(Debug, Clone, Copy)]
+struct BoundingBox([f64; 4]);
+
+impl BoundingBox {
+    fn around(origin: &Coordinates, radius_km: f64) -> BoundingBox {
+        const KM_PER_DEGREE: f64 = 111.0;
+        let lat_span = radius_km / KM_PER_DEGREE;
+        // Longitude degrees shrink toward the poles; Mexico lies between
+        // 14° and 33° north, where the cosine stays above 0.8.
+        let lon_span = radius_km / (KM_PER_DEGREE * origin.lat.to_radians().cos().max(0.1));
+        // A margin: the great-circle distance decides afterwards.
+        let margin = 1.01;
+        BoundingBox([
+            origin.lat - lat_span * margin,
+            origin.lat + lat_span * margin,
+            origin.lon - lon_span * margin,
+            origin.lon + lon_span * margin,
+        ])
+    }
+}
+
 const ORDER: &str = "ORDER BY o.name_folded, s.name, s.id";
 
 type Terms = HashMap<Uuid, Vec<(String, String)>>;
@@ -182,7 +211,9 @@ impl Db {
         &self,
         filter: &ServiceFilter,
         page: Option<PageRequest>,
+        within: Option<BoundingBox>,
     ) -> Result<(Vec<ServiceRow>, Terms), StoreError> {
+        let [south, north, west, east] = within.map(|b| b.0.map(Some)).unwrap_or([None; 4]);
         let municipality = filter.municipality.as_ref().map(|k| k.as_str().to_owned());
         let state = filter.state.as_ref().map(|k| k.as_str().to_owned());
         let sector = filter.sector.map(|s| s.slug());
@@ -195,7 +226,7 @@ impl Db {
         let (rows, term_rows): (Vec<ServiceRow>, Vec<(Uuid, String, String)>) =
             dispatch!(self, |pool| {
                 let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "{SELECT} {WHERE} {ORDER} {window}"
+                    "{SELECT} {WHERE} {WITHIN} {ORDER} {window}"
                 )))
                 .bind(&municipality)
                 .bind(&state)
@@ -205,6 +236,10 @@ impl Db {
                 .bind(filter.id)
                 .bind(limit)
                 .bind(offset)
+                .bind(south)
+                .bind(north)
+                .bind(west)
+                .bind(east)
                 .fetch_all(pool)
                 .await?;
                 let terms = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -212,7 +247,7 @@ impl Db {
                      WHERE t.service_id IN (SELECT s.id FROM services s
                         JOIN organizations o ON o.id = s.organization_id
                         JOIN municipalities m ON m.cvegeo = s.cvegeo
-                        {WHERE} {ORDER} {window})"
+                        {WHERE} {WITHIN} {ORDER} {window})"
                 )))
                 .bind(&municipality)
                 .bind(&state)
@@ -222,6 +257,10 @@ impl Db {
                 .bind(filter.id)
                 .bind(limit)
                 .bind(offset)
+                .bind(south)
+                .bind(north)
+                .bind(west)
+                .bind(east)
                 .fetch_all(pool)
                 .await?;
                 (rows, terms)
@@ -236,7 +275,7 @@ impl Db {
     /// Services by municipality, state, sector and organization, ordered by
     /// organization then name: every one (for exports).
     pub async fn services(&self, filter: &ServiceFilter) -> Result<Vec<ServiceRecord>, StoreError> {
-        let (rows, mut terms) = self.service_rows(filter, None).await?;
+        let (rows, mut terms) = self.service_rows(filter, None, None).await?;
         rows.into_iter()
             .map(|row| row.into_record(&mut terms))
             .collect()
@@ -264,7 +303,7 @@ impl Db {
             .fetch_one(pool)
             .await?
         });
-        let (rows, mut terms) = self.service_rows(filter, Some(page)).await?;
+        let (rows, mut terms) = self.service_rows(filter, Some(page), None).await?;
         Ok(Page {
             total: u64::try_from(total).unwrap_or(0),
             items: rows
@@ -304,7 +343,13 @@ impl Db {
             return Ok(None);
         };
         let origin = Coordinates { lat, lon };
-        let (rows, mut terms) = self.service_rows(&ServiceFilter::default(), None).await?;
+        let (rows, mut terms) = self
+            .service_rows(
+                &ServiceFilter::default(),
+                None,
+                Some(BoundingBox::around(&origin, radius_km)),
+            )
+            .await?;
         let mut near = Vec::new();
         for row in rows {
             let Some(point) = row.point() else { continue };

@@ -575,3 +575,32 @@ async fn organization_filters_combine_and_count_what_they_list() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn services_near_leave_out_by_box_only_what_is_beyond_the_radius() {
+    on_each_backend(|db, _| async move {
+        with_services(&db).await;
+        let everywhere = db
+            .services_near(&key("07089"), 5_000.0)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            everywhere.len() > 100,
+            "a box wider than Mexico finds them all"
+        );
+        for radius in [50.0, 150.0, 300.0, 800.0] {
+            let near = db
+                .services_near(&key("07089"), radius)
+                .await
+                .unwrap()
+                .unwrap();
+            let expected: Vec<_> = everywhere
+                .iter()
+                .filter(|n| n.distance_km <= radius)
+                .collect();
+            assert_eq!(near.iter().collect::<Vec<_>>(), expected, "{radius} km");
+        }
+    })
+    .await;
+}

@@ -25,6 +25,11 @@ use uuid::Uuid;
 /// How far "near" reaches from a municipality's seat.
 pub const NEAR_KM: f64 = 150.0;
 
+/// Services the page lists in the municipality, and nearby: the nearest
+/// first; the rest are in the API's pages (the page stays small however
+/// many there are).
+const NEAR_SHOWN: usize = 30;
+
 #[derive(Template)]
 #[template(path = "services.html")]
 struct ListPage {
@@ -87,6 +92,9 @@ struct NearPage {
     name: String,
     here: Vec<NearbyService>,
     near: Vec<NearbyService>,
+    /// How many there are in all, when more than the page shows.
+    here_total: Option<String>,
+    near_total: Option<String>,
     /// False when the municipality has no seat coordinates to measure from.
     measured: bool,
     near_km: String,
@@ -122,12 +130,16 @@ pub async fn near(State(app): State<AppState>, ctx: Ctx, Id(key): Id<Cvegeo>) ->
     let title = ctx
         .tr
         .with_text("services-near-title", "name", &municipality.name);
+    let (here, here_total) = first_shown(&ctx, here);
+    let (near, near_total) = first_shown(&ctx, near);
     render(&NearPage {
         chrome: ctx.chrome(title, "municipalities"),
         cvegeo: cvegeo.to_string(),
         name: municipality.name,
         here,
         near,
+        here_total,
+        near_total,
         measured,
         near_km: format!("{NEAR_KM:.0}"),
     })
@@ -410,4 +422,24 @@ pub async fn edit(
         format!("/servicios/{service_id}/editar"),
     )
     .await
+}
+
+/// The first `NEAR_SHOWN` services, and "N of M shown" when there are more.
+fn first_shown(
+    ctx: &Ctx,
+    mut services: Vec<NearbyService>,
+) -> (Vec<NearbyService>, Option<String>) {
+    let total = services.len();
+    if total <= NEAR_SHOWN {
+        return (services, None);
+    }
+    services.truncate(NEAR_SHOWN);
+    let shown = ctx.tr.with(
+        "services-shown",
+        &[
+            ("shown", (NEAR_SHOWN as f64).into()),
+            ("total", (total as f64).into()),
+        ],
+    );
+    (services, Some(shown))
 }
