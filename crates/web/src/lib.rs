@@ -51,7 +51,7 @@ use acoge_store::{Db, StoreError};
 use axum::{Router, extract::DefaultBodyLimit, http::StatusCode, routing::get};
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use tower_http::{
-    compression::CompressionLayer,
+    compression::{CompressionLayer, CompressionLevel},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -340,7 +340,11 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             http::security::headers,
         ))
-        .layer(CompressionLayer::new())
+        // Answers the page cache does not keep (signed-in pages, the API for
+        // a token) are compressed per request: level 5 rather than each
+        // codec's default, which for brotli is quality 11, the slowest, with
+        // the largest encoder memory.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
