@@ -544,29 +544,18 @@ async fn organization_filters_combine_and_count_what_they_list() {
                 assert!(listed.items.len() < expected.len(), "{filter:?} narrows");
             }
         }
-        let second = db
-            .organizations(
-                &OrganizationFilter {
-                    state: Some(chiapas),
-                    ..Default::default()
-                },
-                PageRequest {
-                    page: 2,
-                    per_page: 3,
-                },
-            )
-            .await
-            .unwrap();
-        let first_six = db
-            .organizations(
-                &OrganizationFilter {
-                    state: Some(StateKey::parse("07").unwrap()),
-                    ..Default::default()
-                },
-                PageRequest::first(6),
-            )
-            .await
-            .unwrap();
+        let in_chiapas = OrganizationFilter {
+            state: Some(chiapas),
+            ..Default::default()
+        };
+        let page = |request| db.organizations(&in_chiapas, request);
+        let second = page(PageRequest {
+            page: 2,
+            per_page: 3,
+        })
+        .await
+        .unwrap();
+        let first_six = page(PageRequest::first(6)).await.unwrap();
         assert_eq!(
             second.items,
             first_six.items[3..6].to_vec(),
