@@ -4,7 +4,7 @@ use crate::{
     Db, StoreError,
     db::{Tx, dispatch},
     rows::{page_of, provenance},
-    sql::{Bind, Sql, bind_all},
+    sql::{Bind, Sql},
     time::DbTime,
 };
 use acoge_domain::{
@@ -142,14 +142,7 @@ impl Db {
         count.push("SELECT COUNT(*) FROM organizations");
         filter.push_conditions(&mut count);
         let total: i64 = if count.has_conditions() {
-            dispatch!(self, |pool| {
-                bind_all!(
-                    sqlx::query_scalar(sqlx::AssertSqlSafe(count.text.clone())),
-                    count
-                )
-                .fetch_one(pool)
-                .await?
-            })
+            self.scalar_sql(&count).await?
         } else {
             // The whole directory: its count is kept by triggers.
             dispatch!(self, |pool| {
@@ -168,14 +161,7 @@ impl Db {
             .bind(Bind::Int(page.limit()))
             .push(" OFFSET ")
             .bind(Bind::Int(page.offset()));
-        let rows: Vec<OrganizationRow> = dispatch!(self, |pool| {
-            bind_all!(
-                sqlx::query_as(sqlx::AssertSqlSafe(rows_sql.text.clone())),
-                rows_sql
-            )
-            .fetch_all(pool)
-            .await?
-        });
+        let rows: Vec<OrganizationRow> = self.fetch_sql(&rows_sql).await?;
         page_of(total, rows, OrganizationRow::into_organization)
     }
 

@@ -2,6 +2,7 @@
 //! filter reaches its index: `($1 IS NULL OR col = $1)` keeps one statement
 //! for every combination but hides the index from both planners.
 
+use crate::{Db, StoreError, db::dispatch, rows::Decodable};
 use uuid::Uuid;
 
 /// A value bound to a query.
@@ -76,3 +77,26 @@ macro_rules! bind_all {
 }
 
 pub(crate) use bind_all;
+
+impl Db {
+    /// The rows `sql` selects.
+    pub(crate) async fn fetch_sql<R: Decodable>(&self, sql: &Sql) -> Result<Vec<R>, StoreError> {
+        Ok(dispatch!(self, |pool| {
+            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())), sql)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// The one number `sql` selects (a count).
+    pub(crate) async fn scalar_sql(&self, sql: &Sql) -> Result<i64, StoreError> {
+        Ok(dispatch!(self, |pool| {
+            bind_all!(
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.text.clone())),
+                sql
+            )
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+}

@@ -28,7 +28,7 @@ use crate::{
     Db, StoreError,
     db::{Backend, Tx, dispatch},
     practices::{Facets, PracticeFilter, PracticeRow, PracticeSort, Visibility, start_year},
-    rows::{count, page_of},
+    rows::{Decodable, count, page_of},
     sql::{Bind, Sql, bind_all},
 };
 use acoge_domain::{
@@ -566,35 +566,13 @@ impl Run<'_> {
 
     async fn scalar(&mut self, name: &str, sql: &Sql) -> Result<i64, StoreError> {
         self.explain(name, sql).await?;
-        let value = dispatch!(self.db, |pool| {
-            bind_all!(
-                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.text.clone())),
-                sql
-            )
-            .fetch_one(pool)
-            .await?
-        });
-        Ok(value)
+        self.db.scalar_sql(sql).await
     }
 
-    async fn counts(&mut self, name: &str, sql: &Sql) -> Result<CountRows, StoreError> {
+    /// The rows `sql` selects (counts or practices), its plan noted first.
+    async fn rows<R: Decodable>(&mut self, name: &str, sql: &Sql) -> Result<Vec<R>, StoreError> {
         self.explain(name, sql).await?;
-        let rows = dispatch!(self.db, |pool| {
-            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())), sql)
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows)
-    }
-
-    async fn practices(&mut self, name: &str, sql: &Sql) -> Result<Vec<PracticeRow>, StoreError> {
-        self.explain(name, sql).await?;
-        let rows = dispatch!(self.db, |pool| {
-            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())), sql)
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows)
+        self.db.fetch_sql(sql).await
     }
 
     /// `practice_counts` rows of `(facet, value)`: (other facet, other value, count).
@@ -609,7 +587,7 @@ impl Run<'_> {
             .push(" AND value = ")
             .text(value)
             .push(" AND practices > 0");
-        let rows = self.counts("pairs", &sql).await?;
+        let rows = self.rows("pairs", &sql).await?;
         self.pairs.insert(key, rows.clone());
         Ok(rows)
     }
@@ -807,7 +785,7 @@ impl Run<'_> {
                 SELECT 'year', CAST(m.start_year AS TEXT), COUNT(*) FROM m
                     WHERE m.start_year IS NOT NULL GROUP BY m.start_year",
             );
-        let rows = self.counts(name, &sql).await?;
+        let rows = self.rows(name, &sql).await?;
         let matched = rows
             .iter()
             .find(|(f, _, _)| f == "matched")
@@ -1026,7 +1004,7 @@ async fn list(
         .push(" OFFSET ")
         .bind(Bind::Int(page.offset()))
         .push(&format!(") page ON page.id = p.id ORDER BY {outer_order}"));
-    let rows = run.practices("list", &sql).await?;
+    let rows = run.rows::<PracticeRow>("list", &sql).await?;
     page_of(
         i64::try_from(total).unwrap_or(i64::MAX),
         rows,
