@@ -16,4 +16,7 @@ pub enum SearchError {
     Interrupted(String),
     #[error(transparent)]
     Synonyms(#[from] crate::synonyms::SynonymError),
+    /// The failure of an identical search this one waited for.
+    #[error(transparent)]
+    Shared(std::sync::Arc<SearchError>),
 }

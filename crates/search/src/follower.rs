@@ -8,7 +8,7 @@ use crate::{
     index::{IndexState, SCHEMA_VERSION},
     source::Source,
 };
-use acoge_store::{OutboxEntry, SearchableKind};
+use acoge_store::{ChangeWatch, OutboxEntry, SearchableKind};
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use tokio::sync::watch;
 
@@ -194,32 +194,17 @@ impl Follower {
     /// Errors are logged and retried after the poll interval: a database
     /// that is briefly away must not stop the index for good.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
-        let mut feed = None;
+        let mut changes = ChangeWatch::default();
         loop {
             if *shutdown.borrow() {
                 return;
             }
-            if feed.is_none() {
-                match self.source.db().change_feed().await {
-                    Ok(f) => feed = Some(f),
-                    Err(error) => {
-                        tracing::warn!(%error, "search: no change notifications; polling")
-                    }
-                }
-            }
+            changes.subscribe(self.source.db(), "search").await;
             if let Err(error) = self.step().await {
                 tracing::error!(%error, "search index update failed; retrying");
             }
-            let wait = async {
-                match feed.as_mut() {
-                    Some(feed) => {
-                        feed.wait(POLL_INTERVAL).await;
-                    }
-                    None => tokio::time::sleep(POLL_INTERVAL).await,
-                }
-            };
             tokio::select! {
-                () = wait => {}
+                () = changes.wait(POLL_INTERVAL) => {}
                 _ = shutdown.changed() => return,
             }
         }

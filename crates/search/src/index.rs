@@ -484,13 +484,14 @@ impl SearchIndex {
     /// Runs a search. Never fails on what was typed: odd input gives notices.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let generation = self.reader.searcher().generation().generation_id();
-        let key = (request.clone(), generation);
-        if let Some(results) = self.results.get(&key) {
-            return Ok(SearchResults::clone(&results));
-        }
-        let results = self.search_uncached(request)?;
-        self.results.insert(key, Arc::new(results.clone()));
-        Ok(results)
+        // Identical searches at once wait for the first one's results.
+        let results = self
+            .results
+            .try_get_with((request.clone(), generation), || {
+                self.search_uncached(request).map(Arc::new)
+            })
+            .map_err(SearchError::Shared)?;
+        Ok(SearchResults::clone(&results))
     }
 
     fn search_uncached(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {

@@ -5,21 +5,23 @@
 use crate::{
     Db, StoreError,
     audit::AuditRecord,
-    db::{BeginWrite, Tx, dispatch},
+    db::{BeginWrite, dispatch},
+    links::link_each,
     outbox::commit_and_announce,
-    rows::{Bindable, grouped, optional_scalar, take_sorted},
+    rows::{grouped, optional_scalar, take_sorted},
     time::DbTime,
 };
 use acoge_analysis::facts::AllianceFacts;
 use acoge_domain::{
-    Timestamp,
+    Cvegeo, Timestamp,
     alliance::{Alliance, AllianceKind, MIN_MEMBERS},
     dates::PartialDate,
     directory::Territory,
     fields::{FieldError, FieldProblem},
     organization::OrganizationKind,
-    practice::{PracticeContent, PracticeStatus, Sector},
+    practice::{PracticeStatus, Sector},
 };
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
@@ -93,23 +95,6 @@ const LINK_SECTOR: &str = "INSERT INTO alliance_sectors (alliance_id, sector) VA
 const LINK_TERRITORY: &str =
     "INSERT INTO alliance_territories (alliance_id, territory) VALUES ($1, $2)
      ON CONFLICT DO NOTHING";
-
-/// Links the alliance `id` to each of `values` (its members, sectors or
-/// territory) in the caller's transaction: `sql` inserts one link, with the
-/// alliance as `$1` and the value as `$2`.
-async fn link_each<T: Bindable>(
-    tx: impl Into<Tx<'_>>,
-    sql: &'static str,
-    id: Uuid,
-    values: impl IntoIterator<Item = T>,
-) -> Result<(), StoreError> {
-    dispatch!(tx: tx.into(), |conn| {
-        for value in values {
-            sqlx::query(sql).bind(id).bind(value).execute(&mut *conn).await?;
-        }
-    });
-    Ok(())
-}
 
 impl Db {
     /// Stores a declared alliance. The store checks again what it must not
@@ -375,6 +360,17 @@ impl Db {
     }
 }
 
+/// What a derived alliance takes from its practice's content: read without
+/// building the narrative sections, which are most of a practice's bytes.
+#[derive(Deserialize)]
+struct JointPracticeFacts {
+    title: String,
+    sectors: Vec<Sector>,
+    municipalities: Vec<Cvegeo>,
+    start_date: Option<PartialDate>,
+    end_date: Option<PartialDate>,
+}
+
 /// Turns rows into records: declared alliances in `rows.declared`'s order,
 /// then derived ones in `rows.practices`' order.
 fn assemble(rows: Rows) -> Result<Vec<AllianceRecord>, StoreError> {
@@ -432,7 +428,7 @@ fn assemble(rows: Rows) -> Result<Vec<AllianceRecord>, StoreError> {
         if member_ids.len() < MIN_MEMBERS {
             continue;
         }
-        let content: PracticeContent = serde_json::from_str(&content)
+        let content: JointPracticeFacts = serde_json::from_str(&content)
             .map_err(|e| StoreError::corrupt("practices", "content", e))?;
         alliances.push(Alliance {
             id,

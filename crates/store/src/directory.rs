@@ -7,7 +7,8 @@ use crate::{
     alliances::fetch_in,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, Tx, dispatch},
-    outbox::record_change,
+    organizations::bind_organization,
+    outbox::{commit_and_announce, record_change},
     reference::{Import, imported_digest, record_import},
     rows::{take_sorted, try_grouped},
     services::write_service_terms,
@@ -20,7 +21,7 @@ use acoge_domain::{
     Cvegeo, StateKey, Timestamp,
     directory::{DirectoryData, DirectoryEdit, DirectoryEntry, NameKey, Territory},
     fields::{FieldError, FieldProblem},
-    geo::{Coordinates, fold_name},
+    geo::Coordinates,
     organization::OrganizationKind,
     practice::Sector,
     taxonomy::MigrationContext,
@@ -192,26 +193,17 @@ impl Db {
                         id
                     }
                     None => {
-                        sqlx::query(
-                            "INSERT INTO organizations (id, name, name_folded, acronym, kind,
-                                scope, cve_ent, cvegeo, founding_organizer, description, verified,
-                                sources, created_at, updated_at, website, founded)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-                                $13, $14, $15)",
+                        bind_organization!(
+                            sqlx::query(
+                                "INSERT INTO organizations (id, name, name_folded, acronym, kind,
+                                    scope, cve_ent, cvegeo, founding_organizer, description,
+                                    verified, sources, created_at, updated_at, website, founded)
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                                    $13, $14, $15)",
+                            ),
+                            o,
+                            now
                         )
-                        .bind(o.id)
-                        .bind(&o.name)
-                        .bind(fold_name(&o.name))
-                        .bind(&o.acronym)
-                        .bind(o.kind.slug())
-                        .bind(o.scope.slug())
-                        .bind(o.state_key.as_ref().map(|k| k.as_str()))
-                        .bind(o.cvegeo.as_ref().map(|k| k.as_str()))
-                        .bind(o.founding_organizer)
-                        .bind(&o.description)
-                        .bind(o.provenance.verified)
-                        .bind(o.provenance.joined_sources())
-                        .bind(now)
                         .bind(&record.entry.website)
                         .bind(record.entry.founded.map(i32::from))
                         .execute(&mut *tx)
@@ -292,8 +284,7 @@ impl Db {
                 digest,
             };
             record_import(&mut tx, import, counts, now).await?;
-            tx.commit().await?;
-            crate::outbox::announce();
+            commit_and_announce(tx).await?;
         });
         Ok(ImportOutcome::Imported(data.record_count()))
     }

@@ -9,6 +9,7 @@ use crate::{
     audit::AuditRecord,
     db::{BeginWrite, Tx, dispatch},
     discussions::open_threads,
+    links::delete_each,
     notifications::{Subject, notify},
     outbox::commit_and_announce,
     registrations::{fill_from_waiting_list, lock_event},
@@ -52,6 +53,41 @@ fn slug(id: Uuid, content: &EventContent) -> String {
     )
 }
 
+/// Binds an event's kind, titles, descriptions and schedule (the columns
+/// `kind` to `time_zone`, in the order every statement writing an event
+/// names them) after the binds already on `$query`. `$event` is an
+/// `EventContent` or an imported `EventRecord`, which name these fields
+/// alike. A macro: the query types differ per backend and per statement.
+macro_rules! bind_event_content {
+    ($query:expr, $event:expr) => {{
+        let event = $event;
+        $query
+            .bind(event.kind.slug())
+            .bind(&event.title.es)
+            .bind(&event.title.en)
+            .bind(&event.description.es)
+            .bind(&event.description.en)
+            .bind($crate::time::DbTime(event.schedule.starts_at))
+            .bind($crate::time::DbTime(event.schedule.ends_at))
+            .bind(&event.schedule.time_zone)
+    }};
+}
+pub(crate) use bind_event_content;
+
+/// An event's organizers and agenda, cleared before `write_parts` writes
+/// them again.
+const CLEAR_ORGANIZERS_AND_AGENDA: [&str; 2] = [
+    "DELETE FROM event_organizers WHERE event_id = $1",
+    "DELETE FROM event_agenda_items WHERE event_id = $1",
+];
+
+/// An event's guiding questions and links, cleared before
+/// `replace_questions_and_links` writes them again.
+const CLEAR_QUESTIONS_AND_LINKS: [&str; 2] = [
+    "DELETE FROM event_guiding_questions WHERE event_id = $1",
+    "DELETE FROM event_links WHERE event_id = $1",
+];
+
 /// Rewrites the event's parts from `content`, in the caller's transaction.
 /// Organizers must exist (the caller checked; a foreign key refuses the rest).
 async fn write_parts(
@@ -60,13 +96,8 @@ async fn write_parts(
     content: &EventContent,
 ) -> Result<(), StoreError> {
     let mut tx = tx.into();
+    delete_each(&mut tx, &CLEAR_ORGANIZERS_AND_AGENDA, id).await?;
     dispatch!(tx: tx.reborrow(), |conn| {
-        for delete in [
-            "DELETE FROM event_organizers WHERE event_id = $1",
-            "DELETE FROM event_agenda_items WHERE event_id = $1",
-        ] {
-            sqlx::query(delete).bind(id).execute(&mut *conn).await?;
-        }
         for (position, organization) in content.organizers.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO event_organizers (event_id, organization_id, position)
@@ -109,13 +140,9 @@ pub(crate) async fn replace_questions_and_links(
     questions: &[Bilingual],
     links: &[EventLink],
 ) -> Result<(), StoreError> {
-    dispatch!(tx: tx.into(), |conn| {
-        for delete in [
-            "DELETE FROM event_guiding_questions WHERE event_id = $1",
-            "DELETE FROM event_links WHERE event_id = $1",
-        ] {
-            sqlx::query(delete).bind(id).execute(&mut *conn).await?;
-        }
+    let mut tx = tx.into();
+    delete_each(&mut tx, &CLEAR_QUESTIONS_AND_LINKS, id).await?;
+    dispatch!(tx: tx.reborrow(), |conn| {
         for (position, q) in questions.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO event_guiding_questions (event_id, position, text_es, text_en)
@@ -193,22 +220,18 @@ impl Db {
         let group = self.group_id(content.working_group.as_deref()).await?;
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO events (id, slug, kind, title_es, title_en, description_es,
-                    description_en, starts_at, ends_at, time_zone, verified, sources,
-                    created_at, updated_at, capacity, working_group_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, '', $11, $11, $12, $13)",
+            bind_event_content!(
+                sqlx::query(
+                    "INSERT INTO events (id, slug, kind, title_es, title_en, description_es,
+                        description_en, starts_at, ends_at, time_zone, verified, sources,
+                        created_at, updated_at, capacity, working_group_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, '', $11, $11, $12,
+                        $13)",
+                )
+                .bind(id)
+                .bind(slug(id, content)),
+                content
             )
-            .bind(id)
-            .bind(slug(id, content))
-            .bind(content.kind.slug())
-            .bind(&content.title.es)
-            .bind(&content.title.en)
-            .bind(&content.description.es)
-            .bind(&content.description.en)
-            .bind(DbTime(content.schedule.starts_at))
-            .bind(DbTime(content.schedule.ends_at))
-            .bind(&content.schedule.time_zone)
             .bind(now)
             .bind(content.capacity.map(i64::from))
             .bind(group)
@@ -256,21 +279,17 @@ impl Db {
                 id,
             )
             .await?;
-            sqlx::query(
-                "UPDATE events SET kind = $2, title_es = $3, title_en = $4, description_es = $5,
-                    description_en = $6, starts_at = $7, ends_at = $8, time_zone = $9,
-                    capacity = $10, updated_at = $11, working_group_id = $12, curated = true
-                 WHERE id = $1",
+            bind_event_content!(
+                sqlx::query(
+                    "UPDATE events SET kind = $2, title_es = $3, title_en = $4,
+                        description_es = $5, description_en = $6, starts_at = $7, ends_at = $8,
+                        time_zone = $9, capacity = $10, updated_at = $11, working_group_id = $12,
+                        curated = true
+                     WHERE id = $1",
+                )
+                .bind(id),
+                content
             )
-            .bind(id)
-            .bind(content.kind.slug())
-            .bind(&content.title.es)
-            .bind(&content.title.en)
-            .bind(&content.description.es)
-            .bind(&content.description.en)
-            .bind(DbTime(content.schedule.starts_at))
-            .bind(DbTime(content.schedule.ends_at))
-            .bind(&content.schedule.time_zone)
             .bind(content.capacity.map(i64::from))
             .bind(now)
             .bind(group)

@@ -101,16 +101,14 @@ impl Db {
         &self,
         id: Option<&str>,
     ) -> Result<Vec<LegalInstrument>, StoreError> {
-        let rows: Vec<InstrumentRow> = dispatch!(self, |pool| {
-            sqlx::query_as(
+        let rows: Vec<InstrumentRow> = self
+            .rows_by(
                 "SELECT id, level, jurisdiction, name, published, notes, verified, sources
                  FROM legal_instruments WHERE ($1 IS NULL OR id = $1)
                  ORDER BY level DESC, published, id",
+                id.map(str::to_owned),
             )
-            .bind(id)
-            .fetch_all(pool)
-            .await?
-        });
+            .await?;
         const TABLE: &str = "legal_instruments";
         rows.into_iter()
             .map(|r| {
@@ -140,31 +138,28 @@ impl Db {
     async fn provisions_where(&self, id: Option<Uuid>) -> Result<Vec<Provision>, StoreError> {
         /// (provision id, slug) pairs of a junction table.
         type Tags = Vec<(Uuid, String)>;
-        let (rows, rights, levels): (Vec<ProvisionRow>, Tags, Tags) = dispatch!(self, |pool| {
-            let rows = sqlx::query_as(
+        let rows: Vec<ProvisionRow> = self
+            .rows_by(
                 "SELECT id, instrument_id, article, theme, summary, verified, in_force_from,
                     source, version, institutions
                  FROM provisions WHERE ($1 IS NULL OR id = $1) ORDER BY instrument_id, id",
+                id,
             )
-            .bind(id)
-            .fetch_all(pool)
             .await?;
-            let rights = sqlx::query_as(
+        let rights: Tags = self
+            .rows_by(
                 "SELECT provision_id, right_slug FROM provision_rights
                  WHERE ($1 IS NULL OR provision_id = $1)",
+                id,
             )
-            .bind(id)
-            .fetch_all(pool)
             .await?;
-            let levels = sqlx::query_as(
+        let levels: Tags = self
+            .rows_by(
                 "SELECT provision_id, level FROM provision_levels
                  WHERE ($1 IS NULL OR provision_id = $1)",
+                id,
             )
-            .bind(id)
-            .fetch_all(pool)
             .await?;
-            (rows, rights, levels)
-        });
         let mut rights_of = try_grouped(rights, |slug| {
             Right::parse(&slug)
                 .map_err(|e| StoreError::corrupt("provision_rights", "right_slug", e))
@@ -198,15 +193,13 @@ impl Db {
 
     /// State laws on migrants, of one state or of all.
     pub async fn state_laws(&self, state: Option<&StateKey>) -> Result<Vec<StateLaw>, StoreError> {
-        let rows: Vec<StateLawRow> = dispatch!(self, |pool| {
-            sqlx::query_as(
+        let rows: Vec<StateLawRow> = self
+            .rows_by(
                 "SELECT id, cve_ent, name, published, notes, verified, sources FROM state_laws
                  WHERE ($1 IS NULL OR cve_ent = $1) ORDER BY cve_ent, name",
+                state.map(|key| key.as_str().to_owned()),
             )
-            .bind(state.map(StateKey::as_str))
-            .fetch_all(pool)
-            .await?
-        });
+            .await?;
         const TABLE: &str = "state_laws";
         rows.into_iter()
             .map(|r| {
@@ -315,15 +308,13 @@ impl Db {
             bool,
             String,
         );
-        let rows: Vec<Row> = dispatch!(self, |pool| {
-            sqlx::query_as(
+        let rows: Vec<Row> = self
+            .rows_by(
                 "SELECT id, cve_ent, law, principle_id, value, article, notes, verified, sources
                  FROM harmonization_findings WHERE ($1 IS NULL OR cve_ent = $1) ORDER BY position",
+                state.map(|key| key.as_str().to_owned()),
             )
-            .bind(state.map(StateKey::as_str))
-            .fetch_all(pool)
-            .await?
-        });
+            .await?;
         const TABLE: &str = "harmonization_findings";
         rows.into_iter()
             .map(

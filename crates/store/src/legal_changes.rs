@@ -8,6 +8,7 @@ use crate::{
     audit::AuditRecord,
     db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
+    links::{delete_each, link_each},
     outbox::commit_and_announce,
     rows::{Bindable, optional_scalar, scalar},
     time::DbTime,
@@ -77,6 +78,39 @@ fn versions<T: DeserializeOwned>(
             })
         })
         .collect()
+}
+
+/// Binds an instrument's content (the columns `level` to `sources`) after
+/// its id, as both its INSERT and its UPDATE number them (`$2` to `$8`). A
+/// macro: the query types differ per backend and per statement.
+macro_rules! bind_instrument_content {
+    ($query:expr, $content:expr) => {{
+        let content: &InstrumentContent = $content;
+        $query
+            .bind(content.level.slug())
+            .bind(&content.jurisdiction)
+            .bind(&content.name)
+            .bind(content.published.map(|d| d.to_string()))
+            .bind(&content.notes)
+            .bind(content.verified)
+            .bind(content.sources.join(" | "))
+    }};
+}
+
+/// Binds a provision's content (the columns `article` to `source`) after
+/// its keys, as both its INSERT and its UPDATE name them, in this order. A
+/// macro: the query types differ per backend and per statement.
+macro_rules! bind_provision_content {
+    ($query:expr, $content:expr) => {{
+        let content: &ProvisionContent = $content;
+        $query
+            .bind(&content.article)
+            .bind(&content.theme)
+            .bind(&content.summary)
+            .bind(content.verified)
+            .bind(content.in_force_from.map(|d| d.to_string()))
+            .bind(&content.source)
+    }};
 }
 
 /// One change to an instrument or a provision, as its history keeps it.
@@ -210,6 +244,13 @@ async fn stored_version(
     optional_scalar(tx, sql, id).await
 }
 
+/// A provision's rights and levels, cleared before `write_provision_tags`
+/// writes them again.
+const CLEAR_TAGS: [&str; 2] = [
+    "DELETE FROM provision_rights WHERE provision_id = $1",
+    "DELETE FROM provision_levels WHERE provision_id = $1",
+];
+
 /// Replaces a provision's rights and the levels of government it binds, in
 /// the caller's transaction. Shared with the reference import.
 pub(crate) async fn write_provision_tags(
@@ -218,31 +259,22 @@ pub(crate) async fn write_provision_tags(
     rights: &[Right],
     binds: &[GovernmentLevel],
 ) -> Result<(), StoreError> {
-    dispatch!(tx: tx.into(), |conn| {
-        sqlx::query("DELETE FROM provision_rights WHERE provision_id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        for right in rights {
-            sqlx::query("INSERT INTO provision_rights (provision_id, right_slug) VALUES ($1, $2)")
-                .bind(id)
-                .bind(right.slug())
-                .execute(&mut *conn)
-                .await?;
-        }
-        sqlx::query("DELETE FROM provision_levels WHERE provision_id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        for level in binds {
-            sqlx::query("INSERT INTO provision_levels (provision_id, level) VALUES ($1, $2)")
-                .bind(id)
-                .bind(level.slug())
-                .execute(&mut *conn)
-                .await?;
-        }
-    });
-    Ok(())
+    let mut tx = tx.into();
+    delete_each(&mut tx, &CLEAR_TAGS, id).await?;
+    link_each(
+        &mut tx,
+        "INSERT INTO provision_rights (provision_id, right_slug) VALUES ($1, $2)",
+        id,
+        rights.iter().copied().map(Right::slug),
+    )
+    .await?;
+    link_each(
+        &mut tx,
+        "INSERT INTO provision_levels (provision_id, level) VALUES ($1, $2)",
+        id,
+        binds.iter().copied().map(GovernmentLevel::slug),
+    )
+    .await
 }
 
 impl Db {
@@ -262,19 +294,15 @@ impl Db {
         };
         dispatch!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO legal_instruments (id, level, jurisdiction, name, published, notes,
-                    verified, sources, version, curated)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, true)",
+            bind_instrument_content!(
+                sqlx::query(
+                    "INSERT INTO legal_instruments (id, level, jurisdiction, name, published,
+                        notes, verified, sources, version, curated)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, true)",
+                )
+                .bind(id),
+                content
             )
-            .bind(id)
-            .bind(content.level.slug())
-            .bind(&content.jurisdiction)
-            .bind(&content.name)
-            .bind(content.published.map(|d| d.to_string()))
-            .bind(&content.notes)
-            .bind(content.verified)
-            .bind(content.sources.join(" | "))
             .execute(&mut *tx)
             .await
             .map_err(conflict_on("id"))?;
@@ -305,20 +333,16 @@ impl Db {
             let Some(version) = stored_version(&mut tx, "instrument", id).await? else {
                 return Ok(None);
             };
-            sqlx::query(
-                "UPDATE legal_instruments SET level = $2, jurisdiction = $3, name = $4,
-                    published = $5, notes = $6, verified = $7, sources = $8, version = $9,
-                    curated = true
-                 WHERE id = $1",
+            bind_instrument_content!(
+                sqlx::query(
+                    "UPDATE legal_instruments SET level = $2, jurisdiction = $3, name = $4,
+                        published = $5, notes = $6, verified = $7, sources = $8, version = $9,
+                        curated = true
+                     WHERE id = $1",
+                )
+                .bind(id),
+                content
             )
-            .bind(id)
-            .bind(content.level.slug())
-            .bind(&content.jurisdiction)
-            .bind(&content.name)
-            .bind(content.published.map(|d| d.to_string()))
-            .bind(&content.notes)
-            .bind(content.verified)
-            .bind(content.sources.join(" | "))
             .bind(version + 1)
             .execute(&mut *tx)
             .await?;
@@ -362,19 +386,16 @@ impl Db {
                     "no legal instrument {instrument_id}"
                 )));
             }
-            sqlx::query(
-                "INSERT INTO provisions (id, instrument_id, article, theme, summary, verified,
-                    in_force_from, source, institutions, version, curated)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, true)",
+            bind_provision_content!(
+                sqlx::query(
+                    "INSERT INTO provisions (id, instrument_id, article, theme, summary, verified,
+                        in_force_from, source, institutions, version, curated)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, true)",
+                )
+                .bind(id)
+                .bind(instrument_id),
+                content
             )
-            .bind(id)
-            .bind(instrument_id)
-            .bind(&content.article)
-            .bind(&content.theme)
-            .bind(&content.summary)
-            .bind(content.verified)
-            .bind(content.in_force_from.map(|d| d.to_string()))
-            .bind(&content.source)
             .bind(&institutions)
             .execute(&mut *tx)
             .await
@@ -408,21 +429,18 @@ impl Db {
             let Some(version) = stored_version(&mut tx, "provision", id).await? else {
                 return Ok(None);
             };
-            sqlx::query(
-                "UPDATE provisions SET article = $2, theme = $3, summary = $4, verified = $5,
-                    in_force_from = $6, source = $7, version = $8, institutions = $9,
-                    curated = true
-                 WHERE id = $1",
+            bind_provision_content!(
+                sqlx::query(
+                    "UPDATE provisions SET article = $2, theme = $3, summary = $4, verified = $5,
+                        in_force_from = $6, source = $7, institutions = $8, version = $9,
+                        curated = true
+                     WHERE id = $1",
+                )
+                .bind(id),
+                content
             )
-            .bind(id)
-            .bind(&content.article)
-            .bind(&content.theme)
-            .bind(&content.summary)
-            .bind(content.verified)
-            .bind(content.in_force_from.map(|d| d.to_string()))
-            .bind(&content.source)
-            .bind(version + 1)
             .bind(&institutions)
+            .bind(version + 1)
             .execute(&mut *tx)
             .await
             .map_err(conflict_on("article"))?;

@@ -17,6 +17,7 @@ mod time;
 // Written by every change, in its transaction: who did what, and what the
 // search index must follow.
 mod audit;
+mod links;
 mod outbox;
 
 // One module per capability, each an `impl Db` block (reads and writes).
@@ -59,7 +60,7 @@ pub use geo::{ContextEntry, ContextScope, KeyFigures, MunicipalityFilter, StateO
 pub use legal_changes::{Change, LegalVersion};
 pub use notifications::{DueDigest, NotificationRecord};
 pub use organizations::OrganizationFilter;
-pub use outbox::{ChangeFeed, OutboxEntry, Wake};
+pub use outbox::{ChangeFeed, ChangeWatch, OutboxEntry, Wake};
 pub use practices::{
     Facets, NewPractice, NewReview, PracticeFilter, PracticeRecord, PracticeSort, ReplyRecord,
     ReviewRecord, VersionRecord, Visibility,

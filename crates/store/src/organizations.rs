@@ -9,12 +9,35 @@ use crate::{
 };
 use acoge_domain::{
     Cvegeo, StateKey,
-    geo::fold_name,
     organization::{Organization, OrganizationKind, Scope},
     page::{Page, PageRequest},
 };
 use std::collections::HashMap;
 use uuid::Uuid;
+
+/// Binds an organization's columns to one of the directory's INSERTs,
+/// numbered alike: `$1` id to `$12` sources, then `$13` the time of the
+/// write. A macro: the query types differ per backend and per statement.
+macro_rules! bind_organization {
+    ($query:expr, $organization:expr, $now:expr) => {{
+        let o: &acoge_domain::organization::Organization = $organization;
+        $query
+            .bind(o.id)
+            .bind(&o.name)
+            .bind(acoge_domain::geo::fold_name(&o.name))
+            .bind(&o.acronym)
+            .bind(o.kind.slug())
+            .bind(o.scope.slug())
+            .bind(o.state_key.as_ref().map(|k| k.as_str()))
+            .bind(o.cvegeo.as_ref().map(|k| k.as_str()))
+            .bind(o.founding_organizer)
+            .bind(&o.description)
+            .bind(o.provenance.verified)
+            .bind(o.provenance.joined_sources())
+            .bind($now)
+    }};
+}
+pub(crate) use bind_organization;
 
 /// Inserts an organization, or updates the one with the same name (names are
 /// its natural key, so ids stay stable), in the caller's transaction; answers
@@ -25,31 +48,22 @@ pub(crate) async fn upsert_organization(
     now: DbTime,
 ) -> Result<Uuid, StoreError> {
     Ok(dispatch!(tx: tx.into(), |conn| {
-        sqlx::query_scalar(
-            "INSERT INTO organizations (id, name, name_folded, acronym, kind, scope, cve_ent,
-                cvegeo, founding_organizer, description, verified, sources, created_at,
-                updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-             ON CONFLICT (name) DO UPDATE SET acronym = excluded.acronym,
-                kind = excluded.kind, scope = excluded.scope, cve_ent = excluded.cve_ent,
-                cvegeo = excluded.cvegeo, founding_organizer = excluded.founding_organizer,
-                description = excluded.description, verified = excluded.verified,
-                sources = excluded.sources, updated_at = excluded.updated_at
-             RETURNING id",
+        bind_organization!(
+            sqlx::query_scalar(
+                "INSERT INTO organizations (id, name, name_folded, acronym, kind, scope, cve_ent,
+                    cvegeo, founding_organizer, description, verified, sources, created_at,
+                    updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                 ON CONFLICT (name) DO UPDATE SET acronym = excluded.acronym,
+                    kind = excluded.kind, scope = excluded.scope, cve_ent = excluded.cve_ent,
+                    cvegeo = excluded.cvegeo, founding_organizer = excluded.founding_organizer,
+                    description = excluded.description, verified = excluded.verified,
+                    sources = excluded.sources, updated_at = excluded.updated_at
+                 RETURNING id",
+            ),
+            o,
+            now
         )
-        .bind(o.id)
-        .bind(&o.name)
-        .bind(fold_name(&o.name))
-        .bind(&o.acronym)
-        .bind(o.kind.slug())
-        .bind(o.scope.slug())
-        .bind(o.state_key.as_ref().map(|k| k.as_str()))
-        .bind(o.cvegeo.as_ref().map(|k| k.as_str()))
-        .bind(o.founding_organizer)
-        .bind(&o.description)
-        .bind(o.provenance.verified)
-        .bind(o.provenance.joined_sources())
-        .bind(now)
         .fetch_one(conn)
         .await?
     }))

@@ -122,6 +122,40 @@ impl ChangeFeed {
     }
 }
 
+/// A follower's subscription to news of changes, kept across its loop: it
+/// subscribes before each read of the outbox (a no-op once subscribed, so
+/// a change committed in between still wakes the next `wait`), and polls
+/// while it cannot subscribe.
+#[derive(Default)]
+pub struct ChangeWatch {
+    feed: Option<ChangeFeed>,
+}
+
+impl ChangeWatch {
+    /// Subscribes unless subscribed already. A failure is logged, naming
+    /// the `follower`, and tried again at the next call.
+    pub async fn subscribe(&mut self, db: &Db, follower: &str) {
+        if self.feed.is_none() {
+            match db.change_feed().await {
+                Ok(feed) => self.feed = Some(feed),
+                Err(error) => {
+                    tracing::warn!(%error, "{follower}: no change notifications; polling")
+                }
+            }
+        }
+    }
+
+    /// Returns when a change may have been committed, or after `poll`.
+    pub async fn wait(&mut self, poll: Duration) {
+        match self.feed.as_mut() {
+            Some(feed) => {
+                feed.wait(poll).await;
+            }
+            None => tokio::time::sleep(poll).await,
+        }
+    }
+}
+
 impl Db {
     /// How many transactions with outbox rows this process has committed (of
     /// any database). It moves before the writing call returns, so a cache

@@ -11,6 +11,7 @@ use crate::{
     audit::AuditRecord,
     db::{BeginWrite, Tx, dispatch},
     error::conflict_on,
+    links::delete_each,
     notifications::{Subject, notify},
     outbox::commit_and_announce,
     time::DbTime,
@@ -247,6 +248,14 @@ pub(crate) fn organization_roles(content: &PracticeContent) -> Vec<(Uuid, &'stat
     roles
 }
 
+/// A practice's facet rows, cleared before `write_facets` writes them again.
+const CLEAR_FACETS: [&str; 4] = [
+    "DELETE FROM practice_municipalities WHERE practice_id = $1",
+    "DELETE FROM practice_organizations WHERE practice_id = $1",
+    "DELETE FROM practice_terms WHERE practice_id = $1",
+    "DELETE FROM practice_provisions WHERE practice_id = $1",
+];
+
 /// Rewrites a practice's facet rows from its content, in the caller's
 /// transaction.
 async fn write_facets(
@@ -255,16 +264,7 @@ async fn write_facets(
     content: &PracticeContent,
 ) -> Result<(), StoreError> {
     let mut tx = tx.into();
-    dispatch!(tx: tx.reborrow(), |conn| {
-        for delete in [
-            "DELETE FROM practice_municipalities WHERE practice_id = $1",
-            "DELETE FROM practice_organizations WHERE practice_id = $1",
-            "DELETE FROM practice_terms WHERE practice_id = $1",
-            "DELETE FROM practice_provisions WHERE practice_id = $1",
-        ] {
-            sqlx::query(delete).bind(id).execute(&mut *conn).await?;
-        }
-    });
+    delete_each(&mut tx, &CLEAR_FACETS, id).await?;
     insert_facets(&mut tx, id, content).await
 }
 

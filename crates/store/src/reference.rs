@@ -5,10 +5,11 @@ use crate::{
     Db, StoreError,
     audit::{AuditRecord, record_audit},
     db::{BeginWrite, Tx, dispatch},
-    event_edits::replace_questions_and_links,
+    event_edits::{bind_event_content, replace_questions_and_links},
     legal_changes::write_provision_tags,
     organizations::upsert_organization,
     outbox::{commit_and_announce, record_change},
+    rows::optional_scalar,
     time::DbTime,
 };
 use acoge_domain::{
@@ -25,6 +26,9 @@ use acoge_domain::{
 use uuid::Uuid;
 
 const DATASET: &str = "reference";
+
+/// The digest recorded for a data set (`$1`), if it was imported.
+const DIGEST_OF: &str = "SELECT digest FROM reference_imports WHERE dataset = $1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportOutcome {
@@ -49,15 +53,12 @@ impl Db {
 
     /// The digest recorded for a named data set (e.g. "examples").
     pub async fn dataset_digest(&self, dataset: &str) -> Result<Option<String>, StoreError> {
-        let digest = dispatch!(self, |pool| {
-            sqlx::query_scalar::<_, String>(
-                "SELECT digest FROM reference_imports WHERE dataset = $1",
-            )
-            .bind(dataset)
-            .fetch_optional(pool)
-            .await?
-        });
-        Ok(digest)
+        Ok(dispatch!(self, |pool| {
+            sqlx::query_scalar(DIGEST_OF)
+                .bind(dataset)
+                .fetch_optional(pool)
+                .await?
+        }))
     }
 
     /// Records that a named data set with `digest` is fully imported.
@@ -66,17 +67,11 @@ impl Db {
         dataset: &str,
         digest: &str,
     ) -> Result<(), StoreError> {
+        let now = DbTime(Timestamp::now());
         dispatch!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO reference_imports (dataset, digest, imported_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (dataset) DO UPDATE SET digest = excluded.digest,
-                    imported_at = excluded.imported_at",
-            )
-            .bind(dataset)
-            .bind(digest)
-            .bind(DbTime(Timestamp::now()))
-            .execute(pool)
-            .await?;
+            let mut tx = pool.begin_write().await?;
+            record_digest(&mut tx, dataset, digest, now).await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -141,12 +136,7 @@ pub(crate) async fn imported_digest(
     tx: impl Into<Tx<'_>>,
     dataset: &str,
 ) -> Result<Option<String>, StoreError> {
-    Ok(dispatch!(tx: tx.into(), |conn| {
-        sqlx::query_scalar("SELECT digest FROM reference_imports WHERE dataset = $1")
-            .bind(dataset)
-            .fetch_optional(conn)
-            .await?
-    }))
+    optional_scalar(tx, DIGEST_OF, dataset).await
 }
 
 /// A data set's import, as its end records it.
@@ -494,31 +484,26 @@ async fn write_events(
         let id = dispatch!(tx: tx.reborrow(), |conn| {
             // An edited event is curated: the upsert's WHERE skips it and
             // answers no row.
-            let id: Option<Uuid> = sqlx::query_scalar(
-                "INSERT INTO events (id, slug, kind, title_es, title_en, description_es,
-                    description_en, starts_at, ends_at, time_zone, verified, sources,
-                    created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-                 ON CONFLICT (slug) DO UPDATE SET kind = excluded.kind,
-                    title_es = excluded.title_es, title_en = excluded.title_en,
-                    description_es = excluded.description_es,
-                    description_en = excluded.description_en, starts_at = excluded.starts_at,
-                    ends_at = excluded.ends_at, time_zone = excluded.time_zone,
-                    verified = excluded.verified, sources = excluded.sources,
-                    updated_at = excluded.updated_at
-                 WHERE events.curated = false
-                 RETURNING id",
+            let id: Option<Uuid> = bind_event_content!(
+                sqlx::query_scalar(
+                    "INSERT INTO events (id, slug, kind, title_es, title_en, description_es,
+                        description_en, starts_at, ends_at, time_zone, verified, sources,
+                        created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                     ON CONFLICT (slug) DO UPDATE SET kind = excluded.kind,
+                        title_es = excluded.title_es, title_en = excluded.title_en,
+                        description_es = excluded.description_es,
+                        description_en = excluded.description_en, starts_at = excluded.starts_at,
+                        ends_at = excluded.ends_at, time_zone = excluded.time_zone,
+                        verified = excluded.verified, sources = excluded.sources,
+                        updated_at = excluded.updated_at
+                     WHERE events.curated = false
+                     RETURNING id",
+                )
+                .bind(Uuid::now_v7())
+                .bind(&e.slug),
+                e
             )
-            .bind(Uuid::now_v7())
-            .bind(&e.slug)
-            .bind(e.kind.slug())
-            .bind(&e.title.es)
-            .bind(&e.title.en)
-            .bind(&e.description.es)
-            .bind(&e.description.en)
-            .bind(DbTime(e.schedule.starts_at))
-            .bind(DbTime(e.schedule.ends_at))
-            .bind(&e.schedule.time_zone)
             .bind(e.provenance.verified)
             .bind(e.provenance.joined_sources())
             .bind(now)

@@ -218,6 +218,25 @@ impl Db {
         let state = filter.state.as_ref().map(|k| k.as_str().to_owned());
         let sector = filter.sector.map(|s| s.slug());
         let (limit, offset) = page.map_or((None, 0), |p| (Some(p.limit()), p.offset()));
+        // The rows and their terms select the same services, so both
+        // statements take the same binds ($1 to $12).
+        macro_rules! bind_selection {
+            ($query:expr) => {
+                $query
+                    .bind(&municipality)
+                    .bind(&state)
+                    .bind(sector)
+                    .bind(filter.include_closed)
+                    .bind(filter.organization)
+                    .bind(filter.id)
+                    .bind(limit)
+                    .bind(offset)
+                    .bind(south)
+                    .bind(north)
+                    .bind(west)
+                    .bind(east)
+            };
+        }
         let window = if page.is_some() {
             "LIMIT $7 OFFSET $8"
         } else {
@@ -225,42 +244,18 @@ impl Db {
         };
         let (rows, term_rows): (Vec<ServiceRow>, Vec<(Uuid, String, String)>) =
             dispatch!(self, |pool| {
-                let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                let rows = bind_selection!(sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "{SELECT} {WHERE} {WITHIN} {ORDER} {window}"
-                )))
-                .bind(&municipality)
-                .bind(&state)
-                .bind(sector)
-                .bind(filter.include_closed)
-                .bind(filter.organization)
-                .bind(filter.id)
-                .bind(limit)
-                .bind(offset)
-                .bind(south)
-                .bind(north)
-                .bind(west)
-                .bind(east)
+                ))))
                 .fetch_all(pool)
                 .await?;
-                let terms = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                let terms = bind_selection!(sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT t.service_id, t.facet, t.term FROM service_terms t
                      WHERE t.service_id IN (SELECT s.id FROM services s
                         JOIN organizations o ON o.id = s.organization_id
                         JOIN municipalities m ON m.cvegeo = s.cvegeo
                         {WHERE} {WITHIN} {ORDER} {window})"
-                )))
-                .bind(&municipality)
-                .bind(&state)
-                .bind(sector)
-                .bind(filter.include_closed)
-                .bind(filter.organization)
-                .bind(filter.id)
-                .bind(limit)
-                .bind(offset)
-                .bind(south)
-                .bind(north)
-                .bind(west)
-                .bind(east)
+                ))))
                 .fetch_all(pool)
                 .await?;
                 (rows, terms)

@@ -765,10 +765,9 @@ impl Run<'_> {
                 }),
             ));
         query.conditions(&mut sql, "q", keys, driver);
-        sql.push(" LIMIT ")
-            .bind(Bind::Int(i64::try_from(FACET_CAP + 1).unwrap_or(i64::MAX)))
-            .push(
-                ")
+        // The cap is written, not bound: planned once (see `rows` below).
+        sql.push(&format!(" LIMIT {}", FACET_CAP + 1)).push(
+            ")
                 SELECT 'matched', '', COUNT(*) FROM m
                 UNION ALL
                 SELECT 'state', substr(x.cvegeo, 1, 2), COUNT(DISTINCT x.practice_id)
@@ -784,7 +783,7 @@ impl Run<'_> {
                 UNION ALL
                 SELECT 'year', CAST(m.start_year AS TEXT), COUNT(*) FROM m
                     WHERE m.start_year IS NOT NULL GROUP BY m.start_year",
-            );
+        );
         let rows = self.rows(name, &sql).await?;
         let matched = rows
             .iter()
@@ -999,8 +998,11 @@ async fn list(
         }),
     ));
     query.conditions(&mut sql, "q", &keys, driver);
-    sql.push(&format!(" ORDER BY {inner_order} LIMIT "))
-        .bind(Bind::Int(page.limit()))
+    // The page size is written into the SQL, not bound: statements are
+    // planned once (store::db::stable_query_plans), and SQLite walks the sort
+    // index for a page only when the plan knows how few rows it needs. Page
+    // sizes are few, so these strings are few too.
+    sql.push(&format!(" ORDER BY {inner_order} LIMIT {}", page.limit()))
         .push(" OFFSET ")
         .bind(Bind::Int(page.offset()))
         .push(&format!(") page ON page.id = p.id ORDER BY {outer_order}"));

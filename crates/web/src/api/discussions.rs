@@ -4,7 +4,7 @@ use super::{
     ApiError,
     body::json_body,
     error::{ApiResult, ErrorBody},
-    openapi::{PathErrors, WriteErrors},
+    openapi::{EventFilter, EventFilterErrors, PathErrors, WriteErrors},
     schema::{DiscussionList, SynthesisList},
 };
 use crate::{
@@ -138,10 +138,8 @@ async fn event_param(app: &AppState, query: Option<&str>) -> Result<Option<Uuid>
 /// Discussion threads (archived ones left out), newest event first; with
 /// `event`, only that event's.
 #[utoipa::path(get, path = "/api/v1/discussions", tag = "discussions",
-    params(("event" = Option<String>, Query, description = "An event's id or slug", example = "lav-2020-11-10")),
-    responses((status = 200, body = DiscussionList),
-        (status = 400, body = ErrorBody, description = "A parameter is malformed; `parameter` names it"),
-        (status = 404, body = ErrorBody, description = "No event with that id or slug")))]
+    params(EventFilter),
+    responses((status = 200, body = DiscussionList), EventFilterErrors))]
 pub async fn list_discussions(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,
@@ -245,10 +243,8 @@ impl From<Synthesis> for SynthesisJson {
 /// Published syntheses (relatorías), one per guiding question, newest
 /// first; with `event`, only that event's.
 #[utoipa::path(get, path = "/api/v1/syntheses", tag = "discussions",
-    params(("event" = Option<String>, Query, description = "An event's id or slug", example = "lav-2020-11-10")),
-    responses((status = 200, body = SynthesisList),
-        (status = 400, body = ErrorBody, description = "A parameter is malformed; `parameter` names it"),
-        (status = 404, body = ErrorBody, description = "No event with that id or slug")))]
+    params(EventFilter),
+    responses((status = 200, body = SynthesisList), EventFilterErrors))]
 pub async fn list_syntheses(
     State(app): State<AppState>,
     RawQuery(query): RawQuery,

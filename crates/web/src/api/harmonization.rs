@@ -51,23 +51,25 @@ pub struct HarmonizationJson {
 #[utoipa::path(get, path = "/api/v1/harmonization", tag = "legal",
     responses((status = 200, body = HarmonizationJson), (status = 500, body = ErrorBody)))]
 pub async fn harmonization(State(app): State<AppState>) -> ApiResult<HarmonizationJson> {
-    let (principles, rows) = legal_framework::harmonization(&app).await?;
+    let tracker = legal_framework::harmonization(&app).await?;
     Ok(Json(HarmonizationJson {
-        principles: principles
-            .into_iter()
+        principles: tracker
+            .principles
+            .iter()
             .map(|p| PrincipleJson {
-                id: p.id,
+                id: p.id.clone(),
                 text: TextJson {
-                    es: p.text.es,
-                    en: p.text.en,
+                    es: p.text.es.clone(),
+                    en: p.text.en.clone(),
                 },
-                instrument: p.instrument_id,
-                article: p.article,
+                instrument: p.instrument_id.clone(),
+                article: p.article.clone(),
                 verified: p.verified,
             })
             .collect(),
-        states: rows
-            .into_iter()
+        states: tracker
+            .rows
+            .iter()
             .map(|row| StateHarmonizationJson {
                 findings: row
                     .findings
@@ -82,7 +84,7 @@ pub async fn harmonization(State(app): State<AppState>) -> ApiResult<Harmonizati
                     })
                     .collect(),
                 cve_ent: row.key.to_string(),
-                name: row.name,
+                name: row.name.clone(),
                 has_state_law: row.has_law,
                 score: row.score,
             })

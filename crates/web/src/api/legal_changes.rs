@@ -13,8 +13,11 @@ use crate::{
     http::auth::RequestAuth,
     http::ids::{Id, Slug},
 };
-use acoge_domain::legal_change::{
-    ChangeInput, InstrumentContent, InstrumentInput, ProvisionContent, ProvisionInput,
+use acoge_domain::{
+    legal::{LegalInstrument, Provision},
+    legal_change::{
+        ChangeInput, InstrumentContent, InstrumentInput, ProvisionContent, ProvisionInput,
+    },
 };
 use acoge_store::LegalVersion;
 use axum::{Extension, Json, extract::State, http::StatusCode};
@@ -212,10 +215,24 @@ pub struct InstrumentVersions {
     pub versions: Vec<InstrumentVersionJson>,
 }
 
-async fn provision_detail(app: &AppState, id: Uuid) -> Result<ProvisionDetail, ApiError> {
-    let provision = legal_framework::provision(app, id)
+fn no_such_record() -> ApiError {
+    ApiError::not_found("no such instrument or provision")
+}
+
+async fn instrument(app: &AppState, id: &str) -> Result<LegalInstrument, ApiError> {
+    legal_framework::legal_instrument(app, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
+        .ok_or_else(no_such_record)
+}
+
+async fn provision(app: &AppState, id: Uuid) -> Result<Provision, ApiError> {
+    legal_framework::provision(app, id)
+        .await?
+        .ok_or_else(no_such_record)
+}
+
+async fn provision_detail(app: &AppState, id: Uuid) -> Result<ProvisionDetail, ApiError> {
+    let provision = provision(app, id).await?;
     let instruments = legal_framework::legal_instruments(app).await?;
     let versions = legal_framework::provision_versions(app, id).await?;
     Ok(ProvisionDetail {
@@ -225,10 +242,7 @@ async fn provision_detail(app: &AppState, id: Uuid) -> Result<ProvisionDetail, A
 }
 
 async fn instrument_json(app: &AppState, id: &str) -> Result<InstrumentJson, ApiError> {
-    let instrument = legal_framework::legal_instrument(app, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
-    Ok((&instrument).into())
+    Ok((&instrument(app, id).await?).into())
 }
 
 /// One provision with its history: corrections, reforms and verifications.
@@ -295,9 +309,7 @@ pub async fn patch_instrument(
     Id(id): Id<Slug>,
     body: axum::body::Bytes,
 ) -> ApiResult<InstrumentJson> {
-    let current = legal_framework::legal_instrument(&app, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
+    let current = instrument(&app, &id).await?;
     let body: InstrumentPatchBody = json_body(&body)?;
     let mut input = InstrumentContent::of(&current).to_input(&current.id);
     patch!(body => input; level, jurisdiction, name, published, notes, sources, verified);
@@ -366,9 +378,7 @@ pub async fn patch_provision(
     Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> ApiResult<ProvisionDetail> {
-    let current = legal_framework::provision(&app, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such instrument or provision"))?;
+    let current = provision(&app, id).await?;
     let body: ProvisionPatchBody = json_body(&body)?;
     let mut input = ProvisionContent::of(&current).to_input();
     patch!(body => input;

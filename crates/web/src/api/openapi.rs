@@ -135,3 +135,34 @@ impl IntoParams for DeepPaging {
         ]
     }
 }
+
+/// `event`, the filter of the discussion and synthesis lists.
+pub struct EventFilter;
+
+impl IntoParams for EventFilter {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            ParameterBuilder::new()
+                .name("event")
+                .parameter_in(ParameterIn::Query)
+                .description(Some("An event's id or slug"))
+                .required(Required::False)
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .example(Some("lav-2020-11-10".into()))
+                .build(),
+        ]
+    }
+}
+
+/// What `EventFilter` may answer: a malformed query (400), or no such
+/// event (404).
+pub struct EventFilterErrors;
+
+impl IntoResponses for EventFilterErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        error_answers(&[
+            ("400", "A parameter is malformed; `parameter` names it"),
+            ("404", "No event with that id or slug"),
+        ])
+    }
+}

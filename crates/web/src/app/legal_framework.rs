@@ -4,7 +4,10 @@
 //! (authorize, moderators only; validate with the domain's rules against the
 //! current record; store the change as a new version).
 
-use crate::{AppState, app::error::AppError, app::use_case::acting_member};
+use crate::{
+    AppState,
+    app::{error::AppError, places, use_case::acting_member},
+};
 use acoge_domain::{
     Cvegeo, StateKey, Timestamp,
     accounts::{Actor, Capability},
@@ -19,7 +22,8 @@ use acoge_domain::{
     },
     responsibilities::{self, LevelMandate, Matrix, in_force},
 };
-use acoge_store::{Change, LegalVersion, StateOverview, StoreError};
+use acoge_store::{Change, LegalVersion, StoreError};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A store error of a change to the legal framework: a taken instrument id
@@ -223,12 +227,25 @@ impl StateRow {
 }
 
 /// The harmonization tracker: the principles, and one row per state.
-pub async fn harmonization(
-    app: &AppState,
-) -> Result<(Vec<HarmonizationPrinciple>, Vec<StateRow>), StoreError> {
+pub struct Harmonization {
+    pub principles: Vec<HarmonizationPrinciple>,
+    pub rows: Vec<StateRow>,
+}
+
+/// The tracker, computed once per data version (every state's findings
+/// against every principle).
+pub async fn harmonization(app: &AppState) -> Result<Arc<Harmonization>, StoreError> {
+    let version = app.data_version.current().await;
+    app.read_models
+        .harmonization
+        .get_or_load(version, load_harmonization(app))
+        .await
+}
+
+async fn load_harmonization(app: &AppState) -> Result<Harmonization, StoreError> {
     let principles = app.db.harmonization_principles().await?;
     let findings = app.db.harmonization_findings(None).await?;
-    let states: Vec<StateOverview> = app.db.states().await?;
+    let states = places::states(app).await?;
     let rows = states
         .into_iter()
         .map(|s| {
@@ -255,7 +272,7 @@ pub async fn harmonization(
             }
         })
         .collect();
-    Ok((principles, rows))
+    Ok(Harmonization { principles, rows })
 }
 
 /// Every legal instrument.

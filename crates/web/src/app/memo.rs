@@ -65,6 +65,8 @@ pub struct ReadModels {
     /// Every state with its counts (the state list, and the state filter
     /// of the directory, practice and legal pages).
     pub states: Memo<Vec<acoge_store::StateOverview>>,
+    /// The harmonization tracker (its page, map and API).
+    pub harmonization: Memo<super::legal_framework::Harmonization>,
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ pub async fn run(
     request: acoge_search::SearchRequest,
 ) -> Result<acoge_search::SearchResults, SearchError> {
     let index = app.search.clone();
+    // Closed only when the state is dropped, so no request is left waiting.
+    let _slot = app.search_slots.acquire().await;
     match tokio::task::spawn_blocking(move || index.search(&request)).await {
         Ok(result) => result,
         Err(join) => Err(SearchError::Interrupted(join.to_string())),

@@ -23,6 +23,11 @@
 //!   asked for more often, so a flood of one-time query strings cannot push
 //!   out the pages people read. Entries also expire after `MAX_AGE`, for the
 //!   pages that change with the clock (upcoming events).
+//! - **Once.** Visitors who ask for a page while it is being rendered wait
+//!   for that render (one render per page and version, not one per
+//!   visitor): after a write, 64 connections on one page meant 64 renders
+//!   at once, and a burst of searches a gigabyte of memory. If the page is
+//!   not kept (a form, an error), each then renders its own.
 //! - **Said.** `ETag`, `If-None-Match` → 304, `Cache-Control: public,
 //!   max-age=0, must-revalidate` and `Vary: Accept-Encoding` (the language
 //!   middleware adds `Cookie, Accept-Language`), so a reverse proxy may keep
@@ -41,13 +46,15 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 use std::{
+    collections::HashMap,
     io::{Read, Write},
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
     time::Duration,
 };
+use tokio::sync::watch;
 
 /// Longest an entry is served, whatever the version: some pages change with
 /// the clock alone (an event moves from upcoming to past).
@@ -177,6 +184,9 @@ pub struct PageCache {
     /// page misses; without a bound, 64 connections meant 64 brotli
     /// encoders at once (measured: peak memory 424 to 521 MB).
     compressing: tokio::sync::Semaphore,
+    /// Pages being rendered now, each with the channel its waiters hear
+    /// close when the render ends (kept, not kept, or abandoned).
+    rendering: Mutex<HashMap<Key, watch::Receiver<()>>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -188,6 +198,24 @@ pub struct CacheStats {
     pub misses: u64,
     pub entries: u64,
     pub bytes: u64,
+}
+
+/// The one render of a page under way: dropping it (when the render ends
+/// or its request is abandoned) wakes every visitor waiting for it.
+struct RenderTurn {
+    cache: Arc<PageCache>,
+    key: Key,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for RenderTurn {
+    fn drop(&mut self) {
+        self.cache
+            .rendering
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.key);
+    }
 }
 
 impl PageCache {
@@ -202,8 +230,26 @@ impl PageCache {
             compressing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             ),
+            rendering: Mutex::default(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+        })
+    }
+
+    /// The turn to render `key`, or the render under way to wait for.
+    fn render_turn(self: &Arc<Self>, key: &Key) -> Result<RenderTurn, watch::Receiver<()>> {
+        // Poisoning only means a panic between two map operations: the map
+        // is still whole.
+        let mut rendering = self.rendering.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(under_way) = rendering.get(key) {
+            return Err(under_way.clone());
+        }
+        let (done, waiters) = watch::channel(());
+        rendering.insert(key.clone(), waiters);
+        Ok(RenderTurn {
+            cache: Arc::clone(self),
+            key: key.clone(),
+            _done: done,
         })
     }
 
@@ -326,6 +372,18 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
         cache.hits.fetch_add(1, Ordering::Relaxed);
         return answer(&entry, encoding, &conditional, head, "hit");
     }
+    let turn = match cache.render_turn(&key) {
+        Ok(turn) => Some(turn),
+        Err(mut under_way) => {
+            // Ends with the render: the sender is only ever dropped.
+            let _ = under_way.changed().await;
+            if let Some(entry) = cache.entries.get(&key).filter(current) {
+                cache.hits.fetch_add(1, Ordering::Relaxed);
+                return answer(&entry, encoding, &conditional, head, "hit");
+            }
+            None
+        }
+    };
     cache.misses.fetch_add(1, Ordering::Relaxed);
     let (response, analysis) = crate::jobs::analysis::noting_reads(next.run(request)).await;
     if head || !keepable_answer(&response) {
@@ -375,6 +433,7 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
         }
     };
     cache.entries.insert(key, entry.clone());
+    drop(turn);
     answer_with(&entry, encoding, &conditional, false, "miss", Some(bytes))
 }
 

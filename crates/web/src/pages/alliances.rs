@@ -3,7 +3,7 @@
 
 use super::{
     Chrome, Ctx, PageError, Pager,
-    form::{FormData, after_submit, error_keys},
+    form::{Choices, FormData, PLACE_SEPARATORS, after_submit, error_keys, organization_choices},
     render,
 };
 use crate::{
@@ -25,7 +25,7 @@ use acoge_domain::{
     page::{Page, PageRequest},
     practice::Sector,
 };
-use acoge_store::{AllianceRecord, OrganizationFilter};
+use acoge_store::AllianceRecord;
 use askama::Template;
 use axum::{
     extract::State,
@@ -129,11 +129,7 @@ struct FormPage {
     errors: BTreeMap<&'static str, &'static str>,
 }
 
-impl FormPage {
-    fn has(&self, list: &[String], value: &str) -> bool {
-        list.iter().any(|v| v == value)
-    }
-}
+impl Choices for FormPage {}
 
 async fn form_page(
     app: &AppState,
@@ -142,10 +138,7 @@ async fn form_page(
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
     ctx.require(Capability::Contribute)?;
-    let organizations =
-        directory::organizations(app, &OrganizationFilter::default(), PageRequest::first(500))
-            .await?
-            .items;
+    let organizations = organization_choices(app, 500).await?;
     let page = render(&FormPage {
         chrome: ctx.chrome(ctx.tr.t("alliances-new"), "organizations"),
         csrf: ctx.csrf(),
@@ -175,15 +168,6 @@ pub async fn new_form(State(app): State<AppState>, ctx: Ctx) -> Result<Response,
     form_page(&app, &ctx, input, &[]).await
 }
 
-fn list_field(form: &FormData, name: &str) -> Vec<String> {
-    form.get(name)
-        .split([',', ' ', '\n'])
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 pub async fn create(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -193,8 +177,8 @@ pub async fn create(
         name: form.get("name").to_owned(),
         members: form.get_all("members"),
         sectors: form.get_all("sectors"),
-        municipalities: list_field(&form, "municipalities"),
-        states: list_field(&form, "states"),
+        municipalities: form.list("municipalities", PLACE_SEPARATORS),
+        states: form.list("states", PLACE_SEPARATORS),
         kind: form.get("kind").to_owned(),
         started: form.get("started").to_owned(),
         ended: form.get("ended").to_owned(),

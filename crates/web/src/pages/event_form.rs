@@ -3,12 +3,12 @@
 
 use super::{
     Chrome, Ctx, PageError,
-    form::{FormData, after_submit, error_keys},
+    form::{FormData, after_submit, error_keys, organization_choices},
     render,
 };
 use crate::{
     AppState,
-    app::{community, directory, events},
+    app::{community, events},
     http::ids::{EventKey, Id},
 };
 use acoge_domain::{
@@ -16,9 +16,7 @@ use acoge_domain::{
     event::{AgendaItem, Event, EventKind, LinkKind},
     event_edit::{EventInput, TIME_ZONES, TimeInput},
     fields::FieldError,
-    page::PageRequest,
 };
-use acoge_store::OrganizationFilter;
 use askama::Template;
 use axum::{
     extract::State,
@@ -236,13 +234,11 @@ async fn form_page(
     } else {
         "event-edit"
     });
-    let organizations =
-        directory::organizations(app, &OrganizationFilter::default(), PageRequest::first(100))
-            .await?
-            .items
-            .into_iter()
-            .map(|o| (o.id, o.display_name()))
-            .collect();
+    let organizations = organization_choices(app, 100)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.display_name()))
+        .collect();
     let groups = community::working_groups(app)
         .await?
         .into_iter()

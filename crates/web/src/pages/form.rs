@@ -4,14 +4,22 @@
 //! `error_keys`).
 
 use super::PageError;
-use crate::app::error::AppError;
-use acoge_domain::fields::FieldError;
+use crate::{
+    AppState,
+    app::{directory, error::AppError},
+};
+use acoge_domain::{fields::FieldError, organization::Organization, page::PageRequest};
+use acoge_store::OrganizationFilter;
 use axum::{
     body::Bytes,
     extract::{FromRequest, Request},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+
+/// How keys are typed in a list field (municipalities, states): separated by
+/// commas, spaces or new lines.
+pub const PLACE_SEPARATORS: &[char] = &[',', ' ', '\n'];
 
 #[derive(Debug, Default)]
 pub struct FormData(Vec<(String, String)>);
@@ -50,6 +58,26 @@ impl FormData {
     pub fn checked(&self, name: &str) -> bool {
         !self.get(name).is_empty()
     }
+
+    /// The items of a field typed as a list, split at any of `separators`,
+    /// trimmed, empty ones left out.
+    pub fn list(&self, name: &str, separators: &[char]) -> Vec<String> {
+        self.get(name)
+            .split(separators)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// What a form's checkboxes ask of its page: whether `value` is among those
+/// chosen. The templates call `self.has(list, value)` (the `enum_checks`
+/// macro too), so a form page with checkboxes implements this.
+pub trait Choices {
+    fn has(&self, list: &[String], value: &str) -> bool {
+        list.iter().any(|v| v == value)
+    }
 }
 
 /// The problems of a sent form by field, as the Fluent keys of their
@@ -62,6 +90,20 @@ where
         .iter()
         .map(|e| (e.field, e.problem.message_key()))
         .collect()
+}
+
+/// The organizations a form offers to choose from: the first `most`, in
+/// name order.
+pub async fn organization_choices(
+    app: &AppState,
+    most: u32,
+) -> Result<Vec<Organization>, PageError> {
+    let filter = OrganizationFilter::default();
+    Ok(
+        directory::organizations(app, &filter, PageRequest::first(most))
+            .await?
+            .items,
+    )
 }
 
 /// The answer to a sent form once its use case has run: on success, a

@@ -6,18 +6,19 @@ use super::{Chrome, Ctx, PageError, PageResult, render};
 use crate::{
     AppState,
     app::{
-        legal_framework::{self, StateRow},
+        legal_framework::{self, Harmonization, StateRow},
         places,
     },
     render::map,
 };
-use acoge_domain::legal::{HarmonizationPrinciple, HarmonizationValue};
+use acoge_domain::legal::HarmonizationValue;
 use askama::Template;
 use axum::{
     extract::State,
     http::header,
     response::{IntoResponse, Response},
 };
+use std::sync::Arc;
 
 /// Map colour: grey with a law but no findings, blues by score quartile,
 /// near white without a state law.
@@ -36,8 +37,7 @@ fn fill(row: &StateRow) -> &'static str {
 #[template(path = "harmonization.html")]
 struct TrackerPage {
     chrome: Chrome,
-    principles: Vec<HarmonizationPrinciple>,
-    rows: Vec<StateRow>,
+    tracker: Arc<Harmonization>,
 }
 
 impl TrackerPage {
@@ -47,19 +47,18 @@ impl TrackerPage {
 }
 
 pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
-    let (principles, rows) = legal_framework::harmonization(&app).await?;
     render(&TrackerPage {
         chrome: ctx.chrome(ctx.tr.t("harmonization-title"), "harmonization"),
-        principles,
-        rows,
+        tracker: legal_framework::harmonization(&app).await?,
     })
 }
 
 /// The choropleth, as an SVG image of its own (the page carries the same numbers in its table).
 pub async fn map_svg(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    let (_, rows) = legal_framework::harmonization(&app).await?;
+    let tracker = legal_framework::harmonization(&app).await?;
     let boundaries = places::state_boundaries(&app).await?;
-    let regions: Vec<map::Region> = rows
+    let regions: Vec<map::Region> = tracker
+        .rows
         .iter()
         .filter_map(|row| {
             let geometry = boundaries.iter().find(|(k, _)| *k == row.key)?;

@@ -3,7 +3,7 @@
 use super::{
     Chrome, Ctx, FormData, PageError, PageResult,
     account::{Errors, errors_of, new_password_hash},
-    form::error_keys,
+    form::{error_keys, organization_choices},
     render,
 };
 use crate::{
@@ -11,7 +11,6 @@ use crate::{
     app::error::{AppError, Refusal},
     app::{
         accounts::secrets,
-        directory,
         members::{self, IssuedLink},
     },
     http::ids::Id,
@@ -21,7 +20,7 @@ use acoge_domain::{
     organization::Organization,
     page::PageRequest,
 };
-use acoge_store::{InvitationRecord, LinkProblem, OrganizationFilter, StoreError};
+use acoge_store::{InvitationRecord, LinkProblem, StoreError};
 use askama::Template;
 use axum::{
     extract::{Path, State},
@@ -81,13 +80,7 @@ async fn list_page(
             .copied()
             .filter(|r| me.role.may_grant(*r))
             .collect(),
-        organizations: directory::organizations(
-            app,
-            &OrganizationFilter::default(),
-            PageRequest::first(100),
-        )
-        .await?
-        .items,
+        organizations: organization_choices(app, 100).await?,
         invitations: members::invitations(app, PageRequest::first(100))
             .await?
             .items,
@@ -113,15 +106,8 @@ fn untyped() -> Typed {
 }
 
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    list_page(
-        &app,
-        &ctx,
-        untyped(),
-        Errors::new(),
-        Said::default(),
-        StatusCode::OK,
-    )
-    .await
+    let said = Said::default();
+    list_page(&app, &ctx, untyped(), Errors::new(), said, StatusCode::OK).await
 }
 
 /// Withdraws a pending invitation to a role the viewer outranks.
@@ -175,7 +161,7 @@ pub async fn create(
         role: form.get("role").to_owned(),
         organization: form.get("organization").to_owned(),
     };
-    match members::invite(
+    let errors = match members::invite(
         &app,
         ctx.actor(),
         host,
@@ -195,41 +181,16 @@ pub async fn create(
                 issued: Some(link),
                 ..Said::default()
             };
-            list_page(
-                &app,
-                &ctx,
-                cleared,
-                Errors::new(),
-                said,
-                StatusCode::CREATED,
-            )
-            .await
+            let status = StatusCode::CREATED;
+            return list_page(&app, &ctx, cleared, Errors::new(), said, status).await;
         }
-        Err(AppError::Invalid(errors)) => {
-            list_page(
-                &app,
-                &ctx,
-                typed,
-                error_keys(&errors),
-                Said::default(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(AppError::Forbidden) => {
-            let errors = Errors::from([("role", "field-role-not-grantable")]);
-            list_page(
-                &app,
-                &ctx,
-                typed,
-                errors,
-                Said::default(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        Err(AppError::Invalid(errors)) => error_keys(&errors),
+        Err(AppError::Forbidden) => Errors::from([("role", "field-role-not-grantable")]),
+        Err(e) => return Err(e.into()),
+    };
+    // Refused: the list again with what was typed and why.
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    list_page(&app, &ctx, typed, errors, Said::default(), status).await
 }
 
 #[derive(Template)]
@@ -288,14 +249,25 @@ fn status_of(problem: Option<LinkProblem>) -> StatusCode {
     }
 }
 
+/// The page for the link as it is: the form (200), or why it cannot be used
+/// (404, 410).
+fn link_page(
+    ctx: &Ctx,
+    token: String,
+    problem: Option<LinkProblem>,
+    display_name: String,
+) -> Result<Response, PageError> {
+    let page = accept_page(ctx, token, problem, display_name, Errors::new())?;
+    Ok((status_of(problem), page).into_response())
+}
+
 pub async fn accept_form(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
     let problem = link_state(&app, &token).await?;
-    let page = accept_page(&ctx, token, problem, String::new(), Errors::new())?;
-    Ok((status_of(problem), page).into_response())
+    link_page(&ctx, token, problem, String::new())
 }
 
 pub async fn accept(
@@ -315,15 +287,9 @@ pub async fn accept(
         )?;
         Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
+    let unusable = |problem| link_page(&ctx, token.clone(), Some(problem), typed_name.clone());
     if let Some(problem) = link_state(&app, &token).await? {
-        let page = accept_page(
-            &ctx,
-            token.clone(),
-            Some(problem),
-            typed_name.clone(),
-            Errors::new(),
-        )?;
-        return Ok((status_of(Some(problem)), page).into_response());
+        return unusable(problem);
     }
     let name = match short_text("display_name", &typed_name, 120) {
         Ok(name) => name,
@@ -335,16 +301,7 @@ pub async fn accept(
     };
     match members::accept_invitation(&app, &secrets::hash_secret(&token), &name, &hash).await {
         Ok(Ok(_)) => Ok(Redirect::to("/entrar?aviso=bienvenida").into_response()),
-        Ok(Err(problem)) => {
-            let page = accept_page(
-                &ctx,
-                token.clone(),
-                Some(problem),
-                typed_name.clone(),
-                Errors::new(),
-            )?;
-            Ok((status_of(Some(problem)), page).into_response())
-        }
+        Ok(Err(problem)) => unusable(problem),
         Err(StoreError::Conflict { .. }) => refuse(FieldError {
             field: "display_name",
             problem: FieldProblem::EmailTaken,

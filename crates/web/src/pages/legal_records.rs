@@ -3,7 +3,7 @@
 
 use super::{
     Chrome, Ctx, PageError, PageResult,
-    form::{FormData, after_submit, error_keys},
+    form::{Choices, FormData, after_submit, error_keys},
     render,
 };
 use crate::{
@@ -237,11 +237,20 @@ pub async fn verify_instrument(
     ctx: Ctx,
     Id(id): Id<Slug>,
 ) -> Result<Response, PageError> {
-    match legal_framework::verify_instrument(&app, ctx.actor(), &id).await {
+    back_after_verifying(
+        legal_framework::verify_instrument(&app, ctx.actor(), &id).await,
+        format!("/marco-legal/instrumentos/{id}"),
+    )
+}
+
+/// Back to the record's page once verified.
+fn back_after_verifying<T>(
+    verified: Result<T, AppError>,
+    record_page: String,
+) -> Result<Response, PageError> {
+    match verified {
         // Already verified: nothing to do, the page shows it.
-        Ok(_) | Err(AppError::Invalid(_)) => {
-            Ok(Redirect::to(&format!("/marco-legal/instrumentos/{id}")).into_response())
-        }
+        Ok(_) | Err(AppError::Invalid(_)) => Ok(Redirect::to(&record_page).into_response()),
         Err(e) => Err(e.into()),
     }
 }
@@ -264,11 +273,7 @@ struct ProvisionForm {
     errors: BTreeMap<&'static str, &'static str>,
 }
 
-impl ProvisionForm {
-    fn has(&self, list: &[String], value: &str) -> bool {
-        list.iter().any(|v| v == value)
-    }
-}
+impl Choices for ProvisionForm {}
 
 struct ProvisionFormState {
     action: String,
@@ -415,10 +420,8 @@ pub async fn verify_provision(
     ctx: Ctx,
     Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    match legal_framework::verify_provision(&app, ctx.actor(), id).await {
-        Ok(_) | Err(AppError::Invalid(_)) => {
-            Ok(Redirect::to(&format!("/marco-legal/disposiciones/{id}")).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+    back_after_verifying(
+        legal_framework::verify_provision(&app, ctx.actor(), id).await,
+        format!("/marco-legal/disposiciones/{id}"),
+    )
 }

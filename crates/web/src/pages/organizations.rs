@@ -1,9 +1,12 @@
 //! The directory of organizations.
 
-use super::{Chrome, Ctx, PageError, PageResult, Pager, render};
+use super::{
+    Chrome, Ctx, PageError, PageResult, Pager,
+    form::{Choices, FormData, PLACE_SEPARATORS, after_submit, error_keys},
+    render,
+};
 use crate::{
     AppState,
-    app::error::AppError,
     app::{directory, events, places, practices},
     http::ids::Id,
     http::params::Params,
@@ -12,6 +15,7 @@ use acoge_domain::{
     StateKey,
     accounts::{Capability, authorize},
     directory::{DirectoryEntry, DirectoryInput, Territory},
+    fields::FieldError,
     organization::Organization,
     practice::Sector,
 };
@@ -19,7 +23,11 @@ use acoge_store::{
     AllianceRecord, EventSummary, OrganizationFilter, ServiceFilter, ServiceRecord, StateOverview,
 };
 use askama::Template;
-use axum::extract::State;
+use axum::{
+    extract::State,
+    response::{IntoResponse, Redirect, Response},
+};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Alliances an organization's page names (the others are counted).
@@ -213,25 +221,19 @@ struct EditPage {
     input: DirectoryInput,
     municipalities_text: String,
     states_text: String,
-    sectors: &'static [acoge_domain::practice::Sector],
-    errors: std::collections::BTreeMap<&'static str, &'static str>,
+    sectors: &'static [Sector],
+    errors: BTreeMap<&'static str, &'static str>,
 }
 
-impl EditPage {
-    fn has(&self, list: &[String], value: &str) -> bool {
-        list.iter().any(|v| v == value)
-    }
-}
+impl Choices for EditPage {}
 
 async fn edit_page(
     app: &AppState,
     ctx: &Ctx,
     id: Uuid,
     input: Option<DirectoryInput>,
-    errors: &[acoge_domain::fields::FieldError],
-    status: axum::http::StatusCode,
-) -> Result<axum::response::Response, PageError> {
-    use axum::response::IntoResponse;
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
     let member = ctx.require(Capability::Contribute)?;
     let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
     if !moderator && member.organization_id != Some(id) {
@@ -276,62 +278,47 @@ async fn edit_page(
         municipalities_text: input.municipalities.join(", "),
         states_text: input.states.join(", "),
         input,
-        sectors: acoge_domain::practice::Sector::ALL,
-        errors: errors
-            .iter()
-            .map(|e| (e.field, e.problem.message_key()))
-            .collect(),
+        sectors: Sector::ALL,
+        errors: error_keys(errors),
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 pub async fn edit_form(
     State(app): State<AppState>,
     ctx: Ctx,
     Id(id): Id<Uuid>,
-) -> Result<axum::response::Response, PageError> {
-    edit_page(&app, &ctx, id, None, &[], axum::http::StatusCode::OK).await
+) -> Result<Response, PageError> {
+    edit_page(&app, &ctx, id, None, &[]).await
 }
 
 pub async fn edit(
     State(app): State<AppState>,
     ctx: Ctx,
     Id(id): Id<Uuid>,
-    form: super::form::FormData,
-) -> Result<axum::response::Response, PageError> {
-    use axum::response::{IntoResponse, Redirect};
-    let list = |name: &str| -> Vec<String> {
-        form.get(name)
-            .split([',', ' ', '\n'])
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
+    form: FormData,
+) -> Result<Response, PageError> {
     let input = DirectoryInput {
         sectors: form.get_all("sectors"),
-        municipalities: list("municipalities"),
-        states: list("states"),
+        municipalities: form.list("municipalities", PLACE_SEPARATORS),
+        states: form.list("states", PLACE_SEPARATORS),
         website: form.get("website").to_owned(),
         contact: form.get("contact").to_owned(),
         founded: form.get("founded").to_owned(),
     };
-    match crate::app::directory::edit_entry(&app, ctx.actor(), id, &input).await {
-        Ok(()) => Ok(Redirect::to(&format!("/organizaciones/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            edit_page(&app, &ctx, id, Some(input), &errors, status).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        directory::edit_entry(&app, ctx.actor(), id, &input).await,
+        |()| format!("/organizaciones/{id}"),
+        async |errors| edit_page(&app, &ctx, id, Some(input), errors).await,
+    )
+    .await
 }
 
 pub async fn verify(
     State(app): State<AppState>,
     ctx: Ctx,
     Id(id): Id<Uuid>,
-) -> Result<axum::response::Response, PageError> {
-    use axum::response::{IntoResponse, Redirect};
-    crate::app::directory::verify_entry(&app, ctx.actor(), id).await?;
+) -> Result<Response, PageError> {
+    directory::verify_entry(&app, ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/organizaciones/{id}")).into_response())
 }

@@ -2,7 +2,11 @@
 //! off, keeps what was typed, errors per field), review, history, "my
 //! practices", notifications and the published criteria.
 
-use super::{Chrome, Ctx, FormData, PageError, PageResult, Pager, render};
+use super::{
+    Chrome, Ctx, FormData, PageError, PageResult, Pager,
+    form::{Choices, after_submit, error_keys, organization_choices},
+    render,
+};
 use crate::{
     AppState,
     app::error::AppError,
@@ -18,7 +22,6 @@ use acoge_domain::{
     fields::FieldError,
     legal::Provision,
     organization::Organization,
-    page::PageRequest,
     practice::{
         Criterion, ImplementationStatus, Partner, Population, PracticeInput, PracticeState,
         PracticeStatus, ReviewDecision, Section, Sector, authorize_edit, authorize_review,
@@ -27,8 +30,7 @@ use acoge_domain::{
     taxonomy::{GovernmentLevel, Right},
 };
 use acoge_store::{
-    Facets, NotificationRecord, OrganizationFilter, PracticeRecord, ReplyRecord, ReviewRecord,
-    VersionRecord,
+    Facets, NotificationRecord, PracticeRecord, ReplyRecord, ReviewRecord, VersionRecord,
 };
 use askama::Template;
 use axum::{
@@ -450,7 +452,6 @@ async fn show_page(
     ctx: &Ctx,
     id: Uuid,
     reply_error: Option<&'static str>,
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let record = practices::visible(app, ctx.actor(), id).await?;
     let state = state_of(&record);
@@ -520,7 +521,7 @@ async fn show_page(
         reply_error,
         record,
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 pub async fn show(
@@ -528,7 +529,7 @@ pub async fn show(
     ctx: Ctx,
     Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    show_page(&app, &ctx, id, None, StatusCode::OK).await
+    show_page(&app, &ctx, id, None).await
 }
 
 #[derive(Template)]
@@ -553,11 +554,9 @@ struct FormPage {
     evidence_text: String,
 }
 
-impl FormPage {
-    fn has(&self, list: &[String], value: &str) -> bool {
-        list.iter().any(|v| v == value)
-    }
+impl Choices for FormPage {}
 
+impl FormPage {
     fn section(&self, key: &str) -> &str {
         self.input.sections.get(key).map_or("", String::as_str)
     }
@@ -569,7 +568,6 @@ async fn form_page(
     action: String,
     input: PracticeInput,
     errors: &[FieldError],
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let provisions = provisions_named(app).await?;
     let title = ctx.tr.t(if action.ends_with("nueva") {
@@ -581,17 +579,8 @@ async fn form_page(
         chrome: ctx.chrome(title, "practices"),
         csrf: ctx.csrf(),
         action,
-        errors: errors
-            .iter()
-            .map(|e| (e.field, e.problem.message_key()))
-            .collect(),
-        organizations: directory::organizations(
-            app,
-            &OrganizationFilter::default(),
-            PageRequest::first(100),
-        )
-        .await?
-        .items,
+        errors: error_keys(errors),
+        organizations: organization_choices(app, 100).await?,
         provisions,
         sections: Section::ALL,
         levels: GovernmentLevel::ALL,
@@ -607,7 +596,7 @@ async fn form_page(
         evidence_text: input.evidence.join("\n"),
         input,
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 fn input_from(form: &FormData) -> PracticeInput {
@@ -631,13 +620,7 @@ fn input_from(form: &FormData) -> PracticeInput {
             })
             .filter(|(_, v)| !v.trim().is_empty())
             .collect(),
-        municipalities: form
-            .get("municipalities")
-            .split([',', ' ', '\n', ';'])
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        municipalities: form.list("municipalities", &[',', ' ', '\n', ';']),
         lead_organization: form.get("lead_organization").to_owned(),
         partners: form.get_all("partners"),
         proposed_partners: lines("proposed_partners"),
@@ -668,15 +651,7 @@ pub async fn new_form(State(app): State<AppState>, ctx: Ctx) -> Result<Response,
             .unwrap_or_default(),
         ..PracticeInput::default()
     };
-    form_page(
-        &app,
-        &ctx,
-        "/practicas/nueva".into(),
-        input,
-        &[],
-        StatusCode::OK,
-    )
-    .await
+    form_page(&app, &ctx, "/practicas/nueva".into(), input, &[]).await
 }
 
 pub async fn create(
@@ -685,21 +660,12 @@ pub async fn create(
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = input_from(&form);
-    match practices::create(&app, ctx.actor(), &input).await {
-        Ok(id) => Ok(Redirect::to(&format!("/practicas/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            form_page(
-                &app,
-                &ctx,
-                "/practicas/nueva".into(),
-                input,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        practices::create(&app, ctx.actor(), &input).await,
+        |id| format!("/practicas/{id}"),
+        async |errors| form_page(&app, &ctx, "/practicas/nueva".into(), input, errors).await,
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -712,15 +678,8 @@ pub async fn edit_form(
     if authorize_edit(ctx.actor(), &state_of(&record)).is_err() {
         return Err(PageError::forbidden());
     }
-    form_page(
-        &app,
-        &ctx,
-        format!("/practicas/{id}/editar"),
-        record.content.to_input(),
-        &[],
-        StatusCode::OK,
-    )
-    .await
+    let action = format!("/practicas/{id}/editar");
+    form_page(&app, &ctx, action, record.content.to_input(), &[]).await
 }
 
 pub async fn edit(
@@ -730,21 +689,15 @@ pub async fn edit(
     form: FormData,
 ) -> Result<Response, PageError> {
     let input = input_from(&form);
-    match practices::edit(&app, ctx.actor(), id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/practicas/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            form_page(
-                &app,
-                &ctx,
-                format!("/practicas/{id}/editar"),
-                input,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_submit(
+        practices::edit(&app, ctx.actor(), id, &input).await,
+        |_| format!("/practicas/{id}"),
+        async |errors| {
+            let action = format!("/practicas/{id}/editar");
+            form_page(&app, &ctx, action, input, errors).await
+        },
+    )
+    .await
 }
 
 pub async fn submit(
@@ -762,14 +715,15 @@ pub async fn reply(
     Id(id): Id<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    match practices::reply(&app, ctx.actor(), id, form.get("reply")).await {
-        Ok(()) => Ok(Redirect::to(&format!("/practicas/{id}#respuestas")).into_response()),
-        Err(AppError::Invalid(errors)) => {
+    after_submit(
+        practices::reply(&app, ctx.actor(), id, form.get("reply")).await,
+        |()| format!("/practicas/{id}#respuestas"),
+        async |errors| {
             let key = errors.first().map(|e| e.problem.message_key());
-            show_page(&app, &ctx, id, key, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(e) => Err(e.into()),
-    }
+            show_page(&app, &ctx, id, key).await
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -799,7 +753,6 @@ async fn review_page(
     id: Uuid,
     form: Option<&FormData>,
     errors: &[FieldError],
-    status: StatusCode,
 ) -> Result<Response, PageError> {
     let record = practices::visible(app, ctx.actor(), id).await?;
     let member = ctx.require(Capability::Review)?;
@@ -821,12 +774,9 @@ async fn review_page(
         comment: form
             .map(|f| f.get("comment").to_owned())
             .unwrap_or_default(),
-        errors: errors
-            .iter()
-            .map(|e| (e.field, e.problem.message_key()))
-            .collect(),
+        errors: error_keys(errors),
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 pub async fn review_form(
@@ -834,7 +784,7 @@ pub async fn review_form(
     ctx: Ctx,
     Id(id): Id<Uuid>,
 ) -> Result<Response, PageError> {
-    review_page(&app, &ctx, id, None, &[], StatusCode::OK).await
+    review_page(&app, &ctx, id, None, &[]).await
 }
 
 pub async fn review(
@@ -849,30 +799,14 @@ pub async fn review(
         .map(|c| (c.slug().to_owned(), checked.iter().any(|v| v == c.slug())))
         .collect();
     let decision = ReviewDecision::parse(form.get("decision")).ok();
-    match practices::review(
-        &app,
-        ctx.actor(),
-        id,
-        decision,
-        &checklist,
-        form.get("comment"),
+    let comment = form.get("comment");
+    let result = practices::review(&app, ctx.actor(), id, decision, &checklist, comment).await;
+    after_submit(
+        result,
+        |_| format!("/practicas/{id}"),
+        async |errors| review_page(&app, &ctx, id, Some(&form), errors).await,
     )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/practicas/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            review_page(
-                &app,
-                &ctx,
-                id,
-                Some(&form),
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// One field's change between two versions.

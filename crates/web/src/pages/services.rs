@@ -2,12 +2,14 @@
 //! near it, written for a basic phone on slow data.
 
 use super::{
-    Chrome, Ctx, PageError, PageResult, Pager, geo::municipality_and_state,
-    practices::past_last_page, render,
+    Chrome, Ctx, PageError, PageResult, Pager,
+    form::{Choices, after_submit, error_keys},
+    geo::municipality_and_state,
+    practices::past_last_page,
+    render,
 };
 use crate::{
     AppState,
-    app::error::AppError,
     app::{directory, places},
     http::ids::Id,
     http::params::{Params, existing_page},
@@ -217,11 +219,7 @@ struct FormPage {
     errors: std::collections::BTreeMap<&'static str, &'static str>,
 }
 
-impl FormPage {
-    fn has(&self, list: &[String], value: &str) -> bool {
-        list.iter().any(|v| v == value)
-    }
-}
+impl Choices for FormPage {}
 
 async fn form_page(
     app: &AppState,
@@ -229,10 +227,8 @@ async fn form_page(
     action: String,
     input: acoge_domain::service::ServiceInput,
     errors: &[acoge_domain::fields::FieldError],
-    status: axum::http::StatusCode,
 ) -> Result<axum::response::Response, super::PageError> {
     use acoge_domain::accounts::{Capability, authorize};
-    use axum::response::IntoResponse;
     let member = ctx.require(Capability::Contribute)?;
     let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
     let org_id =
@@ -260,12 +256,9 @@ async fn form_page(
         populations: acoge_domain::practice::Population::ALL,
         costs: acoge_domain::service::ServiceCost::ALL,
         moderator,
-        errors: errors
-            .iter()
-            .map(|e| (e.field, e.problem.message_key()))
-            .collect(),
+        errors: error_keys(errors),
     })?;
-    Ok((status, page).into_response())
+    Ok(page.into_response())
 }
 
 fn service_input(
@@ -279,13 +272,7 @@ fn service_input(
         sectors: form.get_all("sectors"),
         populations: form.get_all("populations"),
         eligibility: form.get("eligibility").to_owned(),
-        languages: form
-            .get("languages")
-            .split([',', ' '])
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        languages: form.list("languages", &[',', ' ']),
         cost: form.get("cost").to_owned(),
         hours: form.get("hours").to_owned(),
         how_to_access: form.get("how_to_access").to_owned(),
@@ -312,7 +299,7 @@ pub async fn new_form(
         ..Default::default()
     };
     let action = format!("/organizaciones/{id}/servicios/nuevo");
-    form_page(&app, &ctx, action, input, &[], axum::http::StatusCode::OK).await
+    form_page(&app, &ctx, action, input, &[]).await
 }
 
 pub async fn create(
@@ -338,17 +325,13 @@ async fn save(
     input: acoge_domain::service::ServiceInput,
     action: String,
 ) -> Result<axum::response::Response, super::PageError> {
-    use axum::response::{IntoResponse, Redirect};
-    match crate::app::directory::save_service(app, ctx.actor(), existing, &input).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/organizaciones/{}", input.organization_id)).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
-            let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            form_page(app, ctx, action, input, &errors, status).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let organization_page = format!("/organizaciones/{}", input.organization_id);
+    after_submit(
+        directory::save_service(app, ctx.actor(), existing, &input).await,
+        |_| organization_page,
+        async |errors| form_page(app, ctx, action, input, errors).await,
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -401,7 +384,7 @@ pub async fn edit_form(
         verified: service.provenance.verified,
     };
     let action = format!("/servicios/{id}/editar");
-    form_page(&app, &ctx, action, input, &[], axum::http::StatusCode::OK).await
+    form_page(&app, &ctx, action, input, &[]).await
 }
 
 pub async fn edit(

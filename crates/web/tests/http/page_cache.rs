@@ -447,3 +447,23 @@ async fn search_answers_while_the_index_is_built_after_the_server_listens() {
         assert_eq!(app.get("/healthz", &[]).await.body, "ok\n");
     }
 }
+
+#[tokio::test]
+async fn visitors_asking_for_a_page_being_rendered_wait_for_that_one_render() {
+    for backend in test_backends() {
+        let app = spawn_app(backend).await;
+        let client = reqwest::Client::new();
+        let mut visitors = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let (client, url) = (client.clone(), app.url("/practicas"));
+            visitors.spawn(async move {
+                let response = client.get(url).send().await.unwrap();
+                assert_eq!(response.status(), 200);
+                x_cache(response.headers()).to_owned()
+            });
+        }
+        let answers = visitors.join_all().await;
+        let renders = answers.iter().filter(|a| *a == "miss").count();
+        assert_eq!(renders, 1, "{backend:?}: {answers:?}");
+    }
+}
