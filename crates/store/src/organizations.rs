@@ -69,7 +69,7 @@ pub(crate) async fn upsert_organization(
     }))
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct OrganizationFilter {
     pub state: Option<StateKey>,
     pub municipality: Option<Cvegeo>,

@@ -66,7 +66,7 @@ pub enum Visibility {
     All,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PracticeFilter {
     pub text: Option<String>,
     pub state: Option<StateKey>,
@@ -85,7 +85,7 @@ pub struct PracticeFilter {
     pub organization: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum PracticeSort {
     #[default]
     Recent,
@@ -422,6 +422,27 @@ pub(crate) fn start_year(content: &PracticeContent) -> Option<i32> {
 }
 
 impl Db {
+    /// Whether a member, or their organization, has practices only they may
+    /// see yet (drafts, submissions, practices in review or sent back): a
+    /// member without any sees the very lists a visitor sees.
+    pub async fn has_unpublished_practices(
+        &self,
+        member: Uuid,
+        organization: Option<Uuid>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT EXISTS (SELECT 1 FROM practices
+                 WHERE created_by = $1 AND status <> 'publicada')
+             OR EXISTS (SELECT 1 FROM practices
+                 WHERE author_organization = $2 AND status <> 'publicada')";
+        Ok(dispatch!(self, |pool| {
+            sqlx::query_scalar(SQL)
+                .bind(member)
+                .bind(organization)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
     /// Stores a new practice (version 1) and returns its id.
     pub async fn create_practice(&self, new: &NewPractice<'_>) -> Result<Uuid, StoreError> {
         let id = Uuid::now_v7();

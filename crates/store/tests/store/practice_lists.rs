@@ -5,13 +5,14 @@
 use super::{imported, on_each_backend};
 use acoge_domain::{
     Cvegeo, StateKey,
+    accounts::{Email, Role},
     page::PageRequest,
     practice::{PracticeContent, PracticeInput, PracticeStatus, ReviewDecision, Sector},
     taxonomy::Right,
 };
 use acoge_store::{
-    Backend, Db, NewPractice, NewReview, OrganizationFilter, PracticeFilter, PracticeSort,
-    Visibility,
+    Backend, Db, NewMember, NewPractice, NewReview, OrganizationFilter, PracticeFilter,
+    PracticeSort, Visibility,
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -626,4 +627,75 @@ async fn list_timings() {
         figures.published_practices,
         figures.organizations
     );
+}
+
+#[tokio::test]
+async fn a_member_has_unpublished_practices_only_while_one_of_theirs_or_their_organizations_waits()
+{
+    on_each_backend(|db, backend| async move {
+        imported(&db).await;
+        let lead = lead(&db).await;
+        let member = db
+            .create_member(
+                &NewMember {
+                    email: &Email::parse("email", "autora@example.org").unwrap(),
+                    display_name: "Autora",
+                    organization_id: None,
+                    role: Role::Member,
+                    password_hash: "hash",
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let stranger = Uuid::now_v7();
+        let pending = |member, organization| {
+            let db = db.clone();
+            async move {
+                db.has_unpublished_practices(member, organization)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(
+            !pending(member, Some(lead)).await,
+            "{backend:?}: nothing yet"
+        );
+        let create = |status, created_by, author_organization, i| {
+            let db = db.clone();
+            async move {
+                db.create_practice(&NewPractice {
+                    content: &content(i, lead),
+                    status,
+                    slug: None,
+                    created_by,
+                    author_organization,
+                    is_example: false,
+                })
+                .await
+                .unwrap()
+            }
+        };
+        create(PracticeStatus::Published, Some(member), Some(lead), 1).await;
+        assert!(
+            !pending(member, Some(lead)).await,
+            "{backend:?}: published only"
+        );
+        create(PracticeStatus::Draft, None, Some(lead), 2).await;
+        assert!(
+            pending(member, Some(lead)).await,
+            "{backend:?}: the organization's draft"
+        );
+        assert!(
+            !pending(member, None).await,
+            "{backend:?}: not the member's own"
+        );
+        create(PracticeStatus::Submitted, Some(member), None, 3).await;
+        assert!(
+            pending(member, None).await,
+            "{backend:?}: the member's own submission"
+        );
+        assert!(!pending(stranger, None).await, "{backend:?}: nobody else's");
+    })
+    .await;
 }

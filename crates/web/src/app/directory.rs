@@ -81,6 +81,25 @@ pub async fn alliances_page(
     analysis: &Analysis,
     page: PageRequest,
 ) -> Result<Page<AllianceRecord>, StoreError> {
+    // The order is the analysis's, the records the store's as of now.
+    let version = app.data_version.current().await;
+    let kept = app
+        .read_models
+        .alliances
+        .get_or_load(
+            (page, analysis.position),
+            version,
+            load_alliances_page(app, analysis, page),
+        )
+        .await?;
+    Ok(Page::clone(&kept))
+}
+
+async fn load_alliances_page(
+    app: &AppState,
+    analysis: &Analysis,
+    page: PageRequest,
+) -> Result<Page<AllianceRecord>, StoreError> {
     let listed = analysis.alliances();
     let skip = usize::try_from(page.offset()).unwrap_or(usize::MAX);
     let take = usize::try_from(page.limit()).unwrap_or(0);
@@ -310,7 +329,17 @@ pub async fn organizations(
     filter: &OrganizationFilter,
     page: PageRequest,
 ) -> Result<Page<Organization>, StoreError> {
-    app.db.organizations(filter, page).await
+    let version = app.data_version.current().await;
+    let listed = app
+        .read_models
+        .organizations
+        .get_or_load(
+            (filter.clone(), page),
+            version,
+            app.db.organizations(filter, page),
+        )
+        .await?;
+    Ok(Page::clone(&listed))
 }
 
 /// One organization.

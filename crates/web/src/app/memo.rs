@@ -2,8 +2,16 @@
 //! the first request that needs them after a write, while the others that
 //! arrive meanwhile wait for that one computation instead of repeating it.
 
+use acoge_domain::{
+    organization::Organization,
+    page::{Page, PageRequest},
+};
+use acoge_store::{
+    AllianceRecord, Facets, OrganizationFilter, PracticeFilter, PracticeRecord, PracticeSort,
+};
 use std::{
     future::Future,
+    hash::Hash,
     sync::{Arc, Mutex},
 };
 use tokio::sync::OnceCell;
@@ -58,15 +66,73 @@ impl<V> Memo<V> {
     }
 }
 
+/// One memo per key (a filter and page, say), for at most `capacity` keys:
+/// the keys read least often give way (moka's TinyLFU), so a flood of
+/// one-time keys cannot push out the ones read all the time.
+pub struct KeyedMemo<K, V> {
+    memos: moka::sync::Cache<K, Arc<Memo<V>>>,
+}
+
+impl<K, V> KeyedMemo<K, V>
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    V: Send + Sync + 'static,
+{
+    pub fn new(capacity: u64) -> Self {
+        Self {
+            memos: moka::sync::Cache::new(capacity),
+        }
+    }
+
+    /// The value of `key` at `version`, loaded by `load` once for both.
+    pub async fn get_or_load<E>(
+        &self,
+        key: K,
+        version: i64,
+        load: impl Future<Output = Result<V, E>>,
+    ) -> Result<Arc<V>, E> {
+        let memo = self.memos.get_with(key, Arc::default);
+        memo.get_or_load(version, load).await
+    }
+}
+
+/// Keys of the practice lists kept: filter, order and page.
+type PracticeListKey = (PracticeFilter, PracticeSort, PageRequest);
+
 /// The memos of the application, one per read model worth sharing: each is
-/// read by many page types and costs a pass over a large table.
-#[derive(Default)]
+/// read by many page types, by visitors and members alike, and costs a
+/// pass over a large table or several queries.
 pub struct ReadModels {
     /// Every state with its counts (the state list, and the state filter
     /// of the directory, practice and legal pages).
     pub states: Memo<Vec<acoge_store::StateOverview>>,
     /// The harmonization tracker (its page, map and API).
     pub harmonization: Memo<super::legal_framework::Harmonization>,
+    /// Pages of published practices (lists, place pages, the API).
+    pub practices: KeyedMemo<PracticeListKey, Page<PracticeRecord>>,
+    /// The same with their facet counts (the list page).
+    pub practices_with_facets: KeyedMemo<PracticeListKey, (Page<PracticeRecord>, Facets)>,
+    /// Pages of the directory's organizations.
+    pub organizations: KeyedMemo<(OrganizationFilter, PageRequest), Page<Organization>>,
+    /// Pages of the alliance list, by page and the analysis's position.
+    pub alliances: KeyedMemo<(PageRequest, i64), Page<AllianceRecord>>,
+}
+
+/// Keys kept per kind of list: a list page holds up to 20 practices of a
+/// few kilobytes each, so 128 of them stay within a few megabytes.
+const LISTS_KEPT: u64 = 128;
+
+impl Default for ReadModels {
+    fn default() -> Self {
+        Self {
+            states: Memo::default(),
+            harmonization: Memo::default(),
+            practices: KeyedMemo::new(LISTS_KEPT),
+            practices_with_facets: KeyedMemo::new(LISTS_KEPT),
+            organizations: KeyedMemo::new(LISTS_KEPT),
+            alliances: KeyedMemo::new(LISTS_KEPT),
+        }
+    }
 }
 
 #[cfg(test)]
