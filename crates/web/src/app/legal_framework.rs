@@ -290,7 +290,13 @@ pub async fn legal_instrument(
 
 /// Provisions with their rights and levels, in instrument and article order.
 pub async fn provisions(app: &AppState) -> Result<Vec<Provision>, StoreError> {
-    app.db.provisions().await
+    let version = app.data_version.current().await;
+    let provisions = app
+        .read_models
+        .provisions
+        .get_or_load(version, app.db.provisions())
+        .await?;
+    Ok(Vec::clone(&provisions))
 }
 
 /// One provision.

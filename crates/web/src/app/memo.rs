@@ -108,6 +108,9 @@ pub struct ReadModels {
     pub states: Memo<Vec<acoge_store::StateOverview>>,
     /// The harmonization tracker (its page, map and API).
     pub harmonization: Memo<super::legal_framework::Harmonization>,
+    /// Every legal provision with its rights and levels (the legal pages,
+    /// the responsibilities matrix, each practice's legal basis).
+    pub provisions: Memo<Vec<acoge_domain::legal::Provision>>,
     /// Pages of published practices (lists, place pages, the API).
     pub practices: KeyedMemo<PracticeListKey, Page<PracticeRecord>>,
     /// The same with their facet counts (the list page).
@@ -127,6 +130,7 @@ impl Default for ReadModels {
         Self {
             states: Memo::default(),
             harmonization: Memo::default(),
+            provisions: Memo::default(),
             practices: KeyedMemo::new(LISTS_KEPT),
             practices_with_facets: KeyedMemo::new(LISTS_KEPT),
             organizations: KeyedMemo::new(LISTS_KEPT),

@@ -10,7 +10,7 @@
 //! `current` reads the head again whenever that count moved since the last
 //! read. The follower is then only needed for other instances' commits.
 
-use acoge_store::Db;
+use acoge_store::{ChangeWatch, Db};
 use std::{
     sync::{
         Arc,
@@ -85,29 +85,14 @@ pub async fn start(
 }
 
 async fn follow(version: Arc<DataVersion>, mut stopped: watch::Receiver<()>) {
-    let mut feed = None;
+    let mut changes = ChangeWatch::default();
     loop {
-        if feed.is_none() {
-            // Subscribed before the head is read, so a commit in between
-            // still wakes the next wait.
-            match version.db.change_feed().await {
-                Ok(f) => feed = Some(f),
-                Err(error) => {
-                    tracing::warn!(%error, "data version: no change notifications; polling")
-                }
-            }
-        }
+        // Subscribed before the head is read, so a commit in between still
+        // wakes the next wait.
+        changes.subscribe(&version.db, "data version").await;
         version.refresh().await;
-        let wait = async {
-            match feed.as_mut() {
-                Some(feed) => {
-                    feed.wait(POLL_INTERVAL).await;
-                }
-                None => tokio::time::sleep(POLL_INTERVAL).await,
-            }
-        };
         tokio::select! {
-            () = wait => {}
+            () = changes.wait(POLL_INTERVAL) => {}
             _ = stopped.changed() => return,
         }
     }
