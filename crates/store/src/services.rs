@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 const TABLE: &str = "services";
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ServiceFilter {
     pub municipality: Option<Cvegeo>,
     pub state: Option<StateKey>,

@@ -377,7 +377,17 @@ pub async fn services_page(
     filter: &ServiceFilter,
     page: PageRequest,
 ) -> Result<Page<ServiceRecord>, StoreError> {
-    app.db.services_page(filter, page).await
+    let version = app.data_version.current().await;
+    let listed = app
+        .read_models
+        .services
+        .get_or_load(
+            (filter.clone(), page),
+            version,
+            app.db.services_page(filter, page),
+        )
+        .await?;
+    Ok(Page::clone(&listed))
 }
 
 /// Organizations by id, each with its directory entry (two or three
@@ -429,7 +439,7 @@ pub async fn organizations_with_entries(
     filter: &OrganizationFilter,
     page: PageRequest,
 ) -> Result<Page<(Organization, Option<DirectoryEntry>)>, StoreError> {
-    let found = app.db.organizations(filter, page).await?;
+    let found = organizations(app, filter, page).await?;
     let ids: Vec<Uuid> = found.items.iter().map(|o| o.id).collect();
     let mut entries = app.db.directory_entries(&ids).await?;
     let items = found

@@ -8,6 +8,7 @@ use acoge_domain::{
 };
 use acoge_store::{
     AllianceRecord, Facets, OrganizationFilter, PracticeFilter, PracticeRecord, PracticeSort,
+    ServiceFilter, ServiceRecord,
 };
 use std::{
     future::Future,
@@ -115,6 +116,8 @@ pub struct ReadModels {
     pub practices: KeyedMemo<PracticeListKey, Page<PracticeRecord>>,
     /// The same with their facet counts (the list page).
     pub practices_with_facets: KeyedMemo<PracticeListKey, (Page<PracticeRecord>, Facets)>,
+    /// Pages of the directory's services.
+    pub services: KeyedMemo<(ServiceFilter, PageRequest), Page<ServiceRecord>>,
     /// Pages of the directory's organizations.
     pub organizations: KeyedMemo<(OrganizationFilter, PageRequest), Page<Organization>>,
     /// Pages of the alliance list, by page and the analysis's position.
@@ -133,6 +136,7 @@ impl Default for ReadModels {
             provisions: Memo::default(),
             practices: KeyedMemo::new(LISTS_KEPT),
             practices_with_facets: KeyedMemo::new(LISTS_KEPT),
+            services: KeyedMemo::new(LISTS_KEPT),
             organizations: KeyedMemo::new(LISTS_KEPT),
             alliances: KeyedMemo::new(LISTS_KEPT),
         }
