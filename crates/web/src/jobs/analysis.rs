@@ -231,7 +231,13 @@ impl Analyst {
 
 /// Reads the facts and has the analyst analyse them.
 async fn compute(db: &Db, analyst: &Analyst, position: i64) -> Result<Analysis, ComputeError> {
-    let facts = db.analysis_facts().await?;
+    // The facts are every alliance, organization and service: decoding that
+    // many rows is CPU work, done on a blocking thread so that the async
+    // threads keep answering requests (on them, the first view after each
+    // write waited about 100 ms behind it).
+    let (db, runtime) = (db.clone(), tokio::runtime::Handle::current());
+    let facts =
+        tokio::task::spawn_blocking(move || runtime.block_on(db.analysis_facts())).await??;
     let directory = analyst.analyse(facts).await?;
     Ok(Analysis {
         position,
