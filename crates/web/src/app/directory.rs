@@ -82,17 +82,14 @@ pub async fn alliances_page(
     page: PageRequest,
 ) -> Result<Page<AllianceRecord>, StoreError> {
     // The order is the analysis's, the records the store's as of now.
-    let version = app.data_version.current().await;
-    let kept = app
-        .read_models
+    app.read_models
         .alliances
-        .get_or_load(
+        .current(
             (page, analysis.position),
-            version,
+            &app.data_version,
             load_alliances_page(app, analysis, page),
         )
-        .await?;
-    Ok(Page::clone(&kept))
+        .await
 }
 
 async fn load_alliances_page(
@@ -329,17 +326,14 @@ pub async fn organizations(
     filter: &OrganizationFilter,
     page: PageRequest,
 ) -> Result<Page<Organization>, StoreError> {
-    let version = app.data_version.current().await;
-    let listed = app
-        .read_models
+    app.read_models
         .organizations
-        .get_or_load(
+        .current(
             (filter.clone(), page),
-            version,
+            &app.data_version,
             app.db.organizations(filter, page),
         )
-        .await?;
-    Ok(Page::clone(&listed))
+        .await
 }
 
 /// One organization.
@@ -377,17 +371,14 @@ pub async fn services_page(
     filter: &ServiceFilter,
     page: PageRequest,
 ) -> Result<Page<ServiceRecord>, StoreError> {
-    let version = app.data_version.current().await;
-    let listed = app
-        .read_models
+    app.read_models
         .services
-        .get_or_load(
+        .current(
             (filter.clone(), page),
-            version,
+            &app.data_version,
             app.db.services_page(filter, page),
         )
-        .await?;
-    Ok(Page::clone(&listed))
+        .await
 }
 
 /// Organizations by id, each with its directory entry (two or three

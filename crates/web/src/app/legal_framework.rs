@@ -290,13 +290,10 @@ pub async fn legal_instrument(
 
 /// Provisions with their rights and levels, in instrument and article order.
 pub async fn provisions(app: &AppState) -> Result<Vec<Provision>, StoreError> {
-    let version = app.data_version.current().await;
-    let provisions = app
-        .read_models
+    app.read_models
         .provisions
-        .get_or_load(version, app.db.provisions())
-        .await?;
-    Ok(Vec::clone(&provisions))
+        .current(&app.data_version, app.db.provisions())
+        .await
 }
 
 /// One provision.

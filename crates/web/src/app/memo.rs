@@ -2,6 +2,7 @@
 //! the first request that needs them after a write, while the others that
 //! arrive meanwhile wait for that one computation instead of repeating it.
 
+use crate::jobs::data_version::DataVersion;
 use acoge_domain::{
     organization::Organization,
     page::{Page, PageRequest},
@@ -67,6 +68,18 @@ impl<V> Memo<V> {
     }
 }
 
+impl<V: Clone> Memo<V> {
+    /// A copy of the value at the data version now, loaded once for it.
+    pub async fn current<E>(
+        &self,
+        version: &DataVersion,
+        load: impl Future<Output = Result<V, E>>,
+    ) -> Result<V, E> {
+        let kept = self.get_or_load(version.current().await, load).await?;
+        Ok(V::clone(&kept))
+    }
+}
+
 /// One memo per key (a filter and page, say), for at most `capacity` keys:
 /// the keys read least often give way (moka's TinyLFU), so a flood of
 /// one-time keys cannot push out the ones read all the time.
@@ -86,7 +99,7 @@ where
     }
 
     /// The value of `key` at `version`, loaded by `load` once for both.
-    pub async fn get_or_load<E>(
+    async fn get_or_load<E>(
         &self,
         key: K,
         version: i64,
@@ -94,6 +107,20 @@ where
     ) -> Result<Arc<V>, E> {
         let memo = self.memos.get_with(key, Arc::default);
         memo.get_or_load(version, load).await
+    }
+
+    /// A copy of the value of `key` at the data version now.
+    pub async fn current<E>(
+        &self,
+        key: K,
+        version: &DataVersion,
+        load: impl Future<Output = Result<V, E>>,
+    ) -> Result<V, E>
+    where
+        V: Clone,
+    {
+        let kept = self.get_or_load(key, version.current().await, load).await?;
+        Ok(V::clone(&kept))
     }
 }
 

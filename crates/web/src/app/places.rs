@@ -19,13 +19,10 @@ pub async fn state_boundaries(app: &AppState) -> Result<Vec<(StateKey, String)>,
 
 /// Every state with its figures, computed once per data version.
 pub async fn states(app: &AppState) -> Result<Vec<StateOverview>, StoreError> {
-    let version = app.data_version.current().await;
-    let states = app
-        .read_models
+    app.read_models
         .states
-        .get_or_load(version, app.db.states())
-        .await?;
-    Ok(Vec::clone(&states))
+        .current(&app.data_version, app.db.states())
+        .await
 }
 
 /// Every state's key and name (for labels: no counts).

@@ -275,18 +275,16 @@ pub async fn practices_with_facets(
     sort: PracticeSort,
     page: PageRequest,
 ) -> Result<(Page<PracticeRecord>, Facets), StoreError> {
-    if let Some(version) = public_version(app, filter, visibility, viewer).await? {
-        let listed = app
+    if reads_public_list(app, filter, visibility, viewer).await? {
+        let public = app
+            .db
+            .practices_with_facets(filter, Visibility::Public, None, sort, page);
+        let key = (filter.clone(), sort, page);
+        return app
             .read_models
             .practices_with_facets
-            .get_or_load(
-                (filter.clone(), sort, page),
-                version,
-                app.db
-                    .practices_with_facets(filter, Visibility::Public, None, sort, page),
-            )
-            .await?;
-        return Ok(<(Page<PracticeRecord>, Facets)>::clone(&listed));
+            .current(key, &app.data_version, public)
+            .await;
     }
     app.db
         .practices_with_facets(filter, visibility, viewer, sort, page)
@@ -301,46 +299,41 @@ pub async fn practices(
     sort: PracticeSort,
     page: PageRequest,
 ) -> Result<Page<PracticeRecord>, StoreError> {
-    if let Some(version) = public_version(app, filter, visibility, viewer).await? {
-        let listed = app
+    if reads_public_list(app, filter, visibility, viewer).await? {
+        let public = app
+            .db
+            .practices(filter, Visibility::Public, None, sort, page);
+        let key = (filter.clone(), sort, page);
+        return app
             .read_models
             .practices
-            .get_or_load(
-                (filter.clone(), sort, page),
-                version,
-                app.db
-                    .practices(filter, Visibility::Public, None, sort, page),
-            )
-            .await?;
-        return Ok(Page::clone(&listed));
+            .current(key, &app.data_version, public)
+            .await;
     }
     app.db
         .practices(filter, visibility, viewer, sort, page)
         .await
 }
 
-/// The data version to key a list by when the reader sees exactly what a
-/// visitor sees (published practices only: no visibility beyond the
-/// public one, no "mine" filter, and nothing of their own unpublished),
-/// so that visitors and members share one read of it; `None` otherwise.
-async fn public_version(
+/// Whether the reader sees exactly what a visitor sees (published practices
+/// only: no visibility beyond the public one, no "mine" filter, nothing of
+/// their own unpublished), so that visitors and members share one read.
+async fn reads_public_list(
     app: &AppState,
     filter: &PracticeFilter,
     visibility: Visibility,
     viewer: Option<(Uuid, Option<Uuid>)>,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<bool, StoreError> {
     if visibility != Visibility::Public || filter.mine.is_some() {
-        return Ok(None);
+        return Ok(false);
     }
-    if let Some((member, organization)) = viewer
-        && app
+    match viewer {
+        Some((member, organization)) => Ok(!app
             .db
             .has_unpublished_practices(member, organization)
-            .await?
-    {
-        return Ok(None);
+            .await?),
+        None => Ok(true),
     }
-    Ok(Some(app.data_version.current().await))
 }
 
 /// The reviews of a practice.
