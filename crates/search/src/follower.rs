@@ -113,7 +113,7 @@ impl Follower {
         }
         let total = ids.len() as u64;
         progress(0, total);
-        self.index.begin_rebuild()?;
+        off_runtime(&self.index, SearchIndex::begin_rebuild).await?;
         let mut done = 0u64;
         for kind in SearchableKind::ALL {
             let of_kind: Vec<String> = ids
@@ -129,12 +129,13 @@ impl Follower {
                     .into_iter()
                     .filter_map(|(_, _, document)| document)
                     .collect();
-                self.index.add(&documents)?;
+                off_runtime(&self.index, move |index| index.add(&documents)).await?;
                 done += chunk.len() as u64;
                 progress(done, total);
             }
         }
-        self.index.finish(&self.state(head))?;
+        let state = self.state(head);
+        off_runtime(&self.index, move |index| index.finish(&state)).await?;
         self.skipped_to = head;
         self.applied.send_replace(head);
         self.building.send_replace(false);
@@ -184,7 +185,8 @@ impl Follower {
         for (kind, ids) in by_kind {
             changes.extend(self.source.changes(kind, &ids).await?);
         }
-        self.index.apply(&changes, &self.state(last))?;
+        let state = self.state(last);
+        off_runtime(&self.index, move |index| index.apply(&changes, &state)).await?;
         self.skipped_to = last;
         self.applied.send_replace(last);
         Ok(())
@@ -223,4 +225,19 @@ impl Follower {
         self.catch_up().await?;
         Ok(())
     }
+}
+
+/// Runs a step of the index writer (adding, committing, merging: CPU work
+/// and fsyncs) on the blocking pool. On the async threads a commit held one
+/// of the two threads of a small server for about 100 ms, and every request
+/// that came meanwhile waited for it.
+async fn off_runtime<T, F>(index: &Arc<SearchIndex>, step: F) -> Result<T, SearchError>
+where
+    F: FnOnce(&SearchIndex) -> Result<T, SearchError> + Send + 'static,
+    T: Send + 'static,
+{
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || step(&index))
+        .await
+        .map_err(|join| SearchError::Interrupted(join.to_string()))?
 }

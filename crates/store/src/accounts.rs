@@ -67,6 +67,16 @@ impl MemberRow {
     }
 }
 
+/// How precisely a token's last use is kept.
+const TOKEN_USE_RESOLUTION_MICROS: i64 = 60 * 1_000_000;
+
+#[derive(sqlx::FromRow)]
+struct TokenMemberRow {
+    #[sqlx(flatten)]
+    member: MemberRow,
+    last_used_at: Option<DbTime>,
+}
+
 const MEMBER_COLUMNS: &str =
     "m.id, m.email, m.display_name, m.organization_id, m.role, m.password_hash, m.created_at";
 
@@ -852,26 +862,35 @@ impl Db {
         Ok(revoked > 0)
     }
 
-    /// The member behind a live (unrevoked) token; records its use.
+    /// The member behind a live (unrevoked) token; records its use, to the
+    /// minute: a script reading the API is not a stream of writes, which on
+    /// SQLite would queue every other write behind it.
     pub async fn token_member(&self, token_hash: &str) -> Result<Option<MemberRecord>, StoreError> {
-        let row: Option<MemberRow> = dispatch!(self, |pool| {
-            let row = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {MEMBER_COLUMNS} FROM api_tokens t JOIN members m ON m.id = t.member_id
+        let now = Timestamp::now();
+        let row: Option<TokenMemberRow> = dispatch!(self, |pool| {
+            let row: Option<TokenMemberRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {MEMBER_COLUMNS}, t.last_used_at FROM api_tokens t
+                 JOIN members m ON m.id = t.member_id
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
             )))
             .bind(token_hash)
             .fetch_optional(pool)
             .await?;
-            if row.is_some() {
+            let stale =
+                |used: &DbTime| now.as_micros() - used.0.as_micros() >= TOKEN_USE_RESOLUTION_MICROS;
+            if row
+                .as_ref()
+                .is_some_and(|r| r.last_used_at.as_ref().is_none_or(stale))
+            {
                 sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
                     .bind(token_hash)
-                    .bind(DbTime(Timestamp::now()))
+                    .bind(DbTime(now))
                     .execute(pool)
                     .await?;
             }
             row
         });
-        row.map(MemberRow::into_record).transpose()
+        row.map(|r| r.member.into_record()).transpose()
     }
 
     // --- rate limits ----------------------------------------------------

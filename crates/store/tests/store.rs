@@ -638,6 +638,14 @@ mod accounts {
             let eva = member(&db, "eva@example.org", Role::Member).await;
             let token = db.create_api_token(ana, "script", "t1").await.unwrap();
             assert_eq!(db.token_member("t1").await.unwrap().unwrap().id, ana);
+            let first_use = db.api_tokens_of(ana).await.unwrap()[0].last_used_at;
+            assert!(first_use.is_some(), "the first use is recorded");
+            assert_eq!(db.token_member("t1").await.unwrap().unwrap().id, ana);
+            assert_eq!(
+                db.api_tokens_of(ana).await.unwrap()[0].last_used_at,
+                first_use,
+                "a use within the minute writes nothing"
+            );
             assert!(
                 !db.revoke_api_token(eva, token).await.unwrap(),
                 "not eva's token"
