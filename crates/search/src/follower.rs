@@ -228,9 +228,8 @@ impl Follower {
 }
 
 /// Runs a step of the index writer (adding, committing, merging: CPU work
-/// and fsyncs) on the blocking pool. On the async threads a commit held one
-/// of the two threads of a small server for about 100 ms, and every request
-/// that came meanwhile waited for it.
+/// and fsyncs) on the blocking pool: on one of the async threads, a small
+/// server's requests would wait behind each commit.
 async fn off_runtime<T, F>(index: &Arc<SearchIndex>, step: F) -> Result<T, SearchError>
 where
     F: FnOnce(&SearchIndex) -> Result<T, SearchError> + Send + 'static,

@@ -159,8 +159,7 @@ async fn run(db: Db, latest: Slot, mut stopped: watch::Receiver<()>) {
                             .unwrap_or_else(PoisonError::into_inner)
                             .replace(Arc::new(analysis));
                         // Freeing a whole analysis (every alliance and
-                        // measure) is long enough to stall requests if it
-                        // happened on an async thread.
+                        // measure) is CPU work too: not on an async thread.
                         tokio::task::spawn_blocking(move || drop(replaced));
                         // Look at the outbox again at once: writes may have
                         // landed while this one was computed.
