@@ -238,8 +238,7 @@ impl Analyst {
 async fn compute(db: &Db, analyst: &Analyst, position: i64) -> Result<Analysis, ComputeError> {
     // The facts are every alliance, organization and service: decoding that
     // many rows is CPU work, done on a blocking thread so that the async
-    // threads keep answering requests (on them, the first view after each
-    // write waited about 100 ms behind it).
+    // threads keep answering requests.
     let (db, runtime) = (db.clone(), tokio::runtime::Handle::current());
     let facts =
         tokio::task::spawn_blocking(move || runtime.block_on(db.analysis_facts())).await??;
