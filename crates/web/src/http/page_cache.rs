@@ -5,7 +5,9 @@
 //!
 //! - **Who.** GET and HEAD requests without a session cookie and without an
 //!   `Authorization` header. Everyone else goes through, and their answers
-//!   say `Cache-Control: private, no-cache`.
+//!   say `Cache-Control: private, no-cache`; on the routes whose answer is
+//!   the same whoever asks (the API's public reads), a signed-in caller is
+//!   answered from the same entries once authenticated (`serve_shared`).
 //! - **What.** 200 answers of text (HTML, CSV, iCalendar, Markdown), JSON or
 //!   SVG with a known length, no `Set-Cookie`, no `Cache-Control` of their
 //!   own and no form with a CSRF token (such a form is tied to the visitor's
@@ -272,13 +274,17 @@ fn anonymous_read(request: &Request, app: &AppState) -> bool {
         && cookies::get(headers, app.config.cookies.session()).is_none()
 }
 
-/// Whether answers at this address may be kept at all.
-fn keepable_address(path: &str, path_and_query: &str) -> bool {
-    path_and_query.len() <= MAX_KEY
+/// The path of the request, if answers at its address may be kept at all.
+fn keepable_path(request: &Request) -> Option<String> {
+    let uri = request.uri();
+    let path = uri.path();
+    let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
+    let keepable = path_and_query.len() <= MAX_KEY
         && path != "/healthz"
         && !path.starts_with("/static/")
         // Invitation and reset links: a secret in the path is never kept.
-        && redacted_path(path) == path
+        && redacted_path(path) == path;
+    keepable.then(|| path.to_owned())
 }
 
 /// What the answer at `path` is built from now.
@@ -327,66 +333,145 @@ fn set_private(response: &mut Response) {
     }
 }
 
+/// A read the cache may answer: its key, what it would be built from now,
+/// and how the client wants it.
+struct CachedRead {
+    key: Key,
+    built: Built,
+    head: bool,
+    encoding: Encoding,
+    /// The request's `If-None-Match`, kept after the request moves on.
+    conditional: HeaderMap,
+}
+
+impl CachedRead {
+    /// The read `request` asks for, built from `built`.
+    fn of(request: &Request, built: Built) -> CachedRead {
+        CachedRead {
+            key: Key {
+                lang: request
+                    .extensions()
+                    .get::<Lang>()
+                    .copied()
+                    .unwrap_or_default(),
+                path_and_query: request
+                    .uri()
+                    .path_and_query()
+                    .map_or("/", |p| p.as_str())
+                    .into(),
+            },
+            built,
+            head: request.method() == Method::HEAD,
+            encoding: accepted_encoding(request.headers()),
+            conditional: request
+                .headers()
+                .get_all(header::IF_NONE_MATCH)
+                .iter()
+                .map(|v| (header::IF_NONE_MATCH, v.clone()))
+                .collect(),
+        }
+    }
+
+    /// The kept entry, if it is still what the page would be now.
+    fn kept(&self, app: &AppState, cache: &PageCache) -> Option<Arc<Entry>> {
+        cache.entries.get(&self.key).filter(|e| {
+            e.built == self.built
+                && e.analysis
+                    .is_none_or(|p| app.analysis.position() == Some(p))
+        })
+    }
+
+    fn hit(&self, cache: &PageCache, entry: &Entry) -> Response {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        answer(entry, self.encoding, &self.conditional, self.head, "hit")
+    }
+}
+
+fn is_read(request: &Request) -> bool {
+    request.method() == Method::GET || request.method() == Method::HEAD
+}
+
 /// The middleware: answers from the cache, or renders and keeps.
 pub async fn serve(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let Some(cache) = app.page_cache.clone() else {
         return next.run(request).await;
     };
     if !anonymous_read(&request, &app) {
-        let read = request.method() == Method::GET || request.method() == Method::HEAD;
+        let read = is_read(&request);
         let mut response = next.run(request).await;
         if read {
             set_private(&mut response);
         }
         return response;
     }
-    let uri = request.uri();
-    let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
-    if !keepable_address(uri.path(), path_and_query) {
+    let Some(path) = keepable_path(&request) else {
         return next.run(request).await;
-    }
-    let path = uri.path().to_owned();
-    let key = Key {
-        lang: request
-            .extensions()
-            .get::<Lang>()
-            .copied()
-            .unwrap_or_default(),
-        path_and_query: path_and_query.into(),
     };
-    let head = request.method() == Method::HEAD;
-    let encoding = accepted_encoding(request.headers());
+    // A request is not `Sync`: no reference to it may live across an await.
     let built = built_now(&app, &path).await;
-    let conditional: HeaderMap = request
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .map(|v| (header::IF_NONE_MATCH, v.clone()))
-        .collect();
-    let current = |e: &Arc<Entry>| {
-        e.built == built
-            && e.analysis
-                .is_none_or(|p| app.analysis.position() == Some(p))
-    };
-    if let Some(entry) = cache.entries.get(&key).filter(current) {
-        cache.hits.fetch_add(1, Ordering::Relaxed);
-        return answer(&entry, encoding, &conditional, head, "hit");
+    let read = CachedRead::of(&request, built);
+    if let Some(entry) = read.kept(&app, &cache) {
+        return read.hit(&cache, &entry);
     }
-    let turn = match cache.render_turn(&key) {
+    let turn = match cache.render_turn(&read.key) {
         Ok(turn) => Some(turn),
         Err(mut under_way) => {
             // Ends with the render: the sender is only ever dropped.
             let _ = under_way.changed().await;
-            if let Some(entry) = cache.entries.get(&key).filter(current) {
-                cache.hits.fetch_add(1, Ordering::Relaxed);
-                return answer(&entry, encoding, &conditional, head, "hit");
+            if let Some(entry) = read.kept(&app, &cache) {
+                return read.hit(&cache, &entry);
             }
             None
         }
     };
     cache.misses.fetch_add(1, Ordering::Relaxed);
-    let (response, analysis) = crate::jobs::analysis::noting_reads(next.run(request)).await;
-    if head || !keepable_answer(&response) {
+    let rendered = crate::jobs::analysis::noting_reads(next.run(request)).await;
+    keep(&cache, read, rendered, turn).await
+}
+
+/// A route layer for the routes whose answer is the same whoever asks (the
+/// API's public lists and records): a signed-in caller, once the
+/// authentication layer has let them through (a bad token is still a 401,
+/// and their rate limit still counts), is answered from the page a visitor's
+/// read kept, or keeps the one they make. Their answers still say
+/// `private, no-cache`. Pages are never shared: their header is the member's.
+pub async fn serve_shared(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(cache) = app.page_cache.clone() else {
+        return next.run(request).await;
+    };
+    if !is_read(&request) || anonymous_read(&request, &app) {
+        return next.run(request).await;
+    }
+    let Some(path) = keepable_path(&request) else {
+        return next.run(request).await;
+    };
+    // A request is not `Sync`: no reference to it may live across an await.
+    let built = built_now(&app, &path).await;
+    let read = CachedRead::of(&request, built);
+    let mut response = if let Some(entry) = read.kept(&app, &cache) {
+        read.hit(&cache, &entry)
+    } else {
+        cache.misses.fetch_add(1, Ordering::Relaxed);
+        let rendered = crate::jobs::analysis::noting_reads(next.run(request)).await;
+        keep(&cache, read, rendered, None).await
+    };
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
+    }
+    response
+}
+
+/// Keeps a rendered answer if it may be kept, and answers it; `turn`, the
+/// render other visitors wait for, ends once the entry is in.
+async fn keep(
+    cache: &PageCache,
+    read: CachedRead,
+    (response, analysis): (Response, Option<i64>),
+    turn: Option<RenderTurn>,
+) -> Response {
+    if read.head || !keepable_answer(&response) {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -415,7 +500,7 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
     };
     let entry = match tokio::task::spawn_blocking(move || compress(&kept)).await {
         Ok(Ok((etag, gzip, brotli))) => Arc::new(Entry {
-            built,
+            built: read.built,
             analysis,
             etag,
             headers,
@@ -432,9 +517,16 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
             return Response::from_parts(parts, Body::from(bytes));
         }
     };
-    cache.entries.insert(key, entry.clone());
+    cache.entries.insert(read.key, entry.clone());
     drop(turn);
-    answer_with(&entry, encoding, &conditional, false, "miss", Some(bytes))
+    answer_with(
+        &entry,
+        read.encoding,
+        &read.conditional,
+        false,
+        "miss",
+        Some(bytes),
+    )
 }
 
 /// The ETag, gzip and brotli of a body (CPU work: called off the async threads).

@@ -192,7 +192,7 @@ async fn a_second_anonymous_view_comes_from_the_cache_compressed_and_revalidates
 }
 
 #[tokio::test]
-async fn a_signed_in_member_never_gets_a_kept_page_nor_leaves_one() {
+async fn a_signed_in_member_gets_kept_answers_only_where_they_are_the_same_for_everyone() {
     for backend in test_backends() {
         let app = spawn_app(backend).await;
         let orgs = organizations(&app.db).await;
@@ -228,15 +228,41 @@ async fn a_signed_in_member_never_gets_a_kept_page_nor_leaves_one() {
         assert_eq!(x_cache(&after.headers), "hit");
         assert!(!after.body.contains("href=\"/cuenta\""), "{backend:?}");
 
+        // The API's public reads are the same whoever asks: once the token
+        // is accepted, the caller is answered from the visitors' entry, and
+        // a caller's miss keeps one for them.
         let (_, bearer) = token(&app.db, Role::Member, Some(orgs[0])).await;
-        let api = reqwest::Client::new()
-            .get(app.url("/api/v1/organizations"))
-            .header("authorization", format!("Bearer {bearer}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(api.status(), 200);
-        assert_eq!(x_cache(api.headers()), "");
+        let bearer = format!("Bearer {bearer}");
+        let signed_in = [("authorization", bearer.as_str())];
+        app.get("/api/v1/organizations", &[]).await;
+        let visitor = app.get("/api/v1/organizations", &[]).await;
+        assert_eq!(x_cache(&visitor.headers), "hit");
+        let caller = app.get("/api/v1/organizations", &signed_in).await;
+        assert_eq!(caller.status, 200);
+        assert_eq!(x_cache(&caller.headers), "hit", "{backend:?}");
+        assert_eq!(header(&caller.headers, "cache-control"), "private, no-cache");
+        assert_eq!(caller.body, visitor.body);
+        let refused = app
+            .get(
+                "/api/v1/organizations",
+                &[("authorization", "Bearer not-a-token")],
+            )
+            .await;
+        assert_eq!(refused.status, 401, "a kept answer never skips the token check");
+
+        let first = app.get("/api/v1/states", &signed_in).await;
+        assert_eq!(x_cache(&first.headers), "miss");
+        let visitor = app.get("/api/v1/states", &[]).await;
+        assert_eq!(x_cache(&visitor.headers), "hit");
+        assert_eq!(visitor.body, first.body);
+
+        // A list that depends on who asks (a member also sees their own
+        // drafts) is never shared.
+        for _ in 0..2 {
+            let own = app.get("/api/v1/practices", &signed_in).await;
+            assert_eq!(own.status, 200);
+            assert_eq!(x_cache(&own.headers), "");
+        }
     }
 }
 
