@@ -316,6 +316,12 @@ pub fn app(state: AppState) -> Router {
         .merge(render::assets::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(http::auth::guard::BODY_LIMIT))
+        // Inside identity: a member's read is answered only once they are
+        // who they say, from a page the same for every member.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::page_cache::serve_members,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             http::auth::Authentication {
                 app: state.clone(),

@@ -190,7 +190,7 @@ pub async fn create_alliance(
         ended: body.ended.unwrap_or_default(),
         source: body.source.unwrap_or_default(),
     };
-    let id = directory::declare_alliance(&app, &auth.actor, &input).await?;
+    let id = directory::declare_alliance(&app, auth.actor(), &input).await?;
     let alliance = directory::declared_alliance(&app, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such alliance"))?;
@@ -283,7 +283,7 @@ pub async fn patch_directory(
             None => current.founded.map(|y| y.to_string()).unwrap_or_default(),
         },
     };
-    directory::edit_entry(&app, &auth.actor, id, &input).await?;
+    directory::edit_entry(&app, auth.actor(), id, &input).await?;
     organization_json(&app, id).await
 }
 
@@ -298,6 +298,6 @@ pub async fn verify_organization(
     Extension(auth): Extension<RequestAuth>,
     Id(id): Id<Uuid>,
 ) -> ApiResult<OrganizationJson> {
-    directory::verify_entry(&app, &auth.actor, id).await?;
+    directory::verify_entry(&app, auth.actor(), id).await?;
     organization_json(&app, id).await
 }

@@ -142,7 +142,7 @@ pub async fn create_group(
         description_es: body.description_es,
         description_en: body.description_en,
     };
-    let slug = community::create_group(&app, &auth.actor, &input).await?;
+    let slug = community::create_group(&app, auth.actor(), &input).await?;
     let group = community::working_group(&app, &slug)
         .await?
         .ok_or_else(|| ApiError::not_found("no working group with that identifier"))?;

@@ -173,7 +173,9 @@ pub async fn get_discussion(
     auth: Option<Extension<RequestAuth>>,
     Id(id): Id<Uuid>,
 ) -> ApiResult<DiscussionDetail> {
-    let actor = auth.map(|Extension(a)| a.actor).unwrap_or(Actor::Anonymous);
+    let actor = auth
+        .map(|Extension(a)| a.actor().clone())
+        .unwrap_or(Actor::Anonymous);
     Ok(Json(detail(&app, &actor, id).await?))
 }
 
@@ -202,7 +204,7 @@ pub async fn create_contribution(
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ContributionJson>), ApiError> {
     let body: ContributionBody = json_body(&body)?;
-    let new = discussions::contribute(&app, &auth.actor, id, body.parent_id, &body.body).await?;
+    let new = discussions::contribute(&app, auth.actor(), id, body.parent_id, &body.body).await?;
     let contribution = discussions::contributions(&app, id)
         .await?
         .into_iter()
@@ -210,7 +212,7 @@ pub async fn create_contribution(
         .ok_or_else(|| ApiError::not_found("no such discussion or contribution"))?;
     Ok((
         StatusCode::CREATED,
-        Json(contribution_json(&auth.actor, contribution)),
+        Json(contribution_json(auth.actor(), contribution)),
     ))
 }
 

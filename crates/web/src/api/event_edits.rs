@@ -220,7 +220,7 @@ pub async fn create_event(
         organizers: body.organizers,
         working_group: body.working_group.unwrap_or_default(),
     };
-    let id = events::create(&app, &auth.actor, &input).await?;
+    let id = events::create(&app, auth.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(event_json(&app, id).await?)))
 }
 
@@ -258,6 +258,6 @@ pub async fn patch_event(
         body.working_group.map(Option::unwrap_or_default),
         &mut input.working_group,
     );
-    events::update(&app, &auth.actor, id, &input).await?;
+    events::update(&app, auth.actor(), id, &input).await?;
     Ok(Json(event_json(&app, id).await?))
 }

@@ -293,7 +293,7 @@ pub async fn create_instrument(
         sources: body.sources,
         verified: body.verified,
     };
-    let id = legal_framework::create_instrument(&app, &auth.actor, &input).await?;
+    let id = legal_framework::create_instrument(&app, auth.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(instrument_json(&app, &id).await?)))
 }
 
@@ -317,7 +317,7 @@ pub async fn patch_instrument(
         kind: String::new(),
         note: body.note,
     };
-    legal_framework::edit_instrument(&app, &auth.actor, &id, &input, &change).await?;
+    legal_framework::edit_instrument(&app, auth.actor(), &id, &input, &change).await?;
     Ok(Json(instrument_json(&app, &id).await?))
 }
 
@@ -331,7 +331,7 @@ pub async fn verify_instrument(
     Extension(auth): Extension<RequestAuth>,
     Id(id): Id<Slug>,
 ) -> ApiResult<InstrumentJson> {
-    legal_framework::verify_instrument(&app, &auth.actor, &id).await?;
+    legal_framework::verify_instrument(&app, auth.actor(), &id).await?;
     Ok(Json(instrument_json(&app, &id).await?))
 }
 
@@ -359,7 +359,7 @@ pub async fn create_provision(
         source: body.source.unwrap_or_default(),
         verified: body.verified,
     };
-    let new_id = legal_framework::create_provision(&app, &auth.actor, &id, &input).await?;
+    let new_id = legal_framework::create_provision(&app, auth.actor(), &id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(provision_detail(&app, new_id).await?),
@@ -388,7 +388,7 @@ pub async fn patch_provision(
         kind: body.kind,
         note: body.note.unwrap_or_default(),
     };
-    legal_framework::edit_provision(&app, &auth.actor, id, &input, &change).await?;
+    legal_framework::edit_provision(&app, auth.actor(), id, &input, &change).await?;
     Ok(Json(provision_detail(&app, id).await?))
 }
 
@@ -402,6 +402,6 @@ pub async fn verify_provision(
     Extension(auth): Extension<RequestAuth>,
     Id(id): Id<Uuid>,
 ) -> ApiResult<ProvisionDetail> {
-    legal_framework::verify_provision(&app, &auth.actor, id).await?;
+    legal_framework::verify_provision(&app, auth.actor(), id).await?;
     Ok(Json(provision_detail(&app, id).await?))
 }

@@ -40,7 +40,7 @@ pub async fn me(
     Extension(auth): Extension<RequestAuth>,
 ) -> ApiResult<MeJson> {
     let id = auth
-        .actor
+        .actor()
         .id()
         .ok_or_else(|| ApiError::not_found("no member"))?;
     let member = accounts::member(&app, id)
@@ -94,7 +94,7 @@ pub async fn create_invitation(
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let link = members::invite(
         &app,
-        &auth.actor,
+        auth.actor(),
         host,
         &input.email,
         &input.role,

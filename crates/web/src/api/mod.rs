@@ -94,17 +94,6 @@ guarded! {
 pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(guarded_routes(app))
-        .routes(routes!(practices::list_practices))
-        .routes(routes!(practices::get_practice))
-        .routes(routes!(discussions::get_discussion))
-        .merge(same_for_everyone(app))
-}
-
-/// The reads whose answer does not depend on who asks (none of these
-/// handlers takes the caller's identity): a signed-in caller is answered
-/// from the page cache as a visitor is (`page_cache::serve_shared`).
-fn same_for_everyone(app: &AppState) -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
         .routes(routes!(geo::list_states))
         .routes(routes!(geo::get_state))
         .routes(routes!(geo::list_municipalities))
@@ -113,12 +102,15 @@ fn same_for_everyone(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(organizations::get_organization))
         .routes(routes!(events::list_events))
         .routes(routes!(events::get_event))
+        .routes(routes!(practices::list_practices))
+        .routes(routes!(practices::get_practice))
         .routes(routes!(harmonization::harmonization))
         .routes(routes!(legal::list_instruments))
         .routes(routes!(legal::get_instrument))
         .routes(routes!(legal::list_provisions))
         .routes(routes!(legal_changes::get_provision))
         .routes(routes!(discussions::list_discussions))
+        .routes(routes!(discussions::get_discussion))
         .routes(routes!(discussions::list_syntheses))
         .routes(routes!(community::list_groups))
         .routes(routes!(community::get_group))
@@ -136,8 +128,4 @@ fn same_for_everyone(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(directory::suggestions))
         .routes(routes!(network::network))
         .routes(routes!(alliances::list_alliances))
-        .route_layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            crate::http::page_cache::serve_shared,
-        ))
 }

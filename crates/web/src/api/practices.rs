@@ -228,7 +228,7 @@ pub async fn list_practices(
     let params = Params::parse(query.as_deref())?;
     let (filter, sort) = filter_from(&params, &API_FILTERS)?;
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let (visibility, viewer) = practices::visibility(&auth.actor);
+    let (visibility, viewer) = practices::visibility(auth.actor());
     let page = practices::practices(&app, &filter, visibility, viewer, sort, request).await?;
     existing_page(request, page.total).map_err(ParamError::from)?;
     let items = to_json_all(&app, page.items).await?;
@@ -250,7 +250,7 @@ pub async fn get_practice(
     Extension(auth): Extension<RequestAuth>,
     Id(id): Id<Uuid>,
 ) -> ApiResult<PracticeJson> {
-    let record = practices::visible(&app, &auth.actor, id).await?;
+    let record = practices::visible(&app, auth.actor(), id).await?;
     Ok(Json(one_json(&app, record).await?))
 }
 
@@ -343,8 +343,8 @@ pub async fn create_practice(
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<PracticeJson>), ApiError> {
     let input = json_body::<PracticeBody>(&body)?.apply(PracticeInput::default());
-    let id = practices::create(&app, &auth.actor, &input).await?;
-    let record = practices::visible(&app, &auth.actor, id).await?;
+    let id = practices::create(&app, auth.actor(), &input).await?;
+    let record = practices::visible(&app, auth.actor(), id).await?;
     Ok((StatusCode::CREATED, Json(one_json(&app, record).await?)))
 }
 
@@ -362,10 +362,10 @@ pub async fn patch_practice(
     Id(id): Id<Uuid>,
     body: axum::body::Bytes,
 ) -> ApiResult<PracticeJson> {
-    let current = practices::visible(&app, &auth.actor, id).await?;
+    let current = practices::visible(&app, auth.actor(), id).await?;
     let input = json_body::<PracticeBody>(&body)?.apply(current.content.to_input());
-    practices::edit(&app, &auth.actor, id, &input).await?;
-    let record = practices::visible(&app, &auth.actor, id).await?;
+    practices::edit(&app, auth.actor(), id, &input).await?;
+    let record = practices::visible(&app, auth.actor(), id).await?;
     Ok(Json(one_json(&app, record).await?))
 }
 
@@ -379,8 +379,8 @@ pub async fn submit_practice(
     Extension(auth): Extension<RequestAuth>,
     Id(id): Id<Uuid>,
 ) -> ApiResult<PracticeJson> {
-    practices::submit(&app, &auth.actor, id).await?;
-    let record = practices::visible(&app, &auth.actor, id).await?;
+    practices::submit(&app, auth.actor(), id).await?;
+    let record = practices::visible(&app, auth.actor(), id).await?;
     Ok(Json(one_json(&app, record).await?))
 }
 
@@ -423,7 +423,7 @@ pub async fn review_practice(
         .filter(|(k, _)| acoge_domain::practice::Criterion::parse(k).is_ok())
         .collect();
     let status =
-        practices::review(&app, &auth.actor, id, decision, &checklist, &body.comment).await?;
+        practices::review(&app, auth.actor(), id, decision, &checklist, &body.comment).await?;
     Ok((
         StatusCode::CREATED,
         Json(ReviewResultJson {

@@ -1,11 +1,7 @@
 //! `Ctx`, what every page handler is given about its request: the reader's
 //! language, the address, the identity, and the CSRF token for its forms.
 
-use super::{
-    auth::{RequestAuth, csrf},
-    failure::PageError,
-    links::self_path,
-};
+use super::{auth::RequestAuth, failure::PageError, links::self_path};
 use crate::{
     AppState, Config,
     render::{chrome::Chrome, i18n::Tr},
@@ -24,7 +20,7 @@ use std::sync::Arc;
 pub struct Ctx {
     pub tr: Tr,
     uri: Uri,
-    pub auth: RequestAuth,
+    auth: RequestAuth,
     config: Arc<Config>,
 }
 
@@ -52,7 +48,7 @@ impl FromRequestParts<AppState> for Ctx {
 impl Ctx {
     pub fn chrome(&self, title: String, section: &'static str) -> Chrome {
         let mut chrome = chrome(self.tr, &self.uri, title, section);
-        chrome.account = self.member().map(|m| m.display_name.clone());
+        chrome.signed_in = self.auth.signed_in();
         chrome
     }
 
@@ -61,25 +57,26 @@ impl Ctx {
     }
 
     pub fn actor(&self) -> &Actor {
-        &self.auth.actor
+        self.auth.actor()
     }
 
     pub fn member(&self) -> Option<&MemberIdentity> {
-        self.auth.actor.member()
+        self.auth.actor().member()
+    }
+
+    /// The hash of the live session's secret, if any.
+    pub fn session_hash(&self) -> Option<&str> {
+        self.auth.session_hash()
     }
 
     /// The hidden field value for this request's forms.
     pub fn csrf(&self) -> String {
-        csrf::token(
-            &self.config.csrf_key,
-            &self.auth.csrf_nonce,
-            self.auth.session_hash.as_deref(),
-        )
+        self.auth.csrf_token(&self.config.csrf_key)
     }
 
     /// For pages that only some may see: sends visitors to sign in first.
     pub fn require(&self, capability: Capability) -> Result<&MemberIdentity, PageError> {
-        match authorize(&self.auth.actor, capability) {
+        match authorize(self.auth.actor(), capability) {
             Ok(()) => self.member().ok_or_else(PageError::forbidden),
             Err(Denied::NotSignedIn) => Err(PageError::SignIn(self_path(self.uri.path()))),
             Err(Denied::Forbidden) => Err(PageError::forbidden()),

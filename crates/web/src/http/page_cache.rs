@@ -4,10 +4,16 @@
 //! memory, already compressed.
 //!
 //! - **Who.** GET and HEAD requests without a session cookie and without an
-//!   `Authorization` header. Everyone else goes through, and their answers
-//!   say `Cache-Control: private, no-cache`; on the routes whose answer is
-//!   the same whoever asks (the API's public reads), a signed-in caller is
-//!   answered from the same entries once authenticated (`serve_shared`).
+//!   `Authorization` header (`serve`, before authentication). Signed-in
+//!   members too, once authenticated (`serve_members`), where the render
+//!   never read who was asking (`auth::reads` notes every read of the
+//!   identity, the guards' included): such a page is the same for every
+//!   member, so it is kept once for all of them, beside the visitors' page
+//!   (the header differs); on the API, which has no header, a member shares
+//!   the visitors' entry. A page that read the identity (edit links, "mine",
+//!   a capability check) is rendered for each member. Members' answers say
+//!   `Cache-Control: private, no-cache`, as every other answer to a
+//!   request with a cookie or a token does.
 //! - **What.** 200 answers of text (HTML, CSV, iCalendar, Markdown), JSON or
 //!   SVG with a known length, no `Set-Cookie`, no `Cache-Control` of their
 //!   own and no form with a CSRF token (such a form is tied to the visitor's
@@ -36,7 +42,11 @@
 //!   the page and revalidate it cheaply; `X-Cache: hit` or `miss` tells
 //!   where an answer came from.
 
-use super::{cookies, links::redacted_path};
+use super::{
+    auth::{RequestAuth, reads},
+    cookies,
+    links::redacted_path,
+};
 use crate::AppState;
 use acoge_domain::Lang;
 use axum::{
@@ -91,9 +101,30 @@ enum Built {
     Search(i64, bool),
 }
 
+/// Who a kept page is for: pages carry a header that differs between
+/// visitors and members (and only in that, once a render read no identity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Audience {
+    Visitors,
+    Members,
+}
+
+impl Audience {
+    /// The entries a request may read: the API has no header, so a member's
+    /// answer rendered without reading who they are is a visitor's too.
+    fn of(signed_in: bool, path: &str) -> Audience {
+        if signed_in && !path.starts_with("/api/") {
+            Audience::Members
+        } else {
+            Audience::Visitors
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     lang: Lang,
+    audience: Audience,
     path_and_query: Box<str>,
 }
 
@@ -104,6 +135,9 @@ struct Entry {
     /// catches up a little after a write, so such a page is kept only while
     /// its analysis is the last one.
     analysis: Option<i64>,
+    /// Whether the render read no identity (`auth::reads`): only then may
+    /// a member be answered with it.
+    for_everyone: bool,
     etag: HeaderValue,
     headers: Vec<(HeaderName, HeaderValue)>,
     gzip: Bytes,
@@ -338,6 +372,9 @@ fn set_private(response: &mut Response) {
 struct CachedRead {
     key: Key,
     built: Built,
+    /// A signed-in member's read: answered only from entries rendered
+    /// without reading who asks.
+    member: bool,
     head: bool,
     encoding: Encoding,
     /// The request's `If-None-Match`, kept after the request moves on.
@@ -345,10 +382,12 @@ struct CachedRead {
 }
 
 impl CachedRead {
-    /// The read `request` asks for, built from `built`.
-    fn of(request: &Request, built: Built) -> CachedRead {
+    /// The read `request` asks for, built from `built`, by a signed-in
+    /// `member` or a visitor.
+    fn of(request: &Request, built: Built, member: bool) -> CachedRead {
         CachedRead {
             key: Key {
+                audience: Audience::of(member, request.uri().path()),
                 lang: request
                     .extensions()
                     .get::<Lang>()
@@ -361,6 +400,7 @@ impl CachedRead {
                     .into(),
             },
             built,
+            member,
             head: request.method() == Method::HEAD,
             encoding: accepted_encoding(request.headers()),
             conditional: request
@@ -376,6 +416,7 @@ impl CachedRead {
     fn kept(&self, app: &AppState, cache: &PageCache) -> Option<Arc<Entry>> {
         cache.entries.get(&self.key).filter(|e| {
             e.built == self.built
+                && (e.for_everyone || !self.member)
                 && e.analysis
                     .is_none_or(|p| app.analysis.position() == Some(p))
         })
@@ -409,7 +450,7 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
     };
     // A request is not `Sync`: no reference to it may live across an await.
     let built = built_now(&app, &path).await;
-    let read = CachedRead::of(&request, built);
+    let read = CachedRead::of(&request, built, false);
     if let Some(entry) = read.kept(&app, &cache) {
         return read.hit(&cache, &entry);
     }
@@ -425,21 +466,26 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
         }
     };
     cache.misses.fetch_add(1, Ordering::Relaxed);
-    let rendered = crate::jobs::analysis::noting_reads(next.run(request)).await;
+    let rendered = render(next, request).await;
     keep(&cache, read, rendered, turn).await
 }
 
-/// A route layer for the routes whose answer is the same whoever asks (the
-/// API's public lists and records): a signed-in caller, once the
-/// authentication layer has let them through (a bad token is still a 401,
-/// and their rate limit still counts), is answered from the page a visitor's
-/// read kept, or keeps the one they make. Their answers still say
-/// `private, no-cache`. Pages are never shared: their header is the member's.
-pub async fn serve_shared(State(app): State<AppState>, request: Request, next: Next) -> Response {
+/// The layer for signed-in members, inside authentication (a bad token is
+/// still a 401, a rate limit still counts, a page only for some still
+/// refuses): a member's read is answered from the entry a member's render
+/// kept when that render never read who was asking (`auth::reads`): the
+/// page is then the same for every member. On the API, which has no
+/// header, that entry is the visitors'. Answers still say
+/// `private, no-cache`.
+pub async fn serve_members(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let Some(cache) = app.page_cache.clone() else {
         return next.run(request).await;
     };
-    if !is_read(&request) || anonymous_read(&request, &app) {
+    let signed_in = request
+        .extensions()
+        .get::<RequestAuth>()
+        .is_some_and(RequestAuth::signed_in);
+    if !signed_in || !is_read(&request) {
         return next.run(request).await;
     }
     let Some(path) = keepable_path(&request) else {
@@ -447,12 +493,12 @@ pub async fn serve_shared(State(app): State<AppState>, request: Request, next: N
     };
     // A request is not `Sync`: no reference to it may live across an await.
     let built = built_now(&app, &path).await;
-    let read = CachedRead::of(&request, built);
+    let read = CachedRead::of(&request, built, true);
     let mut response = if let Some(entry) = read.kept(&app, &cache) {
         read.hit(&cache, &entry)
     } else {
         cache.misses.fetch_add(1, Ordering::Relaxed);
-        let rendered = crate::jobs::analysis::noting_reads(next.run(request)).await;
+        let rendered = render(next, request).await;
         keep(&cache, read, rendered, None).await
     };
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
@@ -463,15 +509,38 @@ pub async fn serve_shared(State(app): State<AppState>, request: Request, next: N
     response
 }
 
+/// A rendered answer, with what it read: the analysis it was made from
+/// and whether it looked at who was asking.
+struct Rendered {
+    response: Response,
+    analysis: Option<i64>,
+    read_identity: bool,
+}
+
+async fn render(next: Next, request: Request) -> Rendered {
+    let ((response, read_identity), analysis) =
+        crate::jobs::analysis::noting_reads(reads::noting(next.run(request))).await;
+    Rendered {
+        response,
+        analysis,
+        read_identity,
+    }
+}
+
 /// Keeps a rendered answer if it may be kept, and answers it; `turn`, the
 /// render other visitors wait for, ends once the entry is in.
 async fn keep(
     cache: &PageCache,
     read: CachedRead,
-    (response, analysis): (Response, Option<i64>),
+    rendered: Rendered,
     turn: Option<RenderTurn>,
 ) -> Response {
-    if read.head || !keepable_answer(&response) {
+    let Rendered {
+        response,
+        analysis,
+        read_identity,
+    } = rendered;
+    if read.head || !keepable_answer(&response) || (read.member && read_identity) {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -502,6 +571,7 @@ async fn keep(
         Ok(Ok((etag, gzip, brotli))) => Arc::new(Entry {
             built: read.built,
             analysis,
+            for_everyone: !read_identity,
             etag,
             headers,
             gzip,

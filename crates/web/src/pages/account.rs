@@ -184,7 +184,7 @@ fn signed_out(app: &AppState, to: &str) -> Response {
 }
 
 pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    if let Some(hash) = &ctx.auth.session_hash {
+    if let Some(hash) = ctx.session_hash() {
         accounts::delete_session(&app, hash).await?;
     }
     Ok(signed_out(&app, "/entrar?aviso=salida"))

@@ -16,8 +16,9 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     /// The code of the other language, for the switch link's `lang`.
     pub other_lang: &'static str,
-    /// The signed-in member's name, for the header.
-    pub account: Option<String>,
+    /// Whether a member is signed in (the header links to their account).
+    /// Never who: a page kept for members is the same for all of them.
+    pub signed_in: bool,
     /// Whether this page is the member's own account page.
     pub account_current: bool,
 }
@@ -80,7 +81,7 @@ impl Chrome {
                 })
                 .collect(),
             other_lang: other.code(),
-            account: None,
+            signed_in: false,
             account_current: section == "account",
         }
     }

@@ -192,45 +192,59 @@ async fn a_second_anonymous_view_comes_from_the_cache_compressed_and_revalidates
 }
 
 #[tokio::test]
-async fn a_signed_in_member_gets_kept_answers_only_where_they_are_the_same_for_everyone() {
+async fn a_member_is_answered_from_the_cache_only_where_the_render_never_looked_at_who_asks() {
     for backend in test_backends() {
         let app = spawn_app(backend).await;
         let orgs = organizations(&app.db).await;
         let member = account_in(&app.db, Role::Member, Some(orgs[0])).await;
+        let other = account_in(&app.db, Role::Member, Some(orgs[1])).await;
+        let admin = account_in(&app.db, Role::Administrator, None).await;
         app.get("/", &[]).await;
-        let anonymous = app.get("/", &[]).await;
-        assert_eq!(x_cache(&anonymous.headers), "hit");
+        let visitor = app.get("/", &[]).await;
+        assert_eq!(x_cache(&visitor.headers), "hit");
 
-        let mut browser = Browser::signed_in(&app, member.id).await;
-        let page = browser.get("/").await;
-        assert_eq!(page.status, 200);
-        assert!(
-            page.body.contains("href=\"/cuenta\""),
-            "the member's own header, not the visitors' page"
-        );
-        let response = reqwest::Client::new()
-            .get(app.url("/"))
-            .header("cookie", "acoge_session=una-sesion-cualquiera")
-            .send()
-            .await
-            .unwrap();
+        // A page whose render reads no identity: kept once for all members,
+        // with the members' header, apart from the visitors' page.
+        let first = Browser::signed_in(&app, member.id).await.cookie_header();
+        let second = Browser::signed_in(&app, other.id).await.cookie_header();
+        let mine = app.get("/", &[("cookie", &first)]).await;
+        assert_eq!(x_cache(&mine.headers), "miss", "{backend:?}");
+        assert!(mine.body.contains("href=\"/cuenta\""));
+        let theirs = app.get("/", &[("cookie", &second)]).await;
+        assert_eq!(x_cache(&theirs.headers), "hit", "{backend:?}");
+        assert_eq!(theirs.body, mine.body);
         assert_eq!(
-            x_cache(response.headers()),
-            "",
-            "any session cookie skips the cache"
-        );
-        assert_eq!(
-            header(response.headers(), "cache-control"),
+            header(&theirs.headers, "cache-control"),
             "private, no-cache"
         );
-
         let after = app.get("/", &[]).await;
         assert_eq!(x_cache(&after.headers), "hit");
         assert!(!after.body.contains("href=\"/cuenta\""), "{backend:?}");
 
-        // The API's public reads are the same whoever asks: once the token
-        // is accepted, the caller is answered from the visitors' entry, and
-        // a caller's miss keeps one for them.
+        // An unknown session is a visitor with a cookie: never from the cache.
+        let stranger = app
+            .get("/", &[("cookie", "acoge_session=una-sesion-cualquiera")])
+            .await;
+        assert_eq!(x_cache(&stranger.headers), "");
+        assert_eq!(
+            header(&stranger.headers, "cache-control"),
+            "private, no-cache"
+        );
+
+        // A page that asks who is reading is never kept for anyone: the
+        // administrator's audit log does not reach a member.
+        let admin = Browser::signed_in(&app, admin.id).await.cookie_header();
+        for _ in 0..2 {
+            let log = app.get("/auditoria", &[("cookie", &admin)]).await;
+            assert_eq!(log.status, 200);
+            assert_eq!(x_cache(&log.headers), "");
+        }
+        let refused = app.get("/auditoria", &[("cookie", &first)]).await;
+        assert_eq!(refused.status, 403, "{backend:?}");
+
+        // The API has no header: a token holder is answered from the
+        // visitors' entry once the token is accepted, and a caller's miss
+        // keeps one for visitors.
         let (_, bearer) = token(&app.db, Role::Member, Some(orgs[0])).await;
         let bearer = format!("Bearer {bearer}");
         let signed_in = [("authorization", bearer.as_str())];
@@ -240,7 +254,10 @@ async fn a_signed_in_member_gets_kept_answers_only_where_they_are_the_same_for_e
         let caller = app.get("/api/v1/organizations", &signed_in).await;
         assert_eq!(caller.status, 200);
         assert_eq!(x_cache(&caller.headers), "hit", "{backend:?}");
-        assert_eq!(header(&caller.headers, "cache-control"), "private, no-cache");
+        assert_eq!(
+            header(&caller.headers, "cache-control"),
+            "private, no-cache"
+        );
         assert_eq!(caller.body, visitor.body);
         let refused = app
             .get(
@@ -248,8 +265,10 @@ async fn a_signed_in_member_gets_kept_answers_only_where_they_are_the_same_for_e
                 &[("authorization", "Bearer not-a-token")],
             )
             .await;
-        assert_eq!(refused.status, 401, "a kept answer never skips the token check");
-
+        assert_eq!(
+            refused.status, 401,
+            "a kept answer never skips the token check"
+        );
         let first = app.get("/api/v1/states", &signed_in).await;
         assert_eq!(x_cache(&first.headers), "miss");
         let visitor = app.get("/api/v1/states", &[]).await;
@@ -257,12 +276,16 @@ async fn a_signed_in_member_gets_kept_answers_only_where_they_are_the_same_for_e
         assert_eq!(visitor.body, first.body);
 
         // A list that depends on who asks (a member also sees their own
-        // drafts) is never shared.
+        // drafts) is never shared, though visitors' copy is kept.
+        app.get("/api/v1/practices", &[]).await;
         for _ in 0..2 {
             let own = app.get("/api/v1/practices", &signed_in).await;
             assert_eq!(own.status, 200);
             assert_eq!(x_cache(&own.headers), "");
         }
+        let me = app.get("/api/v1/me", &signed_in).await;
+        assert_eq!(me.status, 200);
+        assert_eq!(x_cache(&me.headers), "");
     }
 }
 

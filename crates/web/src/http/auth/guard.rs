@@ -44,7 +44,7 @@ fn is_secret_field(name: &str) -> bool {
 /// `RateLimited` when the member is over the per-minute write limit;
 /// `Unavailable` when the limit cannot be read.
 async fn write_limit(app: &AppState, auth: &RequestAuth) -> Result<(), AppError> {
-    let Some(member) = auth.actor.id() else {
+    let Some(member) = auth.actor().id() else {
         return Ok(());
     };
     match accounts::writes_this_minute(app, member).await {
@@ -59,7 +59,7 @@ pub async fn form(State(gate): State<Gate>, request: Request, next: Next) -> Res
     let auth = auth_of(&request);
     let path = request.uri().path().to_owned();
     // Visitors are sent to sign in and back (`failure::render_failure`).
-    if let Err(denied) = authorize(&auth.actor, gate.capability) {
+    if let Err(denied) = authorize(auth.actor(), gate.capability) {
         return PageFailure::App(denied.into()).into_response();
     }
     let (parts, body) = request.into_parts();
@@ -96,7 +96,7 @@ pub async fn form(State(gate): State<Gate>, request: Request, next: Next) -> Res
 /// For the JSON API (bearer tokens only; no cookies, so no CSRF).
 pub async fn api(State(gate): State<Gate>, request: Request, next: Next) -> Response {
     let auth = auth_of(&request);
-    if let Err(denied) = authorize(&auth.actor, gate.capability) {
+    if let Err(denied) = authorize(auth.actor(), gate.capability) {
         return ApiError::from(AppError::from(denied)).into_response();
     }
     if request.method() == axum::http::Method::GET {

@@ -4,6 +4,7 @@
 
 pub mod csrf;
 pub mod guard;
+pub mod reads;
 
 use super::{
     api_error::ApiError,
@@ -29,14 +30,17 @@ use axum::{
 
 /// The identity of one request, put in its extensions.
 #[derive(Debug, Clone)]
+///
+/// Its fields are read through the methods below, which note the read
+/// (`reads`): the page cache shares only what was rendered without them.
 pub struct RequestAuth {
-    pub actor: Actor,
+    actor: Actor,
     /// Hash of the session secret, when a live session cookie came with the request.
-    pub session_hash: Option<String>,
+    session_hash: Option<String>,
     /// The CSRF nonce from the cookie, or a fresh one to set.
-    pub csrf_nonce: String,
+    csrf_nonce: String,
     /// Whether the request carried the CSRF cookie (a fresh nonce never verifies).
-    pub csrf_cookie_present: bool,
+    csrf_cookie_present: bool,
 }
 
 impl RequestAuth {
@@ -47,6 +51,31 @@ impl RequestAuth {
             csrf_nonce: String::new(),
             csrf_cookie_present: false,
         }
+    }
+
+    /// Who is asking.
+    pub fn actor(&self) -> &Actor {
+        reads::note();
+        &self.actor
+    }
+
+    /// Whether a member is signed in, for the page's header: the same for
+    /// every member, so not noted as a read of who.
+    pub fn signed_in(&self) -> bool {
+        matches!(self.actor, Actor::Member(_))
+    }
+
+    /// The hash of the live session's secret, if the request came with one.
+    pub fn session_hash(&self) -> Option<&str> {
+        reads::note();
+        self.session_hash.as_deref()
+    }
+
+    /// The hidden field value for this request's forms (tied to its
+    /// cookie, so a page carrying it is never kept).
+    pub fn csrf_token(&self, key: &[u8]) -> String {
+        reads::note();
+        csrf::token(key, &self.csrf_nonce, self.session_hash.as_deref())
     }
 }
 
