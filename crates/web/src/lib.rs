@@ -57,8 +57,20 @@ use tower_http::{
 };
 
 /// What every handler can reach.
+/// What every request shares, behind one pointer: each layer and handler
+/// takes its own clone, so a clone is one reference count, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppParts>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+pub struct AppParts {
     pub db: Db,
     pub config: Arc<Config>,
     pub search: Arc<SearchIndex>,
@@ -275,7 +287,7 @@ impl AppState {
         let (stop_housekeeping, housekeeping_stopped) = tokio::sync::watch::channel(());
         jobs::housekeeping::spawn(db.clone(), housekeeping_stopped);
         let analysis = Arc::new(jobs::analysis::AnalysisCache::start(db.clone()));
-        Ok(Self {
+        Ok(Self(Arc::new(AppParts {
             db,
             search,
             analysis,
@@ -291,7 +303,7 @@ impl AppState {
             _digest: digest,
             _housekeeping: Arc::new(stop_housekeeping),
             config,
-        })
+        })))
     }
 }
 

@@ -48,7 +48,7 @@ impl FromRequestParts<AppState> for Ctx {
 impl Ctx {
     pub fn chrome(&self, title: String, section: &'static str) -> Chrome {
         let mut chrome = chrome(self.tr, &self.uri, title, section);
-        chrome.signed_in = self.auth.signed_in();
+        chrome.signed_in = self.auth.signed_in_role().is_some();
         chrome
     }
 
@@ -62,6 +62,11 @@ impl Ctx {
 
     pub fn member(&self) -> Option<&MemberIdentity> {
         self.auth.actor().member()
+    }
+
+    /// Whether the reader's role grants `capability` (read as the role only).
+    pub fn may(&self, capability: Capability) -> bool {
+        self.auth.authorize(capability).is_ok()
     }
 
     /// The hash of the live session's secret, if any.

@@ -5,15 +5,15 @@
 //!
 //! - **Who.** GET and HEAD requests without a session cookie and without an
 //!   `Authorization` header (`serve`, before authentication). Signed-in
-//!   members too, once authenticated (`serve_members`), where the render
-//!   never read who was asking (`auth::reads` notes every read of the
-//!   identity, the guards' included): such a page is the same for every
-//!   member, so it is kept once for all of them, beside the visitors' page
-//!   (the header differs); on the API, which has no header, a member shares
-//!   the visitors' entry. A page that read the identity (edit links, "mine",
-//!   a capability check) is rendered for each member. Members' answers say
-//!   `Cache-Control: private, no-cache`, as every other answer to a
-//!   request with a cookie or a token does.
+//!   members too, once authenticated (`serve_members`), with what was
+//!   rendered without reading who was asking (`auth::reads` notes every
+//!   read, the guards' included): a page that read nothing of the member is
+//!   kept once for every member, beside the visitors' page (the header
+//!   differs; on the API, which has none, it is the visitors' entry); one
+//!   that checked only the role (`Ctx::may`) is kept for that role; one that
+//!   read the member (edit links of their own, "mine", a form's token) is
+//!   rendered for each. Members' answers say `Cache-Control: private,
+//!   no-cache`, as every other answer to a cookie or a token does.
 //! - **What.** 200 answers of text (HTML, CSV, iCalendar, Markdown), JSON or
 //!   SVG with a known length, no `Set-Cookie`, no `Cache-Control` of their
 //!   own and no form with a CSRF token (such a form is tied to the visitor's
@@ -43,12 +43,15 @@
 //!   where an answer came from.
 
 use super::{
-    auth::{RequestAuth, reads},
+    auth::{
+        RequestAuth,
+        reads::{self, IdentityRead},
+    },
     cookies,
     links::redacted_path,
 };
 use crate::AppState;
-use acoge_domain::Lang;
+use acoge_domain::{Lang, accounts::Role};
 use axum::{
     body::{Body, Bytes, HttpBody},
     extract::{Request, State},
@@ -101,22 +104,27 @@ enum Built {
     Search(i64, bool),
 }
 
-/// Who a kept page is for: pages carry a header that differs between
-/// visitors and members (and only in that, once a render read no identity).
+/// Who a kept page is for. Pages carry a header that differs between
+/// visitors and members; a render that checked the reader's role is kept for
+/// that role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Audience {
     Visitors,
     Members,
+    Role(Role),
 }
 
 impl Audience {
-    /// The entries a request may read: the API has no header, so a member's
-    /// answer rendered without reading who they are is a visitor's too.
-    fn of(signed_in: bool, path: &str) -> Audience {
-        if signed_in && !path.starts_with("/api/") {
-            Audience::Members
-        } else {
-            Audience::Visitors
+    /// Where a render that read `read` of a reader with `role` is kept, if
+    /// anywhere: the API has no header, so a member's answer that read
+    /// nothing of them is a visitor's too.
+    fn kept_for(role: Option<Role>, read: IdentityRead, api: bool) -> Option<Audience> {
+        match (role, read) {
+            (None, _) => Some(Audience::Visitors),
+            (Some(_), IdentityRead::Nothing) if api => Some(Audience::Visitors),
+            (Some(_), IdentityRead::Nothing) => Some(Audience::Members),
+            (Some(role), IdentityRead::Role) => Some(Audience::Role(role)),
+            (Some(_), IdentityRead::Member) => None,
         }
     }
 }
@@ -135,9 +143,9 @@ struct Entry {
     /// catches up a little after a write, so such a page is kept only while
     /// its analysis is the last one.
     analysis: Option<i64>,
-    /// Whether the render read no identity (`auth::reads`): only then may
-    /// a member be answered with it.
-    for_everyone: bool,
+    /// What the render read of who was asking (`auth::reads`): a member
+    /// reads a visitors' entry only if it read nothing.
+    read: IdentityRead,
     etag: HeaderValue,
     headers: Vec<(HeaderName, HeaderValue)>,
     gzip: Bytes,
@@ -367,14 +375,15 @@ fn set_private(response: &mut Response) {
     }
 }
 
-/// A read the cache may answer: its key, what it would be built from now,
-/// and how the client wants it.
+/// A read the cache may answer: its address, what it would be built from
+/// now, who asks and how the client wants it.
 struct CachedRead {
-    key: Key,
+    lang: Lang,
+    path_and_query: Box<str>,
+    api: bool,
     built: Built,
-    /// A signed-in member's read: answered only from entries rendered
-    /// without reading who asks.
-    member: bool,
+    /// A signed-in member's role; `None` for a visitor.
+    role: Option<Role>,
     head: bool,
     encoding: Encoding,
     /// The request's `If-None-Match`, kept after the request moves on.
@@ -382,25 +391,23 @@ struct CachedRead {
 }
 
 impl CachedRead {
-    /// The read `request` asks for, built from `built`, by a signed-in
-    /// `member` or a visitor.
-    fn of(request: &Request, built: Built, member: bool) -> CachedRead {
+    /// The read `request` asks for, built from `built`, by a member of
+    /// `role` or a visitor.
+    fn of(request: &Request, built: Built, role: Option<Role>) -> CachedRead {
         CachedRead {
-            key: Key {
-                audience: Audience::of(member, request.uri().path()),
-                lang: request
-                    .extensions()
-                    .get::<Lang>()
-                    .copied()
-                    .unwrap_or_default(),
-                path_and_query: request
-                    .uri()
-                    .path_and_query()
-                    .map_or("/", |p| p.as_str())
-                    .into(),
-            },
+            lang: request
+                .extensions()
+                .get::<Lang>()
+                .copied()
+                .unwrap_or_default(),
+            path_and_query: request
+                .uri()
+                .path_and_query()
+                .map_or("/", |p| p.as_str())
+                .into(),
+            api: request.uri().path().starts_with("/api/"),
             built,
-            member,
+            role,
             head: request.method() == Method::HEAD,
             encoding: accepted_encoding(request.headers()),
             conditional: request
@@ -412,14 +419,36 @@ impl CachedRead {
         }
     }
 
-    /// The kept entry, if it is still what the page would be now.
+    fn key(&self, audience: Audience) -> Key {
+        Key {
+            lang: self.lang,
+            audience,
+            path_and_query: self.path_and_query.clone(),
+        }
+    }
+
+    /// The kept entry this reader may have, if it is still what the page
+    /// would be now: a visitor's; a member's, the one kept for every member
+    /// (read nothing of them), else the one kept for their role.
     fn kept(&self, app: &AppState, cache: &PageCache) -> Option<Arc<Entry>> {
-        cache.entries.get(&self.key).filter(|e| {
+        let current = |e: &Arc<Entry>| {
             e.built == self.built
-                && (e.for_everyone || !self.member)
                 && e.analysis
                     .is_none_or(|p| app.analysis.position() == Some(p))
-        })
+        };
+        let for_all = Audience::kept_for(self.role, IdentityRead::Nothing, self.api)?;
+        let visitors_only = self.role.is_some() && for_all == Audience::Visitors;
+        cache
+            .entries
+            .get(&self.key(for_all))
+            .filter(|e| current(e) && (e.read == IdentityRead::Nothing || !visitors_only))
+            .or_else(|| {
+                let role = self.role?;
+                cache
+                    .entries
+                    .get(&self.key(Audience::Role(role)))
+                    .filter(current)
+            })
     }
 
     fn hit(&self, cache: &PageCache, entry: &Entry) -> Response {
@@ -450,11 +479,11 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
     };
     // A request is not `Sync`: no reference to it may live across an await.
     let built = built_now(&app, &path).await;
-    let read = CachedRead::of(&request, built, false);
+    let read = CachedRead::of(&request, built, None);
     if let Some(entry) = read.kept(&app, &cache) {
         return read.hit(&cache, &entry);
     }
-    let turn = match cache.render_turn(&read.key) {
+    let turn = match cache.render_turn(&read.key(Audience::Visitors)) {
         Ok(turn) => Some(turn),
         Err(mut under_way) => {
             // Ends with the render: the sender is only ever dropped.
@@ -481,11 +510,11 @@ pub async fn serve_members(State(app): State<AppState>, request: Request, next: 
     let Some(cache) = app.page_cache.clone() else {
         return next.run(request).await;
     };
-    let signed_in = request
+    let role = request
         .extensions()
         .get::<RequestAuth>()
-        .is_some_and(RequestAuth::signed_in);
-    if !signed_in || !is_read(&request) {
+        .and_then(RequestAuth::signed_in_role);
+    if role.is_none() || !is_read(&request) {
         return next.run(request).await;
     }
     let Some(path) = keepable_path(&request) else {
@@ -493,7 +522,7 @@ pub async fn serve_members(State(app): State<AppState>, request: Request, next: 
     };
     // A request is not `Sync`: no reference to it may live across an await.
     let built = built_now(&app, &path).await;
-    let read = CachedRead::of(&request, built, true);
+    let read = CachedRead::of(&request, built, role);
     let mut response = if let Some(entry) = read.kept(&app, &cache) {
         read.hit(&cache, &entry)
     } else {
@@ -514,16 +543,16 @@ pub async fn serve_members(State(app): State<AppState>, request: Request, next: 
 struct Rendered {
     response: Response,
     analysis: Option<i64>,
-    read_identity: bool,
+    read: IdentityRead,
 }
 
 async fn render(next: Next, request: Request) -> Rendered {
-    let ((response, read_identity), analysis) =
+    let ((response, read), analysis) =
         crate::jobs::analysis::noting_reads(reads::noting(next.run(request))).await;
     Rendered {
         response,
         analysis,
-        read_identity,
+        read,
     }
 }
 
@@ -538,11 +567,12 @@ async fn keep(
     let Rendered {
         response,
         analysis,
-        read_identity,
+        read: identity_read,
     } = rendered;
-    if read.head || !keepable_answer(&response) || (read.member && read_identity) {
+    let audience = Audience::kept_for(read.role, identity_read, read.api);
+    let Some(audience) = audience.filter(|_| !read.head && keepable_answer(&response)) else {
         return response;
-    }
+    };
     let (parts, body) = response.into_parts();
     let bytes = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => bytes,
@@ -571,7 +601,7 @@ async fn keep(
         Ok(Ok((etag, gzip, brotli))) => Arc::new(Entry {
             built: read.built,
             analysis,
-            for_everyone: !read_identity,
+            read: identity_read,
             etag,
             headers,
             gzip,
@@ -587,7 +617,7 @@ async fn keep(
             return Response::from_parts(parts, Body::from(bytes));
         }
     };
-    cache.entries.insert(read.key, entry.clone());
+    cache.entries.insert(read.key(audience), entry.clone());
     drop(turn);
     answer_with(
         &entry,

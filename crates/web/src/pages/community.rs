@@ -15,7 +15,7 @@ use crate::{
 };
 use acoge_domain::{
     Timestamp,
-    accounts::{Capability, authorize},
+    accounts::Capability,
     discussion::Discussion,
     event::DEFAULT_VIEWER_ZONE,
     fields::FieldError,
@@ -44,7 +44,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Html<String>,
     render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("groups-title"), "events"),
         groups: community::working_groups(&app).await?,
-        admin: authorize(ctx.actor(), Capability::ManageMembers).is_ok(),
+        admin: ctx.may(Capability::ManageMembers),
     })
 }
 
@@ -97,7 +97,7 @@ async fn group_page(
         }
     }
     upcoming.reverse();
-    let admin = authorize(ctx.actor(), Capability::ManageMembers).is_ok();
+    let admin = ctx.may(Capability::ManageMembers);
     let candidates = if admin {
         members::members(app, PageRequest::first(500))
             .await?
@@ -359,7 +359,7 @@ async fn framework_page(
         members,
         accepted,
         has_organization: organization.is_some(),
-        admin: authorize(ctx.actor(), Capability::ManageMembers).is_ok(),
+        admin: ctx.may(Capability::ManageMembers),
         csrf: ctx.csrf(),
         error,
     })?;

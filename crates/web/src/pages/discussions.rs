@@ -14,7 +14,7 @@ use crate::{
     render::markdown::to_safe_html,
 };
 use acoge_domain::{
-    accounts::{Actor, Capability, authorize},
+    accounts::{Actor, Capability},
     discussion::{
         Citation, CitedKind, Contribution, Discussion, DiscussionStatus, FlagReason, Synthesis,
         SynthesisContent, SynthesisInput, citations_in, may_read,
@@ -424,7 +424,7 @@ async fn queue_page(
     // moderators, those of their group's threads.
     let me = ctx.require(Capability::Contribute)?;
     let mut queue = discussions::moderation_queue(app).await?;
-    if authorize(ctx.actor(), Capability::Moderate).is_err() {
+    if !ctx.may(Capability::Moderate) {
         let threads = discussions::threads_moderated_by(app, me.id).await?;
         if threads.is_empty() {
             return Err(PageError::forbidden());

@@ -10,7 +10,7 @@ use crate::{
 };
 use acoge_domain::{
     Timestamp,
-    accounts::{Capability, authorize},
+    accounts::Capability,
     event::Event,
     registration::{RegistrationStatus, RegistrationSummary},
 };
@@ -81,7 +81,7 @@ impl RegistrationView {
             counts,
             mine,
             action,
-            moderator: authorize(ctx.actor(), Capability::Moderate).is_ok(),
+            moderator: ctx.may(Capability::Moderate),
             sign_in: open && ctx.member().is_none(),
         }
     }

@@ -5,7 +5,7 @@ use crate::{
     AppState,
     app::{legal_framework, places},
 };
-use acoge_domain::accounts::{Capability, authorize};
+use acoge_domain::accounts::Capability;
 use acoge_domain::legal::{AsylumApplications, CovidMeasure, LegalInstrument, Provision, StateLaw};
 use askama::Template;
 use axum::extract::State;
@@ -68,6 +68,6 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx) -> PageResult {
         state_laws,
         covid: legal_framework::covid_measures(&app).await?,
         asylum: legal_framework::asylum_applications(&app).await?,
-        moderator: authorize(ctx.actor(), Capability::Moderate).is_ok(),
+        moderator: ctx.may(Capability::Moderate),
     })
 }

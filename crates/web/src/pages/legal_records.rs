@@ -13,7 +13,7 @@ use crate::{
     http::ids::{Id, Slug},
 };
 use acoge_domain::{
-    accounts::{Capability, authorize},
+    accounts::Capability,
     fields::FieldError,
     legal::{InstrumentLevel, LegalInstrument, Provision},
     legal_change::{
@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 fn may_moderate(ctx: &Ctx) -> bool {
-    authorize(ctx.actor(), Capability::Moderate).is_ok()
+    ctx.may(Capability::Moderate)
 }
 
 async fn instrument(app: &AppState, id: &str) -> Result<LegalInstrument, PageError> {

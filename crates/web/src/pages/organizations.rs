@@ -13,7 +13,7 @@ use crate::{
 };
 use acoge_domain::{
     StateKey,
-    accounts::{Capability, authorize},
+    accounts::Capability,
     directory::{DirectoryEntry, DirectoryInput, Territory},
     fields::FieldError,
     organization::Organization,
@@ -186,7 +186,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> Pa
     .await?;
     let (alliance_count, alliances) =
         directory::alliances_of_organization(&app, id, ALLIANCES_SHOWN).await?;
-    let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
+    let moderator = ctx.may(Capability::Moderate);
     let own = ctx.member().and_then(|m| m.organization_id) == Some(id);
     let more = alliance_count.saturating_sub(alliances.len() as u64);
     let more_alliances = (more > 0).then(|| {
@@ -235,7 +235,7 @@ async fn edit_page(
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
     let member = ctx.require(Capability::Contribute)?;
-    let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
+    let moderator = ctx.may(Capability::Moderate);
     if !moderator && member.organization_id != Some(id) {
         return Err(PageError::forbidden());
     }

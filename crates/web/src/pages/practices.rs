@@ -18,7 +18,7 @@ use crate::{
 };
 use acoge_domain::{
     StateKey,
-    accounts::{Capability, authorize},
+    accounts::Capability,
     fields::FieldError,
     legal::Provision,
     organization::Organization,
@@ -364,7 +364,7 @@ async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> Result<Response, Pa
         groups: facet_groups(ctx, &facets, &states, &links),
         clear_href: path.to_owned(),
         pager,
-        can_create: authorize(ctx.actor(), Capability::Contribute).is_ok(),
+        can_create: ctx.may(Capability::Contribute),
         exact_counts: facets.exact,
         facet_cap: Facets::CAP,
     })?
@@ -487,7 +487,7 @@ async fn show_page(
         None => true,
     };
     let author = is_author(ctx.actor(), &state);
-    let may_see_reviews = author || authorize(ctx.actor(), Capability::Review).is_ok();
+    let may_see_reviews = author || ctx.may(Capability::Review);
     let page = render(&ShowPage {
         chrome: ctx.chrome(c.title.clone(), "practices"),
         csrf: ctx.csrf(),

@@ -228,9 +228,9 @@ async fn form_page(
     input: acoge_domain::service::ServiceInput,
     errors: &[acoge_domain::fields::FieldError],
 ) -> Result<axum::response::Response, super::PageError> {
-    use acoge_domain::accounts::{Capability, authorize};
+    use acoge_domain::accounts::Capability;
     let member = ctx.require(Capability::Contribute)?;
-    let moderator = authorize(ctx.actor(), Capability::Moderate).is_ok();
+    let moderator = ctx.may(Capability::Moderate);
     let org_id =
         uuid::Uuid::parse_str(&input.organization_id).map_err(|_| super::PageError::not_found())?;
     let organization = directory::organization(app, org_id)

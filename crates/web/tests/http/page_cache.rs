@@ -192,7 +192,7 @@ async fn a_second_anonymous_view_comes_from_the_cache_compressed_and_revalidates
 }
 
 #[tokio::test]
-async fn a_member_is_answered_from_the_cache_only_where_the_render_never_looked_at_who_asks() {
+async fn a_member_is_answered_only_from_pages_rendered_for_every_member_or_for_their_role() {
     for backend in test_backends() {
         let app = spawn_app(backend).await;
         let orgs = organizations(&app.db).await;
@@ -231,9 +231,24 @@ async fn a_member_is_answered_from_the_cache_only_where_the_render_never_looked_
             "private, no-cache"
         );
 
-        // A page that asks who is reading is never kept for anyone: the
-        // administrator's audit log does not reach a member.
+        // A page that checked only the reader's role is kept for that role:
+        // the administrator's link to a new instrument never reaches a member.
         let admin = Browser::signed_in(&app, admin.id).await.cookie_header();
+        let mine = app.get("/marco-legal", &[("cookie", &first)]).await;
+        assert_eq!(x_cache(&mine.headers), "miss", "{backend:?}");
+        let theirs = app.get("/marco-legal", &[("cookie", &second)]).await;
+        assert_eq!(x_cache(&theirs.headers), "hit", "{backend:?}");
+        assert_eq!(theirs.body, mine.body);
+        let new_instrument = "/marco-legal/instrumentos/nuevo";
+        assert!(!mine.body.contains(new_instrument));
+        let moderating = app.get("/marco-legal", &[("cookie", &admin)]).await;
+        assert_eq!(x_cache(&moderating.headers), "miss", "{backend:?}");
+        assert!(moderating.body.contains(new_instrument));
+        let again = app.get("/marco-legal", &[("cookie", &second)]).await;
+        assert!(!again.body.contains(new_instrument), "{backend:?}");
+
+        // A page that reads who is asking is never kept for anyone: the
+        // administrator's audit log does not reach a member.
         for _ in 0..2 {
             let log = app.get("/auditoria", &[("cookie", &admin)]).await;
             assert_eq!(log.status, 200);

@@ -8,7 +8,7 @@ use crate::{
     app::{accounts, error::AppError},
     http::{api_error::ApiError, failure::PageFailure},
 };
-use acoge_domain::accounts::{Capability, authorize};
+use acoge_domain::accounts::Capability;
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -59,7 +59,7 @@ pub async fn form(State(gate): State<Gate>, request: Request, next: Next) -> Res
     let auth = auth_of(&request);
     let path = request.uri().path().to_owned();
     // Visitors are sent to sign in and back (`failure::render_failure`).
-    if let Err(denied) = authorize(auth.actor(), gate.capability) {
+    if let Err(denied) = auth.authorize(gate.capability) {
         return PageFailure::App(denied.into()).into_response();
     }
     let (parts, body) = request.into_parts();
@@ -96,7 +96,7 @@ pub async fn form(State(gate): State<Gate>, request: Request, next: Next) -> Res
 /// For the JSON API (bearer tokens only; no cookies, so no CSRF).
 pub async fn api(State(gate): State<Gate>, request: Request, next: Next) -> Response {
     let auth = auth_of(&request);
-    if let Err(denied) = authorize(auth.actor(), gate.capability) {
+    if let Err(denied) = auth.authorize(gate.capability) {
         return ApiError::from(AppError::from(denied)).into_response();
     }
     if request.method() == axum::http::Method::GET {

@@ -20,13 +20,14 @@ use crate::{
         error::AppError,
     },
 };
-use acoge_domain::accounts::Actor;
+use acoge_domain::accounts::{Actor, Capability, Denied, Role, authorize};
 use axum::{
     extract::{MatchedPath, Request, State},
     http::{Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use reads::IdentityRead;
 
 /// The identity of one request, put in its extensions.
 #[derive(Debug, Clone)]
@@ -55,26 +56,33 @@ impl RequestAuth {
 
     /// Who is asking.
     pub fn actor(&self) -> &Actor {
-        reads::note();
+        reads::note(IdentityRead::Member);
         &self.actor
     }
 
-    /// Whether a member is signed in, for the page's header: the same for
-    /// every member, so not noted as a read of who.
-    pub fn signed_in(&self) -> bool {
-        matches!(self.actor, Actor::Member(_))
+    /// Whether the caller's role grants `capability` (noted as a read of
+    /// the role only: the answer is the same for every member of it).
+    pub fn authorize(&self, capability: Capability) -> Result<(), Denied> {
+        reads::note(IdentityRead::Role);
+        authorize(&self.actor, capability)
+    }
+
+    /// The signed-in member's role, for the page's header and the page
+    /// cache's key: not noted as a read.
+    pub fn signed_in_role(&self) -> Option<Role> {
+        self.actor.member().map(|m| m.role)
     }
 
     /// The hash of the live session's secret, if the request came with one.
     pub fn session_hash(&self) -> Option<&str> {
-        reads::note();
+        reads::note(IdentityRead::Member);
         self.session_hash.as_deref()
     }
 
     /// The hidden field value for this request's forms (tied to its
     /// cookie, so a page carrying it is never kept).
     pub fn csrf_token(&self, key: &[u8]) -> String {
-        reads::note();
+        reads::note(IdentityRead::Member);
         csrf::token(key, &self.csrf_nonce, self.session_hash.as_deref())
     }
 }
