@@ -56,8 +56,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-/// What every handler can reach.
-/// What every request shares, behind one pointer: each layer and handler
+/// What every handler can reach, behind one pointer: each layer and handler
 /// takes its own clone, so a clone is one reference count, not one per part.
 #[derive(Clone)]
 pub struct AppState(Arc<AppParts>);
@@ -70,6 +69,7 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// The parts of `AppState`, reached through it.
 pub struct AppParts {
     pub db: Db,
     pub config: Arc<Config>,

@@ -436,19 +436,18 @@ impl CachedRead {
                 && e.analysis
                     .is_none_or(|p| app.analysis.position() == Some(p))
         };
-        let for_all = Audience::kept_for(self.role, IdentityRead::Nothing, self.api)?;
-        let visitors_only = self.role.is_some() && for_all == Audience::Visitors;
-        cache
-            .entries
-            .get(&self.key(for_all))
-            .filter(|e| current(e) && (e.read == IdentityRead::Nothing || !visitors_only))
-            .or_else(|| {
-                let role = self.role?;
-                cache
-                    .entries
-                    .get(&self.key(Audience::Role(role)))
-                    .filter(current)
-            })
+        // Rendered without reading the reader: for a visitor, any visitors'
+        // entry; for a member, one whose render read nothing of its reader.
+        let shared = Audience::kept_for(self.role, IdentityRead::Nothing, self.api)
+            .and_then(|audience| cache.entries.get(&self.key(audience)))
+            .filter(|e| current(e) && (self.role.is_none() || e.read == IdentityRead::Nothing));
+        shared.or_else(|| {
+            let role = self.role?;
+            cache
+                .entries
+                .get(&self.key(Audience::Role(role)))
+                .filter(current)
+        })
     }
 
     fn hit(&self, cache: &PageCache, entry: &Entry) -> Response {

@@ -30,10 +30,10 @@ use axum::{
 use reads::IdentityRead;
 
 /// The identity of one request, put in its extensions.
-#[derive(Debug, Clone)]
 ///
 /// Its fields are read through the methods below, which note the read
 /// (`reads`): the page cache shares only what was rendered without them.
+#[derive(Debug, Clone)]
 pub struct RequestAuth {
     actor: Actor,
     /// Hash of the session secret, when a live session cookie came with the request.
