@@ -34,8 +34,10 @@
 //! - **Once.** Visitors who ask for a page while it is being rendered wait
 //!   for that render (one render per page and version, not one per
 //!   visitor): after a write, 64 connections on one page meant 64 renders
-//!   at once, and a burst of searches a gigabyte of memory. If the page is
-//!   not kept (a form, an error), each then renders its own.
+//!   at once, and a burst of searches a gigabyte of memory. Members wait
+//!   likewise for a render by a member of their role. If the page is not
+//!   kept (a form, a page that read its member, an error), each then
+//!   renders its own, and for a minute nobody there waits for another.
 //! - **Said.** `ETag`, `If-None-Match` → 304, `Cache-Control: public,
 //!   max-age=0, must-revalidate` and `Vary: Accept-Encoding` (the language
 //!   middleware adds `Cookie, Accept-Language`), so a reverse proxy may keep
@@ -74,6 +76,8 @@ use tokio::sync::watch;
 /// Longest an entry is served, whatever the version: some pages change with
 /// the clock alone (an event moves from upcoming to past).
 const MAX_AGE: Duration = Duration::from_secs(60);
+/// Addresses remembered as not kept (`PageCache::unshared`).
+const UNSHARED_ADDRESSES: u64 = 10_000;
 /// Longest path and query kept: longer addresses are answered, not kept.
 const MAX_KEY: usize = 1024;
 /// Largest answer kept (uncompressed).
@@ -231,6 +235,10 @@ pub struct PageCache {
     /// Pages being rendered now, each with the channel its waiters hear
     /// close when the render ends (kept, not kept, or abandoned).
     rendering: Mutex<HashMap<Key, watch::Receiver<()>>>,
+    /// Addresses whose last render could not be kept (a form, a page that
+    /// read its member, an error): readers there render at once instead of
+    /// waiting for a render they cannot use. Forgotten after `MAX_AGE`.
+    unshared: moka::sync::Cache<Key, ()>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -245,11 +253,29 @@ pub struct CacheStats {
 }
 
 /// The one render of a page under way: dropping it (when the render ends
-/// or its request is abandoned) wakes every visitor waiting for it.
+/// or its request is abandoned) wakes every reader waiting for it.
 struct RenderTurn {
     cache: Arc<PageCache>,
     key: Key,
     _done: watch::Sender<()>,
+}
+
+impl RenderTurn {
+    /// The render could not be kept: the next readers of this address do
+    /// not wait for one another.
+    fn not_kept(self) {
+        self.cache.unshared.insert(self.key.clone(), ());
+    }
+}
+
+/// How a reader who missed the cache renders.
+enum Turn {
+    /// Renders, and those who come meanwhile wait for it.
+    Mine(RenderTurn),
+    /// Waits for the render under way, then looks again.
+    UnderWay(watch::Receiver<()>),
+    /// Renders alone: this address's renders are not kept.
+    Alone,
 }
 
 impl Drop for RenderTurn {
@@ -275,26 +301,59 @@ impl PageCache {
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             ),
             rendering: Mutex::default(),
+            unshared: moka::sync::Cache::builder()
+                .max_capacity(UNSHARED_ADDRESSES)
+                .time_to_live(MAX_AGE)
+                .build(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         })
     }
 
-    /// The turn to render `key`, or the render under way to wait for.
-    fn render_turn(self: &Arc<Self>, key: &Key) -> Result<RenderTurn, watch::Receiver<()>> {
+    /// The turn to render `key`, the render under way to wait for, or
+    /// neither where renders of `key` are not kept.
+    fn render_turn(self: &Arc<Self>, key: &Key) -> Turn {
+        if self.unshared.contains_key(key) {
+            return Turn::Alone;
+        }
         // Poisoning only means a panic between two map operations: the map
         // is still whole.
         let mut rendering = self.rendering.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(under_way) = rendering.get(key) {
-            return Err(under_way.clone());
+            return Turn::UnderWay(under_way.clone());
         }
         let (done, waiters) = watch::channel(());
         rendering.insert(key.clone(), waiters);
-        Ok(RenderTurn {
+        Turn::Mine(RenderTurn {
             cache: Arc::clone(self),
             key: key.clone(),
             _done: done,
         })
+    }
+
+    /// Answers `read` from the cache if it may be, waiting for the render
+    /// under way; otherwise the turn to render it (`None`: render alone).
+    async fn kept_or_turn(
+        self: &Arc<Self>,
+        app: &AppState,
+        read: &CachedRead,
+        turn_key: &Key,
+    ) -> Result<Response, Option<RenderTurn>> {
+        if let Some(entry) = read.kept(app, self) {
+            return Ok(read.hit(self, &entry));
+        }
+        match self.render_turn(turn_key) {
+            Turn::Mine(turn) => Err(Some(turn)),
+            Turn::Alone => Err(None),
+            Turn::UnderWay(mut under_way) => {
+                // Ends with the render: the sender is only ever dropped.
+                let _ = under_way.changed().await;
+                match read.kept(app, self) {
+                    Some(entry) => Ok(read.hit(self, &entry)),
+                    None => Err(None),
+                }
+            }
+        }
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -479,19 +538,12 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
     // A request is not `Sync`: no reference to it may live across an await.
     let built = built_now(&app, &path).await;
     let read = CachedRead::of(&request, built, None);
-    if let Some(entry) = read.kept(&app, &cache) {
-        return read.hit(&cache, &entry);
-    }
-    let turn = match cache.render_turn(&read.key(Audience::Visitors)) {
-        Ok(turn) => Some(turn),
-        Err(mut under_way) => {
-            // Ends with the render: the sender is only ever dropped.
-            let _ = under_way.changed().await;
-            if let Some(entry) = read.kept(&app, &cache) {
-                return read.hit(&cache, &entry);
-            }
-            None
-        }
+    let turn = match cache
+        .kept_or_turn(&app, &read, &read.key(Audience::Visitors))
+        .await
+    {
+        Ok(hit) => return hit,
+        Err(turn) => turn,
     };
     cache.misses.fetch_add(1, Ordering::Relaxed);
     let rendered = render(next, request).await;
@@ -513,21 +565,25 @@ pub async fn serve_members(State(app): State<AppState>, request: Request, next: 
         .extensions()
         .get::<RequestAuth>()
         .and_then(RequestAuth::signed_in_role);
-    if role.is_none() || !is_read(&request) {
+    let Some(role) = role.filter(|_| is_read(&request)) else {
         return next.run(request).await;
-    }
+    };
     let Some(path) = keepable_path(&request) else {
         return next.run(request).await;
     };
     // A request is not `Sync`: no reference to it may live across an await.
     let built = built_now(&app, &path).await;
-    let read = CachedRead::of(&request, built, role);
-    let mut response = if let Some(entry) = read.kept(&app, &cache) {
-        read.hit(&cache, &entry)
-    } else {
-        cache.misses.fetch_add(1, Ordering::Relaxed);
-        let rendered = render(next, request).await;
-        keep(&cache, read, rendered, None).await
+    let read = CachedRead::of(&request, built, Some(role));
+    // Members of one role wait for one another's render: what it keeps
+    // (for every member, or for the role) answers them all.
+    let turn_key = read.key(Audience::Role(role));
+    let mut response = match cache.kept_or_turn(&app, &read, &turn_key).await {
+        Ok(hit) => hit,
+        Err(turn) => {
+            cache.misses.fetch_add(1, Ordering::Relaxed);
+            let rendered = render(next, request).await;
+            keep(&cache, read, rendered, turn).await
+        }
     };
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         response
@@ -570,6 +626,10 @@ async fn keep(
     } = rendered;
     let audience = Audience::kept_for(read.role, identity_read, read.api);
     let Some(audience) = audience.filter(|_| !read.head && keepable_answer(&response)) else {
+        // A HEAD says nothing of whether the page could be kept.
+        if let Some(turn) = turn.filter(|_| !read.head) {
+            turn.not_kept();
+        }
         return response;
     };
     let (parts, body) = response.into_parts();
@@ -581,6 +641,9 @@ async fn keep(
         }
     };
     if memchr::memmem::find(&bytes, CSRF_FIELD).is_some() {
+        if let Some(turn) = turn {
+            turn.not_kept();
+        }
         let mut response = Response::from_parts(parts, Body::from(bytes));
         set_private(&mut response);
         return response;
@@ -593,9 +656,9 @@ async fn keep(
         .collect();
     let kept = bytes.clone();
     // A render others wait for waits its turn to compress. One nobody waits
-    // for (a member's: they do not wait for each other) is answered as it is
-    // while every compressor is busy: 64 members arriving at a page not yet
-    // kept meant 64 compressions queued behind two, and a p99 of 500 ms.
+    // for is answered as it is while every compressor is busy: 64 members
+    // rendering at once meant 64 compressions queued behind two, and a p99
+    // of 500 ms.
     let permit = if turn.is_some() {
         cache.compressing.acquire().await.ok()
     } else {

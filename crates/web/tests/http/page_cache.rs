@@ -531,3 +531,42 @@ async fn visitors_asking_for_a_page_being_rendered_wait_for_that_one_render() {
         assert_eq!(renders, 1, "{backend:?}: {answers:?}");
     }
 }
+
+#[tokio::test]
+async fn members_asking_for_a_page_being_rendered_wait_for_one_render_unless_it_reads_them() {
+    for backend in test_backends() {
+        let app = spawn_app(backend).await;
+        let orgs = organizations(&app.db).await;
+        let mut sessions = Vec::new();
+        for org in &orgs[..2] {
+            let member = account_in(&app.db, Role::Member, Some(*org)).await;
+            sessions.push(Browser::signed_in(&app, member.id).await.cookie_header());
+        }
+        let client = reqwest::Client::new();
+        let burst = |path: &'static str| {
+            let mut members = tokio::task::JoinSet::new();
+            for n in 0..16 {
+                let request = client
+                    .get(app.url(path))
+                    .header("cookie", &sessions[n % sessions.len()]);
+                members.spawn(async move {
+                    let response = request.send().await.unwrap();
+                    assert_eq!(response.status(), 200, "{path}");
+                    x_cache(response.headers()).to_owned()
+                });
+            }
+            members.join_all()
+        };
+        // The same page for every member: one renders, the others wait.
+        let answers = burst("/organizaciones").await;
+        let renders = answers.iter().filter(|a| *a == "miss").count();
+        assert_eq!(renders, 1, "{backend:?}: {answers:?}");
+        // A page that reads its member (their drafts) is never kept: each
+        // is rendered, and all are answered.
+        let answers = burst("/practicas").await;
+        assert!(
+            answers.iter().all(|a| a.is_empty()),
+            "{backend:?}: {answers:?}"
+        );
+    }
+}
