@@ -159,7 +159,9 @@ def report(results: str, markdown: str, command: str, seconds: str, connections:
             "",
             f"Start to the first `/healthz` 200: {server.get('first_start_s', '?')} s on a new "
             f"corpus, {server.get('existing_start_s', '?')} s on the existing database. "
-            f"Peak resident memory of `acoge serve`: {server.get('peak_rss_mb', '?')} MB.",
+            f"Peak resident memory of `acoge serve` in service (every run below): "
+            f"{server.get('peak_rss_mb', '?')} MB; of the first start, while it built the search "
+            f"index of the whole corpus: {server.get('first_start_peak_rss_mb', '?')} MB.",
             "",
             "| address | status | gzip bytes | anonymous req/s | p50 | p99 | member req/s | p50 | p99 "
             "| nginx req/s | p99 | ratio | after write |",

@@ -44,7 +44,7 @@ pub use api::API_WRITES;
 pub use http::client::{TrustedProxy, TrustedProxyError};
 pub use jobs::{mail, search::FluentLabels};
 pub use pages::FORM_WRITES;
-pub use render::i18n;
+pub use render::{format::group_thousands, i18n};
 
 use acoge_search::{SearchError, SearchIndex};
 use acoge_store::{Db, StoreError};

@@ -21,6 +21,7 @@ use acoge_domain::{
     practice::{ImplementationStatus, Population, PracticeContent, PracticeInput, Section, Sector},
     taxonomy::{GovernmentLevel, MigrationContext, Right},
 };
+use acoge_web::group_thousands;
 use rng::Rng;
 use std::collections::{BTreeMap, HashSet};
 use text::{Slots, capitalized, contract, fill};
@@ -485,11 +486,11 @@ impl Generator {
             year: start_year.to_string(),
             year0: (start_year - 1).to_string(),
             year_end: end_year.to_string(),
-            n1: thousands(u64::from(rng.between(80, 12_000))),
-            n2: thousands(u64::from(rng.between(20, 900))),
+            n1: group_thousands(u64::from(rng.between(80, 12_000))),
+            n2: group_thousands(u64::from(rng.between(20, 900))),
             n3: rng.between(4, 60).to_string(),
             pct: rng.between(35, 70).to_string(),
-            money: thousands(u64::from(rng.between(15, 400)) * 10_000),
+            money: group_thousands(u64::from(rng.between(15, 400)) * 10_000),
             weeks: rng.between(3, 8).to_string(),
             weekly: rng.between(2, 5).to_string(),
             score: format!("{}.{}", rng.between(7, 9), rng.below(10)),
@@ -609,19 +610,6 @@ fn partial_date(rng: &mut Rng, year: i16) -> PartialDate {
         .filter(|_| rng.chance(40))
         .map(|_| rng.between(1, 28) as u8);
     PartialDate { year, month, day }
-}
-
-/// 12345 → "12,345", as numbers are written in Mexico.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

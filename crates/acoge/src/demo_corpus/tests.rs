@@ -166,11 +166,3 @@ fn missing_inputs_are_errors_not_panics() {
         Err(DemoError::NoOrganizations)
     ));
 }
-
-#[test]
-fn numbers_read_as_in_mexico() {
-    assert_eq!(thousands(0), "0");
-    assert_eq!(thousands(999), "999");
-    assert_eq!(thousands(1_000), "1,000");
-    assert_eq!(thousands(1_234_567), "1,234,567");
-}

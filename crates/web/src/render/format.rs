@@ -18,7 +18,9 @@ mod tests {
     #[test]
     fn thousands_are_grouped() {
         assert_eq!(super::group_thousands(353_706), "353,706");
+        assert_eq!(super::group_thousands(0), "0");
         assert_eq!(super::group_thousands(999), "999");
+        assert_eq!(super::group_thousands(1_000), "1,000");
         assert_eq!(super::group_thousands(1_000_000), "1,000,000");
     }
 }
