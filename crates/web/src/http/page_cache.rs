@@ -37,7 +37,8 @@
 //!   at once, and a burst of searches a gigabyte of memory. Members wait
 //!   likewise for a render by a member of their role. If the page is not
 //!   kept (a form, a page that read its member, an error), each then
-//!   renders its own, and for a minute nobody there waits for another.
+//!   renders its own; where a page was answered but could not be kept, for
+//!   a minute nobody there waits for another.
 //! - **Said.** `ETag`, `If-None-Match` → 304, `Cache-Control: public,
 //!   max-age=0, must-revalidate` and `Vary: Accept-Encoding` (the language
 //!   middleware adds `Cookie, Accept-Language`), so a reverse proxy may keep
@@ -235,9 +236,9 @@ pub struct PageCache {
     /// Pages being rendered now, each with the channel its waiters hear
     /// close when the render ends (kept, not kept, or abandoned).
     rendering: Mutex<HashMap<Key, watch::Receiver<()>>>,
-    /// Addresses whose last render could not be kept (a form, a page that
-    /// read its member, an error): readers there render at once instead of
-    /// waiting for a render they cannot use. Forgotten after `MAX_AGE`.
+    /// Addresses whose last render succeeded but could not be kept (a form,
+    /// a page that read its member): readers there render at once instead
+    /// of waiting for a render they cannot use. Forgotten after `MAX_AGE`.
     unshared: moka::sync::Cache<Key, ()>,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -626,8 +627,10 @@ async fn keep(
     } = rendered;
     let audience = Audience::kept_for(read.role, identity_read, read.api);
     let Some(audience) = audience.filter(|_| !read.head && keepable_answer(&response)) else {
-        // A HEAD says nothing of whether the page could be kept.
-        if let Some(turn) = turn.filter(|_| !read.head) {
+        // A HEAD says nothing of whether the page could be kept, nor does a
+        // failure (a page past its deadline must not lose its single render
+        // for a minute).
+        if let Some(turn) = turn.filter(|_| !read.head && response.status().is_success()) {
             turn.not_kept();
         }
         return response;
