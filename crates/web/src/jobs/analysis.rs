@@ -135,11 +135,10 @@ async fn run(db: Db, latest: Slot, mut stopped: watch::Receiver<()>) {
         let published = latest
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .map(|a| a.position);
+            .clone();
         let pause = match db.outbox_head().await {
-            Ok(head) if published != Some(head) => {
-                if let Some(last) = unchanged_facts(&db, &latest, head).await {
+            Ok(head) if published.as_ref().map(|a| a.position) != Some(head) => {
+                if let Some(last) = unchanged_facts(&db, published, head).await {
                     // Nothing it reads changed: the same analysis, at `head`.
                     let moved = Arc::new(Analysis {
                         position: head,
@@ -289,11 +288,12 @@ const CHANGES_LOOKED_AT: u32 = 500;
 
 /// The published analysis, if every change from its position to `head`
 /// is of an entity it does not read.
-async fn unchanged_facts(db: &Db, latest: &Slot, head: i64) -> Option<Arc<Analysis>> {
-    let last = latest
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()?;
+async fn unchanged_facts(
+    db: &Db,
+    published: Option<Arc<Analysis>>,
+    head: i64,
+) -> Option<Arc<Analysis>> {
+    let last = published?;
     if head - last.position > i64::from(CHANGES_LOOKED_AT) {
         return None;
     }
