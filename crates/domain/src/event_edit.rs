@@ -75,6 +75,46 @@ pub struct EventInput {
     pub working_group: String,
 }
 
+impl EventInput {
+    /// A stored event as input, for a patch or a form to change: times as
+    /// instants, lists one item per line.
+    pub fn of(event: &crate::event::Event) -> Self {
+        EventInput {
+            kind: event.kind.slug().to_owned(),
+            title: event.title.es.clone(),
+            title_en: event.title.en.clone(),
+            description: event.description.es.clone(),
+            description_en: event.description.en.clone(),
+            starts_at: TimeInput::Instant(event.schedule.starts_at.to_string()),
+            ends_at: TimeInput::Instant(event.schedule.ends_at.to_string()),
+            time_zone: event.schedule.time_zone.clone(),
+            capacity: event.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            agenda: event.agenda.iter().map(AgendaItem::as_line).collect(),
+            links: event
+                .links
+                .iter()
+                .map(|l| (l.kind.slug().to_owned(), l.url.clone(), l.label.clone()))
+                .collect(),
+            guiding_questions: event
+                .guiding_questions
+                .iter()
+                .map(|q| q.es.clone())
+                .collect(),
+            guiding_questions_en: event
+                .guiding_questions
+                .iter()
+                .map(|q| q.en.clone())
+                .collect(),
+            organizers: event.organizers.iter().map(|o| o.id.to_string()).collect(),
+            working_group: event
+                .working_group
+                .as_ref()
+                .map(|g| g.slug.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// A validated event, ready for the store.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EventContent {

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{AppState, app::events, http::auth::RequestAuth, http::ids::Id};
 use acoge_domain::{
-    event::{AgendaItem, Event},
+    event::AgendaItem,
     event_edit::{EventInput, TimeInput},
 };
 use axum::{Extension, Json, extract::State, http::StatusCode};
@@ -148,43 +148,6 @@ fn links(items: Vec<EventLinkBody>) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The stored event as input, for a patch to change.
-fn input_of(event: &Event) -> EventInput {
-    EventInput {
-        kind: event.kind.slug().to_owned(),
-        title: event.title.es.clone(),
-        title_en: event.title.en.clone(),
-        description: event.description.es.clone(),
-        description_en: event.description.en.clone(),
-        starts_at: TimeInput::Instant(event.schedule.starts_at.to_string()),
-        ends_at: TimeInput::Instant(event.schedule.ends_at.to_string()),
-        time_zone: event.schedule.time_zone.clone(),
-        capacity: capacity_text(event.capacity),
-        agenda: event.agenda.iter().map(AgendaItem::as_line).collect(),
-        links: event
-            .links
-            .iter()
-            .map(|l| (l.kind.slug().to_owned(), l.url.clone(), l.label.clone()))
-            .collect(),
-        guiding_questions: event
-            .guiding_questions
-            .iter()
-            .map(|q| q.es.clone())
-            .collect(),
-        guiding_questions_en: event
-            .guiding_questions
-            .iter()
-            .map(|q| q.en.clone())
-            .collect(),
-        organizers: event.organizers.iter().map(|o| o.id.to_string()).collect(),
-        working_group: event
-            .working_group
-            .as_ref()
-            .map(|g| g.slug.clone())
-            .unwrap_or_default(),
-    }
-}
-
 async fn event_json(app: &AppState, id: Uuid) -> Result<EventJson, ApiError> {
     events::event(app, &id.to_string())
         .await?
@@ -241,7 +204,7 @@ pub async fn patch_event(
         .await?
         .ok_or_else(not_found)?;
     let body: EventPatchBody = json_body(&body)?;
-    let mut input = input_of(&current);
+    let mut input = EventInput::of(&current);
     patch!(body => input; kind, title, title_en, description, description_en, time_zone);
     keep(body.starts_at.map(TimeInput::Instant), &mut input.starts_at);
     keep(body.ends_at.map(TimeInput::Instant), &mut input.ends_at);

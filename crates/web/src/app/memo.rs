@@ -125,7 +125,7 @@ where
 }
 
 /// Keys of the practice lists kept: filter, order and page.
-type PracticeListKey = (PracticeFilter, PracticeSort, PageRequest);
+pub type PracticeListKey = (PracticeFilter, PracticeSort, PageRequest);
 
 /// The memos of the application, one per read model worth sharing: each is
 /// read by many page types, by visitors and members alike, and costs a

@@ -3,7 +3,11 @@
 //! every referenced municipality, organization and provision exists),
 //! authorize (the domain's workflow rules), then store.
 
-use crate::{AppState, app::error::AppError};
+use crate::{
+    AppState,
+    app::error::AppError,
+    app::memo::{KeyedMemo, PracticeListKey},
+};
 use acoge_domain::page::{Page, PageRequest};
 use acoge_domain::{
     accounts::{Actor, Capability, Denied, authorize},
@@ -275,20 +279,16 @@ pub async fn practices_with_facets(
     sort: PracticeSort,
     page: PageRequest,
 ) -> Result<(Page<PracticeRecord>, Facets), StoreError> {
-    if reads_public_list(app, filter, visibility, viewer).await? {
-        let public = app
-            .db
-            .practices_with_facets(filter, Visibility::Public, None, sort, page);
-        let key = (filter.clone(), sort, page);
-        return app
-            .read_models
-            .practices_with_facets
-            .current(key, &app.data_version, public)
-            .await;
-    }
-    app.db
-        .practices_with_facets(filter, visibility, viewer, sort, page)
-        .await
+    let shared = &app.read_models.practices_with_facets;
+    shared_when_public(
+        app,
+        shared,
+        (filter, sort, page),
+        visibility,
+        viewer,
+        |v, w| app.db.practices_with_facets(filter, v, w, sort, page),
+    )
+    .await
 }
 
 pub async fn practices(
@@ -299,20 +299,40 @@ pub async fn practices(
     sort: PracticeSort,
     page: PageRequest,
 ) -> Result<Page<PracticeRecord>, StoreError> {
+    let shared = &app.read_models.practices;
+    shared_when_public(
+        app,
+        shared,
+        (filter, sort, page),
+        visibility,
+        viewer,
+        |v, w| app.db.practices(filter, v, w, sort, page),
+    )
+    .await
+}
+
+/// A list read through the memo visitors share when this reader sees what
+/// a visitor sees (`read` then gets the public visibility and no viewer),
+/// and read for this reader alone otherwise.
+async fn shared_when_public<T, F>(
+    app: &AppState,
+    shared: &KeyedMemo<PracticeListKey, T>,
+    (filter, sort, page): (&PracticeFilter, PracticeSort, PageRequest),
+    visibility: Visibility,
+    viewer: Option<(Uuid, Option<Uuid>)>,
+    read: impl Fn(Visibility, Option<(Uuid, Option<Uuid>)>) -> F,
+) -> Result<T, StoreError>
+where
+    T: Clone + Send + Sync + 'static,
+    F: Future<Output = Result<T, StoreError>>,
+{
     if reads_public_list(app, filter, visibility, viewer).await? {
-        let public = app
-            .db
-            .practices(filter, Visibility::Public, None, sort, page);
         let key = (filter.clone(), sort, page);
-        return app
-            .read_models
-            .practices
-            .current(key, &app.data_version, public)
+        return shared
+            .current(key, &app.data_version, read(Visibility::Public, None))
             .await;
     }
-    app.db
-        .practices(filter, visibility, viewer, sort, page)
-        .await
+    read(visibility, viewer).await
 }
 
 /// Whether the reader sees exactly what a visitor sees (published practices

@@ -13,7 +13,7 @@ use crate::{
 };
 use acoge_domain::{
     accounts::Capability,
-    event::{AgendaItem, Event, EventKind, LinkKind},
+    event::{Event, EventKind, LinkKind},
     event_edit::{EventInput, TIME_ZONES, TimeInput},
     fields::FieldError,
 };
@@ -93,42 +93,24 @@ impl Values {
                 .map(|l| l.url.clone())
                 .unwrap_or_default()
         };
+        let input = EventInput::of(event);
         Self {
-            kind: event.kind.slug().to_owned(),
-            title: event.title.es.clone(),
-            title_en: event.title.en.clone(),
-            description: event.description.es.clone(),
-            description_en: event.description.en.clone(),
+            kind: input.kind,
+            title: input.title,
+            title_en: input.title_en,
+            description: input.description,
+            description_en: input.description_en,
             starts_at: local(event.schedule.starts_at),
             ends_at: local(event.schedule.ends_at),
-            time_zone: event.schedule.time_zone.clone(),
-            capacity: event.capacity.map(|c| c.to_string()).unwrap_or_default(),
-            agenda: event
-                .agenda
-                .iter()
-                .map(AgendaItem::as_line)
-                .collect::<Vec<_>>()
-                .join("\n"),
+            time_zone: input.time_zone,
+            capacity: input.capacity,
+            agenda: input.agenda.join("\n"),
             stream_url: link(LinkKind::LiveStream),
             recording_url: link(LinkKind::Recording),
-            guiding_questions: event
-                .guiding_questions
-                .iter()
-                .map(|q| q.es.clone())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            guiding_questions_en: event
-                .guiding_questions
-                .iter()
-                .map(|q| q.en.clone())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            organizers: event.organizers.iter().map(|o| o.id.to_string()).collect(),
-            working_group: event
-                .working_group
-                .as_ref()
-                .map(|g| g.slug.clone())
-                .unwrap_or_default(),
+            guiding_questions: input.guiding_questions.join("\n"),
+            guiding_questions_en: input.guiding_questions_en.join("\n"),
+            organizers: input.organizers,
+            working_group: input.working_group,
         }
     }
 

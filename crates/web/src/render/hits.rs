@@ -1,6 +1,8 @@
 //! Search results for people: where a hit leads on this site, and its
 //! snippet as HTML with the matched words marked.
 
+use super::escape_into;
+
 /// The site address of a result.
 pub fn hit_path(hit: &acoge_search::Hit) -> String {
     use acoge_store::SearchableKind;
@@ -35,19 +37,6 @@ pub fn snippet_html(snippet: &acoge_search::Snippet) -> String {
     }
     escape_into(&mut out, snippet.text.get(at..).unwrap_or_default());
     out
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! pixels with repeated points dropped, so the file stays small. No tiles, no
 //! third-party requests.
 
+use super::escape;
 use std::fmt::Write;
 
 const WIDTH: f64 = 640.0;
@@ -129,13 +130,6 @@ pub fn svg(title: &str, regions: &[Region], markers: &[Marker]) -> String {
     }
     out.push_str("</svg>");
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! picture. Presentation attributes only (the CSP forbids inline styles); the
 //! page beside it carries the same numbers in a table.
 
+use super::escape;
 use acoge_analysis::{ActorGroup, AllianceNetwork, Frame, Placement};
 use std::{collections::HashMap, fmt::Write};
 use uuid::Uuid;
@@ -98,13 +99,6 @@ pub fn svg(
         r##"</g><g font-family="sans-serif" font-size="11" text-anchor="middle" fill="#24292f">{texts}</g></svg>"##
     );
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
