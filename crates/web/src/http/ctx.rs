@@ -15,6 +15,7 @@ use axum::{
     http::{Uri, request::Parts},
 };
 use std::sync::Arc;
+use uuid::Uuid;
 
 /// The request's language, address and identity, for handlers.
 pub struct Ctx {
@@ -62,6 +63,18 @@ impl Ctx {
 
     pub fn member(&self) -> Option<&MemberIdentity> {
         self.auth.actor().member()
+    }
+
+    /// Whether someone is signed in: the same for every member, as the
+    /// header (not noted as a read of who).
+    pub fn signed_in(&self) -> bool {
+        self.auth.signed_in_role().is_some()
+    }
+
+    /// The signed-in member's organization ("your organization" on a page
+    /// that is then the same for their role there).
+    pub fn organization(&self) -> Option<Uuid> {
+        self.auth.organization()
     }
 
     /// Whether the reader's role grants `capability` (read as the role only).

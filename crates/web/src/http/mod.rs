@@ -20,4 +20,5 @@ pub mod negotiation;
 pub mod page_cache;
 pub mod params;
 pub mod security;
+pub mod token_holes;
 pub mod writes;

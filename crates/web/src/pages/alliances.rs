@@ -107,7 +107,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, Pag
     let html = render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("alliances-title"), "organizations"),
         alliances: page.items,
-        signed_in: ctx.member().is_some(),
+        signed_in: ctx.signed_in(),
         computing: latest.is_none(),
         summary,
         pager,
@@ -156,8 +156,7 @@ async fn form_page(
 pub async fn new_form(State(app): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     // A member's own organization is ticked to start with.
     let members = ctx
-        .member()
-        .and_then(|m| m.organization_id)
+        .organization()
         .map(|id| vec![id.to_string()])
         .unwrap_or_default();
     let input = AllianceInput {

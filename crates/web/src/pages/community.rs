@@ -83,8 +83,7 @@ async fn group_page(
         .await?
         .ok_or_else(PageError::not_found)?;
     let member_of = ctx
-        .member()
-        .and_then(|m| m.organization_id)
+        .organization()
         .map(|org| group.organizations.iter().any(|(id, _)| *id == org));
     let now = Timestamp::now();
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
@@ -342,7 +341,7 @@ async fn framework_page(
         Some((to_safe_html(ctx.tr.pick(&latest.body)), latest))
     };
     let members = community::framework_members(app).await?;
-    let organization = ctx.member().and_then(|m| m.organization_id);
+    let organization = ctx.organization();
     let accepted = organization.and_then(|org| {
         members
             .iter()

@@ -299,7 +299,7 @@ async fn thread_page(
         event,
         contributions: views,
         synthesis,
-        signed_in: ctx.member().is_some(),
+        signed_in: ctx.signed_in(),
         moderator,
         csrf: ctx.csrf(),
         typed,

@@ -187,7 +187,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> Pa
     let (alliance_count, alliances) =
         directory::alliances_of_organization(&app, id, ALLIANCES_SHOWN).await?;
     let moderator = ctx.may(Capability::Moderate);
-    let own = ctx.member().and_then(|m| m.organization_id) == Some(id);
+    let own = ctx.organization() == Some(id);
     let more = alliance_count.saturating_sub(alliances.len() as u64);
     let more_alliances = (more > 0).then(|| {
         ctx.tr
@@ -201,7 +201,8 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> Pa
         more_alliances,
         can_edit: moderator || own,
         moderator,
-        csrf: ctx.csrf(),
+        // The only form here is the moderators' verification.
+        csrf: if moderator { ctx.csrf() } else { String::new() },
         chrome: ctx.chrome(organization.display_name(), "organizations"),
         practices,
         events: events::events_organized_by(&app, id).await?,

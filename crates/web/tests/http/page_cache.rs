@@ -570,3 +570,109 @@ async fn members_asking_for_a_page_being_rendered_wait_for_one_render_unless_it_
         );
     }
 }
+
+#[tokio::test]
+async fn members_share_a_page_with_a_form_each_with_their_own_token_and_their_organizations_view() {
+    for backend in test_backends() {
+        let app = spawn_app(backend).await;
+        let orgs = organizations(&app.db).await;
+        let admin = account_in(&app.db, Role::Administrator, None).await;
+        let mut admin = Browser::signed_in(&app, admin.id).await;
+        admin.get("/grupos/nuevo").await;
+        let made = admin
+            .post(
+                "/grupos/nuevo",
+                &[
+                    ("slug", "salud-cache"),
+                    ("name_es", "Salud"),
+                    ("name_en", "Health"),
+                    ("description_es", "Acceso a la salud"),
+                    ("description_en", "Access to health"),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, 303, "{backend:?}");
+        let path = "/grupos/salud-cache";
+        let mut colleagues = Vec::new();
+        for _ in 0..2 {
+            let member = account_in(&app.db, Role::Member, Some(orgs[0])).await;
+            let mut browser = Browser::signed_in(&app, member.id).await;
+            // The first view sets the CSRF cookie: rendered for this member.
+            let first = browser.get(path).await;
+            assert_eq!(first.status, 200);
+            assert!(
+                first
+                    .set_cookies
+                    .iter()
+                    .any(|c| c.starts_with("acoge_csrf="))
+            );
+            colleagues.push(browser);
+        }
+        let cookies: Vec<String> = colleagues.iter().map(Browser::cookie_header).collect();
+        let mine = app.get(path, &[("cookie", &cookies[0])]).await;
+        assert_eq!(x_cache(&mine.headers), "miss", "{backend:?}");
+        let theirs = app.get(path, &[("cookie", &cookies[1])]).await;
+        assert_eq!(x_cache(&theirs.headers), "hit", "{backend:?}");
+        // Each page carries its reader's own token, and nothing else differs.
+        let token_in = |body: &str| {
+            let start = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+            body[start..start + body[start..].find('"').unwrap()].to_owned()
+        };
+        let (my_token, their_token) = (token_in(&mine.body), token_in(&theirs.body));
+        assert_ne!(my_token, their_token);
+        assert_eq!(
+            mine.body.replace(&my_token, "T"),
+            theirs.body.replace(&their_token, "T")
+        );
+        assert_ne!(
+            header(&mine.headers, "etag"),
+            header(&theirs.headers, "etag")
+        );
+        // Gzip joined around the token is the same page.
+        let gzip = app
+            .get_bytes(
+                path,
+                &[("cookie", &cookies[1]), ("accept-encoding", "gzip, br")],
+            )
+            .await;
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&gzip[..])
+            .read_to_string(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, theirs.body, "{backend:?}");
+        // The kept page's form works for the member it was filled for: the
+        // CSRF check passes (422: the framework comes first, not 403).
+        let second = &mut colleagues[1];
+        second.get(path).await;
+        assert_eq!(second.csrf_token(), their_token);
+        let joined = second.post("/grupos/salud-cache/unirse", &[]).await;
+        assert_eq!(joined.status, 422, "{backend:?}");
+
+        // A member of another organization is not handed the first
+        // organization's view (its join button), nor is a member of the
+        // first organization handed the other's.
+        let stranger = account_in(&app.db, Role::Member, Some(orgs[1])).await;
+        let mut stranger = Browser::signed_in(&app, stranger.id).await;
+        stranger.get(path).await;
+        let other = app
+            .get(path, &[("cookie", &stranger.cookie_header())])
+            .await;
+        assert_eq!(x_cache(&other.headers), "miss", "{backend:?}");
+        let again = app.get(path, &[("cookie", &cookies[0])]).await;
+        assert_eq!(x_cache(&again.headers), "hit", "{backend:?}");
+        assert_eq!(again.body, mine.body);
+
+        // The organization's page shows its members the edit link, and
+        // only them; no form, so it is kept whole for each organization.
+        let org_page = format!("/organizaciones/{}", orgs[0]);
+        let edit = format!("/organizaciones/{}/editar", orgs[0]);
+        let own = app.get(&org_page, &[("cookie", &cookies[0])]).await;
+        assert!(own.body.contains(&edit));
+        let own_again = app.get(&org_page, &[("cookie", &cookies[1])]).await;
+        assert_eq!(x_cache(&own_again.headers), "hit", "{backend:?}");
+        let foreign = app
+            .get(&org_page, &[("cookie", &stranger.cookie_header())])
+            .await;
+        assert!(!foreign.body.contains(&edit), "{backend:?}");
+    }
+}

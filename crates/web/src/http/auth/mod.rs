@@ -28,6 +28,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use reads::IdentityRead;
+use uuid::Uuid;
 
 /// The identity of one request, put in its extensions.
 ///
@@ -73,6 +74,19 @@ impl RequestAuth {
         self.actor.member().map(|m| m.role)
     }
 
+    /// The signed-in member's organization, noted as a read of the
+    /// organization (with the role): the same answer for every member of
+    /// that role there.
+    pub fn organization(&self) -> Option<Uuid> {
+        reads::note(IdentityRead::Organization);
+        self.signed_in_organization()
+    }
+
+    /// The same, for the page cache's key: not noted as a read.
+    pub fn signed_in_organization(&self) -> Option<Uuid> {
+        self.actor.member().and_then(|m| m.organization_id)
+    }
+
     /// The hash of the live session's secret, if the request came with one.
     pub fn session_hash(&self) -> Option<&str> {
         reads::note(IdentityRead::Member);
@@ -80,10 +94,22 @@ impl RequestAuth {
     }
 
     /// The hidden field value for this request's forms (tied to its
-    /// cookie, so a page carrying it is never kept).
+    /// cookie and session: the page cache keeps such a page only with a
+    /// hole where each reader's own token goes).
     pub fn csrf_token(&self, key: &[u8]) -> String {
-        reads::note(IdentityRead::Member);
+        reads::note_form_token();
+        self.form_token_unnoted(key)
+    }
+
+    /// The same token, for the page cache to fill in: not noted as a read.
+    pub fn form_token_unnoted(&self, key: &[u8]) -> String {
         csrf::token(key, &self.csrf_nonce, self.session_hash.as_deref())
+    }
+
+    /// Whether the request came with its CSRF cookie: without it, the
+    /// answer's form sets one (`authenticate`), so it is rendered afresh.
+    pub fn has_csrf_cookie(&self) -> bool {
+        self.csrf_cookie_present
     }
 }
 
