@@ -197,7 +197,8 @@ sign_in() {
   curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "email=$email" \
     --data-urlencode "password=$PASSWORD" --data-urlencode "csrf=$csrf" \
     --data-urlencode "siguiente=/" "$BASE/entrar"
-  awk '$6 ~ /acoge_session$/ { print $6 "=" $7 }' "$jar"
+  # Both cookies, as a browser keeps them: the session and the CSRF nonce.
+  awk '$6 ~ /acoge_(session|csrf)$/ { print $6 "=" $7 }' "$jar" | paste -sd ';' | sed 's/;/; /g'
 }
 
 api_post() {
