@@ -27,9 +27,9 @@ pagination = Pagination
 previous-page = Previous
 next-page = Next
 page-of = Page { $page } of { $pages }
-results-count = { $total ->
-    [one] { $total } result
-   *[other] { $total } results
+results-count = { $n ->
+    [one] { $count } result
+   *[other] { $count } results
 }
 filter = Filter
 clear-filters = Clear filters
@@ -97,11 +97,23 @@ state-organizations = Organizations based in the state
 state-no-organizations = No organization has a recorded seat in this state.
 state-practices = Good practices in the state
 state-no-practices = No practice has been published in this state yet.
-place-all-practices = See all { $count } practices, with filters
-place-all-organizations = See all { $count } organizations
-place-more-organizations = { $count } organizations are based here; above, the first ones.
+place-all-practices = { $n ->
+    [one] See the practice, with filters
+   *[other] See all { $count } practices, with filters
+}
+place-all-organizations = { $n ->
+    [one] See the organization
+   *[other] See all { $count } organizations
+}
+place-more-organizations = { $n ->
+    [one] { $count } organization is based here.
+   *[other] { $count } organizations are based here; above, the first ones.
+}
 place-search-organizations = Search all of this municipality's
-state-all-municipalities = See all { $count } municipalities
+state-all-municipalities = { $n ->
+    [one] See the municipality
+   *[other] See all { $count } municipalities
+}
 
 municipalities-title = Municipalities
 municipalities-intro = Mexico's 2,478 municipalities and boroughs (INEGI). Filter by state, by migration context or by name; accents do not matter.
@@ -367,7 +379,10 @@ logout-everywhere = Sign out on every device
 account-title = My account
 account-email-private = only you and the community's administrators see it
 account-sessions = Sessions
-account-sessions-count = Open sessions: { $count }
+account-sessions-count = { $n ->
+    [one] { $count } open session
+   *[other] { $count } open sessions
+}
 account-password = Change password
 account-password-submit = Change password
 account-tokens = API tokens
@@ -651,9 +666,13 @@ harmonization-title = Harmonization of state laws
 harmonization-intro = What each state's law says on the principles of federal law: present, partial, absent or contradicted (including Supreme Court invalidations), with the article and source. A principle with no data for a state is unknown, not absent; the score therefore counts only the principles assessed (present 1, partial ½, absent or contradicted 0).
 harmonization-map-title = Harmonization of state laws on migrants
 harmonization-map-alt = Map of Mexico by state according to its harmonization score; the table below has the same figures.
-harmonization-legend = Darker: more principles present among those assessed. Grey: state law with no findings recorded. Near white: no specific state law recorded.
+harmonization-legend = Darker: more principles present among those assessed. Grey: state law with no findings recorded. Near white: no specific state law recorded. Striped: fewer than half of the principles assessed, a score that says little.
 harmonization-principles = Principles of federal law
 harmonization-states = States
+harmonization-evaluated = { $n ->
+    [one] { $count } of { $total } assessed
+   *[other] { $count } of { $total } assessed
+}
 harmonization-score = Score
 harmonization-no-law = no state law
 harmonization-table-note = Each cell links to its source; * marks an unverified finding. "·": no data.
@@ -750,7 +769,10 @@ mandate-harmonization = How this state's law measures up to federal law
 discussions-title = Discussions
 discussions-intro = Each guiding question of an event is a discussion. Members contribute and reply; to cite a practice, an organization or a provision, paste the address of its page.
 discussions-none = No discussions are open yet.
-discussions-count = { $count } contributions
+discussions-count = { $n ->
+    [one] { $count } contribution
+   *[other] { $count } contributions
+}
 discussions-event = Event
 discussions-status = Status of the discussion
 discussions-change-status = Change
@@ -766,7 +788,10 @@ discussions-body = Your contribution (Markdown)
 discussions-body-help = Do not write personal data about migrants. To cite a practice, organization or provision, find it with the search below or paste the address of its page.
 discussions-send = Send contribution
 discussions-former-member = Deleted account
-discussions-flags = { $count } flags
+discussions-flags = { $n ->
+    [one] { $count } flag
+   *[other] { $count } flags
+}
 discussions-hidden-reason = Hidden by moderation
 discussions-cites = Cites
 discussions-hidden = Contribution hidden by moderation.
@@ -800,8 +825,14 @@ coverage-intro = Who works in each sector in the municipality (seat, declared te
 coverage-local = In the municipality
 coverage-state = Only in the state
 coverage-none = Gap
-coverage-more = and { $count } more
-coverage-services = { $count } services
+coverage-more = { $n ->
+    [one] and { $count } more
+   *[other] and { $count } more
+}
+coverage-services = { $n ->
+    [one] { $count } service
+   *[other] { $count } services
+}
 coverage-suggestions-link = Possible partners for each gap, with their reasons
 col-sector = Sector
 col-coverage = Coverage
@@ -823,7 +854,10 @@ suggestion-context = Works in the sector in { $place }, which shares the context
 suggestion-ally = Already allied with { $partner }, present in the municipality
 services-title = Services
 services-intro = Services for migrants by state and sector, with their source. Those marked "to be verified" have no recent evidence.
-services-capacity = { $count } places
+services-capacity = { $n ->
+    [one] { $count } place
+   *[other] { $count } places
+}
 services-closed = Closed
 services-csv = Download as CSV (with HXL hashtags)
 services-near-title = Services in { $name } and nearby
@@ -832,18 +866,27 @@ services-here = In { $name }
 services-nearby = Within { $km } km
 services-none-here = No services are recorded in the municipality.
 services-none-near = No services are recorded nearby.
-services-shown = Showing the nearest { $shown } of { $total }.
+services-shown = { $n ->
+    [one] Showing the nearest one of { $total }.
+   *[other] Showing the nearest { $count } of { $total }.
+}
 services-all-in-api = All of them, in pages, in the API (JSON)
 services-distance = { $km } km away
 alliances-title = Alliances
 alliances-intro = Organizations working together: alliances declared by their members and those that come from published practices (the lead organization and its partners). Intersectoral ones, joining government, civil society and international actors, are marked.
 alliances-none = No alliances are recorded yet.
-alliances-count = { $total } alliances, { $intersectoral } of them intersectoral.
+alliances-count = { $n ->
+    [one] { $count } alliance, { $intersectoral } intersectoral.
+   *[other] { $count } alliances, { $intersectoral } of them intersectoral.
+}
 analysis-computing = The directory's analysis (alliances, network, coverage) is being computed after the site started; come back in a few seconds.
 alliances-new = Declare an alliance
 alliances-intersectoral = Intersectoral
 alliances-from-practice = From a published practice
-organization-more-alliances = and { $count } more alliances.
+organization-more-alliances = { $n ->
+    [one] and { $count } more alliance.
+   *[other] and { $count } more alliances.
+}
 alliances-form-intro = Declare an alliance your organization is part of, with its source if public. Two organizations at least.
 alliances-field-name = Name of the alliance
 alliances-field-members = Organizations in it
@@ -857,15 +900,24 @@ alliances-save = Save the alliance
 network-title = Alliance network
 network-intro = Each dot is an organization with at least one alliance; each line, an alliance between two. Dashed lines are bridges: without them, two groups would be apart. The table carries the same data.
 network-alt = Network of alliances between organizations; the table below carries the same data
-network-isolated = { $count } organizations of the directory have no recorded alliance yet.
+network-isolated = { $n ->
+    [one] { $count } organization of the directory has no recorded alliance yet.
+   *[other] { $count } organizations of the directory have no recorded alliance yet.
+}
 network-table = Organizations in the network
 network-cut-vertex = (connects groups)
 network-bridges = Bridges
 network-bridges-intro = Alliances that are the only tie between two groups of organizations.
 network-no-bridges = No bridges: no group depends on a single alliance.
-network-showing = The drawing shows the { $shown } organizations with most alliances, of { $total } with at least one; the table lists them all, page by page.
+network-showing = { $n ->
+    [one] The drawing shows the organization with most alliances, of { $total } with at least one; the table lists them all, page by page.
+   *[other] The drawing shows the { $count } organizations with most alliances, of { $total } with at least one; the table lists them all, page by page.
+}
 network-sampled = The network is large: betweenness is estimated from { $sources } organizations chosen with a fixed seed. The order of those that connect most is reliable; the percentages are approximate.
-network-more-bridges = and { $count } more bridges (the API marks each one).
+network-more-bridges = { $n ->
+    [one] and { $count } more bridge (the API marks each one).
+   *[other] and { $count } more bridges (the API marks each one).
+}
 actor-group-government = Government
 actor-group-civil_society = Civil society
 actor-group-international = International
@@ -907,7 +959,10 @@ groups-title = Working groups
 groups-intro = Thematic communities inside the community of practice. An organization joins after accepting the
 groups-new = Create a working group
 groups-none = No working groups yet.
-groups-organizations = { $count } organizations
+groups-organizations = { $n ->
+    [one] { $count } organization
+   *[other] { $count } organizations
+}
 groups-join = Add my organization
 groups-leave = Withdraw my organization
 groups-moderators = Moderators
@@ -948,12 +1003,12 @@ account-digest-field = Send me, once a day and in this language, the notificatio
 account-digest-save = Save
 notice-digest-on = You will get a daily digest of your unread notifications.
 notice-digest-off = You will no longer get the daily digest.
-digest-subject = Acoge: { $count ->
-    [one] one unread notification
-   *[other] { $count } unread notifications
+digest-subject = { $n ->
+    [one] Acoge: one unread notification
+   *[other] Acoge: { $count } unread notifications
 }
 digest-greeting = Hello, { $name }:
-digest-intro = { $count ->
+digest-intro = { $n ->
     [one] You have one new notification on Acoge since the last digest:
    *[other] You have { $count } new notifications on Acoge since the last digest:
 }
@@ -980,7 +1035,7 @@ groups-edit = Edit the group
 # Account security
 members-target-outranks = Only someone of a higher rank than this account can do this (administrator > moderator > reviewer > member). Links for administrators' accounts come only from another administrator or the command line.
 members-end-sessions = Sign out everywhere
-members-sessions-ended = { $count ->
+members-sessions-ended = { $n ->
     [one] One session of { $name } was closed.
    *[other] { $count } sessions of { $name } were closed.
 }

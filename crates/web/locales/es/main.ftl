@@ -27,9 +27,9 @@ pagination = Paginación
 previous-page = Anterior
 next-page = Siguiente
 page-of = Página { $page } de { $pages }
-results-count = { $total ->
-    [one] { $total } resultado
-   *[other] { $total } resultados
+results-count = { $n ->
+    [one] { $count } resultado
+   *[other] { $count } resultados
 }
 filter = Filtrar
 clear-filters = Quitar filtros
@@ -97,11 +97,23 @@ state-organizations = Organizaciones con sede en el estado
 state-no-organizations = No hay organizaciones con sede registrada en este estado.
 state-practices = Buenas prácticas en el estado
 state-no-practices = Todavía no hay prácticas publicadas en este estado.
-place-all-practices = Ver las { $count } prácticas, con filtros
-place-all-organizations = Ver las { $count } organizaciones
-place-more-organizations = Hay { $count } organizaciones con sede aquí; arriba, las primeras.
+place-all-practices = { $n ->
+    [one] Ver la práctica, con filtros
+   *[other] Ver las { $count } prácticas, con filtros
+}
+place-all-organizations = { $n ->
+    [one] Ver la organización
+   *[other] Ver las { $count } organizaciones
+}
+place-more-organizations = { $n ->
+    [one] Hay { $count } organización con sede aquí.
+   *[other] Hay { $count } organizaciones con sede aquí; arriba, las primeras.
+}
 place-search-organizations = Buscar todas las de este municipio
-state-all-municipalities = Ver los { $count } municipios
+state-all-municipalities = { $n ->
+    [one] Ver el municipio
+   *[other] Ver los { $count } municipios
+}
 
 municipalities-title = Municipios
 municipalities-intro = Los 2,478 municipios y alcaldías de México (INEGI). Filtre por estado, por contexto migratorio o por nombre; los acentos no importan.
@@ -367,7 +379,10 @@ logout-everywhere = Salir en todos los dispositivos
 account-title = Mi cuenta
 account-email-private = solo usted y quienes administran la comunidad lo ven
 account-sessions = Sesiones
-account-sessions-count = Sesiones abiertas: { $count }
+account-sessions-count = { $n ->
+    [one] { $count } sesión abierta
+   *[other] { $count } sesiones abiertas
+}
 account-password = Cambiar la contraseña
 account-password-submit = Cambiar la contraseña
 account-tokens = Tokens de la API
@@ -651,9 +666,13 @@ harmonization-title = Armonización de las leyes estatales
 harmonization-intro = Qué dice la ley de cada estado sobre los principios de la ley federal: presente, parcial, ausente o contradicho (incluidas las invalidaciones de la Suprema Corte), con el artículo y la fuente. Un principio sin dato para un estado es desconocido, no ausente; por eso la puntuación cuenta solo los principios evaluados (presente 1, parcial ½, ausente o contradicho 0).
 harmonization-map-title = Armonización de las leyes estatales sobre personas migrantes
 harmonization-map-alt = Mapa de México por estado según su puntuación de armonización; la tabla de abajo tiene las mismas cifras.
-harmonization-legend = Más oscuro: más principios presentes entre los evaluados. Gris: ley estatal sin hallazgos registrados. Casi blanco: sin ley estatal específica registrada.
+harmonization-legend = Más oscuro: más principios presentes entre los evaluados. Gris: ley estatal sin hallazgos registrados. Casi blanco: sin ley estatal específica registrada. Rayado: menos de la mitad de los principios evaluados, una puntuación que dice poco.
 harmonization-principles = Principios de la ley federal
 harmonization-states = Estados
+harmonization-evaluated = { $n ->
+    [one] { $count } de { $total } evaluados
+   *[other] { $count } de { $total } evaluados
+}
 harmonization-score = Puntuación
 harmonization-no-law = sin ley estatal
 harmonization-table-note = Cada celda enlaza a su fuente; * marca un hallazgo por verificar. «·»: sin dato.
@@ -750,7 +769,10 @@ mandate-harmonization = Cómo se armoniza la ley de este estado con la ley feder
 discussions-title = Discusiones
 discussions-intro = Cada pregunta guía de un evento es una discusión. Las personas miembro contribuyen y responden; para citar una práctica, una organización o una disposición, pegue la dirección de su página.
 discussions-none = Aún no hay discusiones abiertas.
-discussions-count = { $count } contribuciones
+discussions-count = { $n ->
+    [one] { $count } contribución
+   *[other] { $count } contribuciones
+}
 discussions-event = Evento
 discussions-status = Estado de la discusión
 discussions-change-status = Cambiar
@@ -766,7 +788,10 @@ discussions-body = Su contribución (Markdown)
 discussions-body-help = No escriba datos personales de personas migrantes. Para citar una práctica, organización o disposición, búsquela abajo o pegue la dirección de su página.
 discussions-send = Enviar contribución
 discussions-former-member = Cuenta eliminada
-discussions-flags = { $count } señalamientos
+discussions-flags = { $n ->
+    [one] { $count } señalamiento
+   *[other] { $count } señalamientos
+}
 discussions-hidden-reason = Oculta por moderación
 discussions-cites = Cita
 discussions-hidden = Contribución oculta por moderación.
@@ -800,8 +825,14 @@ coverage-intro = Quién trabaja en cada sector en el municipio (sede, territorio
 coverage-local = En el municipio
 coverage-state = Solo en el estado
 coverage-none = Brecha
-coverage-more = y { $count } más
-coverage-services = { $count } servicios
+coverage-more = { $n ->
+    [one] y { $count } más
+   *[other] y { $count } más
+}
+coverage-services = { $n ->
+    [one] { $count } servicio
+   *[other] { $count } servicios
+}
 coverage-suggestions-link = Posibles aliados para cada brecha, con sus razones
 col-sector = Sector
 col-coverage = Cobertura
@@ -823,7 +854,10 @@ suggestion-context = Trabaja en el sector en { $place }, que comparte el context
 suggestion-ally = Ya es aliada de { $partner }, presente en el municipio
 services-title = Servicios
 services-intro = Servicios para personas migrantes por estado y sector, con su fuente. Los marcados «por verificar» no tienen evidencia reciente.
-services-capacity = { $count } lugares
+services-capacity = { $n ->
+    [one] { $count } lugar
+   *[other] { $count } lugares
+}
 services-closed = Cerrado
 services-csv = Descargar en CSV (con etiquetas HXL)
 services-near-title = Servicios en { $name } y cerca
@@ -832,18 +866,27 @@ services-here = En { $name }
 services-nearby = A menos de { $km } km
 services-none-here = No hay servicios registrados en el municipio.
 services-none-near = No hay servicios registrados cerca.
-services-shown = Se muestran { $shown } de { $total }, los más cercanos.
+services-shown = { $n ->
+    [one] Se muestra { $count } de { $total }, el más cercano.
+   *[other] Se muestran { $count } de { $total }, los más cercanos.
+}
 services-all-in-api = Todos, en páginas, en la API (JSON)
 services-distance = A { $km } km
 alliances-title = Alianzas
 alliances-intro = Organizaciones que trabajan juntas: alianzas declaradas por sus miembros y las que resultan de prácticas publicadas (la organización líder y sus socias). Se marcan las intersectoriales: las que unen a gobierno, sociedad civil y actores internacionales.
 alliances-none = Aún no hay alianzas registradas.
-alliances-count = { $total } alianzas, { $intersectoral } de ellas intersectoriales.
+alliances-count = { $n ->
+    [one] { $count } alianza, { $intersectoral } intersectorial.
+   *[other] { $count } alianzas, { $intersectoral } de ellas intersectoriales.
+}
 analysis-computing = El análisis del directorio (alianzas, red, cobertura) se está calculando tras el arranque del sitio; vuelva en unos segundos.
 alliances-new = Declarar una alianza
 alliances-intersectoral = Intersectorial
 alliances-from-practice = De una práctica publicada
-organization-more-alliances = y { $count } alianzas más.
+organization-more-alliances = { $n ->
+    [one] y { $count } alianza más.
+   *[other] y { $count } alianzas más.
+}
 alliances-form-intro = Declare una alianza de la que forma parte su organización, con su fuente si es pública. Dos organizaciones como mínimo.
 alliances-field-name = Nombre de la alianza
 alliances-field-members = Organizaciones que la forman
@@ -857,15 +900,24 @@ alliances-save = Guardar la alianza
 network-title = Red de alianzas
 network-intro = Cada punto es una organización con al menos una alianza; cada línea, una alianza entre dos. Las líneas discontinuas son puentes: si faltaran, dos grupos quedarían separados. La tabla lleva los mismos datos.
 network-alt = Red de alianzas entre organizaciones; la tabla siguiente lleva los mismos datos
-network-isolated = { $count } organizaciones del directorio aún no tienen alianzas registradas.
+network-isolated = { $n ->
+    [one] { $count } organización del directorio aún no tiene alianzas registradas.
+   *[other] { $count } organizaciones del directorio aún no tienen alianzas registradas.
+}
 network-table = Organizaciones en la red
 network-cut-vertex = (conecta grupos)
 network-bridges = Puentes
 network-bridges-intro = Alianzas que son el único vínculo entre dos grupos de organizaciones.
 network-no-bridges = No hay puentes: ningún grupo depende de una sola alianza.
-network-showing = El dibujo muestra las { $shown } organizaciones con más alianzas, de { $total } con al menos una; la tabla las lista todas, por páginas.
+network-showing = { $n ->
+    [one] El dibujo muestra la organización con más alianzas, de { $total } con al menos una; la tabla las lista todas, por páginas.
+   *[other] El dibujo muestra las { $count } organizaciones con más alianzas, de { $total } con al menos una; la tabla las lista todas, por páginas.
+}
 network-sampled = La red es grande: la intermediación se estima a partir de { $sources } organizaciones elegidas con una semilla fija. El orden de las que más conectan es fiable; los porcentajes, aproximados.
-network-more-bridges = y { $count } puentes más (la API marca cada uno).
+network-more-bridges = { $n ->
+    [one] y { $count } puente más (la API marca cada uno).
+   *[other] y { $count } puentes más (la API marca cada uno).
+}
 actor-group-government = Gobierno
 actor-group-civil_society = Sociedad civil
 actor-group-international = Internacional
@@ -907,7 +959,10 @@ groups-title = Grupos de trabajo
 groups-intro = Comunidades temáticas dentro de la comunidad de práctica. Una organización se une después de aceptar el
 groups-new = Crear un grupo de trabajo
 groups-none = Aún no hay grupos de trabajo.
-groups-organizations = { $count } organizaciones
+groups-organizations = { $n ->
+    [one] { $count } organización
+   *[other] { $count } organizaciones
+}
 groups-join = Unir a mi organización
 groups-leave = Retirar a mi organización
 groups-moderators = Moderación
@@ -948,12 +1003,12 @@ account-digest-field = Enviarme una vez al día, en este idioma, los avisos que 
 account-digest-save = Guardar
 notice-digest-on = Recibirá un resumen diario de sus avisos sin leer.
 notice-digest-off = Ya no recibirá el resumen diario.
-digest-subject = Acoge: { $count ->
-    [one] un aviso sin leer
-   *[other] { $count } avisos sin leer
+digest-subject = { $n ->
+    [one] Acoge: un aviso sin leer
+   *[other] Acoge: { $count } avisos sin leer
 }
 digest-greeting = Hola, { $name }:
-digest-intro = { $count ->
+digest-intro = { $n ->
     [one] Tiene un aviso nuevo en Acoge desde el último resumen:
    *[other] Tiene { $count } avisos nuevos en Acoge desde el último resumen:
 }
@@ -980,7 +1035,7 @@ groups-edit = Editar el grupo
 # Account security
 members-target-outranks = Solo una persona de rango superior al de esta cuenta puede hacer esto (administración > moderación > revisión > miembro). Los enlaces para cuentas de administración solo los crea otra persona administradora o la línea de comandos.
 members-end-sessions = Cerrar todas sus sesiones
-members-sessions-ended = { $count ->
+members-sessions-ended = { $n ->
     [one] Se cerró una sesión de { $name }.
    *[other] Se cerraron { $count } sesiones de { $name }.
 }

@@ -38,6 +38,10 @@ pub struct StateHarmonizationJson {
     pub has_state_law: bool,
     /// Points over the principles assessed (present 1, partial ½, otherwise 0); null with no findings.
     pub score: Option<f64>,
+    /// How many principles have a finding: what `score` stands on.
+    pub principles_evaluated: u64,
+    /// How many principles there are.
+    pub principles_total: u64,
     pub findings: Vec<FindingJson>,
 }
 
@@ -87,6 +91,8 @@ pub async fn harmonization(State(app): State<AppState>) -> ApiResult<Harmonizati
                 name: row.name.clone(),
                 has_state_law: row.has_law,
                 score: row.score,
+                principles_evaluated: row.evaluated as u64,
+                principles_total: row.cells.len() as u64,
             })
             .collect(),
     }))

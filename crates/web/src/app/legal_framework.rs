@@ -214,6 +214,8 @@ pub struct StateRow {
     pub name: String,
     pub has_law: bool,
     pub score: Option<f64>,
+    /// How many principles have a finding: what the score stands on.
+    pub evaluated: usize,
     /// One cell per principle: the weakest finding, if any (see `harmonization_score`).
     pub cells: Vec<Option<HarmonizationFinding>>,
     /// Every finding of the state, in the data's order.
@@ -223,6 +225,12 @@ pub struct StateRow {
 impl StateRow {
     pub fn percent(&self) -> Option<u32> {
         self.score.map(|s| (s * 100.0).round() as u32)
+    }
+
+    /// Whether fewer than half of the principles were evaluated: a score
+    /// then says little, and the map marks it.
+    pub fn little_known(&self) -> bool {
+        self.evaluated * 2 < self.cells.len()
     }
 }
 
@@ -253,7 +261,7 @@ async fn load_harmonization(app: &AppState) -> Result<Harmonization, StoreError>
                 .iter()
                 .filter(|f| f.state_key == s.state.key)
                 .collect();
-            let cells = principles
+            let cells: Vec<Option<HarmonizationFinding>> = principles
                 .iter()
                 .map(|p| {
                     mine.iter()
@@ -264,6 +272,7 @@ async fn load_harmonization(app: &AppState) -> Result<Harmonization, StoreError>
                 .collect();
             StateRow {
                 score: harmonization_score(&mine),
+                evaluated: cells.iter().filter(|c| c.is_some()).count(),
                 has_law: s.state_laws > 0,
                 key: s.state.key,
                 name: s.state.name,

@@ -8,7 +8,6 @@
 use crate::{Config, render::i18n::Tr};
 use acoge_domain::{Lang, Timestamp};
 use acoge_store::{Db, DueDigest, NotificationRecord, StoreError};
-use fluent_templates::fluent_bundle::FluentValue;
 use std::{sync::Arc, time::Duration};
 use tokio::sync::watch;
 
@@ -63,11 +62,10 @@ async fn send_due(db: &Db, config: &Config) -> Result<usize, StoreError> {
 
 /// The subject and plain-text body of one member's digest.
 pub fn compose(tr: Tr, digest: &DueDigest, base: &str) -> (String, String) {
-    let count = FluentValue::from(digest.items.len());
-    let subject = tr.with("digest-subject", &[("count", count.clone())]);
+    let subject = tr.count("digest-subject", digest.items.len());
     let mut body = tr.with_text("digest-greeting", "name", &digest.display_name);
     body.push_str("\n\n");
-    body.push_str(&tr.with("digest-intro", &[("count", count)]));
+    body.push_str(&tr.count("digest-intro", digest.items.len()));
     body.push_str("\n\n");
     for item in &digest.items {
         body.push_str(&format!(

@@ -97,12 +97,10 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> Result<Response, Pag
         ),
     };
     let pager = Pager::new("/alianzas", &[], request.page, page.page_count(request));
-    let summary = ctx.tr.with(
+    let summary = ctx.tr.count_with(
         "alliances-count",
-        &[
-            ("total", ctx.tr.number(page.total).into()),
-            ("intersectoral", ctx.tr.number(intersectoral as u64).into()),
-        ],
+        page.total,
+        &[("intersectoral", ctx.tr.number(intersectoral as u64).into())],
     );
     let html = render(&ListPage {
         chrome: ctx.chrome(ctx.tr.t("alliances-title"), "organizations"),
@@ -272,14 +270,11 @@ pub async fn network(State(app): State<AppState>, ctx: Ctx) -> Result<Response, 
             .collect();
         let tr = ctx.tr;
         let more = bridges.len().saturating_sub(BRIDGES_SHOWN) as u64;
-        page.more_bridges =
-            (more > 0).then(|| tr.with_text("network-more-bridges", "count", &tr.number(more)));
-        page.showing = tr.with(
+        page.more_bridges = (more > 0).then(|| tr.count("network-more-bridges", more));
+        page.showing = tr.count_with(
             "network-showing",
-            &[
-                ("shown", tr.number(analysis.drawn.nodes.len() as u64).into()),
-                ("total", tr.number(allied as u64).into()),
-            ],
+            analysis.drawn.nodes.len(),
+            &[("total", tr.number(allied as u64).into())],
         );
         page.isolated = analysis.network.nodes.len() - allied;
         page.sampled = analysis
@@ -402,6 +397,7 @@ pub async fn directory_map_svg(
             Some(map::Region {
                 path: map::path_data(&geometry),
                 fill: shade(row.organizations + row.services),
+                hatched: false,
                 label: format!("{}: {} / {}", row.name, row.organizations, row.services),
             })
         })

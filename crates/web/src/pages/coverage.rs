@@ -197,6 +197,7 @@ pub async fn locator_svg(
             Some(map::Region {
                 path: map::path_data(&geometry),
                 fill: if own { "#9cc3e6" } else { "#f0f2f4" },
+                hatched: false,
                 label: if own {
                     state_name.clone()
                 } else {

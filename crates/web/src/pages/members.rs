@@ -146,10 +146,9 @@ pub async fn end_sessions(
 ) -> Result<Response, PageError> {
     match members::end_sessions(&app, ctx.actor(), id).await {
         Ok((name, ended)) => {
-            let notice = ctx.tr.with(
-                "members-sessions-ended",
-                &[("name", name.into()), ("count", ended.into())],
-            );
+            let notice =
+                ctx.tr
+                    .count_with("members-sessions-ended", ended, &[("name", name.into())]);
             let outcome = Outcome {
                 notice: Some(notice),
                 ..Outcome::default()

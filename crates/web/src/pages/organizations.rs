@@ -189,10 +189,7 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> Pa
     let moderator = ctx.may(Capability::Moderate);
     let own = ctx.organization() == Some(id);
     let more = alliance_count.saturating_sub(alliances.len() as u64);
-    let more_alliances = (more > 0).then(|| {
-        ctx.tr
-            .with_text("organization-more-alliances", "count", &ctx.tr.number(more))
-    });
+    let more_alliances = (more > 0).then(|| ctx.tr.count("organization-more-alliances", more));
     render(&ShowPage {
         entry,
         territories,

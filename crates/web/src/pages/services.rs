@@ -417,12 +417,10 @@ fn first_shown(
         return (services, None);
     }
     services.truncate(NEAR_SHOWN);
-    let shown = ctx.tr.with(
+    let shown = ctx.tr.count_with(
         "services-shown",
-        &[
-            ("shown", (NEAR_SHOWN as f64).into()),
-            ("total", (total as f64).into()),
-        ],
+        NEAR_SHOWN,
+        &[("total", ctx.tr.number(total as u64).into())],
     );
     (services, Some(shown))
 }

@@ -80,12 +80,29 @@ impl Tr {
     }
 
     pub fn results(&self, total: impl Borrow<u64>) -> String {
-        let total = *total.borrow();
-        self.with(
-            "results-count",
-            &[("total", FluentValue::from(total as f64))],
-        )
-        .replace(&total.to_string(), &group_thousands(total))
+        self.count("results-count", *total.borrow())
+    }
+
+    /// A message that counts: Fluent picks its plural form by `$n` (the
+    /// number), and `$count` shows it grouped by thousands.
+    pub fn count(&self, key: &str, n: impl Count) -> String {
+        self.count_with(key, n, &[])
+    }
+
+    /// The same, with more arguments.
+    pub fn count_with(
+        &self,
+        key: &str,
+        n: impl Count,
+        args: &[(&'static str, FluentValue<'static>)],
+    ) -> String {
+        let n = n.value();
+        let mut all = vec![
+            ("n", FluentValue::from(n as f64)),
+            ("count", FluentValue::from(group_thousands(n))),
+        ];
+        all.extend_from_slice(args);
+        self.with(key, &all)
     }
 
     /// A date with the precision its source gives ("2011", "diciembre de 2018", ...).
@@ -169,4 +186,99 @@ pub fn message_keys(lang: Lang) -> Vec<String> {
 /// Whether `key` has a message in `lang` (not only through the fallback).
 pub fn has_message(lang: Lang, key: &str) -> bool {
     message_keys(lang).iter().any(|k| k == key)
+}
+
+/// A number of things, whatever integer type holds it.
+pub trait Count {
+    fn value(&self) -> u64;
+}
+
+macro_rules! count_from {
+    ($($t:ty),*) => {$(
+        impl Count for $t {
+            fn value(&self) -> u64 {
+                u64::try_from(*self).unwrap_or(u64::MAX)
+            }
+        }
+    )*};
+}
+
+count_from!(u64, u32, usize, i64);
+
+/// Templates hand over fields by reference, sometimes twice.
+impl<T: Count + ?Sized> Count for &T {
+    fn value(&self) -> u64 {
+        (**self).value()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message that shows a `$count`, by key, from a Fluent file.
+    fn count_messages(ftl: &str) -> Vec<(String, String)> {
+        let mut messages: Vec<(String, String)> = Vec::new();
+        for line in ftl.lines() {
+            match line.split_once(" = ") {
+                Some((key, value)) if !line.starts_with([' ', '#']) => {
+                    messages.push((key.to_owned(), value.to_owned()));
+                }
+                _ => {
+                    if let Some((_, value)) = messages.last_mut() {
+                        value.push('\n');
+                        value.push_str(line);
+                    }
+                }
+            }
+        }
+        messages.retain(|(_, value)| value.contains("$count"));
+        messages
+    }
+
+    #[test]
+    fn every_count_takes_the_plural_form_of_its_number_in_both_languages() {
+        for (lang, ftl) in [
+            (Lang::Es, include_str!("../../locales/es/main.ftl")),
+            (Lang::En, include_str!("../../locales/en/main.ftl")),
+        ] {
+            let messages = count_messages(ftl);
+            assert!(messages.len() >= 20, "{lang:?}: {}", messages.len());
+            let tr = Tr::new(lang);
+            for (key, value) in messages {
+                assert!(
+                    value.starts_with("{ $n ->") && value.contains("[one]"),
+                    "{lang:?} {key}: a count picks its form by `$n`"
+                );
+                let others = [
+                    ("total", FluentValue::from("7")),
+                    ("intersectoral", FluentValue::from("3")),
+                    ("name", FluentValue::from("Ana")),
+                ];
+                let texts: Vec<String> = [0u64, 1, 2, 1234]
+                    .into_iter()
+                    .map(|n| tr.count_with(&key, n, &others))
+                    .collect();
+                for text in &texts {
+                    assert!(!text.contains('{') && !text.is_empty(), "{key}: {text}");
+                }
+                assert!(
+                    texts[2].contains('2') && texts[3].contains("1,234"),
+                    "{key}: {texts:?}"
+                );
+                // "1 servicios" nowhere: where the two forms differ, the
+                // singular is not the plural with a 1.
+                let variant = |marker: &str| {
+                    value
+                        .lines()
+                        .find_map(|l| l.trim().strip_prefix(marker))
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                if variant("[one]") != variant("*[other]") {
+                    assert_ne!(texts[1], texts[2].replacen('2', "1", 1), "{lang:?} {key}");
+                }
+            }
+        }
+    }
 }

@@ -80,10 +80,12 @@ pub fn path_data(geometry: &serde_json::Value) -> String {
     out
 }
 
-/// One state to draw: its path data, fill colour and accessible label.
+/// One state to draw: its path data, fill colour and accessible label;
+/// `hatched` draws white stripes over the fill (a figure that says little).
 pub struct Region {
     pub path: String,
     pub fill: &'static str,
+    pub hatched: bool,
     pub label: String,
 }
 
@@ -105,6 +107,9 @@ pub fn svg(title: &str, regions: &[Region], markers: &[Marker]) -> String {
         h = height().round() as i64,
         title = escape(title),
     );
+    if regions.iter().any(|r| r.hatched) {
+        out.push_str(r##"<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><path d="M0 0V5" stroke="#fff" stroke-width="2"/></pattern></defs>"##);
+    }
     for region in regions {
         let _ = write!(
             out,
@@ -113,6 +118,13 @@ pub fn svg(title: &str, regions: &[Region], markers: &[Marker]) -> String {
             region.path,
             escape(&region.label)
         );
+        if region.hatched {
+            let _ = write!(
+                out,
+                r#"<path fill="url(#hatch)" stroke="none" pointer-events="none" d="{}"/>"#,
+                region.path
+            );
+        }
     }
     out.push_str("</g>");
     if !markers.is_empty() {

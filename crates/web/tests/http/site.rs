@@ -490,9 +490,36 @@ async fn the_harmonization_tracker_shows_every_state_with_sources_and_unknowns()
         assert_eq!(map.status, 200);
         assert_eq!(map.headers["content-type"], "image/svg+xml; charset=utf-8");
         assert!(
-            map.body.starts_with("<svg") && map.body.matches("<path").count() == 32,
+            map.body.starts_with("<svg") && map.body.matches("<path fill=\"#").count() == 32,
             "one shape per state"
         );
+        // Every score says how much it stands on; the states scored on
+        // fewer than half of the principles are striped on the map, and the
+        // table starts with the states known best.
+        let scores: Vec<&str> = page
+            .body
+            .split("<td class=\"n\">")
+            .skip(1)
+            .filter(|cell| cell.contains(" % · "))
+            .collect();
+        assert!(!scores.is_empty());
+        assert!(
+            scores.iter().all(|c| c.contains(" de 10 evaluados")),
+            "{scores:?}"
+        );
+        assert!(map.body.contains("fill=\"url(#hatch)\""));
+        assert!(map.body.contains("de 10 evaluados"));
+        let evaluated_in = |cell: &str| -> u32 {
+            let before = &cell[..cell.find(" de 10").unwrap()];
+            before.rsplit(' ').next().unwrap().parse().unwrap()
+        };
+        let counts: Vec<u32> = scores.iter().map(|c| evaluated_in(c)).collect();
+        assert!(
+            counts.windows(2).all(|w| w[0] >= w[1]),
+            "most known first: {counts:?}"
+        );
+        let english = app.get("/armonizacion?lang=en", &[]).await.body;
+        assert!(english.contains(" of 10 assessed"));
         assert!(
             map.body.len() < 120_000,
             "the map stays light: {} bytes",
@@ -509,6 +536,12 @@ async fn the_harmonization_tracker_shows_every_state_with_sources_and_unknowns()
         assert_eq!(findings, 42);
         let without_law = states.iter().find(|s| s["has_state_law"] == false).unwrap();
         assert!(without_law["score"].is_null(), "unknown is not zero");
+        let evaluated: u64 = states
+            .iter()
+            .map(|s| s["principles_evaluated"].as_u64().unwrap())
+            .sum();
+        assert!(evaluated > 0 && evaluated <= 42);
+        assert!(states.iter().all(|s| s["principles_total"] == 10));
         let aguascalientes = states.iter().find(|s| s["cve_ent"] == "01").unwrap();
         assert!(
             aguascalientes["findings"]
