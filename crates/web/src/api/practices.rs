@@ -228,8 +228,8 @@ pub async fn list_practices(
     let params = Params::parse(query.as_deref())?;
     let (filter, sort) = filter_from(&params, &API_FILTERS)?;
     let request = params.page(PageRequest::DEFAULT_PER_PAGE)?;
-    let (visibility, viewer) = practices::visibility(auth.actor());
-    let page = practices::practices(&app, &filter, visibility, viewer, sort, request).await?;
+    let query = practices::ListQuery::read_by(auth.actor(), &filter, sort, request);
+    let page = practices::practices(&app, &query).await?;
     existing_page(request, page.total).map_err(ParamError::from)?;
     let items = to_json_all(&app, page.items).await?;
     Ok(Json(PracticeList {

@@ -33,7 +33,7 @@ fn state_of(record: &PracticeRecord) -> PracticeState {
 }
 
 /// What lists may show to `actor`.
-pub fn visibility(actor: &Actor) -> (Visibility, Option<(Uuid, Option<Uuid>)>) {
+fn visibility(actor: &Actor) -> (Visibility, Option<(Uuid, Option<Uuid>)>) {
     let viewer = actor.member().map(|m| (m.id, m.organization_id));
     let level = if authorize(actor, Capability::ManageMembers).is_ok() {
         Visibility::All
@@ -270,44 +270,67 @@ pub async fn organization_names(
     app.db.organization_names(ids).await
 }
 
+/// Which practices a list asks for, and who reads it.
+pub struct ListQuery<'a> {
+    pub filter: &'a PracticeFilter,
+    pub sort: PracticeSort,
+    pub page: PageRequest,
+    pub visibility: Visibility,
+    /// The reader (member, organization), for their own unpublished ones.
+    pub viewer: Option<(Uuid, Option<Uuid>)>,
+}
+
+impl<'a> ListQuery<'a> {
+    /// What `actor` may see of `filter` (`visibility`).
+    pub fn read_by(
+        actor: &Actor,
+        filter: &'a PracticeFilter,
+        sort: PracticeSort,
+        page: PageRequest,
+    ) -> Self {
+        let (visibility, viewer) = visibility(actor);
+        ListQuery {
+            filter,
+            sort,
+            page,
+            visibility,
+            viewer,
+        }
+    }
+
+    /// The published practices of `filter`, the newest first.
+    pub fn recent_published(filter: &'a PracticeFilter, page: PageRequest) -> Self {
+        ListQuery {
+            filter,
+            sort: PracticeSort::Recent,
+            page,
+            visibility: Visibility::Public,
+            viewer: None,
+        }
+    }
+}
+
 /// A page of the list and its facet counts, reading their shared counts once.
 pub async fn practices_with_facets(
     app: &AppState,
-    filter: &PracticeFilter,
-    visibility: Visibility,
-    viewer: Option<(Uuid, Option<Uuid>)>,
-    sort: PracticeSort,
-    page: PageRequest,
+    query: &ListQuery<'_>,
 ) -> Result<(Page<PracticeRecord>, Facets), StoreError> {
     let shared = &app.read_models.practices_with_facets;
-    shared_when_public(
-        app,
-        shared,
-        (filter, sort, page),
-        visibility,
-        viewer,
-        |v, w| app.db.practices_with_facets(filter, v, w, sort, page),
-    )
+    shared_when_public(app, shared, query, |v, w| {
+        app.db
+            .practices_with_facets(query.filter, v, w, query.sort, query.page)
+    })
     .await
 }
 
 pub async fn practices(
     app: &AppState,
-    filter: &PracticeFilter,
-    visibility: Visibility,
-    viewer: Option<(Uuid, Option<Uuid>)>,
-    sort: PracticeSort,
-    page: PageRequest,
+    query: &ListQuery<'_>,
 ) -> Result<Page<PracticeRecord>, StoreError> {
     let shared = &app.read_models.practices;
-    shared_when_public(
-        app,
-        shared,
-        (filter, sort, page),
-        visibility,
-        viewer,
-        |v, w| app.db.practices(filter, v, w, sort, page),
-    )
+    shared_when_public(app, shared, query, |v, w| {
+        app.db.practices(query.filter, v, w, query.sort, query.page)
+    })
     .await
 }
 
@@ -317,22 +340,20 @@ pub async fn practices(
 async fn shared_when_public<T, F>(
     app: &AppState,
     shared: &KeyedMemo<PracticeListKey, T>,
-    (filter, sort, page): (&PracticeFilter, PracticeSort, PageRequest),
-    visibility: Visibility,
-    viewer: Option<(Uuid, Option<Uuid>)>,
+    query: &ListQuery<'_>,
     read: impl Fn(Visibility, Option<(Uuid, Option<Uuid>)>) -> F,
 ) -> Result<T, StoreError>
 where
     T: Clone + Send + Sync + 'static,
     F: Future<Output = Result<T, StoreError>>,
 {
-    if reads_public_list(app, filter, visibility, viewer).await? {
-        let key = (filter.clone(), sort, page);
+    if reads_public_list(app, query.filter, query.visibility, query.viewer).await? {
+        let key = (query.filter.clone(), query.sort, query.page);
         return shared
             .current(key, &app.data_version, read(Visibility::Public, None))
             .await;
     }
-    read(visibility, viewer).await
+    read(query.visibility, query.viewer).await
 }
 
 /// Whether the reader sees exactly what a visitor sees (published practices

@@ -43,15 +43,8 @@ async fn recent_practices(
     filter: acoge_store::PracticeFilter,
     href: String,
 ) -> Result<Preview<(uuid::Uuid, String)>, PageError> {
-    let page = practices::practices(
-        app,
-        &filter,
-        acoge_store::Visibility::Public,
-        None,
-        acoge_store::PracticeSort::Recent,
-        PageRequest::first(PLACE_LIST),
-    )
-    .await?;
+    let recent = practices::ListQuery::recent_published(&filter, PageRequest::first(PLACE_LIST));
+    let page = practices::practices(app, &recent).await?;
     Ok(Preview {
         items: page
             .items

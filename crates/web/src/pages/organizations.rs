@@ -157,19 +157,16 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, Id(id): Id<Uuid>) -> Pa
         organization: Some(id),
         ..Default::default()
     };
-    let practices = practices::practices(
-        &app,
+    let recent = practices::ListQuery::recent_published(
         &practice_filter,
-        acoge_store::Visibility::Public,
-        None,
-        acoge_store::PracticeSort::Recent,
         acoge_domain::page::PageRequest::first(50),
-    )
-    .await?
-    .items
-    .into_iter()
-    .map(|p| (p.id, p.content.title))
-    .collect();
+    );
+    let practices = practices::practices(&app, &recent)
+        .await?
+        .items
+        .into_iter()
+        .map(|p| (p.id, p.content.title))
+        .collect();
     let entry = directory::directory_entry(&app, id).await?;
     let territories = match &entry {
         Some(entry) => territory_names(&app, &entry.territories).await?,

@@ -326,15 +326,14 @@ struct ListPage {
 async fn list_page(app: &AppState, ctx: &Ctx, mine: bool) -> Result<Response, PageError> {
     let params = Params::parse(ctx.raw_query())?;
     let (mut filter, sort) = filter_from(&params, &PAGE_FILTERS)?;
-    let (visibility, viewer) = practices::visibility(ctx.actor());
     let path = if mine { "/mis-practicas" } else { "/practicas" };
     if mine {
         let member = ctx.require(Capability::Contribute)?;
         filter.mine = Some((member.id, member.organization_id));
     }
     let request = params.page(20)?;
-    let (page, facets) =
-        practices::practices_with_facets(app, &filter, visibility, viewer, sort, request).await?;
+    let query = practices::ListQuery::read_by(ctx.actor(), &filter, sort, request);
+    let (page, facets) = practices::practices_with_facets(app, &query).await?;
     let pairs = current_pairs(&params);
     if let Err(past) = existing_page(request, page.total) {
         return past_last_page(ctx, path, &pairs, past);
