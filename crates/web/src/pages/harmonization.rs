@@ -21,7 +21,7 @@ use axum::{
 use std::sync::Arc;
 
 /// Map colour: grey with a law but no findings, blues by score quartile,
-/// near white without a state law; hatched over when little is known.
+/// near white without a state law (striped on top when little is known).
 fn fill(row: &StateRow) -> &'static str {
     match (row.has_law, row.score) {
         (false, _) => "#f4f6f7",
