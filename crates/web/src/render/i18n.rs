@@ -197,7 +197,8 @@ macro_rules! count_from {
     ($($t:ty),*) => {$(
         impl Count for $t {
             fn value(&self) -> u64 {
-                u64::try_from(*self).unwrap_or(u64::MAX)
+                // Only a negative count fails: nothing to count.
+                u64::try_from(*self).unwrap_or(0)
             }
         }
     )*};

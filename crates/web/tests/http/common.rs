@@ -447,6 +447,23 @@ impl Browser {
         self.absorb(response).await
     }
 
+    /// Creates a working group through its form (an administrator's
+    /// browser): "Salud", in both languages, at `slug`.
+    pub(crate) async fn new_group(&mut self, slug: &str) -> Page {
+        self.get("/grupos/nuevo").await;
+        self.post(
+            "/grupos/nuevo",
+            &[
+                ("slug", slug),
+                ("name_es", "Salud"),
+                ("name_en", "Health"),
+                ("description_es", "Acceso a la salud"),
+                ("description_en", "Access to health"),
+            ],
+        )
+        .await
+    }
+
     /// Posts a form with the CSRF token of the last page loaded.
     pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let token = self.token.clone();

@@ -30,19 +30,7 @@ async fn organizations_join_groups_after_accepting_the_framework_whose_versions_
         .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("id=\"slug-error\"") && bad.body.contains("id=\"name_en-error\""));
-    let made = admin
-        .post(
-            "/grupos/nuevo",
-            &[
-                ("slug", "salud-prueba"),
-                ("name_es", "Salud"),
-                ("name_en", "Health"),
-                ("description_es", "Acceso a la salud"),
-                ("description_en", "Access to health"),
-            ],
-        )
-        .await;
-    assert_eq!(made.status, 303);
+    assert_eq!(admin.new_group("salud-prueba").await.status, 303);
 
     let member = account_in(db, Role::Member, Some(org)).await;
     let mut member = Browser::signed_in(&app, member.id).await;

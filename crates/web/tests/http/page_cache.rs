@@ -578,19 +578,7 @@ async fn members_share_a_page_with_a_form_each_with_their_own_token_and_their_or
         let orgs = organizations(&app.db).await;
         let admin = account_in(&app.db, Role::Administrator, None).await;
         let mut admin = Browser::signed_in(&app, admin.id).await;
-        admin.get("/grupos/nuevo").await;
-        let made = admin
-            .post(
-                "/grupos/nuevo",
-                &[
-                    ("slug", "salud-cache"),
-                    ("name_es", "Salud"),
-                    ("name_en", "Health"),
-                    ("description_es", "Acceso a la salud"),
-                    ("description_en", "Access to health"),
-                ],
-            )
-            .await;
+        let made = admin.new_group("salud-cache").await;
         assert_eq!(made.status, 303, "{backend:?}");
         let path = "/grupos/salud-cache";
         let mut colleagues = Vec::new();
